@@ -1,0 +1,105 @@
+"""Demo data: weekly submissions from every commune, from July to November 2025, until all are 16/16.
+
+Deterministic for a given seed. Each commune has its own staff size and pace; some criteria are harder
+(digital skills training, digitised dossiers, signatures) and turn green later than others.
+"""
+
+import math
+import random
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlmodel import Session, select
+
+from readiness import audit, criteria, submissions
+from readiness.auth import Actor, Permission, require
+from readiness.models import Commune, Criterion, CriterionKind, Origin, ResultBase, SubmissionCreate
+
+FIRST_WEEK = date(2025, 7, 5)
+LAST_WEEK = date(2025, 11, 15)
+WEEKS = (LAST_WEEK - FIRST_WEEK).days // 7 + 1
+# Reports come in on Saturday afternoon, Vietnam time (UTC+7).
+_REPORT_TIME = time(9, 0)
+
+# Typical week (0-based) at which a criterion turns green, before each commune's own lag.
+_TYPICAL_GREEN_WEEK = {
+    "TC01": 2, "TC02": 6, "TC03": 7, "TC04": 5, "TC05": 1, "TC06": 5, "TC07": 0, "TC08": 10,
+    "TC09": 4, "TC10": 6, "TC11": 11, "TC12": 3, "TC13": 9, "TC14": 0, "TC15": 12, "TC16": 8,
+}  # fmt: skip
+
+
+def reporting_dates() -> list[date]:
+    return [FIRST_WEEK + timedelta(weeks=w) for w in range(WEEKS)]
+
+
+def load(session: Session, actor: Actor, seed: int = 57) -> int:
+    """Replace the demo submissions with a fresh set. Returns how many submissions were written."""
+    require(actor, Permission.LOAD_DEMO)
+    submissions.delete_by_origin(session, Origin.DEMO)
+    catalog = criteria.criteria(session)
+    communes = session.exec(select(Commune).order_by(Commune.code)).all()
+    rows = [s for commune in communes for s in _commune_story(commune, catalog, seed)]
+    for start in range(0, len(rows), 20_000):
+        submissions.save(session, rows[start : start + 20_000])
+    audit.record(session, actor.name, "demo.load", f"{len(communes)} communes", f"{len(rows)} submissions")
+    return len(rows)
+
+
+def clear(session: Session, actor: Actor) -> int:
+    """Remove the demo submissions and nothing else. Returns how many were removed."""
+    require(actor, Permission.LOAD_DEMO)
+    removed = submissions.delete_by_origin(session, Origin.DEMO)
+    audit.record(session, actor.name, "demo.clear", detail=f"{removed} submissions")
+    return removed
+
+
+def _commune_story(commune: Commune, catalog: list[Criterion], seed: int) -> list[SubmissionCreate]:
+    rng = random.Random(f"{seed}:{commune.code}")
+    staff = rng.randint(18, 32) if commune.kind == "phường" else rng.randint(22, 45)
+    computers = staff + rng.randint(1, 6)
+    dossiers = rng.randint(120, 900)
+    # One commune in eight is slow: it starts reporting late and catches up only in the last weeks.
+    slow = rng.random() < 0.125
+    lag = rng.uniform(4, 7) if slow else rng.uniform(-1, 3)
+    first_week = rng.randint(3, 6) if slow else rng.choice([0, 0, 0, 1, 1, 2])
+    last = WEEKS - 1
+    plan = {
+        c.code: min(last, max(0, round(_TYPICAL_GREEN_WEEK.get(c.code, 6) + lag + rng.uniform(-2, 2)))) for c in catalog
+    }
+    starts = {c.code: rng.uniform(0.2, 0.7) for c in catalog}
+    out_of = {"TC11": dossiers, "TC16": computers}
+    stories = []
+    for week, day in enumerate(reporting_dates()):
+        if week < first_week:
+            continue
+        results = [_result(c, week, plan[c.code], starts[c.code], out_of.get(c.code, staff), rng) for c in catalog]
+        stories.append(
+            SubmissionCreate(
+                commune_code=commune.code,
+                reporting_date=day,
+                received_at=datetime.combine(day, _REPORT_TIME, tzinfo=UTC),
+                received_from="demo",
+                origin=Origin.DEMO,
+                results=results,
+            )
+        )
+    return stories
+
+
+def _result(c: Criterion, week: int, green_week: int, start: float, total: int, rng: random.Random) -> ResultBase:
+    green = week >= green_week
+    progress = min(1.0, week / max(green_week, 1))
+    if c.kind == CriterionKind.YES_NO:
+        return ResultBase(criterion_code=c.code, value=1.0 if green else 0.0)
+    if c.kind == CriterionKind.NUMBER:
+        if green:
+            value = c.target * rng.choice([1, 1, 1.5, 2]) if c.target >= 10 else c.target + rng.choice([0, 0, 1])
+        else:
+            below = c.target * (start + (1 - start) * progress * 0.8)
+            value = min(math.floor(below / 10) * 10 if c.target >= 10 else math.floor(below), c.target - 1)
+        return ResultBase(criterion_code=c.code, value=float(max(value, 0)))
+    needed = math.ceil(c.target * total - 1e-9)
+    if green:
+        met = min(total, needed + (rng.randint(0, total - needed) if c.target < 1 else 0))
+    else:
+        met = min(needed - 1, math.floor(total * c.target * (start + (1 - start) * progress * 0.9)))
+    return ResultBase(criterion_code=c.code, value=float(met), out_of=float(total))

@@ -1,0 +1,174 @@
+"""Database tables (SQLModel) and the shapes of the data that enter them.
+
+Codes are the official strings: province "01", commune "00070". Every text stored is NFC-normalised
+by the code that writes it.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, LargeBinary, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class CommuneKind(StrEnum):
+    WARD = "phường"
+    COMMUNE = "xã"
+    SPECIAL_ZONE = "đặc khu"
+
+
+class CriterionKind(StrEnum):
+    YES_NO = "yes_no"
+    NUMBER = "number"
+    RATIO = "ratio"
+
+
+class Origin(StrEnum):
+    UPLOAD = "upload"
+    PROVINCE_WORKBOOK = "province_workbook"
+    DEMO = "demo"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OFFICER = "officer"
+    COMMUNE = "commune"
+    LEADER = "leader"
+
+
+class Province(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=2)
+    name: str
+
+
+class Commune(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=5)
+    name: str
+    kind: str = Field(max_length=16)
+    province_code: str = Field(foreign_key="province.code", index=True, max_length=2)
+
+
+class CriterionBase(SQLModel):
+    code: str = Field(primary_key=True, max_length=8)
+    position: int
+    group_vi: str
+    group_en: str
+    name_vi: str
+    name_en: str
+    # Enums are stored as their plain text values: readable in SQL and no PostgreSQL enum types to migrate.
+    kind: CriterionKind = Field(sa_type=String(16))
+    # yes_no: 1; number: the minimum value; ratio: the minimum share, 0–1.
+    target: float
+    unit_vi: str = ""
+    unit_en: str = ""
+    deadline: date
+    description_vi: str = ""
+    description_en: str = ""
+
+
+class Criterion(CriterionBase, table=True):
+    pass
+
+
+class ImportFile(SQLModel, table=True):
+    """Every file received, accepted or not, byte for byte: nothing sent to the app is lost."""
+
+    __tablename__ = "import_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, index=True)
+    size: int
+    filename: str
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    received_at: datetime
+    received_from: str
+    kind: str = Field(default="", max_length=32)
+    outcome: str = Field(max_length=16)
+    # JSON list of problems for a rejected file.
+    problems: str = ""
+
+
+class Submission(SQLModel, table=True):
+    __table_args__ = (
+        # "Newest submission per commune as of a date" walks this index.
+        Index("ix_submission_latest", "commune_code", "reporting_date", "received_at", "id"),
+        UniqueConstraint("file_sha256", "commune_code", name="uq_submission_file_commune"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_code: str = Field(foreign_key="commune.code", max_length=5)
+    reporting_date: date
+    received_at: datetime
+    received_from: str
+    file_sha256: str | None = Field(default=None, max_length=64)
+    import_file_id: int | None = Field(default=None, foreign_key="import_file.id")
+    origin: Origin = Field(sa_type=String(24), index=True)
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    # Cached count of green results, so the week-by-week trend needs no pass over every result.
+    # Written with the results and recomputed whenever the catalog changes.
+    green_count: int = 0
+
+
+class ResultBase(SQLModel):
+    criterion_code: str = Field(foreign_key="criterion.code", primary_key=True, max_length=8)
+    # yes_no: 1 or 0; number: the value in the criterion's unit; ratio: the count met (with out_of),
+    # or the share 0–1 itself when only a percentage was given (out_of empty).
+    value: float | None = None
+    out_of: float | None = None
+    evidence: str = ""
+    note: str = ""
+
+
+class SubmissionCreate(SQLModel):
+    """A checklist as received, before it is stored: what import and demo hand to submissions.save."""
+
+    commune_code: str
+    reporting_date: date
+    received_at: datetime
+    received_from: str
+    origin: Origin
+    file_sha256: str | None = None
+    import_file_id: int | None = None
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    results: list[ResultBase]
+
+
+class Result(ResultBase, table=True):
+    submission_id: int = Field(foreign_key="submission.id", primary_key=True, ondelete="CASCADE")
+
+
+class Account(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    role: Role = Field(sa_type=String(16))
+    commune_code: str | None = Field(default=None, foreign_key="commune.code", max_length=5)
+    email: str | None = Field(default=None, max_length=254, index=True)
+    password_hash: str = ""
+    disabled: bool = False
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str = Field(index=True)
+    action: str = Field(max_length=64, index=True)
+    target: str = ""
+    detail: str = ""
+    file_sha256: str | None = Field(default=None, max_length=64)
+
+
+class Boundary(SQLModel, table=True):
+    """Official commune boundaries (GeoJSON) loaded by an admin for the choropleth map."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    province_code: str = Field(max_length=3, index=True)
+    geojson: str
+    loaded_at: datetime
+    loaded_by: str

@@ -1,0 +1,51 @@
+"""All configuration, read from the environment (prefix READINESS_) or a .env file."""
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+
+NATIONAL = "all"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="READINESS_", env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite:///{DATA_DIR / 'readiness.db'}"
+    # Official province code ("1" or "01" is Hà Nội), or "all" for national mode.
+    province: str = "1"
+    catalog_path: Path = DATA_DIR / "criteria.toml"
+    # The two-tier local government started on this day; nothing is reported before it.
+    start_date: date = date(2025, 7, 1)
+    # Kept equal to server.maxUploadSize in .streamlit/config.toml.
+    upload_limit_mb: int = 10
+    # A commune that has not reported for this many days goes on the warning list.
+    stale_after_days: int = 7
+    # Dates ("as of today") and times are shown in this zone.
+    timezone: str = "Asia/Ho_Chi_Minh"
+    # Seconds a writer waits for SQLite's lock before giving up.
+    sqlite_busy_timeout_s: int = 30
+
+    @field_validator("province")
+    @classmethod
+    def _normalise_province(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value == NATIONAL:
+            return NATIONAL
+        if not value.isdigit():
+            raise ValueError(f"READINESS_PROVINCE must be a province code such as 1 or 'all', not {value!r}")
+        return f"{int(value):02d}"
+
+    @property
+    def national(self) -> bool:
+        return self.province == NATIONAL
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,89 @@
+"""Fixtures: every data-layer test runs on SQLite and, when READINESS_TEST_POSTGRES_URL is set, on PostgreSQL.
+
+Each PostgreSQL case gets a schema of its own, dropped afterwards.
+"""
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from readiness import bootstrap, db, demo
+from readiness.auth import OPERATOR
+
+POSTGRES_URL = os.environ.get("READINESS_TEST_POSTGRES_URL")
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, url: str, province: str = "01") -> None:
+    monkeypatch.setenv("READINESS_DATABASE_URL", url)
+    monkeypatch.setenv("READINESS_PROVINCE", province)
+    db.reset_caches()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'readiness.db'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("READINESS_TEST_POSTGRES_URL is not set: PostgreSQL case skipped")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    db.reset_caches()
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture
+def database(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator[str]:
+    """An empty database (no tables) of each kind, configured for Hà Nội."""
+    _use(monkeypatch, database_url)
+    yield database_url
+    db.reset_caches()
+
+
+@pytest.fixture
+def initialized(database: str) -> str:
+    """A database after `readiness init`: 126 Hà Nội communes and the 16 criteria."""
+    bootstrap.init()
+    return database
+
+
+@pytest.fixture
+def demo_data(initialized: str) -> str:
+    with db.write_session() as session:
+        demo.load(session, OPERATOR)
+    return initialized
+
+
+@pytest.fixture(scope="session")
+def _demo_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _use(monkeypatch, f"sqlite:///{path}")
+        bootstrap.init()
+        with db.write_session() as session:
+            demo.load(session, OPERATOR)
+        db.reset_caches()
+    return path
+
+
+@pytest.fixture
+def demo_sqlite(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, _demo_sqlite_template: Path) -> Iterator[str]:
+    """A copy of one SQLite database with the Hà Nội demo loaded, for tests that only read it (fast)."""
+    path = tmp_path / "demo.db"
+    shutil.copy(_demo_sqlite_template, path)
+    url = f"sqlite:///{path}"
+    _use(monkeypatch, url)
+    yield url
+    db.reset_caches()

@@ -1,0 +1,103 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from readiness import bootstrap, criteria, db, queries
+from readiness.criteria import CatalogError, load_catalog
+from readiness.models import Criterion
+from readiness.settings import DATA_DIR
+
+GOOD_ROW = """
+[[criterion]]
+code = "TC01"
+group_vi = "Hạ tầng số"
+group_en = "Digital infrastructure"
+name_vi = "Kết nối mạng"
+name_en = "Network"
+kind = "yes_no"
+target = 1
+deadline = 2025-08-31
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "criteria.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_default_catalog_has_the_16_criteria_in_order():
+    entries = load_catalog(DATA_DIR / "criteria.toml")
+    assert [e.code for e in entries] == [f"TC{i:02d}" for i in range(1, 17)]
+    assert entries[1].name_vi == "Đường truyền Internet cáp quang tại trụ sở (Mbps)"
+    assert entries[10].target == 0.8
+    assert all(e.name_en and e.description_vi and e.description_en for e in entries)
+
+
+def test_bad_kind_names_row_and_field(tmp_path):
+    path = write(tmp_path, GOOD_ROW + GOOD_ROW.replace("TC01", "TC02").replace('"yes_no"', '"maybe"'))
+    with pytest.raises(CatalogError, match=r"criterion #2 \(TC02\), field 'kind'"):
+        load_catalog(path)
+
+
+def test_missing_field_names_row_and_field(tmp_path):
+    path = write(tmp_path, GOOD_ROW.replace("deadline = 2025-08-31\n", ""))
+    with pytest.raises(CatalogError, match=r"criterion #1 \(TC01\), field 'deadline': Field required"):
+        load_catalog(path)
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    broken = GOOD_ROW.replace("target = 1", "target = 2").replace('name_en = "Network"', 'name_en = ""')
+    with pytest.raises(CatalogError) as error:
+        load_catalog(write(tmp_path, broken + "colour = 'red'\n"))
+    message = str(error.value)
+    assert "field 'target': must be 1 for a yes_no criterion" in message
+    assert "field 'name_en': must not be empty" in message
+    assert "field 'colour': unknown field" in message
+
+
+def test_ratio_target_must_be_a_share(tmp_path):
+    row = GOOD_ROW.replace('"yes_no"', '"ratio"').replace("target = 1", "target = 80\nunit_vi = 'hồ sơ'")
+    with pytest.raises(CatalogError, match="at most 1 for a ratio criterion"):
+        load_catalog(write(tmp_path, row))
+
+
+def test_duplicate_codes_are_refused(tmp_path):
+    with pytest.raises(CatalogError, match="code TC01 is used more than once"):
+        load_catalog(write(tmp_path, GOOD_ROW + GOOD_ROW))
+
+
+def test_not_toml_and_missing_file(tmp_path):
+    with pytest.raises(CatalogError, match="not valid TOML"):
+        load_catalog(write(tmp_path, "[[criterion]\n"))
+    with pytest.raises(CatalogError, match="not found"):
+        load_catalog(tmp_path / "none.toml")
+
+
+def test_catalog_text_is_stored_in_nfc(tmp_path):
+    decomposed = GOOD_ROW.replace("Hạ tầng số", "Ha\u0323 tầng số")
+    assert load_catalog(write(tmp_path, decomposed))[0].group_vi == "Hạ tầng số"
+
+
+def test_changed_target_is_synced_and_green_counts_recomputed(demo_data, tmp_path, monkeypatch):
+    with db.session() as session:
+        assert queries.summary(session, date(2025, 11, 15), "01")["fully_green"] == 126
+    raised = (DATA_DIR / "criteria.toml").read_text(encoding="utf-8").replace("target = 100\n", "target = 10000\n")
+    monkeypatch.setenv("READINESS_CATALOG_PATH", str(write(tmp_path, raised)))
+    db.reset_caches()
+    assert bootstrap.init().catalog_changed
+    with db.session() as session:
+        assert session.exec(select(Criterion.target).where(Criterion.code == "TC02")).one() == 10000
+        after = queries.summary(session, date(2025, 11, 15), "01")
+        trend = queries.trend(session, date(2025, 11, 15), "01")
+    assert after["criteria"]["TC02"]["green"] == 0
+    assert after["fully_green"] == 0
+    assert trend["fully_green_share"].iloc[-1] == 0.0
+
+
+def test_criterion_with_results_cannot_be_removed(demo_data):
+    entries = load_catalog(DATA_DIR / "criteria.toml")[:-1]
+    with db.write_session() as session, pytest.raises(CatalogError, match="TC16 has reported results"):
+        criteria.sync_catalog(session, entries)

@@ -1,0 +1,103 @@
+"""Schema, init and the status rules on a real database (SQLite and PostgreSQL)."""
+
+from datetime import UTC, date, datetime
+
+from alembic import command
+from sqlalchemy import func, inspect, select
+
+from readiness import bootstrap, db, queries, submissions
+from readiness.db import alembic_config, get_engine
+from readiness.models import Commune, Criterion, Origin, ResultBase, SubmissionCreate
+
+
+def test_migrations_build_the_schema_on_an_empty_database(database):
+    db.upgrade()
+    tables = set(inspect(get_engine()).get_table_names())
+    assert {
+        "province",
+        "commune",
+        "criterion",
+        "submission",
+        "result",
+        "import_file",
+        "account",
+        "audit_event",
+        "boundary",
+    } <= tables
+
+
+def test_models_and_migrations_agree(database):
+    db.upgrade()
+    config = alembic_config()
+    with get_engine().begin() as connection:
+        config.attributes["connection"] = connection
+        command.check(config)  # raises when a model changed without a migration
+
+
+def test_init_twice_changes_nothing(database):
+    first = bootstrap.init()
+    assert first.communes_added == 126
+    assert first.catalog_changed
+    second = bootstrap.init()
+    assert second.communes_added == 0
+    assert not second.catalog_changed
+    with db.session() as session:
+        assert session.execute(select(func.count()).select_from(Commune)).scalar_one() == 126
+        assert session.execute(select(func.count()).select_from(Criterion)).scalar_one() == 16
+
+
+def _submit(commune: str, day: date, received: datetime, tc01: float, origin=Origin.UPLOAD) -> int:
+    with db.write_session() as session:
+        [submission_id] = submissions.save(
+            session,
+            [
+                SubmissionCreate(
+                    commune_code=commune,
+                    reporting_date=day,
+                    received_at=received,
+                    received_from="test",
+                    origin=origin,
+                    results=[ResultBase(criterion_code="TC01", value=tc01)],
+                )
+            ],
+        )
+    return submission_id
+
+
+def _tc01(as_of: date, commune: str = "00070") -> str:
+    with db.session() as session:
+        frame = queries.status(session, as_of, "01")
+    row = frame[(frame["commune_code"] == commune) & (frame["criterion_code"] == "TC01")]
+    return row["status"].iloc[0]
+
+
+def test_status_comes_from_the_newest_submission_on_or_before_the_date(initialized):
+    _submit("00070", date(2025, 8, 1), datetime(2025, 8, 1, 9, tzinfo=UTC), 0)
+    _submit("00070", date(2025, 9, 1), datetime(2025, 9, 1, 9, tzinfo=UTC), 1)
+    assert _tc01(date(2025, 7, 31)) == "grey"  # before the first submission
+    assert _tc01(date(2025, 8, 1)) == "red"
+    assert _tc01(date(2025, 8, 31)) == "red"
+    assert _tc01(date(2025, 9, 1)) == "green"
+
+
+def test_newer_submission_for_the_same_date_supersedes_and_both_stay(initialized):
+    _submit("00070", date(2025, 9, 1), datetime(2025, 9, 1, 9, tzinfo=UTC), 1)
+    _submit("00070", date(2025, 9, 1), datetime(2025, 9, 2, 9, tzinfo=UTC), 0)
+    assert _tc01(date(2025, 9, 30)) == "red"
+    with db.session() as session:
+        history = queries.commune_history(session, "00070")
+    assert history["superseded"].tolist() == [False, True]
+
+
+def test_criteria_missing_from_the_newest_submission_are_grey(initialized):
+    _submit("00070", date(2025, 9, 1), datetime(2025, 9, 1, 9, tzinfo=UTC), 1)
+    with db.session() as session:
+        counts = queries.summary(session, date(2025, 9, 1), "01")["by_commune"]["00070"]
+    assert counts == {"green": 1, "red": 0, "grey": 15}
+
+
+def test_green_count_is_stored_with_the_submission(initialized):
+    _submit("00070", date(2025, 9, 1), datetime(2025, 9, 1, 9, tzinfo=UTC), 1)
+    with db.session() as session:
+        trend = queries.trend(session, date(2025, 9, 2), "01")
+    assert trend["average_green"].iloc[-1] == 1 / 126
