@@ -1,10 +1,16 @@
-"""Readiness: the Streamlit entry. Prepares the database, then shows the pages."""
+"""Readiness: the Streamlit entry. Prepares the database, then shows the pages the user's role allows."""
 
 import streamlit as st
 
 import ui
 from readiness import bootstrap
+from readiness.auth import Permission, allowed
 from readiness.settings import get_settings
+
+# path, Vietnamese title, English title, icon, permission needed to see it
+PAGES = [
+    ("pages/overview.py", "Tổng quan", "Overview", ":material/dashboard:", Permission.VIEW_PROVINCE),
+]
 
 
 @st.cache_resource(show_spinner="Đang chuẩn bị cơ sở dữ liệu…")
@@ -16,5 +22,10 @@ def _prepare_database(url: str) -> None:
 st.set_page_config(page_title="Readiness · NQ57", page_icon=":material/task_alt:", layout="wide")
 _prepare_database(get_settings().database_url)
 ui.sidebar()
-pages = [st.Page("pages/overview.py", title=ui.t("Tổng quan", "Overview"), icon=":material/dashboard:", default=True)]
+actor = ui.actor()
+pages = [
+    st.Page(path, title=ui.t(vi, en), icon=icon, default=i == 0)
+    for i, (path, vi, en, icon, permission) in enumerate(PAGES)
+    if allowed(actor, permission, actor.commune_code)
+]
 st.navigation(pages).run()

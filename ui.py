@@ -7,8 +7,14 @@ from typing import Any
 import streamlit as st
 
 from readiness import db, queries
+from readiness.auth import OPERATOR, Actor
 from readiness.i18n import LANGUAGES, today, tr
 from readiness.settings import get_settings
+
+
+def actor() -> Actor:
+    """Who is using the app. Until accounts exist (issue 6) everyone acts as the operator."""
+    return st.session_state.get("actor", OPERATOR)
 
 
 def lang() -> str:
