@@ -100,15 +100,17 @@ def status(session: Session, as_of: date, province: str) -> pd.DataFrame:
     return score(grid, as_of)
 
 
+def _status_counts(status_frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Columns green, red, grey: how many rows of each status per value of `key`."""
+    counts = status_frame.groupby([key, "status"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=STATUSES, fill_value=0)
+    counts.columns = [str(c) for c in counts.columns]
+    return counts
+
+
 def by_commune(status_frame: pd.DataFrame) -> pd.DataFrame:
     """Per commune: counts of green, red and grey criteria, and whether it is fully green."""
-    counts = (
-        status_frame.groupby(["commune_code", "status"])
-        .size()
-        .unstack(fill_value=0)
-        .reindex(columns=STATUSES, fill_value=0)
-    )
-    counts.columns = [str(c) for c in counts.columns]
+    counts = _status_counts(status_frame, "commune_code")
     info = status_frame.drop_duplicates("commune_code").set_index("commune_code")[
         ["commune_name", "commune_kind", "province_code", "province_name", "reporting_date"]
     ]
@@ -119,13 +121,7 @@ def by_commune(status_frame: pd.DataFrame) -> pd.DataFrame:
 
 def by_criterion(status_frame: pd.DataFrame) -> pd.DataFrame:
     """Per criterion: counts of communes green, red and grey, overdue, and the total gap in its unit."""
-    counts = (
-        status_frame.groupby(["criterion_code", "status"])
-        .size()
-        .unstack(fill_value=0)
-        .reindex(columns=STATUSES, fill_value=0)
-    )
-    counts.columns = [str(c) for c in counts.columns]
+    counts = _status_counts(status_frame, "criterion_code")
     countable = status_frame[~status_frame["gap_is_share"]]
     extra = status_frame.groupby("criterion_code").agg(overdue=("overdue", "sum"))
     extra["gap"] = countable.groupby("criterion_code")["gap"].sum()
