@@ -14,15 +14,17 @@ def save(session: Session, submissions: list[SubmissionCreate]) -> list[int]:
         return []
     counts = green_counts(session, [[r.model_dump() for r in s.results] for s in submissions])
     rows = [{**s.model_dump(exclude={"results"}), "green_count": n} for s, n in zip(submissions, counts, strict=True)]
-    ids = list(
-        session.execute(insert(Submission).returning(Submission.id, sort_by_parameter_order=True), rows).scalars()
-    )
+    # Core inserts: the ORM's bulk insert splits rows into many statements wherever their None columns differ.
+    connection = session.connection()
+    submission_table = Submission.__table__
+    returning = insert(submission_table).returning(submission_table.c.id, sort_by_parameter_order=True)
+    ids = list(connection.execute(returning, rows).scalars())
     results = [
         {**r.model_dump(), "submission_id": submission_id}
         for submission_id, s in zip(ids, submissions, strict=True)
         for r in s.results
     ]
-    session.execute(insert(Result), results)
+    connection.execute(insert(Result.__table__), results)
     return ids
 
 
