@@ -85,8 +85,8 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 
 def to_xlsx(frame: pd.DataFrame) -> bytes:
-    # Excel has no time zones: write local wall-clock times (the column header says which zone).
-    sheet = frame.assign(at=frame["at"].dt.tz_localize(None))
+    # Excel has no time zones: write local wall-clock times (the page's column header says which zone).
+    sheet = frame.apply(lambda c: c.dt.tz_localize(None) if isinstance(c.dtype, pd.DatetimeTZDtype) else c)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         sheet.to_excel(writer, index=False, sheet_name="audit")
