@@ -1,5 +1,6 @@
 """Streamlit glue shared by the pages: language, as-of date, cached queries. No business rules here."""
 
+import importlib.util
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -94,6 +95,11 @@ def role_label(role: str) -> str:
 def sso_configured() -> bool:
     """Single sign-on is offered when .streamlit/secrets.toml has an [auth] section."""
     return st.secrets.load_if_toml_exists() and "auth" in st.secrets
+
+
+def sso_installed() -> bool:
+    # st.login needs Authlib, an optional extra: pip install ".[auth]".
+    return importlib.util.find_spec("authlib") is not None
 
 
 def refresh_login() -> Actor | None:

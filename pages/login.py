@@ -20,7 +20,14 @@ if submitted:
 
 if ui.sso_configured():
     st.divider()
-    if st.user.get("is_logged_in", False):
+    if not ui.sso_installed():
+        st.warning(
+            ui.t(
+                'Đã cấu hình đăng nhập một lần nhưng chưa cài Authlib: pip install ".[auth]".',
+                'Single sign-on is configured but Authlib is not installed: pip install ".[auth]".',
+            )
+        )
+    elif st.user.get("is_logged_in", False):
         st.caption(
             ui.t("Bạn đang đăng nhập SSO với e-mail:", "You are signed in to SSO as:") + f" {st.user.get('email')}"
         )
