@@ -90,5 +90,11 @@ def to_xlsx(frame: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         sheet.to_excel(writer, index=False, sheet_name="audit")
-        writer.sheets["audit"].freeze_panes = "A2"
+        worksheet = writer.sheets["audit"]
+        worksheet.freeze_panes = "A2"
+        for column, width, dtype in zip(worksheet.iter_cols(), (20, 16, 24, 28, 40, 66), sheet.dtypes, strict=False):
+            worksheet.column_dimensions[column[0].column_letter].width = width
+            if pd.api.types.is_datetime64_any_dtype(dtype):
+                for cell in column[1:]:
+                    cell.number_format = "dd/mm/yyyy hh:mm:ss"
     return buffer.getvalue()
