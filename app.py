@@ -41,5 +41,4 @@ else:
         for i, (path, vi, en, icon, permission) in enumerate(PAGES)
         if permission is None or allowed(actor, permission, actor.commune_code)
     ]
-ui.show_done()
 st.navigation(pages).run()

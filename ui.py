@@ -147,7 +147,7 @@ def account_box(account: Actor) -> None:
 
 def act(write: Callable, *args: Any, done: str) -> None:
     """Run one write of readiness/ as the logged-in account, in one transaction. A refusal is shown and changes
-    nothing; on success the page reruns and shows `done`."""
+    nothing; on success the page reruns (so that what it shows is fresh) and its show_done() says `done`."""
     try:
         with db.write_session() as session:
             write(session, actor(), *args)

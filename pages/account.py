@@ -5,6 +5,7 @@ from readiness import auth
 
 actor = ui.logged_in()
 st.title(ui.t("Tài khoản của tôi", "My account"))
+ui.show_done()
 commune = f" · {ui.t('xã/phường', 'commune')} {actor.commune_code}" if actor.commune_code else ""
 st.write(f"**{actor.name}** · {ui.role_label(actor.role)}{commune}")
 

@@ -7,6 +7,7 @@ from readiness.models import Role
 
 actor = ui.logged_in()
 st.title(ui.t("Quản lý tài khoản", "Accounts"))
+ui.show_done()
 with db.session() as session:
     accounts = auth.list_accounts(session, actor)
 communes = ui.query(queries.communes, ui.province())
@@ -68,9 +69,13 @@ with create, st.form("create_account", clear_on_submit=False):
 with state:
     who = st.selectbox(ui.t("Tài khoản", "Account"), accounts["name"], key="state_account")
     left, right = st.columns(2)
-    if left.button(ui.t("Vô hiệu hóa", "Disable"), icon=":material/block:", disabled=who is None):
+    if left.button(
+        ui.t("Vô hiệu hóa", "Disable"), icon=":material/block:", disabled=who is None, key="disable_account"
+    ):
         ui.act(auth.disable_account, who, True, done=ui.t(f"Đã vô hiệu hóa {who}.", f"{who} disabled."))
-    if right.button(ui.t("Kích hoạt lại", "Enable"), icon=":material/check:", disabled=who is None):
+    if right.button(
+        ui.t("Kích hoạt lại", "Enable"), icon=":material/check:", disabled=who is None, key="enable_account"
+    ):
         ui.act(auth.disable_account, who, False, done=ui.t(f"Đã kích hoạt lại {who}.", f"{who} enabled."))
 
 with reset, st.form("reset_password", clear_on_submit=True):
