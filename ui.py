@@ -139,7 +139,8 @@ def log_out() -> None:
 def account_box(account: Actor) -> None:
     with st.sidebar:
         st.divider()
-        commune = f" · {account.commune_code}" if account.commune_code else ""
+        communes = query(queries.communes, province()).set_index("code")["name"]
+        commune = f" · {communes.get(account.commune_code, account.commune_code)}" if account.commune_code else ""
         st.caption(f":material/person: **{account.name}** · {role_label(account.role)}{commune}")
         if st.button(t("Đăng xuất", "Log out"), icon=":material/logout:", key="sidebar_logout"):
             log_out()

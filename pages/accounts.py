@@ -13,7 +13,7 @@ with db.session() as session:
 communes = ui.query(queries.communes, ui.province())
 commune_names = dict(zip(communes["code"], communes["name"], strict=True))
 
-view = accounts.assign(
+view = accounts.fillna({"commune_code": "", "commune_name": "", "email": ""}).assign(
     role=accounts["role"].map(ui.role_label),
     disabled=accounts["disabled"].map(lambda d: ui.t("Đã vô hiệu hóa", "Disabled") if d else ""),
     locked_until=accounts["locked_until"].map(lambda at: format_datetime(at, ui.lang()) if at is not None else ""),

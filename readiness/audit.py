@@ -68,6 +68,7 @@ def events(
     result = session.execute(statement)
     frame = pd.DataFrame(result.all(), columns=list(result.keys()))
     frame["at"] = pd.to_datetime(frame["at"], utc=True).dt.tz_convert(zone)
+    frame["file_sha256"] = frame["file_sha256"].fillna("")
     return frame
 
 

@@ -43,7 +43,7 @@ def test_login_form_refuses_a_wrong_password_then_logs_in(initialized):
     assert at.session_state["actor"] == Actor("lan", Role.COMMUNE, "00070")
     at.switch_page("app.py").run()
     assert titles(at) == ["Mức độ sẵn sàng của xã, phường"]
-    assert "**lan** · Cán bộ xã, phường · 00070" in at.sidebar.caption[0].value
+    assert "**lan** · Cán bộ xã, phường · Phường Hoàn Kiếm" in at.sidebar.caption[0].value
 
 
 def test_login_form_shows_the_lockout(initialized):
