@@ -96,12 +96,16 @@ def allowed(actor: Actor | None, permission: Permission, commune_code: str | Non
     return True
 
 
+def _not_logged_in() -> PermissionDenied:
+    return PermissionDenied("Bạn cần đăng nhập để làm việc này.", "You need to log in to do this.")
+
+
 def require(actor: Actor | None, permission: Permission, commune_code: str | None = None) -> None:
     """Raise PermissionDenied with a message that says what was refused and why."""
     if allowed(actor, permission, commune_code):
         return
     if actor is None:
-        raise PermissionDenied("Bạn cần đăng nhập để làm việc này.", "You need to log in to do this.")
+        raise _not_logged_in()
     if actor.role == Role.COMMUNE and permission in _OWN_COMMUNE_ONLY:
         raise PermissionDenied(
             f"Tài khoản {actor.name} chỉ được thao tác với xã/phường mã {actor.commune_code}, "
@@ -381,8 +385,10 @@ def reset_password(session: Session, actor: Actor, name: str, new_password: str)
     audit.record(session, actor.name, "account.reset_password", account.name)
 
 
-def change_password(session: Session, actor: Actor, current_password: str, new_password: str) -> None:
+def change_password(session: Session, actor: Actor | None, current_password: str, new_password: str) -> None:
     """Self-service: the logged-in account changes its own password, proving it knows the current one."""
+    if actor is None:
+        raise _not_logged_in()
     account = _get(session, actor.name)
     if not _verify(account.password_hash, current_password):
         raise AccountError("Mật khẩu hiện tại không đúng.", "The current password is wrong.")

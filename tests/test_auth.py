@@ -304,6 +304,8 @@ def test_hashes_made_with_other_parameters_are_rehashed_at_the_next_login(initia
 
 def test_change_password_needs_the_current_one(initialized):
     lan = create("lan")
+    with pytest.raises(PermissionDenied, match="cần đăng nhập"), db.write_session() as session:
+        auth.change_password(session, None, PASSWORD, "another-password")
     with pytest.raises(AccountError, match="Mật khẩu hiện tại không đúng"), db.write_session() as session:
         auth.change_password(session, lan, "not-my-password", "another-password")
     with pytest.raises(AccountError, match="quá ngắn"), db.write_session() as session:
