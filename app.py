@@ -1,15 +1,18 @@
-"""Readiness: the Streamlit entry. Prepares the database, then shows the pages the user's role allows."""
+"""Readiness: the Streamlit entry. Prepares the database, logs the user in, then shows the pages the role allows."""
 
 import streamlit as st
 
 import ui
-from readiness import bootstrap
+from readiness import auth, bootstrap, db
 from readiness.auth import Permission, allowed
 from readiness.settings import get_settings
 
-# path, Vietnamese title, English title, icon, permission needed to see it
+# path, Vietnamese title, English title, icon, permission needed to see it (None: any logged-in account)
 PAGES = [
     ("pages/overview.py", "Tổng quan", "Overview", ":material/dashboard:", Permission.VIEW_PROVINCE),
+    ("pages/accounts.py", "Quản lý tài khoản", "Accounts", ":material/group:", Permission.MANAGE_ACCOUNTS),
+    ("pages/audit.py", "Nhật ký thay đổi", "Audit trail", ":material/history:", Permission.VIEW_AUDIT),
+    ("pages/account.py", "Tài khoản của tôi", "My account", ":material/account_circle:", None),
 ]
 
 
@@ -22,10 +25,20 @@ def _prepare_database(url: str) -> None:
 st.set_page_config(page_title="Readiness · NQ57", page_icon=":material/task_alt:", layout="wide")
 _prepare_database(get_settings().database_url)
 ui.sidebar()
-actor = ui.actor()
-pages = [
-    st.Page(path, title=ui.t(vi, en), icon=icon, default=i == 0)
-    for i, (path, vi, en, icon, permission) in enumerate(PAGES)
-    if allowed(actor, permission, actor.commune_code)
-]
+actor = ui.refresh_login()
+if actor is None:
+    # Nothing is shown before login. On a database without accounts, the one-time setup creates the first admin.
+    with db.session() as session:
+        first_run = not auth.accounts_exist(session)
+    if first_run:
+        pages = [st.Page("pages/setup.py", title=ui.t("Thiết lập lần đầu", "First-run setup"), icon=":material/key:")]
+    else:
+        pages = [st.Page("pages/login.py", title=ui.t("Đăng nhập", "Log in"), icon=":material/login:")]
+else:
+    ui.account_box(actor)
+    pages = [
+        st.Page(path, title=ui.t(vi, en), icon=icon, default=i == 0)
+        for i, (path, vi, en, icon, permission) in enumerate(PAGES)
+        if permission is None or allowed(actor, permission, actor.commune_code)
+    ]
 st.navigation(pages).run()

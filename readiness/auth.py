@@ -1,9 +1,29 @@
-"""Who may do what. Every write in readiness/ calls `require` itself, whatever a page shows or hides."""
+"""Who may do what, and who is who: permissions, accounts, passwords, lockout.
 
+Every write in readiness/ calls `require` itself, whatever a page shows or hides. Passwords and their hashes
+never leave this module: not in exceptions, logs, audit details, returned rows or an account's repr.
+"""
+
+import logging
+import re
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import NamedTuple
 
-from readiness.models import Role
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from readiness import audit, db, registry
+from readiness.i18n import format_datetime
+from readiness.models import Account, Commune, Role
+from readiness.settings import NATIONAL, get_settings
+from readiness.text import nfc
+
+log = logging.getLogger(__name__)
 
 
 class Actor(NamedTuple):
@@ -48,7 +68,9 @@ _GRANTS: dict[Role, set[Permission]] = {
 _OWN_COMMUNE_ONLY = {Permission.VIEW_COMMUNE, Permission.IMPORT_CHECKLIST}
 
 
-class PermissionDenied(PermissionError):
+class Refusal(Exception):
+    """An explained refusal in both languages; str() is the Vietnamese text."""
+
     def __init__(self, vi: str, en: str) -> None:
         super().__init__(vi)
         self.vi = vi
@@ -58,18 +80,32 @@ class PermissionDenied(PermissionError):
         return self.en if lang == "en" else self.vi
 
 
-def allowed(actor: Actor, permission: Permission, commune_code: str | None = None) -> bool:
-    if permission not in _GRANTS[Role(actor.role)]:
+class PermissionDenied(Refusal, PermissionError):
+    """The actor lacks the right for this action."""
+
+
+class AccountError(Refusal, ValueError):
+    """A login refused, or bad input for an account change (which then changes nothing)."""
+
+
+def allowed(actor: Actor | None, permission: Permission, commune_code: str | None = None) -> bool:
+    if actor is None or permission not in _GRANTS[Role(actor.role)]:
         return False
     if actor.role == Role.COMMUNE and permission in _OWN_COMMUNE_ONLY:
         return commune_code is not None and commune_code == actor.commune_code
     return True
 
 
-def require(actor: Actor, permission: Permission, commune_code: str | None = None) -> None:
+def _not_logged_in() -> PermissionDenied:
+    return PermissionDenied("Bạn cần đăng nhập để làm việc này.", "You need to log in to do this.")
+
+
+def require(actor: Actor | None, permission: Permission, commune_code: str | None = None) -> None:
     """Raise PermissionDenied with a message that says what was refused and why."""
     if allowed(actor, permission, commune_code):
         return
+    if actor is None:
+        raise _not_logged_in()
     if actor.role == Role.COMMUNE and permission in _OWN_COMMUNE_ONLY:
         raise PermissionDenied(
             f"Tài khoản {actor.name} chỉ được thao tác với xã/phường mã {actor.commune_code}, "
@@ -80,3 +116,380 @@ def require(actor: Actor, permission: Permission, commune_code: str | None = Non
         f"Tài khoản {actor.name} (vai trò {actor.role}) không có quyền: {permission}.",
         f"Account {actor.name} (role {actor.role}) does not have the right: {permission}.",
     )
+
+
+# Accounts --------------------------------------------------------------------------------------------------------
+
+_NAME = re.compile(r"[\w.@-]{2,64}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+ROLE_NAMES = ", ".join(Role)
+
+
+def _hasher() -> PasswordHasher:
+    settings = get_settings()
+    return PasswordHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_cost=settings.argon2_memory_cost_kib,
+        parallelism=settings.argon2_parallelism,
+    )
+
+
+@lru_cache
+def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    """Verified against for unknown names, so that a refusal takes as long whether the account exists or not."""
+    return PasswordHasher(time_cost, memory_cost, parallelism).hash("no such account")
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def normal_name(name: str) -> str:
+    """Account names are matched without regard to case or Unicode form."""
+    return nfc(name.strip()).lower()
+
+
+def _find(session: Session, name: str) -> Account | None:
+    return session.exec(select(Account).where(Account.name == normal_name(name))).first()
+
+
+def _get(session: Session, name: str) -> Account:
+    account = _find(session, name)
+    if account is None:
+        raise AccountError(
+            f"Không có tài khoản tên {normal_name(name)}.", f"There is no account named {normal_name(name)}."
+        )
+    return account
+
+
+def _actor(account: Account) -> Actor:
+    return Actor(account.name, Role(account.role), account.commune_code)
+
+
+def _check_password(password: str) -> None:
+    minimum = get_settings().password_min_length
+    if not password.strip():
+        raise AccountError("Mật khẩu đang để trống.", "The password is empty.")
+    if len(password) < minimum:
+        raise AccountError(
+            f"Mật khẩu quá ngắn: cần ít nhất {minimum} ký tự, mới có {len(password)}.",
+            f"The password is too short: it needs at least {minimum} characters, it has {len(password)}.",
+        )
+
+
+def _role(role: str) -> Role:
+    try:
+        return Role(role.strip().lower())
+    except ValueError:
+        raise AccountError(
+            f"Không có vai trò {role!r}. Chọn một trong: {ROLE_NAMES}.",
+            f"There is no role {role!r}. Choose one of: {ROLE_NAMES}.",
+        ) from None
+
+
+def _commune(session: Session, role: Role, commune_code: str | None) -> str | None:
+    """The commune a new account is bound to: required for the commune role, refused for the others."""
+    if role != Role.COMMUNE:
+        if commune_code:
+            raise AccountError(
+                f"Chỉ tài khoản vai trò commune mới gắn với một xã/phường; bỏ mã {commune_code} cho vai trò {role}.",
+                f"Only commune accounts are bound to a commune; leave out {commune_code} for role {role}.",
+            )
+        return None
+    if not commune_code:
+        raise AccountError(
+            "Tài khoản vai trò commune cần mã xã/phường của mình (--commune), ví dụ 00070.",
+            "A commune account needs the code of its commune (--commune), e.g. 00070.",
+        )
+    try:
+        code = registry.commune_code(commune_code)
+    except registry.UnknownCode:
+        code = None
+    province = get_settings().province
+    commune = session.get(Commune, code) if code else None
+    if commune is not None and (province == NATIONAL or commune.province_code == province):
+        return code
+    here = registry.province_name(province)
+    elsewhere = next((c for c in registry.communes(NATIONAL) if c.code == code), None) if code else None
+    if elsewhere is None:
+        raise AccountError(
+            f"Không có xã/phường mã {commune_code!r} (mã chính thức gồm 5 chữ số, ví dụ 00070).",
+            f"There is no commune with code {commune_code!r} (official codes have 5 digits, e.g. 00070).",
+        )
+    raise AccountError(
+        f"{elsewhere.name} (mã {code}) không thuộc {here}, địa bàn của ứng dụng này.",
+        f"{elsewhere.name} (code {code}) is not in {here}, the province this app serves.",
+    )
+
+
+def _email(session: Session, email: str | None) -> str | None:
+    if not email or not email.strip():
+        return None
+    email = nfc(email.strip()).lower()
+    if not _EMAIL.fullmatch(email):
+        raise AccountError(f"{email!r} không phải là địa chỉ e-mail.", f"{email!r} is not an e-mail address.")
+    if session.exec(select(Account.id).where(Account.email == email)).first() is not None:
+        raise AccountError(
+            f"Đã có tài khoản dùng e-mail {email}; mỗi e-mail chỉ gắn với một tài khoản.",
+            f"An account already uses the e-mail {email}; an e-mail belongs to one account only.",
+        )
+    return email
+
+
+def _create(
+    session: Session,
+    by: str,
+    name: str,
+    role: str,
+    password: str,
+    commune_code: str | None,
+    email: str | None,
+    action: str,
+) -> Actor:
+    name = normal_name(name)
+    if not _NAME.fullmatch(name):
+        raise AccountError(
+            f"Tên tài khoản {name!r} không hợp lệ: 2–64 ký tự gồm chữ, số và . _ - @, không có khoảng trắng.",
+            f"The account name {name!r} is not valid: 2–64 letters, digits or . _ - @, no spaces.",
+        )
+    if _find(session, name) is not None:
+        raise AccountError(f"Đã có tài khoản tên {name}.", f"An account named {name} exists already.")
+    checked_role = _role(role)
+    code = _commune(session, checked_role, commune_code)
+    checked_email = _email(session, email)
+    _check_password(password)
+    account = Account(
+        name=name,
+        role=checked_role,
+        commune_code=code,
+        email=checked_email,
+        password_hash=_hasher().hash(password),
+        created_at=datetime.now(UTC),
+    )
+    session.add(account)
+    session.flush()
+    detail = (
+        f"role {checked_role}"
+        + (f", commune {code}" if code else "")
+        + (f", e-mail {checked_email}" if checked_email else "")
+    )
+    audit.record(session, by, action, name, detail)
+    return _actor(account)
+
+
+def account_names(session: Session) -> set[str]:
+    return set(session.exec(select(Account.name)))
+
+
+def accounts_exist(session: Session) -> bool:
+    return session.exec(select(Account.id).limit(1)).first() is not None
+
+
+def first_admin(name: str, password: str) -> Actor:
+    """Create the first admin; refused as soon as any account exists (the app's one-time setup)."""
+    with db.write_session() as session:
+        if not db.is_sqlite(session.get_bind()):
+            # SQLite's BEGIN IMMEDIATE already serialises writers; on PostgreSQL two first-run forms sent at once
+            # could otherwise both find no account.
+            session.exec(select(func.pg_advisory_xact_lock(57_006)))
+        if accounts_exist(session):
+            raise AccountError(
+                "Đã có tài khoản: quản trị viên đầu tiên đã được tạo. Hãy đăng nhập.",
+                "Accounts exist already: the first admin has been created. Please log in.",
+            )
+        return _create(session, normal_name(name), name, Role.ADMIN, password, None, None, "account.first_admin")
+
+
+def create_account(
+    session: Session,
+    actor: Actor,
+    name: str,
+    role: str,
+    password: str,
+    commune_code: str | None = None,
+    email: str | None = None,
+) -> Actor:
+    require(actor, Permission.MANAGE_ACCOUNTS)
+    return _create(session, actor.name, name, role, password, commune_code, email, "account.create")
+
+
+def list_accounts(session: Session, actor: Actor, now: datetime | None = None) -> pd.DataFrame:
+    """Every account with its state (locked_until only while the lock lasts), by role and name; never a hash."""
+    require(actor, Permission.MANAGE_ACCOUNTS)
+    now = now or datetime.now(UTC)
+    columns = ["name", "role", "commune_code", "commune_name", "email", "disabled", "locked_until", "created_at"]
+    rows = session.exec(
+        select(Account, Commune.name).join(Commune, isouter=True).order_by(Account.role, Account.name)
+    ).all()
+    return pd.DataFrame(
+        [
+            (a.name, a.role, a.commune_code, commune, a.email, a.disabled, _lock(a, now), a.created_at)
+            for a, commune in rows
+        ],
+        columns=columns,
+    )
+
+
+def _lock(account: Account, now: datetime) -> datetime | None:
+    return account.locked_until if account.locked_until is not None and account.locked_until > now else None
+
+
+def _admins_left(session: Session, without: str) -> int:
+    return session.exec(
+        select(func.count(Account.id)).where(Account.role == Role.ADMIN, ~Account.disabled, Account.name != without)
+    ).one()
+
+
+def disable_account(session: Session, actor: Actor, name: str, disabled: bool = True) -> None:
+    """Disable (or enable again) an account: a disabled account cannot log in or act through --as."""
+    require(actor, Permission.MANAGE_ACCOUNTS)
+    account = _get(session, name)
+    if disabled and account.role == Role.ADMIN and _admins_left(session, account.name) == 0:
+        raise AccountError(
+            f"Không thể vô hiệu hóa {account.name}: đây là quản trị viên cuối cùng còn hoạt động.",
+            f"Cannot disable {account.name}: it is the last enabled admin.",
+        )
+    account.disabled = disabled
+    session.add(account)
+    audit.record(session, actor.name, "account.disable" if disabled else "account.enable", account.name)
+
+
+def delete_account(session: Session, actor: Actor, name: str) -> None:
+    """Remove an account (the audit trail keeps its name). The last admin goes only with the last account."""
+    require(actor, Permission.MANAGE_ACCOUNTS)
+    account = _get(session, name)
+    others = session.exec(select(func.count(Account.id)).where(Account.name != account.name)).one()
+    if account.role == Role.ADMIN and others and _admins_left(session, account.name) == 0:
+        raise AccountError(
+            f"Không thể xóa {account.name}: đây là quản trị viên cuối cùng còn hoạt động; "
+            "hãy tạo quản trị viên khác trước.",
+            f"Cannot delete {account.name}: it is the last enabled admin; create another admin first.",
+        )
+    session.delete(account)
+    session.flush()
+    audit.record(session, actor.name, "account.delete", account.name)
+
+
+def reset_password(session: Session, actor: Actor, name: str, new_password: str) -> None:
+    """Set a new password for someone (who forgot theirs); this also lifts a lockout."""
+    require(actor, Permission.MANAGE_ACCOUNTS)
+    account = _get(session, name)
+    _check_password(new_password)
+    account.password_hash = _hasher().hash(new_password)
+    account.failed_logins = 0
+    account.locked_until = None
+    session.add(account)
+    audit.record(session, actor.name, "account.reset_password", account.name)
+
+
+def change_password(session: Session, actor: Actor | None, current_password: str, new_password: str) -> None:
+    """Self-service: the logged-in account changes its own password, proving it knows the current one."""
+    if actor is None:
+        raise _not_logged_in()
+    account = _get(session, actor.name)
+    if not _verify(account.password_hash, current_password):
+        raise AccountError("Mật khẩu hiện tại không đúng.", "The current password is wrong.")
+    _check_password(new_password)
+    account.password_hash = _hasher().hash(new_password)
+    session.add(account)
+    audit.record(session, actor.name, "account.change_password", account.name)
+
+
+def actor_for(session: Session, name: str) -> Actor:
+    """The rights of an existing, enabled account (CLI --as, and the app re-checking its logged-in user)."""
+    account = _get(session, name)
+    if account.disabled:
+        raise AccountError(f"Tài khoản {account.name} đã bị vô hiệu hóa.", f"The account {account.name} is disabled.")
+    return _actor(account)
+
+
+def sso_login(email: str | None) -> Actor:
+    """The account matching a single-sign-on identity's e-mail. No account is ever created or promoted here."""
+    address = nfc((email or "").strip()).lower()
+    with db.write_session() as session:
+        account = (
+            session.exec(select(Account).where(Account.email == address, ~Account.disabled)).first()
+            if address
+            else None
+        )
+        if account is None:
+            raise AccountError(
+                f"Không có tài khoản đang hoạt động nào dùng e-mail {address or '(trống)'}; "
+                "hãy nhờ quản trị viên thêm e-mail này vào tài khoản của bạn.",
+                f"No enabled account has the e-mail {address or '(none)'}; ask an admin to add it to your account.",
+            )
+        audit.record(session, account.name, "account.login", account.name, "single sign-on")
+        return _actor(account)
+
+
+def _locked_message(until: datetime) -> AccountError:
+    settings = get_settings()
+    return AccountError(
+        f"Tài khoản đang bị khóa đến {format_datetime(until, 'vi')} vì nhập sai mật khẩu "
+        f"{settings.max_failed_logins} lần. Hãy thử lại sau, hoặc nhờ quản trị viên đặt lại mật khẩu.",
+        f"The account is locked until {format_datetime(until, 'en')} after {settings.max_failed_logins} wrong "
+        "passwords. Try again later, or ask an admin to reset the password.",
+    )
+
+
+def _wrong() -> AccountError:
+    # The same words whether the name or the password is wrong: a refusal does not tell which names exist.
+    return AccountError("Sai tên đăng nhập hoặc mật khẩu.", "Wrong account name or password.")
+
+
+def authenticate(name: str, password: str, now: datetime | None = None) -> Actor:
+    """Check a password login. Wrong passwords are counted: max_failed_logins in a row lock the account for
+    lockout_minutes. The hash is verified outside the write transaction, so a login never holds the write lock
+    for the ~0.1 s argon2 takes."""
+    now = now or datetime.now(UTC)
+    settings = get_settings()
+    with db.session() as session:
+        account = _find(session, name)
+    if account is None:
+        _verify(
+            _dummy_hash(settings.argon2_time_cost, settings.argon2_memory_cost_kib, settings.argon2_parallelism),
+            password,
+        )
+        log.info("login refused: no account named %s", normal_name(name))
+        raise _wrong()
+    if _lock(account, now):
+        log.info("login refused: account %s is locked", account.name)
+        raise _locked_message(account.locked_until)
+    if not _verify(account.password_hash, password):
+        raise _count_failure(account.name, now)
+    if account.disabled:
+        log.info("login refused: account %s is disabled", account.name)
+        raise AccountError(
+            f"Tài khoản {account.name} đã bị vô hiệu hóa; hãy liên hệ quản trị viên.",
+            f"The account {account.name} is disabled; please contact an admin.",
+        )
+    hasher = _hasher()
+    new_hash = hasher.hash(password) if hasher.check_needs_rehash(account.password_hash) else None
+    with db.write_session() as session:
+        values = {"failed_logins": 0, "locked_until": None}
+        if new_hash:
+            values["password_hash"] = new_hash
+        session.exec(update(Account).where(Account.id == account.id).values(**values))
+        audit.record(
+            session, account.name, "account.login", account.name, "password, rehashed" if new_hash else "password"
+        )
+    return _actor(account)
+
+
+def _count_failure(name: str, now: datetime) -> AccountError:
+    """Count a wrong password (atomically: two wrong tries at once both count) and lock at the limit."""
+    settings = get_settings()
+    with db.write_session() as session:
+        account = session.exec(select(Account).where(Account.name == name).with_for_update()).one()
+        account.failed_logins += 1
+        locked = account.failed_logins >= settings.max_failed_logins
+        if locked:
+            account.failed_logins = 0
+            account.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+        session.add(account)
+        audit.record(session, name, "account.locked" if locked else "account.login_failed", name)
+    log.info("login refused: wrong password for %s%s", name, " (now locked)" if locked else "")
+    return _locked_message(now + timedelta(minutes=settings.lockout_minutes)) if locked else _wrong()

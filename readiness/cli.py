@@ -1,14 +1,17 @@
 """The `readiness` command: the app's features for operators and scripts."""
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Sequence
 from datetime import date
 
-from readiness import bootstrap, db, demo, queries
-from readiness.auth import OPERATOR
-from readiness.i18n import today
+import pandas as pd
+
+from readiness import auth, bootstrap, db, demo, queries
+from readiness.auth import OPERATOR, Actor
+from readiness.i18n import format_datetime, today
 from readiness.settings import get_settings
 
 
@@ -28,12 +31,35 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     bootstrap.init()
+    try:
+        _demo(args)
+    except auth.Refusal as exc:
+        return _refused(exc)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> None:
+    # Printed only after the commit: a refused --clear removes nothing and must not say otherwise.
     with db.write_session() as session:
         if args.clear:
-            print(f"Removed {demo.clear(session, OPERATOR)} demo submissions.")
+            removed = demo.clear(session, OPERATOR)
+            names = demo.clear_accounts(session, OPERATOR)
         else:
-            print(f"Loaded {demo.load(session, OPERATOR, seed=args.seed)} demo submissions.")
-    return 0
+            loaded = demo.load(session, OPERATOR, seed=args.seed)
+            accounts = demo.load_accounts(session, OPERATOR)
+    if args.clear:
+        print(f"Removed {removed} demo submissions.")
+        print(f"Removed {len(names)} demo accounts{': ' if names else '.'}{', '.join(names)}")
+    else:
+        print(f"Loaded {loaded} demo submissions.")
+        _print_demo_accounts(accounts)
+
+
+def _print_demo_accounts(accounts: list[demo.DemoAccount]) -> None:
+    print("Demo accounts (for trying the app only; `readiness demo --clear` removes them):")
+    for a in accounts:
+        state = a.password if a.created else "(existed already; password left unchanged)"
+        print(f"  {a.name:<12} {a.role:<8} {a.commune_code or '':<6} {state}")
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -48,6 +74,112 @@ def cmd_summary(args: argparse.Namespace) -> int:
     for code, counts in data["criteria"].items():
         print(f"  {code}: {counts['green']} green, {counts['red']} red, {counts['grey']} grey")
     return 0
+
+
+def acting_as(name: str | None) -> Actor:
+    """The rights a command runs with: the operator's (admin), or exactly those of the account given by --as."""
+    if name is None:
+        return OPERATOR
+    with db.session() as session:
+        return auth.actor_for(session, name)
+
+
+def add_as_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="as_name",
+        metavar="NAME",
+        help="act with exactly the rights of this account (default: the operator, with admin rights)",
+    )
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass("Password: ")
+    return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+
+
+def _refused(exc: auth.Refusal) -> int:
+    print(f"error: {exc.en}", file=sys.stderr)
+    return 1
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    bootstrap.init()
+    try:
+        with db.write_session() as session:
+            actor = auth.create_account(
+                session, OPERATOR, args.name, args.role, _read_password(), args.commune, args.email
+            )
+    except auth.Refusal as exc:
+        return _refused(exc)
+    bound = f", commune {actor.commune_code}" if actor.commune_code else ""
+    print(f"Account {actor.name} created (role {actor.role}{bound}).")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    bootstrap.init()
+    with db.session() as session:
+        accounts = auth.list_accounts(session, OPERATOR)
+    print(f"{'name':<24} {'role':<8} {'commune':<8} {'e-mail':<32} state")
+    for a in accounts.itertuples():
+        state = "disabled" if a.disabled else "enabled"
+        if not pd.isna(a.locked_until):
+            state += f", locked until {format_datetime(a.locked_until, 'en')}"
+        print(f"{a.name:<24} {a.role:<8} {_text(a.commune_code):<8} {_text(a.email):<32} {state}")
+    return 0
+
+
+def _text(value: object) -> str:
+    return "" if pd.isna(value) else str(value)
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    bootstrap.init()
+    try:
+        with db.write_session() as session:
+            auth.disable_account(session, OPERATOR, args.name)
+    except auth.Refusal as exc:
+        return _refused(exc)
+    print(f"Account {auth.normal_name(args.name)} disabled.")
+    return 0
+
+
+def cmd_user_reset_password(args: argparse.Namespace) -> int:
+    bootstrap.init()
+    try:
+        with db.write_session() as session:
+            auth.reset_password(session, OPERATOR, args.name, _read_password())
+    except auth.Refusal as exc:
+        return _refused(exc)
+    print(f"Password of {auth.normal_name(args.name)} reset; any lockout is lifted.")
+    return 0
+
+
+def _add_user_commands(commands: argparse._SubParsersAction) -> None:
+    user = commands.add_parser("user", help="accounts: add, list, disable, reset a password")
+    actions = user.add_subparsers(dest="user_command", required=True)
+    stdin_help = "read the password from the first line of standard input (never from the command line)"
+
+    add = actions.add_parser("add", help="create an account")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, help=f"one of: {auth.ROLE_NAMES}")
+    add.add_argument("--commune", help="commune code, for (and only for) role commune, e.g. 00070")
+    add.add_argument("--email", help="e-mail that single sign-on identities are matched by")
+    add.add_argument("--password-stdin", action="store_true", required=True, help=stdin_help)
+    add.set_defaults(handler=cmd_user_add)
+
+    actions.add_parser("list", help="list the accounts (never a password)").set_defaults(handler=cmd_user_list)
+
+    disable = actions.add_parser("disable", help="disable an account: it can no longer log in or act")
+    disable.add_argument("name")
+    disable.set_defaults(handler=cmd_user_disable)
+
+    reset = actions.add_parser("reset-password", help="set a new password and lift a lockout")
+    reset.add_argument("name")
+    reset.add_argument("--password-stdin", action="store_true", required=True, help=stdin_help)
+    reset.set_defaults(handler=cmd_user_reset_password)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,6 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--json", action="store_true", help="print the summary as JSON")
     summary.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
     summary.set_defaults(handler=cmd_summary)
+
+    _add_user_commands(commands)
     return parser
 
 

@@ -7,12 +7,14 @@ Deterministic for a given seed. Each commune has its own staff size and pace; so
 import math
 import random
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
 from sqlmodel import Session, select
 
-from readiness import audit, criteria, submissions
+from readiness import audit, auth, criteria, registry, submissions
 from readiness.auth import Actor, Permission, require
-from readiness.models import Commune, Criterion, CriterionKind, Origin, ResultBase, SubmissionCreate
+from readiness.models import Commune, Criterion, CriterionKind, Origin, ResultBase, Role, SubmissionCreate
+from readiness.settings import get_settings
 
 FIRST_WEEK = date(2025, 7, 5)
 LAST_WEEK = date(2025, 11, 15)
@@ -49,6 +51,44 @@ def clear(session: Session, actor: Actor) -> int:
     require(actor, Permission.LOAD_DEMO)
     removed = submissions.delete_by_origin(session, Origin.DEMO)
     audit.record(session, actor.name, "demo.clear", detail=f"{removed} submissions")
+    return removed
+
+
+class DemoAccount(NamedTuple):
+    name: str
+    role: Role
+    commune_code: str | None
+    # Deterministic and printed by `readiness demo`: for trying the app, never for real data.
+    password: str
+    created: bool
+
+
+def _demo_accounts() -> list[tuple[str, Role, str | None]]:
+    """One account per province-wide role, and one for each of the first three communes of the province."""
+    communes = registry.communes(get_settings().province)[:3]
+    return [(f"demo-{role}", role, None) for role in (Role.ADMIN, Role.OFFICER, Role.LEADER)] + [
+        (f"demo-{c.code}", Role.COMMUNE, c.code) for c in communes
+    ]
+
+
+def load_accounts(session: Session, actor: Actor) -> list[DemoAccount]:
+    """Create the demo accounts that are missing; existing ones (and their passwords) are left as they are."""
+    existing = auth.account_names(session)
+    accounts = []
+    for name, role, commune_code in _demo_accounts():
+        password = f"{name}-nq57"
+        if name not in existing:
+            auth.create_account(session, actor, name, role, password, commune_code)
+        accounts.append(DemoAccount(name, role, commune_code, password, name not in existing))
+    return accounts
+
+
+def clear_accounts(session: Session, actor: Actor) -> list[str]:
+    """Delete the demo accounts, the demo admin last. Returns the names removed."""
+    existing = auth.account_names(session)
+    removed = [name for name, _, _ in reversed(_demo_accounts()) if name in existing]
+    for name in removed:
+        auth.delete_account(session, actor, name)
     return removed
 
 

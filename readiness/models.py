@@ -145,7 +145,8 @@ class Account(SQLModel, table=True):
     role: Role = Field(sa_type=String(16))
     commune_code: str | None = Field(default=None, foreign_key="commune.code", max_length=5)
     email: str | None = Field(default=None, max_length=254, index=True)
-    password_hash: str = ""
+    # Kept out of repr so that a logged or printed account never shows it.
+    password_hash: str = Field(default="", repr=False)
     disabled: bool = False
     failed_logins: int = 0
     locked_until: datetime | None = None

@@ -30,6 +30,15 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     # Seconds a writer waits for SQLite's lock before giving up.
     sqlite_busy_timeout_s: int = 30
+    # This many wrong passwords in a row lock an account for lockout_minutes.
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+    password_min_length: int = 10
+    # Argon2id parameters (argon2-cffi's defaults, RFC 9106 low-memory profile). Stored hashes made with other
+    # parameters are rehashed at their owner's next successful login.
+    argon2_time_cost: int = 3
+    argon2_memory_cost_kib: int = 65536
+    argon2_parallelism: int = 4
 
     @field_validator("province")
     @classmethod

@@ -6,17 +6,21 @@ Each PostgreSQL case gets a schema of its own, dropped afterwards.
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from streamlit.testing.v1 import AppTest
 
-from readiness import bootstrap, db, demo
+from readiness import auth, bootstrap, db, demo
 from readiness.auth import OPERATOR
+from readiness.models import Role
 
 POSTGRES_URL = os.environ.get("READINESS_TEST_POSTGRES_URL")
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+APP = str(PROJECT_DIR / "app.py")
+TEST_PASSWORD = "test-password-57"
 
 
 def _use(monkeypatch: pytest.MonkeyPatch, url: str, province: str = "01") -> None:
@@ -87,3 +91,21 @@ def demo_sqlite(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, _demo_sqlite_te
     _use(monkeypatch, url)
     yield url
     db.reset_caches()
+
+
+@pytest.fixture
+def app_as(initialized: str) -> Callable[..., AppTest]:
+    """Make an AppTest of app.py logged in as a new account of `role` (a commune account needs its commune).
+
+    Only the first run() goes through app.py (navigation by role); after switch_page, AppTest runs the page
+    script alone, because Streamlit treats the pages/ folder the old way until st.navigation is called."""
+
+    def make(role: Role, commune_code: str | None = None) -> AppTest:
+        name = f"test-{role}" + (f"-{commune_code}" if commune_code else "")
+        with db.write_session() as session:
+            actor = auth.create_account(session, OPERATOR, name, role, TEST_PASSWORD, commune_code)
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.session_state["actor"] = actor
+        return at
+
+    return make

@@ -1,15 +1,23 @@
 """Page tests with Streamlit's AppTest."""
 
-from pathlib import Path
-
+from conftest import APP
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
-
-def test_app_starts_on_an_empty_database_and_counts_communes_and_criteria(database):
+def test_app_starts_on_an_empty_database_with_first_run_setup_then_counts_communes_and_criteria(database):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
+    assert [t.value for t in at.title] == ["Thiết lập lần đầu"]
+    assert not at.metric  # nothing but the setup page before the first admin exists
+    name, password, confirm = at.text_input
+    name.set_value("quantri")
+    password.set_value("first-admin-57")
+    confirm.set_value("first-admin-57")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["actor"].name == "quantri"
+
+    at.switch_page("app.py").run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Xã, phường"] == "126"
     assert metrics["Tiêu chí"] == "16"

@@ -1,0 +1,90 @@
+import streamlit as st
+
+import ui
+from readiness import auth, db, queries
+from readiness.i18n import format_datetime
+from readiness.models import Role
+
+actor = ui.logged_in()
+st.title(ui.t("Quản lý tài khoản", "Accounts"))
+ui.show_done()
+with db.session() as session:
+    accounts = auth.list_accounts(session, actor)
+communes = ui.query(queries.communes, ui.province())
+commune_names = dict(zip(communes["code"], communes["name"], strict=True))
+
+view = accounts.fillna({"commune_code": "", "commune_name": "", "email": ""}).assign(
+    role=accounts["role"].map(ui.role_label),
+    disabled=accounts["disabled"].map(lambda d: ui.t("Đã vô hiệu hóa", "Disabled") if d else ""),
+    locked_until=accounts["locked_until"].map(lambda at: format_datetime(at, ui.lang()) if at is not None else ""),
+    created_at=accounts["created_at"].map(lambda at: format_datetime(at, ui.lang())),
+)
+st.dataframe(
+    view.rename(
+        columns={
+            "name": ui.t("Tên đăng nhập", "Account"),
+            "role": ui.t("Vai trò", "Role"),
+            "commune_code": ui.t("Mã xã", "Commune code"),
+            "commune_name": ui.t("Xã, phường", "Commune"),
+            "email": "E-mail",
+            "disabled": ui.t("Trạng thái", "State"),
+            "locked_until": ui.t("Bị khóa đến", "Locked until"),
+            "created_at": ui.t("Ngày tạo", "Created"),
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+create, state, reset = st.tabs(
+    [
+        ui.t("Tạo tài khoản", "Create"),
+        ui.t("Vô hiệu hóa / kích hoạt", "Disable / enable"),
+        ui.t("Đặt lại mật khẩu", "Reset password"),
+    ]
+)
+with create, st.form("create_account", clear_on_submit=False):
+    name = st.text_input(ui.t("Tên đăng nhập", "Account name"))
+    role = st.selectbox(ui.t("Vai trò", "Role"), list(Role), format_func=ui.role_label)
+    commune = st.selectbox(
+        ui.t("Xã, phường (chỉ cho vai trò cán bộ xã, phường)", "Commune (commune staff only)"),
+        [None, *commune_names],
+        format_func=lambda code: "—" if code is None else f"{code} · {commune_names[code]}",
+    )
+    email = st.text_input(
+        ui.t("E-mail (để đăng nhập một lần, không bắt buộc)", "E-mail (for single sign-on, optional)")
+    )
+    password = st.text_input(ui.t("Mật khẩu ban đầu", "Initial password"), type="password", autocomplete="new-password")
+    if st.form_submit_button(ui.t("Tạo tài khoản", "Create account"), type="primary"):
+        ui.act(
+            auth.create_account,
+            name,
+            role,
+            password,
+            commune,
+            email,
+            done=ui.t(f"Đã tạo tài khoản {auth.normal_name(name)}.", f"Account {auth.normal_name(name)} created."),
+        )
+
+with state:
+    who = st.selectbox(ui.t("Tài khoản", "Account"), accounts["name"], key="state_account")
+    left, right = st.columns(2)
+    if left.button(
+        ui.t("Vô hiệu hóa", "Disable"), icon=":material/block:", disabled=who is None, key="disable_account"
+    ):
+        ui.act(auth.disable_account, who, True, done=ui.t(f"Đã vô hiệu hóa {who}.", f"{who} disabled."))
+    if right.button(
+        ui.t("Kích hoạt lại", "Enable"), icon=":material/check:", disabled=who is None, key="enable_account"
+    ):
+        ui.act(auth.disable_account, who, False, done=ui.t(f"Đã kích hoạt lại {who}.", f"{who} enabled."))
+
+with reset, st.form("reset_password", clear_on_submit=True):
+    who = st.selectbox(ui.t("Tài khoản", "Account"), accounts["name"], key="reset_account")
+    new = st.text_input(ui.t("Mật khẩu mới", "New password"), type="password", autocomplete="new-password")
+    if st.form_submit_button(ui.t("Đặt lại mật khẩu", "Reset password")):
+        ui.act(
+            auth.reset_password,
+            who,
+            new,
+            done=ui.t(f"Đã đặt lại mật khẩu của {who}; tài khoản được mở khóa.", f"Password of {who} reset; unlocked."),
+        )
