@@ -740,7 +740,7 @@ def parse_number(value: Any) -> tuple[float, bool] | None:
     elif commas:
         decimal = "," if commas == 1 else ""
     elif dots:
-        decimal = "" if dots > 1 or _DOT_THOUSANDS.fullmatch(text) else "."
+        decimal = "" if dots > 1 or (not percent and _DOT_THOUSANDS.fullmatch(text)) else "."
     else:
         decimal = ""
     whole, _, fraction = text.rpartition(decimal) if decimal else (text, "", "")
