@@ -96,34 +96,42 @@ def load_context(session: Session) -> Context:
 
 
 def import_files(files: list[tuple[str, bytes]], actor: Actor, dry_run: bool = False) -> list[ImportOutcome]:
-    """Read, check and (unless `dry_run`) store each (filename, bytes), one transaction per file."""
+    """Read, check and (unless `dry_run`) store each (filename, bytes), one transaction per file.
+
+    "What changed" compares each file with the commune's latest submission stored before this call."""
     with db.session() as session:
         context = load_context(session)
-    return [_import(nfc(filename), data, actor, dry_run, context) for filename, data in files]
+        received = [_receive(nfc(filename), data, actor, context) for filename, data in files]
+        pairs = list(zip(received, _changes(session, received, context), strict=True))
+        if dry_run:
+            return [_decide(session, item, changes, actor, write=False) for item, changes in pairs]
+    return [_store(item, changes, actor) for item, changes in pairs]
 
 
-def _import(filename: str, data: bytes, actor: Actor, dry_run: bool, context: Context) -> ImportOutcome:
+@dataclass(frozen=True)
+class _Received:
+    name: str
+    data: bytes
+    sha256: str
+    reading: Reading
+    problems: list[Problem]
+
+
+def _receive(filename: str, data: bytes, actor: Actor, context: Context) -> _Received:
     reading = read(filename, data, context)
     problems = reading.problems + _permission_problems(reading, actor)
-    file = _File(filename, data, hashlib.sha256(data).hexdigest())
-    if dry_run:
-        with db.session() as session:
-            return _decide(session, file, reading, problems, actor, context, write=False)
+    return _Received(filename, data, hashlib.sha256(data).hexdigest(), reading, problems)
+
+
+def _store(item: _Received, changes: pd.DataFrame, actor: Actor) -> ImportOutcome:
     try:
         with db.write_session() as session:
-            return _decide(session, file, reading, problems, actor, context, write=True)
+            return _decide(session, item, changes, actor, write=True)
     except IntegrityError:
         # PostgreSQL: the same file was imported by a concurrent request that committed first (the unique
         # constraint on file and commune caught it). Decided again, it is now a duplicate.
         with db.write_session() as session:
-            return _decide(session, file, reading, problems, actor, context, write=True)
-
-
-@dataclass(frozen=True)
-class _File:
-    name: str
-    data: bytes
-    sha256: str
+            return _decide(session, item, changes, actor, write=True)
 
 
 def _permission_problems(reading: Reading, actor: Actor) -> list[Problem]:
@@ -137,30 +145,22 @@ def _permission_problems(reading: Reading, actor: Actor) -> list[Problem]:
     return problems
 
 
-def _decide(
-    session: Session,
-    file: _File,
-    reading: Reading,
-    problems: list[Problem],
-    actor: Actor,
-    context: Context,
-    write: bool,
-) -> ImportOutcome:
+def _decide(session: Session, item: _Received, changes: pd.DataFrame, actor: Actor, write: bool) -> ImportOutcome:
+    reading, problems = item.reading, item.problems
     if problems:
         outcome = Outcome.REJECTED
-    elif session.execute(select(Submission.id).where(Submission.file_sha256 == file.sha256).limit(1)).first():
+    elif session.execute(select(Submission.id).where(Submission.file_sha256 == item.sha256).limit(1)).first():
         outcome = Outcome.DUPLICATE
     else:
         outcome = Outcome.ACCEPTED
-    changes = _changes(session, reading, context) if outcome == Outcome.ACCEPTED else _NO_CHANGES
     ids: list[int] = []
     if write:
         received_at = datetime.now(UTC)
         archive = ImportFile(
-            sha256=file.sha256,
-            size=len(file.data),
-            filename=file.name,
-            content=file.data,
+            sha256=item.sha256,
+            size=len(item.data),
+            filename=item.name,
+            content=item.data,
             received_at=received_at,
             received_from=actor.name,
             kind=str(reading.kind or ""),
@@ -170,25 +170,27 @@ def _decide(
         session.add(archive)
         session.flush()
         if outcome == Outcome.ACCEPTED:
-            ids = submissions.save(session, _submissions(reading, file, archive, actor, received_at))
+            green = changes[changes["status"] == Status.GREEN].groupby("commune_code").size()
+            rows = _submissions(reading, item.sha256, archive.id, actor, received_at)
+            ids = submissions.save(session, rows, [int(green.get(row.commune_code, 0)) for row in rows])
         audit.record(
             session,
             actor.name,
             f"import.{outcome}",
             target=_target(reading),
-            detail=f"{file.name}; {len(problems)} problems" if problems else file.name,
-            file_sha256=file.sha256,
+            detail=f"{item.name}; {len(problems)} problems" if problems else item.name,
+            file_sha256=item.sha256,
         )
     return ImportOutcome(
-        filename=file.name,
+        filename=item.name,
         outcome=outcome,
-        sha256=file.sha256,
-        size=len(file.data),
+        sha256=item.sha256,
+        size=len(item.data),
         kind=reading.kind,
         reporting_date=reading.reporting_date,
         communes=[report.commune_code for report in reading.reports],
         problems=problems,
-        changes=changes,
+        changes=changes if outcome == Outcome.ACCEPTED else _NO_CHANGES,
         submission_ids=ids,
     )
 
@@ -200,7 +202,7 @@ def _target(reading: Reading) -> str:
 
 
 def _submissions(
-    reading: Reading, file: _File, archive: ImportFile, actor: Actor, received_at: datetime
+    reading: Reading, sha256: str, archive_id: int | None, actor: Actor, received_at: datetime
 ) -> list[SubmissionCreate]:
     origin = Origin.UPLOAD if reading.kind == Kind.CHECKLIST else Origin.PROVINCE_WORKBOOK
     return [
@@ -210,8 +212,8 @@ def _submissions(
             received_at=received_at,
             received_from=actor.name,
             origin=origin,
-            file_sha256=file.sha256,
-            import_file_id=archive.id,
+            file_sha256=sha256,
+            import_file_id=archive_id,
             reporter_name=reading.reporter_name,
             reporter_phone=reading.reporter_phone,
             results=report.results,
@@ -222,41 +224,54 @@ def _submissions(
 
 _CHANGE_COLUMNS = ["commune_code", "criterion_code", "value", "out_of", "status", "previous_status"]
 _NO_CHANGES = pd.DataFrame(columns=_CHANGE_COLUMNS)
+_RESULT_COLUMNS = ["criterion_code", "value", "out_of"]
 
 
-def _changes(session: Session, reading: Reading, context: Context) -> pd.DataFrame:
-    """Each value read with its status, beside the status in the commune's newest submission on or before the
-    same reporting date (the one this file supersedes or follows)."""
+def _changes(session: Session, received: list[_Received], context: Context) -> list[pd.DataFrame]:
+    """For each file without problems: each value read with its status, beside the status in the commune's newest
+    stored submission on or before the same reporting date. Scored in one pass for the whole batch (scoring
+    costs the same for 16 rows as for 2,000)."""
     new = pd.DataFrame(
         [
-            {"commune_code": report.commune_code, **result.model_dump(include={"criterion_code", "value", "out_of"})}
-            for report in reading.reports
-            for result in report.results
+            {"item": i, "day": item.reading.reporting_date, "commune_code": report.commune_code, **r.model_dump()}
+            for i, item in enumerate(received)
+            if not item.problems
+            for report in item.reading.reports
+            for r in report.results
+        ],
+        columns=["item", "day", "commune_code", *_RESULT_COLUMNS],
+    )
+    if new.empty:
+        return [_NO_CHANGES] * len(received)
+    latest = pd.concat(
+        [
+            queries.latest_submissions(session, day, get_settings().province).assign(day=day)
+            for day in new["day"].unique()
         ]
     )
-    codes = [report.commune_code for report in reading.reports]
-    latest = queries.latest_submissions(session, reading.reporting_date, get_settings().province)
-    latest = latest[latest["commune_code"].isin(codes)]
-    previous = pd.DataFrame(columns=["submission_id", "criterion_code", "value", "out_of"])
-    if not latest.empty:
-        ids = latest["submission_id"].astype(int).tolist()
-        rows = session.execute(
+    latest = latest[latest["commune_code"].isin(new["commune_code"])]
+    ids = latest["submission_id"].astype(int).unique().tolist()
+    stored = pd.DataFrame(
+        session.execute(
             select(Result.submission_id, Result.criterion_code, Result.value, Result.out_of).where(
                 Result.submission_id.in_(ids)
             )
-        ).all()
-        previous = pd.DataFrame(rows, columns=["submission_id", "criterion_code", "value", "out_of"])
-    previous = previous.merge(latest[["commune_code", "submission_id"]], on="submission_id")
+        ).all(),
+        columns=["submission_id", *_RESULT_COLUMNS],
+    )
+    previous = latest[["day", "commune_code", "submission_id"]].merge(stored, on="submission_id")
     catalog = pd.DataFrame(
         [{"criterion_code": c.code, "kind": str(c.kind), "target": c.target} for c in context.criteria.values()]
     )
-    scored_new = score(new.merge(catalog, on="criterion_code"))
-    scored_previous = score(previous.merge(catalog, on="criterion_code")) if not previous.empty else None
-    frame = scored_new[["commune_code", "criterion_code", "value", "out_of", "status"]]
-    if scored_previous is None:
-        return frame.assign(previous_status="")
-    before = scored_previous[["commune_code", "criterion_code", "status"]].rename(columns={"status": "previous_status"})
-    return frame.merge(before, on=["commune_code", "criterion_code"], how="left").fillna({"previous_status": ""})
+    both = pd.concat([new.assign(previous=False), previous.assign(previous=True)], ignore_index=True)
+    scored = score(both.merge(catalog, on="criterion_code"))
+    before = scored.loc[scored["previous"], ["day", "commune_code", "criterion_code", "status"]]
+    now = scored[~scored["previous"]].merge(
+        before.rename(columns={"status": "previous_status"}), on=["day", "commune_code", "criterion_code"], how="left"
+    )
+    now["previous_status"] = now["previous_status"].fillna("")
+    frames = {int(i): frame[_CHANGE_COLUMNS].reset_index(drop=True) for i, frame in now.groupby("item")}
+    return [frames.get(i, _NO_CHANGES) for i in range(len(received))]
 
 
 def describe(outcome: ImportOutcome, context: Context, lang: str) -> pd.DataFrame:

@@ -6,6 +6,7 @@ so people may insert rows, move columns or add a title.
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 from readiness.text import fold
 
@@ -48,9 +49,16 @@ _CRITERION_HEADER = re.compile(r"^([A-Z]{1,5}\d{1,4})(?:\s+(.*))?$")
 def matches(cell_text: str, label: str) -> bool:
     """Whether a cell holds this label, in any case, spacing or Unicode form, with or without a colon or an
     explanation after it ("Ngày báo cáo:" and "ngay bao cao (dd/mm/yyyy)" both match "Ngày báo cáo")."""
-    return fold(cell_text).startswith(_stem(label))
+    return _folded(cell_text).startswith(_stem(label))
 
 
+# Every file repeats the template's texts: folding each distinct text once keeps reading fast.
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    return fold(text)
+
+
+@lru_cache(maxsize=64)
 def _stem(label: str) -> str:
     return fold(label.split("(")[0]).rstrip(": ")
 
@@ -60,5 +68,4 @@ def criterion_header(cell_text: str) -> tuple[str, bool] | None:
     found = _CRITERION_HEADER.match(" ".join(cell_text.split()).upper())
     if not found:
         return None
-    rest = fold(found.group(2) or "")
-    return found.group(1), rest.startswith(fold(OUT_OF_SUFFIX))
+    return found.group(1), _folded(found.group(2) or "").startswith(_stem(OUT_OF_SUFFIX))
