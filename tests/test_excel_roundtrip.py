@@ -5,6 +5,7 @@ import random
 from datetime import date
 
 from excel_fill import fill_checklist, fill_province, planned_values, typed_checklist_dates
+
 from readiness import db, excel, queries
 from readiness.auth import OPERATOR
 from readiness.criteria import criteria

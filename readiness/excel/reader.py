@@ -106,12 +106,12 @@ def read(filename: str, data: bytes, context: Context) -> Reading:
     return Reading(
         problems=[
             _file_problem(
-                f"Không tìm thấy bảng số liệu: không trang tính nào có dòng tiêu đề với ô '{layout.CODE_COLUMN}' "
-                f"(phiếu của xã/phường) hoặc ô '{layout.COMMUNE_CODE_LABEL}' cùng các mã tiêu chí (bảng tổng hợp "
-                "của tỉnh). Hãy dùng phiếu mẫu tải từ hệ thống.",
-                f"No data table found: no sheet has a header row with a '{layout.CODE_COLUMN}' cell (commune "
-                f"checklist) or a '{layout.COMMUNE_CODE_LABEL}' cell with criterion codes (province workbook). "
-                "Use the template downloaded from the app.",
+                f"Không tìm thấy bảng số liệu: không trang tính nào có dòng tiêu đề với các ô '{layout.CODE_COLUMN}' "
+                f"và '{layout.VALUE_COLUMN}' (phiếu của xã/phường) hoặc ô '{layout.COMMUNE_CODE_LABEL}' cùng các mã "
+                "tiêu chí (bảng tổng hợp của tỉnh). Hãy dùng phiếu mẫu tải từ hệ thống.",
+                f"No data table found: no sheet has a header row with '{layout.CODE_COLUMN}' and "
+                f"'{layout.VALUE_COLUMN}' cells (commune checklist) or a '{layout.COMMUNE_CODE_LABEL}' cell with "
+                "criterion codes (province workbook). Use the template downloaded from the app.",
             )
         ]
     )
@@ -361,7 +361,9 @@ class _Grid:
 def _find_table(rows: list[list[Any]]) -> tuple[Kind, int] | None:
     for index, row in enumerate(rows):
         texts = [value for value in row if isinstance(value, str) and value.strip()]
-        if any(layout.matches(text, layout.CODE_COLUMN) for text in texts):
+        if any(layout.matches(text, layout.CODE_COLUMN) for text in texts) and any(
+            layout.matches(text, layout.VALUE_COLUMN) for text in texts
+        ):
             return Kind.CHECKLIST, index
         if any(layout.matches(text, layout.COMMUNE_CODE_LABEL) for text in texts) and any(
             layout.criterion_header(text) for text in texts
@@ -535,14 +537,6 @@ def _read_checklist_table(grid: _Grid, header_row: int, context: Context, readin
     ]
     columns = _columns(grid, header_row, labels)
     code_column = columns[layout.CODE_COLUMN]
-    if layout.VALUE_COLUMN not in columns:
-        grid.problem(
-            header_row,
-            code_column,
-            f"Không tìm thấy cột '{layout.VALUE_COLUMN}' trong dòng tiêu đề của bảng. Hãy dùng phiếu mẫu.",
-            f"No '{layout.VALUE_COLUMN}' column in the table's header row. Use the template.",
-        )
-        return
     seen: dict[str, int] = {}
     results: list[ResultBase] = []
     for r in range(header_row + 1, len(grid.rows)):
@@ -744,10 +738,11 @@ def parse_number(value: Any) -> tuple[float, bool] | None:
     else:
         decimal = ""
     whole, _, fraction = text.rpartition(decimal) if decimal else (text, "", "")
-    if any(sep in fraction for sep in ".,"):
+    grouping = "," if decimal == "." or (not decimal and commas) else "."
+    grouped = rf"[+-]?(\d+|\d{{1,3}}(\{grouping}\d{{3}})+)"
+    if not re.fullmatch(grouped, whole) or (fraction and not fraction.isdigit()):
         return None
-    digits = whole.replace(".", "").replace(",", "")
-    return float(f"{digits}.{fraction}" if fraction else digits), percent
+    return float(f"{whole.replace(grouping, '')}.{fraction or 0}"), percent
 
 
 _DATE_TEXT = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
