@@ -13,6 +13,7 @@ from typing import Any
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
+from readiness import db, excel
 from readiness.models import Criterion, CriterionKind
 from readiness.text import fold
 
@@ -114,3 +115,34 @@ def _vi_text(number: float) -> str:
 def typed_checklist_dates() -> list[Any]:
     """A reporting date in each accepted form."""
     return [date(2025, 11, 15), "15/11/2025", "15-11-2025", "2025-11-15"]
+
+
+# What a commune types: all 16 criteria filled (TC03 and other ratios with counts, TC11 as a percentage).
+GOOD = {
+    "TC01": ("Có", None),
+    "TC02": (120, None),
+    "TC03": (30, 30),
+    "TC04": (2, None),
+    "TC05": ("x", None),
+    "TC06": (30, 30),
+    "TC07": ("Đạt", None),
+    "TC08": (28, 30),
+    "TC09": ("Không", None),
+    "TC10": ("30", "30"),
+    "TC11": ("85%", None),
+    "TC12": ("có", None),
+    "TC13": ("Yes", None),
+    "TC14": ("Có", None),
+    "TC15": (25, 30),
+    "TC16": (32, 32),
+}
+GOOD_GREEN = 13  # TC08 (28/30), TC09 (Không) and TC15 (25/30) are red
+
+
+def template(code: str = "00070") -> bytes:
+    with db.session() as session:
+        return excel.commune_checklist(session, code, prefill=False)
+
+
+def checklist(code: str = "00070", day: object = "15/11/2025", **changes: tuple) -> bytes:
+    return fill_checklist(template(code), day, {**GOOD, **changes})

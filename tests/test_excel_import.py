@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from excel_fill import fill_checklist, label_value_cell, open_sheet, save
+from excel_fill import GOOD_GREEN, checklist, fill_checklist, label_value_cell, open_sheet, save, template
 from sqlalchemy import func, select
 
 from readiness import db, excel, queries
@@ -20,35 +20,6 @@ from readiness.models import AuditEvent, ImportFile, Result, Role, Submission
 from readiness.settings import get_settings
 
 SHEET = "Phiếu tự đánh giá"
-# What a commune types: all 16 criteria filled (TC03 and other ratios with counts, TC11 as a percentage).
-GOOD = {
-    "TC01": ("Có", None),
-    "TC02": (120, None),
-    "TC03": (30, 30),
-    "TC04": (2, None),
-    "TC05": ("x", None),
-    "TC06": (30, 30),
-    "TC07": ("Đạt", None),
-    "TC08": (28, 30),
-    "TC09": ("Không", None),
-    "TC10": ("30", "30"),
-    "TC11": ("85%", None),
-    "TC12": ("có", None),
-    "TC13": ("Yes", None),
-    "TC14": ("Có", None),
-    "TC15": (25, 30),
-    "TC16": (32, 32),
-}
-GOOD_GREEN = 13  # TC08 (28/30), TC09 (Không) and TC15 (25/30) are red
-
-
-def template(code: str = "00070") -> bytes:
-    with db.session() as session:
-        return excel.commune_checklist(session, code, prefill=False)
-
-
-def checklist(code: str = "00070", day: object = "15/11/2025", **changes: tuple) -> bytes:
-    return fill_checklist(template(code), day, {**GOOD, **changes})
 
 
 def edited(data: bytes, edit: Callable) -> bytes:
