@@ -10,6 +10,8 @@ from readiness.settings import get_settings
 # path, Vietnamese title, English title, icon, permission needed to see it
 PAGES = [
     ("pages/overview.py", "Tổng quan", "Overview", ":material/dashboard:", Permission.VIEW_PROVINCE),
+    # Rights to import are checked by readiness.excel for each file (a commune account: its own commune only).
+    ("pages/upload.py", "Nộp phiếu", "Upload", ":material/upload_file:", Permission.VIEW_PROVINCE),
 ]
 
 
