@@ -9,7 +9,16 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from excel_fill import GOOD_GREEN, checklist, fill_checklist, label_value_cell, open_sheet, save, template
+from excel_fill import (
+    GOOD_GREEN,
+    checklist,
+    fill_checklist,
+    fill_province,
+    label_value_cell,
+    open_sheet,
+    save,
+    template,
+)
 from sqlalchemy import func, select
 
 from readiness import db, excel, queries
@@ -384,3 +393,52 @@ def test_dates(typed, expected):
     from readiness.excel.reader import parse_date
 
     assert parse_date(typed) == expected
+
+
+# ------------------------------------------------------------------------------------------ province workbook
+
+
+def province(values: dict[str, dict[str, tuple]], day: object = "15/11/2025") -> bytes:
+    with db.session() as session:
+        return fill_province(excel.province_workbook(session, "01"), day, values)
+
+
+def test_province_workbook_problems_are_listed_with_their_cells(initialized):
+    def damage(_workbook, sheet) -> None:
+        sheet["C11"] = "TC77"  # was TC01: an unknown criterion, and TC01's column is now missing
+        sheet["A14"] = "00004"  # Phường Ba Đình (row 12) again, instead of 00025
+        sheet["A15"] = "12345"  # instead of 00070
+
+    values = {
+        "00004": {"TC02": (120, None)},
+        "00008": {"TC03": (31, 30)},
+        "00025": {"TC02": (100, None)},
+        "00070": {"TC02": (100, None)},
+        "00256": {"TC02": ("nhiều", None)},
+    }
+    data = edited(province(values), damage)
+    before = counts()
+    (outcome,) = excel.import_files([("tong-hop.xlsx", data)], OPERATOR)
+    found = {(p.cell, p.message("en").split(".")[0]) for p in outcome.problems}
+    assert outcome.outcome == "rejected"
+    assert found == {
+        ("C11", "Column 'TC77': criterion code TC77 is not in the catalog (TC01–TC16)"),
+        ("A11", "The column of criterion TC01 (Connected to the Party and State's dedicated data network) is missing"),
+        ("E13", "Criterion TC03: the number met, 31, is above the out-of number 30"),
+        ("A14", "Commune 00004 has two rows (rows 12 and 14)"),
+        ("A15", "Commune code '12345' is not in the official registry"),
+        ("D32", "Criterion TC02: 'nhiều' is not a number"),
+    }, found
+    after = counts()
+    assert (after["Submission"], after["Result"]) == (before["Submission"], before["Result"])
+
+
+def test_province_workbook_without_figures_or_by_a_commune_account_is_rejected(initialized):
+    (empty,) = excel.import_files([("trong.xlsx", province({}))], OPERATOR)
+    assert "figures for no commune" in empty.problems[0].message("en")
+    staff = Actor("hoankiem", Role.COMMUNE, "00070")
+    (refused,) = excel.import_files([("th.xlsx", province({"00070": {"TC01": ("Có", None)}}))], staff)
+    assert [p.message("en") for p in refused.problems] == [
+        "Account hoankiem (role commune) does not have the right: import_province_workbook."
+    ]
+    assert counts()["Submission"] == 0

@@ -136,12 +136,14 @@ def _store(item: _Received, changes: pd.DataFrame, actor: Actor) -> ImportOutcom
 
 def _permission_problems(reading: Reading, actor: Actor) -> list[Problem]:
     permission = Permission.IMPORT_CHECKLIST if reading.kind == Kind.CHECKLIST else Permission.IMPORT_PROVINCE_WORKBOOK
-    problems = []
+    problems: list[Problem] = []
     for report in reading.reports:
         try:
             require(actor, permission, report.commune_code)
         except PermissionDenied as exc:
-            problems.append(Problem(reading.sheet, report.cell, exc.vi, exc.en))
+            # An account without the right at all is told once, not once per commune row.
+            if all(p.vi != exc.vi for p in problems):
+                problems.append(Problem(reading.sheet, report.cell, exc.vi, exc.en))
     return problems
 
 

@@ -2,6 +2,7 @@
 per commune). Input cells are yellow and unlocked, everything else is locked; A4 landscape; Vietnamese labels."""
 
 import io
+import math
 from datetime import date
 from typing import NamedTuple
 
@@ -118,6 +119,7 @@ def commune_checklist(session: Session, commune_code: str, prefill: bool = True)
             out_of_cell.border = _BORDER
         if latest is not None:
             _prefill(latest.results, criterion, value_cell, out_of_cell, sheet.cell(row, 7), sheet.cell(row, 8))
+        sheet.row_dimensions[row].height = _fitting_height(sheet, row)
     last_row = header_row + len(catalog)
     _protect_and_print(sheet, f"{header_row}:{header_row}", f"A1:H{last_row}")
     return _save(workbook)
@@ -204,7 +206,8 @@ def requirement(criterion: Criterion) -> str:
     elif criterion.kind == CriterionKind.NUMBER:
         asked = f"≥ {format_number(criterion.target, 'vi')} {criterion.unit_vi}"
     else:
-        asked = f"≥ {format_percent(criterion.target, 'vi')} {criterion.unit_vi}"
+        share = format_percent(criterion.target, "vi")
+        asked = f"{share} {criterion.unit_vi}" if criterion.target >= 1 else f"≥ {share} {criterion.unit_vi}"
     return f"{asked}\nHạn: {format_date(criterion.deadline, 'vi')}"
 
 
@@ -284,6 +287,17 @@ class _Validations:
             CriterionKind.NUMBER: self.number,
             CriterionKind.RATIO: self.ratio,
         }[criterion.kind].add(area)
+
+
+def _fitting_height(sheet: Worksheet, row: int) -> float:
+    """A height that shows every wrapped line: Excel does not grow rows written by a program on its own."""
+    lines = 1
+    for cell in sheet[row]:
+        width = sheet.column_dimensions[cell.column_letter].width
+        if isinstance(cell.value, str) and width:
+            # About 1.15 characters of this font per unit of column width is what a line holds, conservatively.
+            lines = max(lines, sum(math.ceil(len(part) * 1.15 / width) or 1 for part in cell.value.split("\n")))
+    return 15.0 * lines + 3
 
 
 def _title(sheet: Worksheet, text: str, last_column: int) -> None:
