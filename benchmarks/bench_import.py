@@ -38,8 +38,8 @@ def use_fresh_database(directory: Path, name: str) -> None:
     bootstrap.init()
 
 
-def make_files() -> list[tuple[str, bytes]]:
-    rng = random.Random(57)
+def make_files(day: str, seed: int) -> list[tuple[str, bytes]]:
+    rng = random.Random(seed)
     with db.session() as session:
         catalog = criteria(session)
         communes = queries.communes(session, "01")["code"].tolist()
@@ -47,7 +47,7 @@ def make_files() -> list[tuple[str, bytes]]:
         for code in communes:
             typed, _ = planned_values(rng, catalog)
             template = excel.commune_checklist(session, code, prefill=False)
-            files.append((f"{code}.xlsx", fill_checklist(template, "15/11/2025", typed)))
+            files.append((f"{code}.xlsx", fill_checklist(template, day, typed)))
     return files
 
 
@@ -85,7 +85,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         use_fresh_database(directory, "setup.db")
-        files = make_files()
+        files = make_files("15/11/2025", 57)
+        next_week = make_files("22/11/2025", 58)
         size = sum(len(data) for _, data in files) / len(files)
         print(f"{len(files)} filled checklists, {size / 1000:.1f} kB each")
 
@@ -97,8 +98,14 @@ def main() -> None:
             lambda: excel.import_files(files, OPERATOR),
             before=lambda attempt: use_fresh_database(directory, f"run{attempt}.db"),
         )
+        # The usual case: every commune has reported before, so each file is compared with its previous report.
+        week_two = best(
+            args.repeat,
+            lambda: excel.import_files(next_week, OPERATOR),
+            before=lambda attempt: _with_week_one(directory, f"week{attempt}.db", files),
+        )
         with db.session() as session:
-            assert len(queries.latest_submissions(session, queries.date(2025, 11, 15), "01")) == len(files)
+            assert len(queries.commune_history(session, "00070")) == 2
 
     def line(label: str, seconds: float) -> str:
         return f"{label:<36} {seconds * 1000:8.0f} ms {len(files) / seconds:8.0f} files/s {seconds / bare:6.2f} × bare"
@@ -107,8 +114,15 @@ def main() -> None:
     print(line("python-calamine, open + read", calamine))
     print(line("import --dry-run", dry))
     print(line("import (SQLite, one commit per file)", real))
-    verdict = "within" if real <= BUDGET * bare else "OVER"
+    print(line("import, every commune reported before", week_two))
+    slowest = max(real, week_two)
+    verdict = "within" if slowest <= BUDGET * bare else "OVER"
     print(f"budget {BUDGET} × bare = {BUDGET * bare * 1000:.0f} ms: import is {verdict} budget")
+
+
+def _with_week_one(directory: Path, name: str, files: list[tuple[str, bytes]]) -> None:
+    use_fresh_database(directory, name)
+    excel.import_files(files, OPERATOR)
 
 
 if __name__ == "__main__":

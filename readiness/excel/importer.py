@@ -6,6 +6,7 @@ A dry run reads and checks exactly as an import does and writes nothing, not eve
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -172,9 +173,10 @@ def _decide(session: Session, item: _Received, changes: pd.DataFrame, actor: Act
         session.add(archive)
         session.flush()
         if outcome == Outcome.ACCEPTED:
-            green = changes[changes["status"] == Status.GREEN].groupby("commune_code").size()
+            statuses = zip(changes["commune_code"].tolist(), changes["status"].tolist(), strict=True)
+            green = Counter(commune for commune, status in statuses if status == Status.GREEN)
             rows = _submissions(reading, item.sha256, archive.id, actor, received_at)
-            ids = submissions.save(session, rows, [int(green.get(row.commune_code, 0)) for row in rows])
+            ids = submissions.save(session, rows, [green[row.commune_code] for row in rows])
         audit.record(
             session,
             actor.name,

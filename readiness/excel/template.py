@@ -175,7 +175,7 @@ def province_workbook(session: Session, province: str) -> bytes:
             if span > 1:
                 sheet.merge_cells(start_row=row, start_column=index, end_row=row, end_column=index + 1)
     sheet.row_dimensions[names_row].height = 110
-    sheet.row_dimensions[requirement_row].height = 45
+    sheet.row_dimensions[requirement_row].height = 60
     sheet.row_dimensions[header_row].height = 30
 
     first_row = header_row + 1
