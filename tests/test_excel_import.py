@@ -79,6 +79,14 @@ def test_a_good_checklist_is_accepted_stored_archived_and_audited(initialized):
 # ------------------------------------------------------------------------------------------ bad input
 
 
+def with_part_replaced(data: bytes, name: str, content: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, content if item.filename == name else source.read(item))
+    return buffer.getvalue()
+
+
 def _encrypted() -> bytes:
     # An encrypted .xlsx is an OLE compound file holding the streams EncryptionInfo and EncryptedPackage.
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptionInfo".encode("utf-16-le") + bytes(600)
@@ -99,6 +107,10 @@ BAD_INPUTS = {
     "truncated": (lambda: checklist()[:5000], [("", "", "bị hỏng hoặc không đầy đủ")]),
     "encrypted": (_encrypted, [("", "", "đặt mật khẩu")]),
     "old xls": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000), [("", "", "Excel 97–2003 (.xls)")]),
+    "damaged sheet": (
+        lambda: with_part_replaced(checklist(), "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row>"),
+        [("", "", "Không đọc được nội dung sổ làm việc")],
+    ),
     "vba project": (lambda: with_part(checklist(), "xl/vbaProject.bin", b"VBA"), [("", "", "macro")]),
     "zip bomb": (
         lambda: with_part(checklist(), "xl/media/big.bin", bytes(30_000_000)),

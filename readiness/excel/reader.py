@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineWorkbook
 
 from readiness import registry
 from readiness.excel import layout
@@ -82,39 +82,44 @@ def read(filename: str, data: bytes, context: Context) -> Reading:
     if problems:
         return Reading(problems=problems)
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except CalamineError as exc:
-        return Reading(problems=[_file_problem(*_UNREADABLE, detail=str(exc))])
+        found = _locate(data, has_formulas)
+    except Exception as exc:  # whatever a parser raises on a broken or hostile file is a problem with the file
+        return Reading(problems=[_file_problem(*_UNREADABLE, detail=str(exc) or type(exc).__name__)])
+    if found is None:
+        return Reading(problems=[_file_problem(*_NO_TABLE)])
+    name, grid, kind, header_row = found
+    reading = Reading(kind=kind, sheet=name)
+    grid.check_merged(header_row)
+    _read_header_block(grid, header_row, kind, context, reading)
+    if kind == Kind.CHECKLIST:
+        _read_checklist_table(grid, header_row, context, reading)
+    else:
+        _read_province_table(grid, header_row, context, reading)
+    reading.problems = grid.problems
+    return reading
+
+
+_NO_TABLE = (
+    f"Không tìm thấy bảng số liệu: không trang tính nào có dòng tiêu đề với các ô '{layout.CODE_COLUMN}' "
+    f"và '{layout.VALUE_COLUMN}' (phiếu của xã/phường) hoặc ô '{layout.COMMUNE_CODE_LABEL}' cùng các mã "
+    "tiêu chí (bảng tổng hợp của tỉnh). Hãy dùng phiếu mẫu tải từ hệ thống.",
+    f"No data table found: no sheet has a header row with '{layout.CODE_COLUMN}' and "
+    f"'{layout.VALUE_COLUMN}' cells (commune checklist) or a '{layout.COMMUNE_CODE_LABEL}' cell with "
+    "criterion codes (province workbook). Use the template downloaded from the app.",
+)
+
+
+def _locate(data: bytes, has_formulas: bool) -> tuple[str, "_Grid", Kind, int] | None:
+    """The first sheet holding a checklist or province table, with its values (extra sheets are ignored)."""
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     for name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)
         found = _find_table(rows)
-        if found is None:
-            continue
-        kind, header_row = found
-        formulas = _uncached_formulas(data, name) if has_formulas else set()
-        grid = _Grid(name, rows, formulas, sheet.merged_cell_ranges or [])
-        reading = Reading(kind=kind, sheet=name)
-        grid.check_merged(header_row)
-        _read_header_block(grid, header_row, kind, context, reading)
-        if kind == Kind.CHECKLIST:
-            _read_checklist_table(grid, header_row, context, reading)
-        else:
-            _read_province_table(grid, header_row, context, reading)
-        reading.problems = grid.problems
-        return reading
-    return Reading(
-        problems=[
-            _file_problem(
-                f"Không tìm thấy bảng số liệu: không trang tính nào có dòng tiêu đề với các ô '{layout.CODE_COLUMN}' "
-                f"và '{layout.VALUE_COLUMN}' (phiếu của xã/phường) hoặc ô '{layout.COMMUNE_CODE_LABEL}' cùng các mã "
-                "tiêu chí (bảng tổng hợp của tỉnh). Hãy dùng phiếu mẫu tải từ hệ thống.",
-                f"No data table found: no sheet has a header row with '{layout.CODE_COLUMN}' and "
-                f"'{layout.VALUE_COLUMN}' cells (commune checklist) or a '{layout.COMMUNE_CODE_LABEL}' cell with "
-                "criterion codes (province workbook). Use the template downloaded from the app.",
-            )
-        ]
-    )
+        if found is not None:
+            formulas = _uncached_formulas(data, name) if has_formulas else set()
+            return name, _Grid(name, rows, formulas, sheet.merged_cell_ranges or []), *found
+    return None
 
 
 # ---------------------------------------------------------------------------------------------- the container
