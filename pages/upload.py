@@ -79,7 +79,7 @@ if preview.outcome == Outcome.REJECTED:
     st.error(
         ui.t(
             f"Tệp {preview.filename} chưa nhập được: {len(preview.problems)} lỗi. Sửa các ô dưới đây rồi tải lên lại.",
-            f"{preview.filename} cannot be imported: {len(preview.problems)} problems. Fix these cells and upload "
+            f"{preview.filename} cannot be imported: {len(preview.problems)} problem(s). Fix these cells and upload "
             "it again.",
         )
     )
@@ -136,7 +136,8 @@ st.markdown(
         f"{(table['status'] == 'grey').sum()} not reported. Nothing has been stored yet.",
     )
 )
-st.dataframe(styled, hide_index=True, width="stretch")
+# A checklist's rows all in view (35 px a row); a province workbook scrolls.
+st.dataframe(styled, hide_index=True, width="stretch", height=min(len(shown) + 1, 20) * 35 + 3)
 if st.button(ui.t("Xác nhận nhập", "Confirm import"), type="primary", icon=":material/check:"):
     (outcome,) = excel.import_files(files, actor)
     if outcome.outcome == Outcome.ACCEPTED:

@@ -110,7 +110,7 @@ def _outcome_text(outcome: excel.ImportOutcome, lang: str, dry_run: bool) -> str
         + tr(
             lang,
             f"{len(outcome.problems)} lỗi, số liệu không được ghi",
-            f"{len(outcome.problems)} problems, no figures stored",
+            f"{len(outcome.problems)} problem(s), no figures stored",
         )
     ]
     for problem in outcome.problems:

@@ -38,7 +38,7 @@ def test_import_exit_status_is_0_only_when_every_file_is_accepted(initialized, t
     assert "TRÙNG good.xlsx" in capsys.readouterr().out
     assert main(["import", str(bad), "--lang", "en"]) == 1
     out = capsys.readouterr().out
-    assert "REJECTED bad.xlsx: 1 problems, no figures stored" in out
+    assert "REJECTED bad.xlsx: 1 problem(s), no figures stored" in out
     assert "Phiếu tự đánh giá!E12: Criterion TC01: 'có lẽ' is not a yes/no answer." in out
 
 

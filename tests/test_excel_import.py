@@ -116,7 +116,7 @@ BAD_INPUTS = {
         lambda: with_part(checklist(), "xl/media/big.bin", bytes(30_000_000)),
         [("", "", "zip bomb")],
     ),
-    "over the upload limit": (_too_big, [("", "", "vượt giới hạn 1 MB")]),
+    "over the upload limit": (_too_big, [("", "", "Tệp nặng 1,1 MB, vượt giới hạn 1 MB")]),
     "unknown commune code": (
         lambda: edited(checklist(), lambda _w, s: setattr(label_value_cell(s, "Mã xã/phường"), "value", "99999")),
         [(SHEET, "C6", "Mã xã/phường '99999' không có trong danh mục")],

@@ -13,8 +13,9 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def upload_page(actor: Actor | None = None) -> AppTest:
+def upload_page(actor: Actor | None = None, lang: str = "vi") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
     if actor:
         at.session_state["actor"] = actor
     at.run()
@@ -64,3 +65,17 @@ def test_a_commune_account_gets_its_own_checklist_and_a_leader_cannot_upload(ini
     at = upload_page(Actor("lanhdao", Role.LEADER))
     assert "không có quyền" in at.info[0].value
     assert not at.file_uploader
+
+
+def test_the_page_speaks_english_on_request(initialized):
+    at = upload_page(lang="en")
+    assert at.title[0].value == "Upload a checklist"
+    at.file_uploader[0].upload("phieu.xlsx", checklist(TC03=(35, 30)), XLSX).run()
+    assert "1 problem(s)" in at.error[0].value
+    assert at.dataframe[0].value.to_dict("records") == [
+        {
+            "Sheet": "Phiếu tự đánh giá",
+            "Cell": "E14",
+            "Problem and fix": "Criterion TC03: the number met, 35, is above the out-of number 30. Check both numbers.",
+        }
+    ]

@@ -303,7 +303,8 @@ def _target_text(kind: str, target: float, unit: str, lang: str) -> str:
         return tr(lang, "Có", "Yes")
     if kind == CriterionKind.NUMBER:
         return f"≥ {format_number(target, lang)} {unit}"
-    return f"≥ {format_percent(target, lang)}"
+    share = format_percent(target, lang)
+    return f"{share} {unit}" if target >= 1 else f"≥ {share} {unit}"
 
 
 def value_text(kind: str, value: float | None, out_of: float | None, lang: str) -> str:

@@ -4,6 +4,7 @@ found by their labels, parsed the way people type them and validated against the
 Nothing here touches the database: `read` turns bytes into a `Reading` (what the file says, or every problem).
 """
 
+import codecs
 import io
 import re
 import zipfile
@@ -23,8 +24,10 @@ from readiness.models import Criterion, CriterionKind, ResultBase
 from readiness.text import fold, nfc
 
 # A real workbook's parts compress about 5-30 to 1; zip bombs reach 1000 to 1. Refuse, before inflating
-# anything, a part above this ratio or a whole file that would inflate beyond this many times the upload limit.
+# anything, a large part above this ratio or a whole file that would inflate beyond this many times the
+# upload limit. Small parts may compress further harmlessly (a sheet of identical empty cells).
 MAX_RATIO = 100
+RATIO_CHECKED_FROM = 1_000_000
 MAX_INFLATION = 20
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -137,7 +140,6 @@ def _file_problem(vi: str, en: str, **values: Any) -> Problem:
 def check_container(filename: str, data: bytes, limit_mb: int) -> tuple[list[Problem], bool]:
     """Refuse what is not a plain .xlsx workbook before parsing it: returns the problems, and whether any
     worksheet holds formulas (only then is the slower check for formulas without saved values needed)."""
-    size_mb = len(data) / 1_000_000
     if not data:
         return [
             _file_problem(
@@ -148,9 +150,10 @@ def check_container(filename: str, data: bytes, limit_mb: int) -> tuple[list[Pro
     if len(data) > limit_mb * 1_000_000:
         return [
             _file_problem(
-                "Tệp nặng {size} MB, vượt giới hạn {limit} MB. Xóa hình ảnh, trang tính thừa rồi lưu lại.",
-                "The file is {size} MB, above the {limit} MB limit. Remove pictures and extra sheets and save it.",
-                size=f"{size_mb:.1f}",
+                "Tệp nặng {size_vi} MB, vượt giới hạn {limit} MB. Xóa hình ảnh, trang tính thừa rồi lưu lại.",
+                "The file is {size_en} MB, above the {limit} MB limit. Remove pictures and extra sheets and save it.",
+                size_vi=format_number(len(data) / 1_000_000, "vi", 1),
+                size_en=format_number(len(data) / 1_000_000, "en", 1),
                 limit=limit_mb,
             )
         ], False
@@ -206,7 +209,8 @@ def check_container(filename: str, data: bytes, limit_mb: int) -> tuple[list[Pro
 def _looks_like_text(data: bytes) -> bool:
     head = data[:4096]
     try:
-        head.decode("utf-8")
+        # Incremental: a character cut at the end of the sample is not a decoding error.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
         return False
     return b"\0" not in head
@@ -246,7 +250,10 @@ def _check_parts(archive: zipfile.ZipFile, filename: str, limit_mb: int) -> tupl
         ], False
     budget = limit_mb * 1_000_000 * MAX_INFLATION
     declared = sum(part.file_size for part in parts)
-    worst = max((part.file_size / max(part.compress_size, 1) for part in parts), default=0.0)
+    worst = max(
+        (part.file_size / max(part.compress_size, 1) for part in parts if part.file_size > RATIO_CHECKED_FROM),
+        default=0.0,
+    )
     if declared > budget or worst > MAX_RATIO:
         return [_bomb(declared, worst)], False
     # The sizes in the headers may lie: inflate each part as a stream, counting, and stop at the budget.
