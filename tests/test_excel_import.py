@@ -240,6 +240,19 @@ def test_a_zip_bomb_is_refused_from_its_headers_before_anything_is_inflated(init
     assert "zip bomb" in outcome.problems[0].message("en")
 
 
+def test_a_zip_bomb_whose_headers_lie_about_its_size_is_refused_without_inflating_it(initialized):
+    data = bytearray(with_part(checklist(), "xl/media/big.bin", bytes(30_000_000)))
+    # Declare the 30 MB part as 1 kB, in its local header and in the central directory.
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = data.rfind(signature + b"", 0, data.rfind(b"xl/media/big.bin") + 1)
+        data[start + offset : start + offset + 4] = (1000).to_bytes(4, "little")
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        assert archive.getinfo("xl/media/big.bin").file_size == 1000
+    (outcome,) = excel.import_files([("bomb.xlsx", bytes(data))], OPERATOR, dry_run=True)
+    assert outcome.outcome == "rejected"
+    assert "damaged or incomplete" in outcome.problems[0].message("en")
+
+
 def test_every_problem_of_a_file_is_listed_at_once_in_either_language(initialized):
     data = checklist(day="32/13/2025", TC01=("maybe", None), TC02=("-", None), TC03=(40, 30))
     (outcome,) = excel.import_files([("phieu.xlsx", data)], OPERATOR)

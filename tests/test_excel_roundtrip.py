@@ -1,6 +1,7 @@
 """Round trips: templates generated, filled programmatically, imported; the summary equals what was filled,
 criterion by criterion and commune by commune."""
 
+import json
 import random
 from datetime import date
 
@@ -8,8 +9,8 @@ from excel_fill import fill_checklist, fill_province, planned_values, typed_chec
 
 from readiness import db, excel, queries
 from readiness.auth import OPERATOR
+from readiness.cli import main
 from readiness.criteria import criteria
-from readiness.settings import get_settings
 
 AS_OF = date(2025, 11, 20)
 STATUSES = ("green", "red", "grey")
@@ -23,7 +24,7 @@ def expected_summary(expected: dict[str, dict[str, str]], communes: list[str], c
     return by_commune, by_criterion
 
 
-def test_126_filled_checklists_import_and_the_summary_equals_what_was_filled(initialized):
+def test_126_filled_checklists_import_and_the_summary_equals_what_was_filled(initialized, capsys):
     rng = random.Random(3)
     with db.session() as session:
         catalog = criteria(session)
@@ -43,8 +44,9 @@ def test_126_filled_checklists_import_and_the_summary_equals_what_was_filled(ini
     assert [(o.outcome, o.problems) for o in outcomes] == [(excel.Outcome.ACCEPTED, [])] * 126
     assert [o.commune_code for o in outcomes] == communes
     assert {o.reporting_date for o in outcomes} == {date(2025, 11, 15)}
-    with db.session() as session:
-        summary = queries.summary(session, AS_OF, get_settings().province)
+    capsys.readouterr()
+    assert main(["summary", "--json", "--as-of", AS_OF.isoformat()]) == 0
+    summary = json.loads(capsys.readouterr().out)
     by_commune, by_criterion = expected_summary(expected, communes, [c.code for c in catalog])
     assert summary["by_commune"] == by_commune
     assert summary["criteria"] == by_criterion
