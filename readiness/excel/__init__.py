@@ -1,9 +1,9 @@
 """The Excel round trip: templates people fill in, and the import that checks, stores and archives them."""
 
-from readiness.excel.importer import ImportOutcome, Outcome, describe, import_files, load_context, value_text
+from readiness.excel.importer import ImportOutcome, Outcome, describe, import_files, load_context
 from readiness.excel.layout import Kind
 from readiness.excel.reader import Problem
-from readiness.excel.template import UnknownCommune, commune_checklist, province_workbook, requirement
+from readiness.excel.template import UnknownCommune, commune_checklist, province_workbook
 
 __all__ = [
     "ImportOutcome",
@@ -16,6 +16,4 @@ __all__ = [
     "import_files",
     "load_context",
     "province_workbook",
-    "requirement",
-    "value_text",
 ]

@@ -329,7 +329,8 @@ def _labelled(
         _input(cell)
     else:
         cell.font = Font(bold=True)
-    cell.number_format = "@" if label == layout.COMMUNE_CODE_LABEL else cell.number_format
+    if label == layout.COMMUNE_CODE_LABEL:
+        cell.number_format = "@"  # text: Excel would drop the leading zeros of "00070"
 
 
 def _date_input(sheet: Worksheet, coordinate: str) -> None:
