@@ -10,6 +10,8 @@ from readiness.settings import get_settings
 # path, Vietnamese title, English title, icon, permission needed to see it (None: any logged-in account)
 PAGES = [
     ("pages/overview.py", "Tổng quan", "Overview", ":material/dashboard:", Permission.VIEW_PROVINCE),
+    # Rights to import are checked by readiness.excel for each file (a commune account: its own commune only).
+    ("pages/upload.py", "Nộp phiếu", "Upload", ":material/upload_file:", Permission.VIEW_PROVINCE),
     ("pages/accounts.py", "Quản lý tài khoản", "Accounts", ":material/group:", Permission.MANAGE_ACCOUNTS),
     ("pages/audit.py", "Nhật ký thay đổi", "Audit trail", ":material/history:", Permission.VIEW_AUDIT),
     ("pages/account.py", "Tài khoản của tôi", "My account", ":material/account_circle:", None),

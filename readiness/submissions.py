@@ -8,11 +8,15 @@ from readiness.models import Criterion, Origin, Result, Submission, SubmissionCr
 from readiness.scoring import Status, score
 
 
-def save(session: Session, submissions: list[SubmissionCreate]) -> list[int]:
-    """Insert submissions with their results and green counts, in the caller's transaction. Returns their ids."""
+def save(session: Session, submissions: list[SubmissionCreate], counts: list[int] | None = None) -> list[int]:
+    """Insert submissions with their results and green counts, in the caller's transaction. Returns their ids.
+
+    `counts`: the green counts when the caller has scored the results already (the importer scores a whole
+    batch of files at once, one transaction per file)."""
     if not submissions:
         return []
-    counts = green_counts(session, [[r.model_dump() for r in s.results] for s in submissions])
+    if counts is None:
+        counts = green_counts(session, [[r.model_dump() for r in s.results] for s in submissions])
     rows = [{**s.model_dump(exclude={"results"}), "green_count": n} for s, n in zip(submissions, counts, strict=True)]
     # Core inserts: the ORM's bulk insert splits rows into many statements wherever their None columns differ.
     connection = session.connection()

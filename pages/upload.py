@@ -1,0 +1,162 @@
+import pandas as pd
+import streamlit as st
+
+import ui
+from readiness import db, excel, queries
+from readiness.auth import Permission, allowed
+from readiness.excel import Outcome
+from readiness.i18n import format_date
+
+STATUS_LABELS = {
+    "green": ("Đạt", "Green"),
+    "red": ("Chưa đạt", "Red"),
+    "grey": ("Chưa báo cáo", "Not reported"),
+    "": ("–", "–"),
+}
+STATUS_COLOURS = {"green": "#d5f0e0", "red": "#f8d7d4", "grey": "#e9ecea"}
+
+st.title(ui.t("Nộp phiếu tự đánh giá", "Upload a checklist"))
+actor = ui.logged_in()
+if not allowed(actor, Permission.IMPORT_CHECKLIST, actor.commune_code):
+    st.info(ui.t("Tài khoản của bạn không có quyền nộp phiếu.", "Your account may not upload checklists."))
+    st.stop()
+
+
+def checklist_bytes(code: str, prefill: bool):
+    def build() -> bytes:
+        with db.session() as session:
+            return excel.commune_checklist(session, code, prefill=prefill)
+
+    return build
+
+
+def province_bytes() -> bytes:
+    with db.session() as session:
+        return excel.province_workbook(session, ui.province())
+
+
+st.subheader(ui.t("1. Tải phiếu về và điền", "1. Download the checklist and fill it in"))
+communes = ui.query(queries.communes, ui.province())
+names = dict(zip(communes["code"], communes["name"], strict=True))
+codes = [actor.commune_code] if actor.commune_code else list(names)
+left, right = st.columns([3, 2])
+code = left.selectbox(
+    ui.t("Xã/phường", "Commune"), codes, format_func=lambda c: f"{names.get(c, c)} ({c})", key="upload_commune"
+)
+prefill = right.checkbox(
+    ui.t("Điền sẵn số liệu báo cáo gần nhất", "Pre-fill with the latest report"), value=True, key="upload_prefill"
+)
+st.download_button(
+    ui.t("Tải phiếu của xã/phường (.xlsx)", "Download the commune checklist (.xlsx)"),
+    data=checklist_bytes(code, prefill),
+    file_name=f"phieu-{code}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+    on_click="ignore",
+)
+if allowed(actor, Permission.IMPORT_PROVINCE_WORKBOOK):
+    st.download_button(
+        ui.t("Tải bảng tổng hợp toàn tỉnh (.xlsx)", "Download the province workbook (.xlsx)"),
+        data=province_bytes,
+        file_name="bang-tong-hop.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        on_click="ignore",
+    )
+
+st.subheader(ui.t("2. Tải phiếu đã điền lên", "2. Upload the filled checklist"))
+done = st.session_state.pop("upload_done", None)
+if done:
+    (st.success if done[0] else st.warning)(done[1])
+uploads = st.session_state.setdefault("upload_round", 0)
+uploaded = st.file_uploader(ui.t("Chọn tệp .xlsx", "Choose an .xlsx file"), type=["xlsx"], key=f"upload_file_{uploads}")
+if uploaded is None:
+    st.stop()
+
+files = [(uploaded.name, uploaded.getvalue())]
+(preview,) = excel.import_files(files, actor, dry_run=True)
+if preview.outcome == Outcome.REJECTED:
+    st.error(
+        ui.t(
+            f"Tệp {preview.filename} chưa nhập được: {len(preview.problems)} lỗi. Sửa các ô dưới đây rồi tải lên lại.",
+            f"{preview.filename} cannot be imported: {len(preview.problems)} problem(s). Fix these cells and upload "
+            "it again.",
+        )
+    )
+    problems = pd.DataFrame(
+        [(p.sheet, p.cell, p.message(ui.lang())) for p in preview.problems],
+        columns=[ui.t("Trang tính", "Sheet"), ui.t("Ô", "Cell"), ui.t("Lỗi và cách sửa", "Problem and fix")],
+    )
+    st.dataframe(problems, hide_index=True, width="stretch")
+    st.stop()
+if preview.outcome == Outcome.DUPLICATE:
+    st.warning(
+        ui.t(
+            f"Tệp {preview.filename} đã được nhập trước đây (giống hệt từng byte); không cần nhập lại.",
+            f"{preview.filename} was imported before (identical byte for byte); there is nothing to import.",
+        )
+    )
+    st.stop()
+
+with db.session() as session:
+    context = excel.load_context(session)
+table = excel.describe(preview, context, ui.lang())
+lang_index = 1 if ui.lang() == "en" else 0
+shown = pd.DataFrame(
+    {
+        ui.t("Xã/phường", "Commune"): table["commune_code"].map(lambda c: names.get(c, c)),
+        ui.t("Mã", "Code"): table["criterion_code"],
+        ui.t("Tiêu chí", "Criterion"): table["criterion"],
+        ui.t("Yêu cầu", "Target"): table["target"],
+        ui.t("Giá trị", "Value"): table["value"],
+        ui.t("Trạng thái", "Status"): table["status"].map(lambda s: STATUS_LABELS[s][lang_index]),
+        ui.t("Trước đó", "Before"): table["previous_status"].map(lambda s: STATUS_LABELS[s][lang_index]),
+    }
+)
+if preview.kind == excel.Kind.CHECKLIST:
+    shown = shown.drop(columns=[ui.t("Xã/phường", "Commune")])
+colours = [STATUS_COLOURS.get(s, "") for s in table["status"]]
+status_column = ui.t("Trạng thái", "Status")
+styled = shown.style.apply(
+    lambda column: [f"background-color: {c}" if column.name == status_column else "" for c in colours]
+)
+where = (
+    f"{names.get(preview.commune_code, preview.commune_code)} ({preview.commune_code})"
+    if preview.commune_code
+    else ui.t(f"{len(preview.communes)} xã/phường", f"{len(preview.communes)} communes")
+)
+day = format_date(preview.reporting_date, ui.lang())
+st.markdown(
+    ui.t(
+        f"**Xem trước** — {where}, ngày báo cáo **{day}**: "
+        f"{(table['status'] == 'green').sum()} đạt, {(table['status'] == 'red').sum()} chưa đạt, "
+        f"{(table['status'] == 'grey').sum()} chưa báo cáo. Chưa có gì được ghi.",
+        f"**Preview** — {where}, reporting date **{day}**: "
+        f"{(table['status'] == 'green').sum()} green, {(table['status'] == 'red').sum()} red, "
+        f"{(table['status'] == 'grey').sum()} not reported. Nothing has been stored yet.",
+    )
+)
+# A checklist's rows all in view (35 px a row); a province workbook scrolls.
+st.dataframe(styled, hide_index=True, width="stretch", height=min(len(shown) + 1, 20) * 35 + 3)
+if st.button(ui.t("Xác nhận nhập", "Confirm import"), type="primary", icon=":material/check:"):
+    (outcome,) = excel.import_files(files, actor)
+    if outcome.outcome == Outcome.ACCEPTED:
+        st.session_state["upload_done"] = (
+            True,
+            ui.t(
+                f"Đã nhập {outcome.filename}: {outcome.newly_green} tiêu chí mới đạt, "
+                f"{outcome.no_longer_green} tiêu chí không còn đạt so với báo cáo trước.",
+                f"Imported {outcome.filename}: {outcome.newly_green} criteria newly green, "
+                f"{outcome.no_longer_green} no longer green since the previous report.",
+            ),
+        )
+    else:  # imported meanwhile by someone else, or refused now
+        st.session_state["upload_done"] = (
+            False,
+            ui.t(
+                f"Tệp {outcome.filename} không được nhập ({outcome.outcome}).",
+                f"{outcome.filename} was not imported ({outcome.outcome}).",
+            ),
+        )
+    st.session_state["upload_round"] = uploads + 1
+    st.rerun()

@@ -1,0 +1,19 @@
+"""The Excel round trip: templates people fill in, and the import that checks, stores and archives them."""
+
+from readiness.excel.importer import ImportOutcome, Outcome, describe, import_files, load_context
+from readiness.excel.layout import Kind
+from readiness.excel.reader import Problem
+from readiness.excel.template import UnknownCommune, commune_checklist, province_workbook
+
+__all__ = [
+    "ImportOutcome",
+    "Kind",
+    "Outcome",
+    "Problem",
+    "UnknownCommune",
+    "commune_checklist",
+    "describe",
+    "import_files",
+    "load_context",
+    "province_workbook",
+]

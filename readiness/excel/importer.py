@@ -1,0 +1,321 @@
+"""Importing received workbooks. Each file is accepted whole or rejected whole in one transaction, and its bytes
+are archived whatever the outcome; an identical file already imported is a duplicate and is not counted twice.
+
+A dry run reads and checks exactly as an import does and writes nothing, not even the archive.
+"""
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from readiness import audit, db, queries, registry, submissions
+from readiness.auth import Actor, Permission, PermissionDenied, require
+from readiness.criteria import criteria
+from readiness.excel.layout import Kind
+from readiness.excel.reader import Context, Problem, Reading, read
+from readiness.i18n import format_number, format_percent, today, tr
+from readiness.models import CriterionKind, ImportFile, Origin, Result, Submission, SubmissionCreate
+from readiness.scoring import Status, score
+from readiness.settings import get_settings
+from readiness.text import nfc
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+
+
+@dataclass
+class ImportOutcome:
+    """What became of one file. `changes` has one row per commune and criterion read: value, out_of, status and
+    the status in the commune's previous latest submission (empty when it had none)."""
+
+    filename: str
+    outcome: Outcome
+    sha256: str
+    size: int
+    kind: Kind | None
+    reporting_date: date | None
+    communes: list[str]
+    problems: list[Problem]
+    changes: pd.DataFrame
+    submission_ids: list[int]
+
+    @property
+    def commune_code(self) -> str | None:
+        return self.communes[0] if self.kind == Kind.CHECKLIST and self.communes else None
+
+    @property
+    def newly_green(self) -> int:
+        """Criteria green now that were not green in the previous latest submission."""
+        if self.changes.empty:
+            return 0
+        return int(((self.changes["status"] == Status.GREEN) & (self.changes["previous_status"] != Status.GREEN)).sum())
+
+    @property
+    def no_longer_green(self) -> int:
+        if self.changes.empty:
+            return 0
+        return int(((self.changes["status"] != Status.GREEN) & (self.changes["previous_status"] == Status.GREEN)).sum())
+
+    def to_dict(self, lang: str) -> dict:
+        """The object `readiness import --json` prints for this file."""
+        return {
+            "file": self.filename,
+            "status": str(self.outcome),
+            "kind": str(self.kind) if self.kind else None,
+            "sha256": self.sha256,
+            "size": self.size,
+            "commune_code": self.commune_code,
+            "communes": self.communes,
+            "reporting_date": self.reporting_date.isoformat() if self.reporting_date else None,
+            "newly_green": self.newly_green,
+            "no_longer_green": self.no_longer_green,
+            "problems": [{"sheet": p.sheet, "cell": p.cell, "message": p.message(lang)} for p in self.problems],
+        }
+
+
+def load_context(session: Session) -> Context:
+    settings = get_settings()
+    return Context(
+        criteria={c.code: c for c in criteria(session)},
+        communes={row.code: row.name for row in queries.communes(session, settings.province).itertuples()},
+        province_name=registry.province_name(settings.province),
+        today=today(),
+        start_date=settings.start_date,
+        limit_mb=settings.upload_limit_mb,
+    )
+
+
+def import_files(files: list[tuple[str, bytes]], actor: Actor, dry_run: bool = False) -> list[ImportOutcome]:
+    """Read, check and (unless `dry_run`) store each (filename, bytes), one transaction per file.
+
+    "What changed" compares each file with the commune's latest submission stored before this call."""
+    with db.session() as session:
+        context = load_context(session)
+        received = [_receive(nfc(filename), data, actor, context) for filename, data in files]
+        pairs = list(zip(received, _changes(session, received, context), strict=True))
+        if dry_run:
+            return [_decide(session, item, changes, actor, write=False) for item, changes in pairs]
+    return [_store(item, changes, actor) for item, changes in pairs]
+
+
+@dataclass(frozen=True)
+class _Received:
+    name: str
+    data: bytes
+    sha256: str
+    reading: Reading
+    problems: list[Problem]
+
+
+def _receive(filename: str, data: bytes, actor: Actor, context: Context) -> _Received:
+    reading = read(filename, data, context)
+    problems = reading.problems + _permission_problems(reading, actor)
+    return _Received(filename, data, hashlib.sha256(data).hexdigest(), reading, problems)
+
+
+def _store(item: _Received, changes: pd.DataFrame, actor: Actor) -> ImportOutcome:
+    try:
+        with db.write_session() as session:
+            return _decide(session, item, changes, actor, write=True)
+    except IntegrityError:
+        # PostgreSQL: the same file was imported by a concurrent request that committed first (the unique
+        # constraint on file and commune caught it). Decided again, it is now a duplicate.
+        with db.write_session() as session:
+            return _decide(session, item, changes, actor, write=True)
+
+
+def _permission_problems(reading: Reading, actor: Actor) -> list[Problem]:
+    permission = Permission.IMPORT_CHECKLIST if reading.kind == Kind.CHECKLIST else Permission.IMPORT_PROVINCE_WORKBOOK
+    problems: list[Problem] = []
+    for report in reading.reports:
+        try:
+            require(actor, permission, report.commune_code)
+        except PermissionDenied as exc:
+            # An account without the right at all is told once, not once per commune row.
+            if all(p.vi != exc.vi for p in problems):
+                problems.append(Problem(reading.sheet, report.cell, exc.vi, exc.en))
+    return problems
+
+
+def _decide(session: Session, item: _Received, changes: pd.DataFrame, actor: Actor, write: bool) -> ImportOutcome:
+    reading, problems = item.reading, item.problems
+    if problems:
+        outcome = Outcome.REJECTED
+    elif session.execute(select(Submission.id).where(Submission.file_sha256 == item.sha256).limit(1)).first():
+        outcome = Outcome.DUPLICATE
+    else:
+        outcome = Outcome.ACCEPTED
+    ids: list[int] = []
+    if write:
+        received_at = datetime.now(UTC)
+        archive = ImportFile(
+            sha256=item.sha256,
+            size=len(item.data),
+            filename=item.name,
+            content=item.data,
+            received_at=received_at,
+            received_from=actor.name,
+            kind=str(reading.kind or ""),
+            outcome=str(outcome),
+            problems=json.dumps([p._asdict() for p in problems], ensure_ascii=False) if problems else "",
+        )
+        session.add(archive)
+        session.flush()
+        if outcome == Outcome.ACCEPTED:
+            statuses = zip(changes["commune_code"].tolist(), changes["status"].tolist(), strict=True)
+            green = Counter(commune for commune, status in statuses if status == Status.GREEN)
+            rows = _submissions(reading, item.sha256, archive.id, actor, received_at)
+            ids = submissions.save(session, rows, [green[row.commune_code] for row in rows])
+        audit.record(
+            session,
+            actor.name,
+            f"import.{outcome}",
+            target=_target(reading),
+            detail=f"{item.name}; {len(problems)} problems" if problems else item.name,
+            file_sha256=item.sha256,
+        )
+    return ImportOutcome(
+        filename=item.name,
+        outcome=outcome,
+        sha256=item.sha256,
+        size=len(item.data),
+        kind=reading.kind,
+        reporting_date=reading.reporting_date,
+        communes=[report.commune_code for report in reading.reports],
+        problems=problems,
+        changes=changes if outcome == Outcome.ACCEPTED else _NO_CHANGES,
+        submission_ids=ids,
+    )
+
+
+def _target(reading: Reading) -> str:
+    if reading.kind == Kind.PROVINCE:
+        return f"{len(reading.reports)} communes"
+    return reading.reports[0].commune_code if reading.reports else ""
+
+
+def _submissions(
+    reading: Reading, sha256: str, archive_id: int | None, actor: Actor, received_at: datetime
+) -> list[SubmissionCreate]:
+    origin = Origin.UPLOAD if reading.kind == Kind.CHECKLIST else Origin.PROVINCE_WORKBOOK
+    return [
+        SubmissionCreate(
+            commune_code=report.commune_code,
+            reporting_date=reading.reporting_date,
+            received_at=received_at,
+            received_from=actor.name,
+            origin=origin,
+            file_sha256=sha256,
+            import_file_id=archive_id,
+            reporter_name=reading.reporter_name,
+            reporter_phone=reading.reporter_phone,
+            results=report.results,
+        )
+        for report in reading.reports
+    ]
+
+
+_CHANGE_COLUMNS = ["commune_code", "criterion_code", "value", "out_of", "status", "previous_status"]
+_NO_CHANGES = pd.DataFrame(columns=_CHANGE_COLUMNS)
+_RESULT_COLUMNS = ["criterion_code", "value", "out_of"]
+
+
+def _changes(session: Session, received: list[_Received], context: Context) -> list[pd.DataFrame]:
+    """For each file without problems: each value read with its status, beside the status in the commune's newest
+    stored submission on or before the same reporting date. Scored in one pass for the whole batch (scoring
+    costs the same for 16 rows as for 2,000)."""
+    new = pd.DataFrame(
+        [
+            {"item": i, "day": item.reading.reporting_date, "commune_code": report.commune_code, **r.model_dump()}
+            for i, item in enumerate(received)
+            if not item.problems
+            for report in item.reading.reports
+            for r in report.results
+        ],
+        columns=["item", "day", "commune_code", *_RESULT_COLUMNS],
+    )
+    if new.empty:
+        return [_NO_CHANGES] * len(received)
+    latest = pd.concat(
+        [
+            queries.latest_submissions(session, day, get_settings().province).assign(day=day)
+            for day in new["day"].unique()
+        ]
+    )
+    latest = latest[latest["commune_code"].isin(new["commune_code"])]
+    ids = latest["submission_id"].astype(int).unique().tolist()
+    stored = pd.DataFrame(
+        session.execute(
+            select(Result.submission_id, Result.criterion_code, Result.value, Result.out_of).where(
+                Result.submission_id.in_(ids)
+            )
+        ).all(),
+        columns=["submission_id", *_RESULT_COLUMNS],
+    )
+    previous = latest[["day", "commune_code", "submission_id"]].merge(stored, on="submission_id")
+    catalog = pd.DataFrame(
+        [{"criterion_code": c.code, "kind": str(c.kind), "target": c.target} for c in context.criteria.values()]
+    )
+    both = pd.concat([new.assign(previous=False), previous.assign(previous=True)], ignore_index=True)
+    scored = score(both.merge(catalog, on="criterion_code"))
+    before = scored.loc[scored["previous"], ["day", "commune_code", "criterion_code", "status"]]
+    now = scored[~scored["previous"]].merge(
+        before.rename(columns={"status": "previous_status"}), on=["day", "commune_code", "criterion_code"], how="left"
+    )
+    now["previous_status"] = now["previous_status"].fillna("")
+    frames = {int(i): frame[_CHANGE_COLUMNS].reset_index(drop=True) for i, frame in now.groupby("item")}
+    return [frames.get(i, _NO_CHANGES) for i in range(len(received))]
+
+
+def describe(outcome: ImportOutcome, context: Context, lang: str) -> pd.DataFrame:
+    """The changes of one file as people read them: criterion, requirement, value typed, status before and now."""
+    rows = []
+    for change in outcome.changes.itertuples():
+        criterion = context.criteria[change.criterion_code]
+        unit = tr(lang, criterion.unit_vi, criterion.unit_en)
+        rows.append(
+            {
+                "commune_code": change.commune_code,
+                "criterion_code": change.criterion_code,
+                "criterion": tr(lang, criterion.name_vi, criterion.name_en),
+                "target": _target_text(criterion.kind, criterion.target, unit, lang),
+                "value": value_text(criterion.kind, change.value, change.out_of, lang),
+                "status": change.status,
+                "previous_status": change.previous_status,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _target_text(kind: str, target: float, unit: str, lang: str) -> str:
+    if kind == CriterionKind.YES_NO:
+        return tr(lang, "Có", "Yes")
+    if kind == CriterionKind.NUMBER:
+        return f"≥ {format_number(target, lang)} {unit}"
+    share = format_percent(target, lang)
+    return f"{share} {unit}" if target >= 1 else f"≥ {share} {unit}"
+
+
+def value_text(kind: str, value: float | None, out_of: float | None, lang: str) -> str:
+    """A stored value as people read it: "Có", "120", "38/40 (95%)", "95%"; "–" when not reported."""
+    if value is None or pd.isna(value):
+        return "–"
+    if kind == CriterionKind.YES_NO:
+        return tr(lang, "Có", "Yes") if value >= 1 else tr(lang, "Không", "No")
+    if kind == CriterionKind.NUMBER:
+        return format_number(value, lang, 0 if float(value).is_integer() else 1)
+    if out_of is None or pd.isna(out_of):
+        return format_percent(value, lang)
+    count = format_number(value, lang, 0 if float(value).is_integer() else 1)
+    return f"{count}/{format_number(out_of, lang)} ({format_percent(value / out_of, lang)})"

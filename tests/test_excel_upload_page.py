@@ -1,0 +1,87 @@
+"""The upload page with AppTest: download, upload, preview, confirm, problems table, rights."""
+
+from pathlib import Path
+
+from conftest import TEST_PASSWORD
+from excel_fill import GOOD_GREEN, checklist
+from streamlit.testing.v1 import AppTest
+
+from readiness import auth, db, queries
+from readiness.auth import OPERATOR, Actor
+from readiness.models import Role
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def account(role: Role, commune_code: str | None = None) -> Actor:
+    """A real account: the app re-reads the logged-in account from the database on every run."""
+    with db.write_session() as session:
+        return auth.create_account(session, OPERATOR, f"test-{role}", role, TEST_PASSWORD, commune_code)
+
+
+def upload_page(actor: Actor | None = None, lang: str = "vi") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.session_state["actor"] = actor or account(Role.OFFICER)
+    at.run()
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception
+    return at
+
+
+def test_preview_then_confirm_stores_the_checklist_and_says_what_changed(initialized):
+    at = upload_page()
+    assert at.title[0].value == "Nộp phiếu tự đánh giá"
+    assert len(at.get("download_button")) == 2  # commune checklist and province workbook
+    at.file_uploader[0].upload("phieu.xlsx", checklist(), XLSX).run()
+    assert not at.exception
+    assert "Xem trước" in at.markdown[0].value and "15/11/2025" in at.markdown[0].value
+    assert "Chưa có gì được ghi" in at.markdown[0].value
+    preview = at.dataframe[0].value
+    assert len(preview) == 16
+    assert (preview["Trạng thái"] == "Đạt").sum() == GOOD_GREEN
+    assert preview.set_index("Mã").loc["TC03", "Giá trị"] == "30/30 (100%)"
+    with db.session() as session:
+        assert queries.data_version(session)[0] == 0  # the preview stored nothing
+
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.success[0].value == (
+        f"Đã nhập phieu.xlsx: {GOOD_GREEN} tiêu chí mới đạt, 0 tiêu chí không còn đạt so với báo cáo trước."
+    )
+    assert at.file_uploader[0].value is None  # a fresh uploader for the next file
+    with db.session() as session:
+        assert queries.data_version(session)[0] == 1
+
+
+def test_a_bad_file_shows_every_problem_with_sheet_and_cell(initialized):
+    at = upload_page()
+    at.file_uploader[0].upload("phieu.xlsx", checklist(day=None, TC01=("có lẽ", None)), XLSX).run()
+    assert "2 lỗi" in at.error[0].value
+    problems = at.dataframe[0].value
+    assert problems[["Trang tính", "Ô"]].values.tolist() == [["Phiếu tự đánh giá", "C7"], ["Phiếu tự đánh giá", "E12"]]
+    assert not at.button  # nothing to confirm
+
+
+def test_a_commune_account_gets_its_own_checklist_and_a_leader_cannot_upload(initialized):
+    at = upload_page(account(Role.COMMUNE, "00070"))
+    assert at.selectbox[0].options == ["Phường Hoàn Kiếm (00070)"]
+    assert len(at.get("download_button")) == 1  # no province workbook for a commune account
+    at = upload_page(account(Role.LEADER))
+    assert "không có quyền" in at.info[0].value
+    assert not at.file_uploader
+
+
+def test_the_page_speaks_english_on_request(initialized):
+    at = upload_page(lang="en")
+    assert at.title[0].value == "Upload a checklist"
+    at.file_uploader[0].upload("phieu.xlsx", checklist(TC03=(35, 30)), XLSX).run()
+    assert "1 problem(s)" in at.error[0].value
+    assert at.dataframe[0].value.to_dict("records") == [
+        {
+            "Sheet": "Phiếu tự đánh giá",
+            "Cell": "E14",
+            "Problem and fix": "Criterion TC03: the number met, 35, is above the out-of number 30. Check both numbers.",
+        }
+    ]
