@@ -212,9 +212,7 @@ def trend_chart(trend: pd.DataFrame, lang: str, criteria: int | None = None) -> 
 
 def _tiles(names: pd.Series, kinds: pd.Series, green: pd.Series, criteria: int) -> pd.DataFrame:
     """Tile positions, most lagging first (top left), then by name."""
-    order = pd.DataFrame({"name": names, "kind": kinds, "green": green}).sort_values(
-        ["green", "name"], kind="stable"
-    )
+    order = pd.DataFrame({"name": names, "kind": kinds, "green": green}).sort_values(["green", "name"], kind="stable")
     position = pd.Series(range(len(order)), index=order.index)
     return pd.DataFrame(
         {
@@ -270,7 +268,8 @@ def tile_map_chart(communes: pd.DataFrame, lang: str) -> Chart:
 
 def province_tile_chart(provinces: pd.DataFrame, lang: str, criteria: int) -> Chart:
     """National mode: one tile per province coloured by its average green count, most lagging first."""
-    tiles = _tiles(provinces["province_name"], pd.Series("", index=provinces.index), provinces["average_green"], criteria)
+    names = provinces["province_name"]
+    tiles = _tiles(names, pd.Series("", index=provinces.index), provinces["average_green"], criteria)
     rows = tiles.assign(
         label=[short_name(short_name(n, "Tỉnh"), "Thành phố") for n in provinces["province_name"]],
         province=provinces["province_name"],
@@ -318,7 +317,9 @@ def gap_chart(criteria: pd.DataFrame, lang: str) -> Chart:
             "overdue": criteria["overdue"],
             "gap_text": [
                 format_total_gap(k, g, n, u, lang)
-                for k, g, n, u in zip(criteria["kind"], criteria["gap"], criteria["not_green"], criteria[unit], strict=True)
+                for k, g, n, u in zip(
+                    criteria["kind"], criteria["gap"], criteria["not_green"], criteria[unit], strict=True
+                )
             ],
             "deadline_text": [format_date(d, lang) for d in criteria["deadline"]],
         }

@@ -48,7 +48,7 @@ def test_heatmap_has_one_cell_per_commune_and_criterion_with_words_and_vietnames
     assert {"value_text", "target_text", "gap_text", "date_text"} <= tooltip_fields
     colour = cells["encoding"]["color"]["scale"]
     assert dict(zip(colour["domain"], colour["range"], strict=True))["Đạt"] == charts.GREEN
-    assert cells["params"][0]["name"] == "commune"
+    assert spec["params"][0]["name"] == "commune"
 
 
 def test_heatmap_keeps_the_row_order_it_is_given_and_speaks_english(status):
@@ -112,7 +112,8 @@ def test_trend_chart_plots_both_series_with_localised_tooltips(demo_sqlite):
 
 def _square(x: float, y: float, code: str) -> dict:
     ring = [[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]
-    return {"type": "Feature", "properties": {"commune_code": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    geometry = {"type": "Polygon", "coordinates": [ring]}
+    return {"type": "Feature", "properties": {"commune_code": code}, "geometry": geometry}
 
 
 def test_choropleth_looks_up_each_feature_by_commune_code(status):
