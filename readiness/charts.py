@@ -20,14 +20,16 @@ from readiness.i18n import (
     format_number,
     format_percent,
     format_target,
-    format_total_gap,
     format_value,
     status_label,
+    total_gaps,
     tr,
 )
 from readiness.text import short_name
 
 FONT = "Be Vietnam Pro"
+# Browsers without the font fall back to a sans-serif face, not the canvas default (a serif).
+FONT_STACK = f"{FONT}, sans-serif"
 GREEN = "#00775A"
 RED = "#E8772E"
 GREY = "#D5D8D6"
@@ -49,7 +51,7 @@ def _data(frame: pd.DataFrame) -> alt.InlineData:
 
 
 def _finish(chart: Chart) -> Chart:
-    return chart.configure(font=FONT).configure_view(stroke=None)
+    return chart.configure(font=FONT_STACK).configure_view(stroke=None)
 
 
 def _status_text(status: str, lang: str) -> str:
@@ -315,12 +317,7 @@ def gap_chart(criteria: pd.DataFrame, lang: str) -> Chart:
             "red": criteria["red"],
             "grey": criteria["grey"],
             "overdue": criteria["overdue"],
-            "gap_text": [
-                format_total_gap(k, g, n, u, lang)
-                for k, g, n, u in zip(
-                    criteria["kind"], criteria["gap"], criteria["not_green"], criteria[unit], strict=True
-                )
-            ],
+            "gap_text": total_gaps(criteria, lang),
             "deadline_text": [format_date(d, lang) for d in criteria["deadline"]],
         }
     ).sort_values(["not_green", "criterion_code"], ascending=[False, True])

@@ -7,6 +7,8 @@ exists in one language only.
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
 from readiness.settings import get_settings
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
@@ -112,3 +114,13 @@ def format_total_gap(kind: str, gap: float, not_green: int, unit: str, lang: str
     if not unit or gap <= 0:
         return tr(lang, f"{format_number(not_green, lang)} xã, phường chưa đạt", f"{not_green:,} communes not met")
     return f"{_amount(gap, lang)} {unit}"
+
+
+def total_gaps(criteria: pd.DataFrame, lang: str) -> list[str]:
+    """`format_total_gap` for each row of a per-criterion frame (queries.by_criterion)."""
+    return [
+        format_total_gap(k, g, n, u, lang)
+        for k, g, n, u in zip(
+            criteria["kind"], criteria["gap"], criteria["not_green"], criteria[f"unit_{lang}"], strict=True
+        )
+    ]
