@@ -50,7 +50,7 @@ if reported != reported:
         )
     )
 
-table = describe_status(status, lang)
+table = describe_status(status, lang).assign(progress=status["progress"] * 100)
 st.subheader(ui.t("Các tiêu chí", "Criteria"))
 st.dataframe(
     table,
@@ -73,9 +73,7 @@ st.dataframe(
         "status_text": ui.t("Trạng thái", "Status"),
         "value_text": ui.t("Giá trị", "Value"),
         "target_text": ui.t("Chỉ tiêu", "Target"),
-        "progress": st.column_config.ProgressColumn(
-            ui.t("Tiến độ", "Progress"), format="percent", min_value=0, max_value=1
-        ),
+        "progress": ui.progress_column(ui.t("Tiến độ", "Progress")),
         "gap_text": ui.t("Còn thiếu", "Gap"),
         "deadline_text": ui.t("Hạn", "Deadline"),
         "evidence": ui.t("Minh chứng", "Evidence"),
