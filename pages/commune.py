@@ -55,6 +55,7 @@ st.subheader(ui.t("Các tiêu chí", "Criteria"))
 st.dataframe(
     table,
     hide_index=True,
+    height="content",
     column_order=[
         "criterion_code",
         "name",
@@ -69,7 +70,7 @@ st.dataframe(
     ],
     column_config={
         "criterion_code": ui.t("Mã", "Code"),
-        "name": st.column_config.TextColumn(ui.t("Tiêu chí", "Criterion"), width="large"),
+        "name": st.column_config.TextColumn(ui.t("Tiêu chí", "Criterion"), width="medium"),
         "status_text": ui.t("Trạng thái", "Status"),
         "value_text": ui.t("Giá trị", "Value"),
         "target_text": ui.t("Chỉ tiêu", "Target"),

@@ -320,7 +320,8 @@ def gap_chart(criteria: pd.DataFrame, lang: str) -> Chart:
         x=alt.X(
             "not_green:Q",
             title=tr(lang, "Số xã, phường chưa đạt", "Communes not met"),
-            scale=alt.Scale(domainMin=0, nice=True),
+            # Room on the right for the longest label.
+            scale=alt.Scale(domain=[0, max(1, int(rows["not_green"].max() * 1.3))], nice=True),
             axis=alt.Axis(tickMinStep=1, format="d"),
         ),
         tooltip=[
