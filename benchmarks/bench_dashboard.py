@@ -35,7 +35,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", type=Path, help="SQLite file to build or reuse")
     args = parser.parse_args()
-    path = args.database or Path(tempfile.mkdtemp()) / "national.db"
+    if args.database:
+        return run(args.database)
+    with tempfile.TemporaryDirectory() as folder:
+        return run(Path(folder) / "national.db")
+
+
+def run(path: Path) -> int:
     os.environ["READINESS_DATABASE_URL"] = f"sqlite:///{path}"
     os.environ["READINESS_PROVINCE"] = "all"
 
@@ -95,6 +101,7 @@ def main() -> int:
         figures["trend, whole country"] = _median(lambda: queries.trend(session, AS_OF, "all"), 3)
 
     missed = []
+    db.reset_caches()  # close the files before a temporary folder goes
     for name, seconds in figures.items():
         budget = BUDGETS.get(name)
         verdict = ""
