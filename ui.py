@@ -41,16 +41,34 @@ def day(value: date | None) -> str:
     return format_date(value, lang())
 
 
+def _keep(name: str) -> None:
+    st.session_state[name] = st.session_state[f"_{name}"]
+
+
 def sidebar() -> None:
-    """Language switch and the as-of date that moves every page back in time."""
+    """Language switch and the as-of date that moves every page back in time.
+
+    The choices live in plain session keys ("lang", "as_of"): Streamlit drops a widget's own state when
+    st.switch_page changes page, and the widgets are rebuilt from these keys."""
     with st.sidebar:
-        st.radio("Ngôn ngữ / Language", list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
+        st.radio(
+            "Ngôn ngữ / Language",
+            list(LANGUAGES),
+            index=list(LANGUAGES).index(lang()),
+            format_func=LANGUAGES.get,
+            key="_lang",
+            on_change=_keep,
+            args=("lang",),
+            horizontal=True,
+        )
         st.date_input(
             t("Số liệu tính đến ngày", "Figures as of"),
-            value=today(),
+            value=as_of(),
             min_value=get_settings().start_date,
             format="DD/MM/YYYY",
-            key="as_of",
+            key="_as_of",
+            on_change=_keep,
+            args=("as_of",),
         )
 
 

@@ -102,12 +102,9 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
         values = page.get_by_test_id("stMetricValue")
         charts = page.get_by_test_id("stVegaLiteChart")
         idle = page.locator("[data-testid=stApp][data-test-script-state=notRunning]")
-        # On a just-started server the first session loses its first widget change (Streamlit 1.67 here, seen
-        # by hand too): open the app once, then work in a second session as any later user would.
-        for _ in range(2):
-            page.goto(server)
-            expect(charts.first.locator("canvas, svg").first).to_be_visible()
-            expect(idle).to_be_attached()
+        page.goto(server)
+        expect(charts.first.locator("svg.marks, canvas").first).to_be_visible()
+        expect(idle).to_be_attached()
 
         # Move the sidebar date back to 20/10/2025: type into the day, month and year fields and, once they all
         # hold the typed value, leave them (the widget commits its value on blur).
@@ -133,27 +130,34 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
         # Streamlit keeps the previous run's elements until the new run replaces them: wait for the run to end.
         expect(idle).to_be_attached()
         expect(page.get_by_test_id("stDataFrame")).to_be_visible()  # the five most lagging criteria
-        expect(charts.first.locator("canvas, svg").first).to_be_visible()
+        expect(charts.first.locator("svg.marks, canvas").first).to_be_visible()
         page.screenshot(path=ARTIFACTS / "overview.png", full_page=True)
 
         page.get_by_test_id("stSidebarNavLink").filter(has_text="Bản đồ nhiệt").click()
         expect(page.get_by_role("heading", name="Bản đồ nhiệt mức độ sẵn sàng")).to_be_visible()
         expect(page.get_by_text("126 xã, phường.", exact=False)).to_be_visible()
         expect(idle).to_be_attached()
-        expect(charts.first.locator("canvas, svg").first).to_be_visible()
+        expect(charts.first.locator("svg.marks, canvas").first).to_be_visible()
         page.screenshot(path=ARTIFACTS / "heatmap.png", full_page=False)
         search = page.get_by_role("textbox", name="Tìm xã, phường")
         search.fill("hoan kiem")
         search.press("Enter")
         expect(page.get_by_text("1 xã, phường.", exact=False)).to_be_visible()
         expect(idle).to_be_attached()
-        expect(charts.first.locator("canvas, svg").first).to_be_visible()
+        expect(charts.first.locator("svg.marks, canvas").first).to_be_visible()
         page.screenshot(path=ARTIFACTS / "heatmap-search.png", full_page=False)
+        # Clicking a cell opens the commune's page.
+        charts.first.locator("svg.marks g.mark-rect path").nth(3).click()
+        expect(page.get_by_role("heading", name="Phường Hoàn Kiếm")).to_be_visible()
+        expect(page).to_have_url(f"{server}/commune?commune=00070")
+        expect(page.get_by_text("số liệu tính đến ngày 20/10/2025", exact=False)).to_be_visible()
+        expect(idle).to_be_attached()
+        page.screenshot(path=ARTIFACTS / "commune.png", full_page=True)
 
         page.get_by_test_id("stSidebarNavLink").filter(has_text="Bản đồ tiến độ").click()
         expect(page.get_by_role("heading", name="Bản đồ tiến độ")).to_be_visible()
         expect(page.get_by_text("Mỗi ô là một xã, phường", exact=False)).to_be_visible()
         expect(idle).to_be_attached()
-        expect(charts.first.locator("canvas, svg").first).to_be_visible()
+        expect(charts.first.locator("svg.marks, canvas").first).to_be_visible()
         page.screenshot(path=ARTIFACTS / "map.png", full_page=True)
         browser.close()

@@ -153,6 +153,7 @@ def test_heatmap_opens_the_chosen_communes_page(demo_sqlite):
     assert at.title[0].value == "Trang xã, phường"
     assert at.header[0].value == "Phường Hoàn Kiếm"
     assert at.query_params["commune"] == "00070"
+    assert "số liệu tính đến ngày 20/10/2025" in at.caption[0].value  # the sidebar's date survives the switch
 
 
 def test_map_draws_one_tile_per_commune_and_the_choropleth_once_boundaries_are_loaded(demo_sqlite):
