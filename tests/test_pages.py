@@ -280,3 +280,22 @@ def test_national_mode_aggregates_by_province(database, monkeypatch):
     assert len(_chart_rows(at)) == 34
     at = _app()
     assert _metrics(at)["Đạt đủ 16/16"] == "0/3.321"
+
+
+def test_sidebar_date_and_language_hold_across_reruns_and_pages(demo_sqlite):
+    # (AppTest shows the sidebar on the first run only, so each widget is set once per test app.)
+    with db.session() as session:
+        fully = queries.kpis(session, date(2025, 9, 20), "01")["fully_green"]
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.date_input(key="_as_of").set_value(date(2025, 9, 20)).run()
+    assert _metrics(at)["Đạt đủ 16/16"] == f"{fully}/126"
+    at.run()
+    assert _metrics(at)["Đạt đủ 16/16"] == f"{fully}/126"
+    at.switch_page("pages/gaps.py").run()
+    assert at.caption[0].value == "Số liệu tính đến ngày 20/09/2025"
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.radio(key="_lang").set_value("en").run()
+    assert at.title[0].value == "Commune readiness"
+    at.switch_page("pages/warnings.py").run()
+    assert at.title[0].value == "Warning list"
