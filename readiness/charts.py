@@ -6,6 +6,7 @@ tiles show their count, and legends and tooltips use the status words of readine
 """
 
 import json
+import math
 from functools import cache
 from pathlib import Path
 
@@ -129,7 +130,8 @@ def province_heatmap_chart(shares: pd.DataFrame, lang: str) -> Chart:
             "criterion_code": shares["criterion_code"],
             "criterion": shares[f"name_{lang}"],
             "share": shares["green_share"],
-            "share_text": [format_percent(s, lang) for s in shares["green_share"]],
+            # Rounded down: "100%" only when every commune meets the criterion.
+            "share_text": [format_percent(math.floor(s * 100) / 100, lang) for s in shares["green_share"]],
             "count_text": [
                 f"{format_number(g, lang)}/{format_number(n, lang)}"
                 for g, n in zip(shares["green"], shares["communes"], strict=True)
@@ -151,7 +153,7 @@ def province_heatmap_chart(shares: pd.DataFrame, lang: str) -> Chart:
         color=alt.Color(
             "share:Q",
             scale=alt.Scale(domain=[0, 0.5, 1], range=[RED, MIDDLE, GREEN]),
-            legend=alt.Legend(title=tr(lang, "Tỉ lệ đạt", "Share met"), format="%", orient="top"),
+            legend=alt.Legend(title=tr(lang, "Tỉ lệ đạt", "Share met"), format="%", orient="top", values=[0, 0.5, 1]),
         )
     )
     labels = base.mark_text(fontSize=9).encode(
