@@ -4,7 +4,7 @@ from conftest import APP
 from streamlit.testing.v1 import AppTest
 
 
-def test_app_starts_on_an_empty_database_with_first_run_setup_then_counts_communes_and_criteria(database):
+def test_app_starts_on_an_empty_database_with_first_run_setup_then_says_what_to_do_next(database):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Thiết lập lần đầu"]
@@ -18,6 +18,9 @@ def test_app_starts_on_an_empty_database_with_first_run_setup_then_counts_commun
     assert at.session_state["actor"].name == "quantri"
 
     at.switch_page("app.py").run()
+    assert at.title[0].value == "Mức độ sẵn sàng của xã, phường"
+    assert "Chưa có báo cáo nào" in at.info[0].value
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Xã, phường"] == "126"
     assert metrics["Tiêu chí"] == "16"
+    assert [b.label for b in at.button if b.key == "load_demo"] == ["Nạp dữ liệu mẫu"]
