@@ -46,3 +46,9 @@ def format_datetime(moment: datetime | None, lang: str) -> str:
         return "–"
     local = moment.astimezone(ZoneInfo(get_settings().timezone))
     return f"{format_date(local.date(), lang)} {local:%H:%M}"
+
+
+def status_label(status: str, lang: str) -> str:
+    """How a status reads in tables, PDFs and exports, next to its colour (never colour alone)."""
+    labels = {"green": ("Đạt", "Met"), "red": ("Chưa đạt", "Not met"), "grey": ("Chưa báo cáo", "Not reported")}
+    return tr(lang, *labels[str(status)])

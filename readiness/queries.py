@@ -188,8 +188,9 @@ def kpis(session: Session, as_of: date, province: str) -> dict:
     }
 
 
-def trend(session: Session, as_of: date, province: str) -> pd.DataFrame:
-    """Week by week since the start date: share of communes fully green and average green criteria."""
+def trend(session: Session, as_of: date, province: str, commune_code: str | None = None) -> pd.DataFrame:
+    """Week by week since the start date: share of communes fully green and average green criteria
+    (of one commune only when `commune_code` is given)."""
     start = get_settings().start_date
     points = pd.date_range(start, as_of, freq="7D").date.tolist()
     if not points or points[-1] != as_of:
@@ -205,8 +206,10 @@ def trend(session: Session, as_of: date, province: str) -> pd.DataFrame:
         .join(Commune)
         .where(Submission.reporting_date <= as_of)
     )
+    if commune_code is not None:
+        statement = statement.where(Submission.commune_code == commune_code)
     submissions = _frame(session, _in_scope(statement, province))
-    n_communes = len(communes(session, province))
+    n_communes = 1 if commune_code is not None else len(communes(session, province))
     n_criteria = int(session.execute(select(func.count(Criterion.code))).scalar_one())
     if submissions.empty or not n_communes:
         return pd.DataFrame({"date": points, "fully_green_share": 0.0, "average_green": 0.0})

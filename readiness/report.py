@@ -1,0 +1,474 @@
+"""Leaders' reports as A4 PDFs: the province summary and the one-page commune sheet.
+
+Every figure comes from readiness.queries (the functions behind the dashboard and `readiness summary --json`)
+and every chart from readiness.charts (the dashboard's own Altair specifications, rendered by vl-convert),
+so paper and screen agree. Text is drawn with the Be Vietnam Pro files shipped by fontpkg-be-vietnam-pro,
+never a system font, and always NFC (decomposed tone marks print misplaced).
+"""
+
+import io
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+import altair as alt
+import fontpkg_be_vietnam_pro
+import pandas as pd
+from fpdf import FPDF, FontFace
+from PIL import Image
+from sqlmodel import Session
+
+from readiness import charts, queries, registry
+from readiness.auth import Actor, Permission, require
+from readiness.i18n import format_date, format_datetime, format_number, format_percent, status_label, tr
+from readiness.models import Commune, CriterionKind
+from readiness.settings import NATIONAL, get_settings
+from readiness.text import nfc
+
+FONT = "BeVietnamPro"
+_FONT_FILES = {"": "Regular", "B": "Bold", "I": "Italic"}
+# Light fills so that the status text printed on them stays readable in black and white too.
+STATUS_FILL = {"green": "#C8E6C9", "red": "#FFCDD2", "grey": "#E0E0E0"}
+_HEADING_FILL = "#1F4E79"
+_MUTED = 90
+# A section heading is never left alone at the foot of a page: it needs this much room (mm) for what follows.
+_KEEP_WITH_NEXT = 45
+
+
+class _Pdf(FPDF):
+    """A4 portrait with the embedded font and, on every page, a footer with the page number."""
+
+    def __init__(self, lang: str, footer: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        for style, name in _FONT_FILES.items():
+            self.add_font(FONT, style, fontpkg_be_vietnam_pro.ROOT / "files" / f"BeVietnamPro-{name}.ttf")
+        self.lang_code = lang
+        self.footer_text = nfc(footer)
+        self.set_margins(15, 14, 15)
+        self.set_auto_page_break(True, margin=18)
+        self.set_lang(lang)
+        self.set_creator("Readiness")
+        self.set_font(FONT, size=10)
+        self.add_page()
+
+    def footer(self) -> None:
+        self.set_y(-13)
+        self.set_draw_color(180)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.set_font(FONT, size=7.5)
+        self.set_text_color(_MUTED)
+        self.cell(self.epw * 0.8, 6, self.footer_text)
+        page = tr(self.lang_code, "Trang", "Page")
+        self.cell(self.epw * 0.2, 6, f"{page} {self.page_no()}/{{nb}}", align="R")
+        self.set_text_color(0)
+
+    def text_line(self, text: str, size: float = 10, style: str = "", color: int = 0, height: float = 5.5) -> None:
+        self.set_font(FONT, style, size)
+        self.set_text_color(color)
+        self.multi_cell(0, height, nfc(text), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0)
+
+    def heading(self, text: str, keep_with_next: float = _KEEP_WITH_NEXT) -> None:
+        if keep_with_next + 12 > self.room():
+            self.add_page()
+        self.ln(3)
+        self.text_line(text, size=12.5, style="B", height=7)
+        self.ln(1)
+
+    def room(self) -> float:
+        """Height (mm) left on this page above the bottom margin."""
+        return self.page_break_trigger - self.get_y()
+
+    def chart(self, title: str, chart: alt.TopLevelMixin, max_height: float, min_height: float = 40) -> None:
+        """A titled chart as a PNG across the page width, at most `max_height` high, shrunk down to
+        `min_height` to fit the page, else moved with its title to the next one."""
+        png = charts.to_png(chart)
+        with Image.open(io.BytesIO(png)) as image:
+            width_px, height_px = image.size
+        height = min(max_height, self.epw * height_px / width_px)
+        self.heading(title, keep_with_next=min(height, min_height))
+        height = min(height, self.room())
+        width = height * width_px / height_px
+        self.image(io.BytesIO(png), x=self.l_margin + (self.epw - width) / 2, y=self.get_y(), w=width, h=height)
+        self.set_y(self.get_y() + height + 2)
+
+    def table(
+        self,
+        headings: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        align: Sequence[str],
+        fills: Sequence[Sequence[str | None]] | None = None,
+        size: float = 8,
+    ) -> None:
+        """A table whose header is repeated on every page it runs onto."""
+        self.set_font(FONT, size=size)
+        header_style = FontFace(family=FONT, emphasis="BOLD", color=255, fill_color=_HEADING_FILL, size_pt=size)
+        with super().table(
+            col_widths=widths,
+            text_align=tuple(align),
+            headings_style=header_style,
+            line_height=size * 0.5,
+            padding=(1.2, 1.5),
+            repeat_headings=1,
+            borders_layout="SINGLE_TOP_LINE",
+            v_align="MIDDLE",
+        ) as table:
+            header = table.row()
+            for text in headings:
+                header.cell(nfc(text), align="C")
+            for i, values in enumerate(rows):
+                row = table.row()
+                for j, text in enumerate(values):
+                    fill = fills[i][j] if fills else None
+                    row.cell(nfc(text), style=FontFace(fill_color=fill) if fill else None)
+        self.ln(2)
+
+
+def _number(value: float, lang: str) -> str:
+    return format_number(value, lang, 0 if float(value).is_integer() else 1)
+
+
+def _unit(row: object, lang: str) -> str:
+    return nfc(tr(lang, row.unit_vi, row.unit_en) or "")
+
+
+def value_text(row: object, lang: str) -> str:
+    """A reported value as a reader says it: Có/Không, 120 Mbps, 22/32 máy tính (69%), 85%."""
+    if pd.isna(row.value):
+        return "–"
+    if row.kind == CriterionKind.YES_NO:
+        return tr(lang, "Có", "Yes") if row.value >= 1 else tr(lang, "Không", "No")
+    if row.kind == CriterionKind.NUMBER:
+        return f"{_number(row.value, lang)} {_unit(row, lang)}".strip()
+    if pd.notna(row.out_of):
+        share = format_percent(row.value / row.out_of, lang) if row.out_of > 0 else "–"
+        return f"{_number(row.value, lang)}/{_number(row.out_of, lang)} {_unit(row, lang)} ({share})"
+    return format_percent(row.value, lang)
+
+
+def target_text(row: object, lang: str) -> str:
+    if row.kind == CriterionKind.YES_NO:
+        return tr(lang, "Có", "Yes")
+    if row.kind == CriterionKind.NUMBER:
+        return f"≥ {_number(row.target, lang)} {_unit(row, lang)}".strip()
+    return f"≥ {format_percent(row.target, lang)}"
+
+
+def _gap_text(row: object, lang: str) -> str:
+    """The total gap of a criterion across communes, in its unit (yes/no: the communes still lacking it)."""
+    if row.kind == CriterionKind.YES_NO:
+        return f"{_number(row.gap, lang)} {tr(lang, 'xã, phường', 'communes')}"
+    if row.kind == CriterionKind.RATIO and row.not_green and not row.gap:
+        return "–"  # only shares were reported: nothing to count
+    return f"{_number(row.gap, lang)} {_unit(row, lang)}".strip()
+
+
+def _header(pdf: _Pdf, title: str, subject: str, as_of: date, lang: str) -> None:
+    pdf.set_title(nfc(f"{title} – {subject}"))
+    pdf.set_author("Readiness")
+    pdf.text_line(tr(lang, "NGHỊ QUYẾT 57-NQ/TW · 16 TIÊU CHÍ SẴN SÀNG", "RESOLUTION 57-NQ/TW · 16 READINESS CRITERIA"),
+                  size=8, color=_MUTED, height=4.5)  # fmt: skip
+    pdf.text_line(title, size=17, style="B", height=9)
+    pdf.text_line(subject, size=13, style="B", height=7)
+    generated = format_datetime(datetime.now(UTC), lang)
+    pdf.text_line(
+        tr(
+            lang,
+            f"Số liệu tính đến ngày {format_date(as_of, lang)} · Lập lúc {generated} (giờ Việt Nam)",
+            f"Figures as of {format_date(as_of, lang)} · Generated {generated} (Vietnam time)",
+        ),
+        size=9,
+        color=_MUTED,
+    )
+    pdf.ln(2)
+
+
+def _no_data(pdf: _Pdf, as_of: date, lang: str) -> bytes:
+    pdf.ln(6)
+    pdf.text_line(tr(lang, "Chưa có số liệu", "No data yet"), size=14, style="B")
+    pdf.text_line(
+        tr(
+            lang,
+            f"Chưa có xã, phường nào gửi báo cáo tính đến ngày {format_date(as_of, lang)}. "
+            "Báo cáo này sẽ có số liệu khi các xã, phường gửi phiếu tự đánh giá.",
+            f"No commune has reported as of {format_date(as_of, lang)}. "
+            "This report fills in once communes send their self-assessment checklists.",
+        )
+    )
+    return bytes(pdf.output())
+
+
+def _kpi_boxes(pdf: _Pdf, boxes: Sequence[tuple[str, str]]) -> None:
+    """Headline figures as boxes, three to a row: the big value above its label."""
+    per_row, gap, height = 3, 4, 21
+    width = (pdf.epw - gap * (per_row - 1)) / per_row
+    for start in range(0, len(boxes), per_row):
+        y = pdf.get_y()
+        for i, (value, label) in enumerate(boxes[start : start + per_row]):
+            x = pdf.l_margin + i * (width + gap)
+            pdf.set_fill_color("#EEF3F8")
+            pdf.set_draw_color("#C5D3E2")
+            pdf.rect(x, y, width, height, style="DF")
+            pdf.set_xy(x + 3, y + 2)
+            pdf.set_font(FONT, "B", 15)
+            pdf.cell(width - 6, 8, nfc(value))
+            pdf.set_xy(x + 3, y + 10.5)
+            pdf.set_font(FONT, "", 8)
+            pdf.multi_cell(width - 6, 4, nfc(label), align="L")
+        pdf.set_xy(pdf.l_margin, y + height + gap)
+
+
+def _kpis(pdf: _Pdf, kpis: dict, lang: str) -> None:
+    n, criteria = kpis["communes"], kpis["criteria"]
+    _kpi_boxes(
+        pdf,
+        [
+            (
+                f"{format_number(kpis['fully_green'], lang)}/{format_number(n, lang)}",
+                tr(lang, "xã, phường đạt đủ 16/16 tiêu chí", "communes meeting all 16 criteria").replace(
+                    "16", str(criteria)
+                )
+                + f" ({format_percent(kpis['fully_green_share'], lang, 1)})",
+            ),
+            (
+                f"{format_number(kpis['average_green'], lang, 1)}/{criteria}",
+                tr(lang, "tiêu chí đạt, trung bình mỗi xã, phường", "criteria met, average per commune"),
+            ),
+            (
+                f"{kpis['criteria_green_everywhere']}/{criteria}",
+                tr(lang, "tiêu chí đã đạt ở mọi xã, phường", "criteria met in every commune"),
+            ),
+            (
+                format_number(kpis["submissions_last_days"], lang),
+                tr(lang, "báo cáo nhận trong 7 ngày qua", "reports received in the last 7 days"),
+            ),
+            (
+                format_number(kpis["overdue"], lang),
+                tr(
+                    lang,
+                    "tiêu chí quá hạn chưa đạt (lượt xã × tiêu chí)",
+                    "overdue unmet criteria (commune × criterion)",
+                ),
+            ),
+            (format_number(n, lang), tr(lang, "xã, phường trong phạm vi báo cáo", "communes covered by this report")),
+        ],
+    )
+
+
+def _gap_table(pdf: _Pdf, criteria: pd.DataFrame, lang: str) -> None:
+    rows, fills = [], []
+    for row in criteria.itertuples():
+        rows.append(
+            [
+                row.criterion_code,
+                tr(lang, row.name_vi, row.name_en),
+                target_text(row, lang),
+                format_number(row.green, lang),
+                format_number(row.red, lang),
+                format_number(row.grey, lang),
+                format_number(row.overdue, lang),
+                _gap_text(row, lang),
+            ]
+        )
+        fills.append(
+            [None, None, None]
+            + [STATUS_FILL[s] if getattr(row, s) else None for s in ("green", "red", "grey")]
+            + [STATUS_FILL["red"] if row.overdue else None, None]
+        )
+    pdf.table(
+        [
+            tr(lang, "Mã", "Code"),
+            tr(lang, "Tiêu chí", "Criterion"),
+            tr(lang, "Chỉ tiêu", "Target"),
+            status_label("green", lang),
+            status_label("red", lang),
+            status_label("grey", lang),
+            tr(lang, "Quá hạn", "Overdue"),
+            tr(lang, "Còn thiếu (tổng)", "Total gap"),
+        ],
+        rows,
+        widths=(11, 50, 17, 9, 10, 12, 10, 21),
+        align=("L", "L", "L", "R", "R", "R", "R", "R"),
+        fills=fills,
+    )
+
+
+def _warning_reason(row: object, lang: str) -> str:
+    parts = []
+    if row.overdue_count:
+        parts.append(
+            tr(
+                lang,
+                f"{row.overdue_count} tiêu chí quá hạn ({row.overdue_criteria}), lâu nhất {row.max_days_overdue} ngày",
+                f"{row.overdue_count} overdue ({row.overdue_criteria}), longest {row.max_days_overdue} days",
+            )
+        )
+    if row.stale:
+        if pd.isna(row.days_since_report):
+            parts.append(tr(lang, "chưa từng báo cáo", "never reported"))
+        else:
+            days = int(row.days_since_report)
+            parts.append(tr(lang, f"không báo cáo {days} ngày", f"no report for {days} days"))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, national: bool, lang: str, criteria: int) -> None:
+    headings = [
+        "#",
+        tr(lang, "Mã", "Code"),
+        tr(lang, "Xã, phường", "Commune"),
+        tr(lang, "Đạt", "Met"),
+        tr(lang, "Báo cáo gần nhất", "Last report"),
+        tr(lang, "Lý do cảnh báo", "Why it is listed"),
+    ]
+    widths = [7, 11, 38, 11, 21, 52]
+    align = ["R", "L", "L", "R", "L", "L"]
+    if national:
+        headings.insert(3, tr(lang, "Tỉnh, thành phố", "Province"))
+        widths = [7, 11, 30, 28, 10, 18, 36]
+        align.insert(3, "L")
+    rows = []
+    for i, row in enumerate(warnings.itertuples(), start=1):
+        values = [
+            str(i),
+            row.commune_code,
+            row.commune_name,
+            f"{row.green}/{criteria}",
+            format_date(row.reporting_date, lang) if pd.notna(row.reporting_date) else "–",
+            _warning_reason(row, lang),
+        ]
+        if national:
+            values.insert(3, row.province_name)
+        rows.append(values)
+    pdf.table(headings, rows, widths=widths, align=align)
+
+
+def province_report(session: Session, as_of: date, province: str, lang: str, *, actor: Actor) -> bytes:
+    """The leaders' summary of a province (or the whole country, NATIONAL) as of a date, as PDF bytes."""
+    require(actor, Permission.EXPORT)
+    place = registry.province_name(province)
+    title = tr(lang, "Báo cáo mức độ sẵn sàng của xã, phường", "Commune readiness report")
+    pdf = _Pdf(lang, f"Readiness · {place} · {tr(lang, 'tính đến', 'as of')} {format_date(as_of, lang)}")
+    _header(pdf, title, place, as_of, lang)
+    if queries.latest_submissions(session, as_of, province).empty:
+        return _no_data(pdf, as_of, lang)
+
+    kpis = queries.kpis(session, as_of, province)
+    status = queries.status(session, as_of, province)
+    criteria = queries.by_criterion(status)
+    communes = queries.by_commune(status)
+    warnings = queries.warning_list(session, as_of, province)
+
+    pdf.heading(tr(lang, "Tổng quan", "Overview"))
+    _kpis(pdf, kpis, lang)
+    trend = queries.trend(session, as_of, province)
+    pdf.chart(tr(lang, "Tiến độ theo tuần", "Week by week"), charts.trend_chart(trend, lang), max_height=70)
+    pdf.chart(
+        tr(lang, "Bản đồ mức độ đạt tiêu chí", "Map of criteria met"),
+        charts.tile_map_chart(communes, lang),
+        max_height=170,
+        min_height=110,
+    )
+
+    pdf.heading(tr(lang, "Khoảng cách theo tiêu chí", "Gaps by criterion"))
+    pdf.text_line(
+        tr(
+            lang,
+            "Số xã, phường đạt, chưa đạt, chưa báo cáo và quá hạn theo từng tiêu chí; cột cuối là tổng phần còn "
+            "thiếu để mọi xã, phường đạt chỉ tiêu, tính theo đơn vị của tiêu chí.",
+            "Communes that meet, do not meet, have not reported and are overdue on each criterion; the last column "
+            "is what is still missing, in the criterion's unit, for every commune to meet the target.",
+        ),
+        size=8.5,
+        color=_MUTED,
+        height=4.5,
+    )
+    _gap_table(pdf, criteria, lang)
+
+    pdf.heading(tr(lang, "Danh sách cảnh báo tuần này", "This week's warning list"))
+    if warnings.empty:
+        pdf.text_line(
+            tr(lang, "Không có xã, phường nào trong danh sách cảnh báo.", "No commune is on the warning list.")
+        )
+    else:
+        pdf.text_line(
+            tr(
+                lang,
+                f"{format_number(len(warnings), lang)} xã, phường có tiêu chí quá hạn chưa đạt, hoặc chưa đạt đủ và "
+                f"không báo cáo quá {get_settings().stale_after_days} ngày. Nặng nhất trước.",
+                f"{format_number(len(warnings), lang)} communes with overdue unmet criteria, or not fully green and "
+                f"silent for more than {get_settings().stale_after_days} days. Most severe first.",
+            ),
+            size=8.5,
+            color=_MUTED,
+            height=4.5,
+        )
+        _warning_table(pdf, warnings, province == NATIONAL, lang, kpis["criteria"])
+    return bytes(pdf.output())
+
+
+def commune_report(session: Session, commune_code: str, as_of: date, lang: str, *, actor: Actor) -> bytes:
+    """One A4 page for one commune: its criteria with value, target, status and evidence, and its trend."""
+    require(actor, Permission.EXPORT)
+    code = registry.commune_code(commune_code)
+    commune = session.get(Commune, code)
+    if commune is None:
+        raise registry.UnknownCode(f"No commune with code {code} in the database (run `readiness init`?)")
+    status = queries.status(session, as_of, commune.province_code)
+    rows = status[status["commune_code"] == code].sort_values("position")
+    first = rows.iloc[0]
+    place = f"{commune.name} ({code}) · {first.province_name}"
+    title = tr(lang, "Phiếu mức độ sẵn sàng", "Commune readiness sheet")
+    pdf = _Pdf(lang, f"Readiness · {place} · {tr(lang, 'tính đến', 'as of')} {format_date(as_of, lang)}")
+    _header(pdf, title, place, as_of, lang)
+
+    green = int((rows["status"] == "green").sum())
+    if pd.isna(first.reporting_date):
+        summary = tr(
+            lang,
+            f"Chưa có báo cáo nào tính đến ngày {format_date(as_of, lang)}.",
+            f"No report as of {format_date(as_of, lang)}.",
+        )
+    else:
+        summary = tr(
+            lang,
+            f"Đạt {green}/{len(rows)} tiêu chí · theo báo cáo ngày {format_date(first.reporting_date, lang)}",
+            f"{green}/{len(rows)} criteria met · from the report of {format_date(first.reporting_date, lang)}",
+        )
+    pdf.text_line(summary, size=11, style="B")
+    pdf.ln(1)
+
+    table_rows, fills = [], []
+    for row in rows.itertuples():
+        evidence = nfc(row.evidence)
+        table_rows.append(
+            [
+                row.criterion_code,
+                tr(lang, row.name_vi, row.name_en),
+                value_text(row, lang),
+                target_text(row, lang),
+                status_label(row.status, lang),
+                evidence if len(evidence) <= 90 else evidence[:89] + "…",
+            ]
+        )
+        fills.append([None, None, None, None, STATUS_FILL[row.status], None])
+    pdf.table(
+        [
+            tr(lang, "Mã", "Code"),
+            tr(lang, "Tiêu chí", "Criterion"),
+            tr(lang, "Giá trị", "Value"),
+            tr(lang, "Chỉ tiêu", "Target"),
+            tr(lang, "Trạng thái", "Status"),
+            tr(lang, "Minh chứng", "Evidence"),
+        ],
+        table_rows,
+        widths=(11, 56, 28, 19, 17, 49),
+        align=("L", "L", "L", "L", "C", "L"),
+        fills=fills,
+        size=7.5,
+    )
+    if pd.notna(first.reporting_date):
+        trend = queries.trend(session, as_of, commune.province_code, commune_code=code)
+        pdf.chart(tr(lang, "Tiến độ theo tuần", "Week by week"), charts.trend_chart(trend, lang), 60, min_height=25)
+    return bytes(pdf.output())
