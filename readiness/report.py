@@ -293,7 +293,8 @@ def _gap_table(pdf: _Pdf, criteria: pd.DataFrame, lang: str) -> None:
     )
 
 
-def _warning_reason(row: object, lang: str) -> str:
+def warning_reason(row: object, lang: str) -> str:
+    """Why a commune is on the warning list, in one sentence (PDF and Excel)."""
     parts = []
     if row.overdue_count:
         parts.append(
@@ -336,7 +337,7 @@ def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, national: bool, lang: str,
             row.commune_name,
             f"{row.green}/{criteria}",
             format_date(row.reporting_date, lang) if pd.notna(row.reporting_date) else "–",
-            _warning_reason(row, lang),
+            warning_reason(row, lang),
         ]
         if national:
             values.insert(3, row.province_name)
