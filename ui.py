@@ -1,15 +1,19 @@
-"""Streamlit glue shared by the pages: language, as-of date, cached queries. No business rules here."""
+"""Streamlit glue shared by the pages: language, as-of date, cached queries, empty states. No business rules here."""
 
+import importlib
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import altair as alt
 import streamlit as st
 
-from readiness import db, queries
-from readiness.auth import OPERATOR, Actor
-from readiness.i18n import LANGUAGES, today, tr
-from readiness.settings import get_settings
+from readiness import db, demo, queries
+from readiness.auth import OPERATOR, Actor, PermissionDenied
+from readiness.i18n import LANGUAGES, format_date, format_number, format_percent, today, tr
+from readiness.settings import NATIONAL, get_settings
+
+COMMUNE_PAGE = "pages/commune.py"
 
 
 def actor() -> Actor:
@@ -23,6 +27,18 @@ def lang() -> str:
 
 def t(vi: str, en: str) -> str:
     return tr(lang(), vi, en)
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    return format_number(value, lang(), decimals)
+
+
+def percent(share: float | None, decimals: int = 0) -> str:
+    return format_percent(share, lang(), decimals)
+
+
+def day(value: date | None) -> str:
+    return format_date(value, lang())
 
 
 def sidebar() -> None:
@@ -46,14 +62,72 @@ def province() -> str:
     return get_settings().province
 
 
+def national() -> bool:
+    return province() == NATIONAL
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached(name: str, version: tuple, args: tuple) -> Any:
+def _cached(module: str, name: str, version: tuple, args: tuple) -> Any:
     with db.session() as session:
-        return getattr(queries, name)(session, *args)
+        return getattr(importlib.import_module(module), name)(session, *args)
+
+
+def data_version() -> tuple:
+    with db.session() as session:
+        return queries.data_version(session)
 
 
 def query(function: Callable, *args: Any) -> Any:
-    """Run a function of readiness.queries, cached until the data changes (checked once per call)."""
-    with db.session() as session:
-        version = queries.data_version(session)
-    return _cached(function.__name__, version, args)
+    """Run a read function of readiness/ taking (session, *args), cached until the data changes (checked once
+    per call)."""
+    return _cached(function.__module__, function.__name__, data_version(), args)
+
+
+def has_submissions() -> bool:
+    return data_version()[0] > 0
+
+
+def empty_state() -> None:
+    """What to do on a database without any submission: import a workbook, or load the demo in one click."""
+    st.info(
+        t(
+            "Chưa có báo cáo nào. Hãy nhập bảng tổng hợp của tỉnh hoặc phiếu tự đánh giá của xã, phường "
+            "(trang Tải lên), hoặc nạp dữ liệu mẫu để xem thử.",
+            "No submissions yet. Import the province workbook or a commune checklist (Upload page), "
+            "or load demo data to try the app.",
+        ),
+        icon=":material/info:",
+    )
+    if st.button(t("Nạp dữ liệu mẫu", "Load demo data"), icon=":material/dataset:", key="load_demo"):
+        try:
+            with st.spinner(t("Đang nạp dữ liệu mẫu…", "Loading demo data…")), db.write_session() as session:
+                demo.load(session, actor())
+        except PermissionDenied as denied:
+            st.error(denied.message(lang()))
+            return
+        st.rerun()
+
+
+def require_submissions() -> None:
+    """Stop the page with the empty state when there is nothing to show yet."""
+    if not has_submissions():
+        empty_state()
+        st.stop()
+
+
+def open_commune(code: str) -> None:
+    st.session_state["commune"] = code
+    st.switch_page(COMMUNE_PAGE, query_params={"commune": code})
+
+
+def chart(spec: alt.TopLevelMixin, key: str | None = None) -> Any:
+    """Draw an Altair chart of readiness.charts; with a key, clicks select (returns the selection state)."""
+    if key is None:
+        return st.altair_chart(spec, width="stretch", theme=None)
+    return st.altair_chart(spec, width="stretch", theme=None, key=key, on_select="rerun")
+
+
+def picked_commune(event: Any) -> str | None:
+    """The commune a click selected in a chart with a "commune" selection parameter, if any."""
+    points = (event or {}).get("selection", {}).get("commune") or []
+    return points[0].get("commune_code") if points else None

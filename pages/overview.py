@@ -1,10 +1,82 @@
 import streamlit as st
 
 import ui
-from readiness import queries
+from readiness import charts, queries
+from readiness.i18n import total_gaps
 
 st.title(ui.t("Mức độ sẵn sàng của xã, phường", "Commune readiness"))
-kpis = ui.query(queries.kpis, ui.as_of(), ui.province())
-left, right = st.columns(2)
-left.metric(ui.t("Xã, phường", "Communes"), kpis["communes"])
-right.metric(ui.t("Tiêu chí", "Criteria"), kpis["criteria"])
+st.caption(ui.t(f"Số liệu tính đến ngày {ui.day(ui.as_of())}", f"Figures as of {ui.day(ui.as_of())}"))
+ui.require_submissions()
+
+figures = ui.query(queries.overview, ui.as_of(), ui.province())
+kpis = figures["kpis"]
+n, criteria = kpis["communes"], kpis["criteria"]
+columns = st.columns(5)
+columns[0].metric(
+    ui.t(f"Xã, phường đạt đủ {criteria} tiêu chí", f"Communes fully green ({criteria}/{criteria})"),
+    f"{ui.number(kpis['fully_green'])}/{ui.number(n)}",
+    delta=ui.percent(kpis["fully_green_share"], 1),
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+)
+columns[1].metric(
+    ui.t("Số tiêu chí đạt trung bình mỗi xã, phường", "Average green criteria per commune"),
+    f"{ui.number(kpis['average_green'], 1)}/{criteria}",
+    border=True,
+)
+columns[2].metric(
+    ui.t("Tiêu chí đạt ở mọi xã, phường", "Criteria green in every commune"),
+    f"{ui.number(kpis['criteria_green_everywhere'])}/{criteria}",
+    border=True,
+)
+columns[3].metric(
+    ui.t("Báo cáo nhận trong 7 ngày qua", "Submissions in the last 7 days"),
+    ui.number(kpis["submissions_last_days"]),
+    border=True,
+)
+columns[4].metric(
+    ui.t("Hạng mục quá hạn (tiêu chí chưa đạt đã quá hạn)", "Overdue items (red criteria past deadline)"),
+    ui.number(kpis["overdue"]),
+    border=True,
+)
+
+st.subheader(ui.t("Tiến độ theo tuần", "Greening week by week"))
+trend = ui.query(queries.trend, ui.as_of(), ui.province())
+ui.chart(charts.trend_chart(trend, ui.lang(), criteria=criteria))
+st.caption(
+    ui.t(
+        "Đường liền: tỉ lệ xã, phường đạt đủ tiêu chí (trục trái). Đường nét đứt: số tiêu chí đạt trung bình "
+        "(trục phải).",
+        "Solid line: share of communes fully green (left axis). Dashed line: average green criteria (right axis).",
+    )
+)
+
+st.subheader(ui.t("Năm tiêu chí chậm nhất", "Five most lagging criteria"))
+lagging = figures["lagging"]
+if lagging.empty:
+    st.success(ui.t("Mọi xã, phường đều đạt mọi tiêu chí.", "Every commune meets every criterion."))
+else:
+    lang = ui.lang()
+    table = lagging.assign(
+        name=lagging[f"name_{lang}"],
+        share_met=lagging["green"] / n,
+        gap_text=total_gaps(lagging, lang),
+        deadline_text=[ui.day(d) for d in lagging["deadline"]],
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_order=["criterion_code", "name", "not_green", "share_met", "gap_text", "overdue", "deadline_text"],
+        column_config={
+            "criterion_code": ui.t("Mã", "Code"),
+            "name": st.column_config.TextColumn(ui.t("Tiêu chí", "Criterion"), width="large"),
+            "not_green": ui.t("Xã, phường chưa đạt", "Communes not met"),
+            "share_met": st.column_config.ProgressColumn(
+                ui.t("Tỉ lệ đạt", "Share met"), format="percent", min_value=0, max_value=1
+            ),
+            "gap_text": ui.t("Tổng còn thiếu", "Total gap"),
+            "overdue": ui.t("Quá hạn", "Overdue"),
+            "deadline_text": ui.t("Hạn", "Deadline"),
+        },
+    )

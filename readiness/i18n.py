@@ -7,6 +7,8 @@ exists in one language only.
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
 from readiness.settings import get_settings
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
@@ -48,7 +50,77 @@ def format_datetime(moment: datetime | None, lang: str) -> str:
     return f"{format_date(local.date(), lang)} {local:%H:%M}"
 
 
+# Status is always said in words too (tables, tooltips, legends), never by colour alone.
+_STATUS_LABELS = {
+    "green": ("Đạt", "Met"),
+    "red": ("Chưa đạt", "Not met"),
+    "grey": ("Chưa báo cáo", "Not reported"),
+}
+
+
 def status_label(status: str, lang: str) -> str:
-    """How a status reads in tables, PDFs and exports, next to its colour (never colour alone)."""
-    labels = {"green": ("Đạt", "Met"), "red": ("Chưa đạt", "Not met"), "grey": ("Chưa báo cáo", "Not reported")}
-    return tr(lang, *labels[str(status)])
+    return tr(lang, *_STATUS_LABELS[status])
+
+
+def _amount(value: float, lang: str) -> str:
+    return format_number(value, lang, 0 if float(value).is_integer() else 1)
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or value != value
+
+
+def format_value(kind: str, value: float | None, out_of: float | None, unit: str, lang: str) -> str:
+    """A reported value as people say it: "Có", "120 Mbps", "27/30 máy tính (90%)", "85%"."""
+    if _missing(value):
+        return "–"
+    if kind == "yes_no":
+        return tr(lang, "Có", "Yes") if value >= 1 else tr(lang, "Không", "No")
+    if kind == "number":
+        return f"{_amount(value, lang)} {unit}".strip()
+    if _missing(out_of):
+        return format_percent(value, lang)
+    share = format_percent(value / out_of, lang) if out_of else "–"
+    return f"{_amount(value, lang)}/{_amount(out_of, lang)} {unit} ({share})".replace("  ", " ")
+
+
+def format_target(kind: str, target: float, unit: str, lang: str) -> str:
+    if kind == "yes_no":
+        return tr(lang, "Có", "Yes")
+    if kind == "number":
+        return f"≥ {_amount(target, lang)} {unit}".strip()
+    return f"≥ {format_percent(target, lang)}"
+
+
+def format_gap(kind: str, gap: float | None, gap_is_share: bool, unit: str, lang: str) -> str:
+    """What is still missing: "3 máy tính", "20 Mbps", "5%" (a share), "chưa có" (yes/no)."""
+    if _missing(gap):
+        return "–"
+    if gap <= 0:
+        return tr(lang, "không thiếu", "none")
+    if kind == "yes_no":
+        return tr(lang, "chưa có", "not yet")
+    if gap_is_share:
+        return format_percent(gap, lang)
+    return f"{_amount(gap, lang)} {unit}".strip()
+
+
+def format_total_gap(kind: str, gap: float, not_green: int, unit: str, lang: str) -> str:
+    """A criterion's gap over all communes: "37 máy tính"; yes/no criteria count the communes without it."""
+    if not_green == 0:
+        return tr(lang, "không thiếu", "none")
+    if kind == "yes_no":
+        return tr(lang, f"{format_number(not_green, lang)} xã, phường chưa có", f"{not_green:,} communes without")
+    if not unit or gap <= 0:
+        return tr(lang, f"{format_number(not_green, lang)} xã, phường chưa đạt", f"{not_green:,} communes not met")
+    return f"{_amount(gap, lang)} {unit}"
+
+
+def total_gaps(criteria: pd.DataFrame, lang: str) -> list[str]:
+    """`format_total_gap` for each row of a per-criterion frame (queries.by_criterion)."""
+    return [
+        format_total_gap(k, g, n, u, lang)
+        for k, g, n, u in zip(
+            criteria["kind"], criteria["gap"], criteria["not_green"], criteria[f"unit_{lang}"], strict=True
+        )
+    ]

@@ -4,16 +4,19 @@ Each takes a session, the as-of date and the province in scope ("01", or NATIONA
 DataFrames or dicts. Status comes from each commune's newest submission on or before the as-of date.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Select, and_, func, select
 from sqlmodel import Session
 
 from readiness import registry
-from readiness.models import Commune, Criterion, Province, Result, Submission
+from readiness.models import Boundary, Commune, Criterion, Province, Result, Submission
 from readiness.scoring import Status, score
 from readiness.settings import NATIONAL, get_settings
+from readiness.text import fold
 
 STATUSES = [Status.GREEN, Status.RED, Status.GREY]
 
@@ -24,7 +27,10 @@ def _in_scope(statement: Select, province: str) -> Select:
 
 def _frame(session: Session, statement: Select) -> pd.DataFrame:
     result = session.execute(statement)
-    return pd.DataFrame(result.all(), columns=list(result.keys()))
+    columns = list(result.keys())
+    # Column by column: handing pandas the Row objects themselves costs more than the query (53,000 rows).
+    values = list(zip(*result.all(), strict=True)) or [()] * len(columns)
+    return pd.DataFrame({name: list(column) for name, column in zip(columns, values, strict=True)}, columns=columns)
 
 
 def _end_of_day(day: date) -> datetime:
@@ -32,10 +38,12 @@ def _end_of_day(day: date) -> datetime:
 
 
 def data_version(session: Session) -> tuple:
-    """Changes whenever submissions or the catalog change: the key under which pages cache query results."""
+    """Changes whenever submissions, the catalog or the boundaries change: the key under which pages cache
+    query results."""
     submissions = session.execute(select(func.count(Submission.id), func.max(Submission.id))).one()
     catalog = session.execute(select(func.count(Criterion.code), func.sum(Criterion.target))).one()
-    return (*submissions, *catalog)
+    boundary = session.execute(select(func.max(Boundary.id))).scalar_one()
+    return (*submissions, *catalog, boundary)
 
 
 def catalog(session: Session) -> pd.DataFrame:
@@ -72,9 +80,13 @@ def latest_submissions(session: Session, as_of: date, province: str) -> pd.DataF
 def status(session: Session, as_of: date, province: str) -> pd.DataFrame:
     """One row per commune and criterion with its value, status, progress, gap and overdue flag."""
     latest = latest_submissions(session, as_of, province)
+    criteria_ = catalog(session)
     results = pd.DataFrame(columns=["submission_id", "criterion_code", "value", "out_of", "evidence", "note"])
     if not latest.empty:
         ids = latest["submission_id"].astype(int).tolist()
+        # Naming the criteria lets the database walk the (criterion_code, submission_id) primary key
+        # instead of scanning every result.
+        codes = criteria_["code"].tolist()
         found = [
             _frame(
                 session,
@@ -85,7 +97,7 @@ def status(session: Session, as_of: date, province: str) -> pd.DataFrame:
                     Result.out_of,
                     Result.evidence,
                     Result.note,
-                ).where(Result.submission_id.in_(ids[start : start + 5000])),
+                ).where(Result.criterion_code.in_(codes), Result.submission_id.in_(ids[start : start + 5000])),
             )
             for start in range(0, len(ids), 5000)
         ]
@@ -93,7 +105,7 @@ def status(session: Session, as_of: date, province: str) -> pd.DataFrame:
     grid = communes(session, province).rename(
         columns={"code": "commune_code", "name": "commune_name", "kind": "commune_kind"}
     )
-    grid = grid.merge(catalog(session).rename(columns={"code": "criterion_code"}), how="cross")
+    grid = grid.merge(criteria_.rename(columns={"code": "criterion_code"}), how="cross")
     grid = grid.merge(latest[["commune_code", "submission_id", "reporting_date"]], on="commune_code", how="left")
     grid = grid.merge(results, on=["submission_id", "criterion_code"], how="left")
     grid[["evidence", "note"]] = grid[["evidence", "note"]].fillna("")
@@ -167,8 +179,11 @@ def summary(session: Session, as_of: date, province: str) -> dict:
 def kpis(session: Session, as_of: date, province: str) -> dict:
     """The overview's headline figures."""
     frame = status(session, as_of, province)
+    return _kpis(session, frame, by_criterion(frame), as_of, province)
+
+
+def _kpis(session: Session, frame: pd.DataFrame, criteria_: pd.DataFrame, as_of: date, province: str) -> dict:
     communes_ = by_commune(frame)
-    criteria_ = by_criterion(frame)
     since = _end_of_day(as_of - timedelta(days=get_settings().stale_after_days))
     recent = (
         select(func.count(Submission.id))
@@ -188,9 +203,8 @@ def kpis(session: Session, as_of: date, province: str) -> dict:
     }
 
 
-def trend(session: Session, as_of: date, province: str, commune_code: str | None = None) -> pd.DataFrame:
-    """Week by week since the start date: share of communes fully green and average green criteria
-    (of one commune only when `commune_code` is given)."""
+def trend(session: Session, as_of: date, province: str) -> pd.DataFrame:
+    """Week by week since the start date: share of communes fully green and average green criteria."""
     start = get_settings().start_date
     points = pd.date_range(start, as_of, freq="7D").date.tolist()
     if not points or points[-1] != as_of:
@@ -206,10 +220,8 @@ def trend(session: Session, as_of: date, province: str, commune_code: str | None
         .join(Commune)
         .where(Submission.reporting_date <= as_of)
     )
-    if commune_code is not None:
-        statement = statement.where(Submission.commune_code == commune_code)
     submissions = _frame(session, _in_scope(statement, province))
-    n_communes = 1 if commune_code is not None else len(communes(session, province))
+    n_communes = len(communes(session, province))
     n_criteria = int(session.execute(select(func.count(Criterion.code))).scalar_one())
     if submissions.empty or not n_communes:
         return pd.DataFrame({"date": points, "fully_green_share": 0.0, "average_green": 0.0})
@@ -283,3 +295,108 @@ def commune_history(session: Session, commune_code: str) -> pd.DataFrame:
     frame = _frame(session, statement)
     frame["superseded"] = frame.duplicated("reporting_date", keep="first")
     return frame
+
+
+def overview(session: Session, as_of: date, province: str) -> dict:
+    """The overview page's figures from one pass over the status: "kpis" (as `kpis`) and "lagging" (the five
+    criteria of `lagging_criteria`)."""
+    frame = status(session, as_of, province)
+    criteria_ = by_criterion(frame)
+    return {"kpis": _kpis(session, frame, criteria_, as_of, province), "lagging": _lagging(criteria_, 5)}
+
+
+def lagging_criteria(session: Session, as_of: date, province: str, limit: int = 5) -> pd.DataFrame:
+    """The criteria with the most communes not green (ties: more overdue first), at most `limit`."""
+    return _lagging(by_criterion(status(session, as_of, province)), limit)
+
+
+def _lagging(criteria_: pd.DataFrame, limit: int) -> pd.DataFrame:
+    lagging = criteria_[criteria_["not_green"] > 0]
+    order = lagging.sort_values(["not_green", "overdue", "position"], ascending=[False, False, True])
+    return order.head(limit).reset_index(drop=True)
+
+
+def select_communes(
+    status_frame: pd.DataFrame,
+    *,
+    kinds: Sequence[str] = (),
+    groups: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    search: str = "",
+    order: str = "readiness",
+) -> pd.DataFrame:
+    """The heatmap's rows: communes of the given kinds having a criterion in one of `statuses`, whose name contains
+    `search` (without case or diacritics), restricted to criteria of `groups` (group_vi or group_en). Empty
+    filters keep everything. order "readiness": fewest green first; "name": alphabetical without diacritics."""
+    frame = status_frame
+    if groups:
+        frame = frame[frame["group_vi"].isin(groups) | frame["group_en"].isin(groups)]
+    if kinds:
+        frame = frame[frame["commune_kind"].isin(kinds)]
+    if search.strip():
+        folded = frame["commune_name"].map(fold)
+        frame = frame[folded.str.contains(fold(search), regex=False)]
+    if statuses:
+        frame = frame[frame["commune_code"].isin(frame.loc[frame["status"].isin(statuses), "commune_code"])]
+    greens = (frame["status"] == Status.GREEN).groupby(frame["commune_code"]).sum()
+    names = frame.drop_duplicates("commune_code").set_index("commune_code")["commune_name"].map(fold)
+    ranking = pd.DataFrame({"green": greens, "name": names})
+    ranked = ranking.sort_values(["green", "name"] if order == "readiness" else ["name"], kind="stable").index
+    rank = frame["commune_code"].map(pd.Series(range(len(ranked)), index=ranked))
+    return frame.iloc[np.lexsort((frame["position"].to_numpy(), rank.to_numpy()))].reset_index(drop=True)
+
+
+def by_province(status_frame: pd.DataFrame) -> pd.DataFrame:
+    """National mode, per province: communes, fully green, average green criteria; most lagging first."""
+    communes_ = by_commune(status_frame)
+    frame = (
+        communes_.groupby(["province_code", "province_name"])
+        .agg(communes=("commune_code", "size"), fully_green=("fully_green", "sum"), average_green=("green", "mean"))
+        .reset_index()
+    )
+    frame["fully_green_share"] = frame["fully_green"] / frame["communes"]
+    return frame.sort_values(["average_green", "province_code"]).reset_index(drop=True)
+
+
+def province_criteria(status_frame: pd.DataFrame) -> pd.DataFrame:
+    """National mode, per province and criterion: communes green out of all, and the share."""
+    frame = status_frame.assign(is_green=status_frame["status"] == Status.GREEN)
+    grouped = (
+        frame.groupby(["province_code", "province_name", "criterion_code", "position", "name_vi", "name_en"])
+        .agg(green=("is_green", "sum"), communes=("commune_code", "size"))
+        .reset_index()
+    )
+    grouped["green_share"] = grouped["green"] / grouped["communes"]
+    return grouped.sort_values(["province_code", "position"]).reset_index(drop=True)
+
+
+def lagging_communes(status_frame: pd.DataFrame, criterion_code: str) -> pd.DataFrame:
+    """The communes not green on one criterion, furthest from the target first (never reported last)."""
+    frame = status_frame[(status_frame["criterion_code"] == criterion_code) & (status_frame["status"] != Status.GREEN)]
+    return frame.sort_values(
+        ["status", "progress", "commune_name"], ascending=[False, True, True], na_position="last"
+    ).reset_index(drop=True)
+
+
+def commune_status(session: Session, as_of: date, commune_code: str) -> pd.DataFrame:
+    """One commune's criteria with value, status, progress and gap (empty for an unknown code)."""
+    province = session.execute(select(Commune.province_code).where(Commune.code == commune_code)).scalar_one_or_none()
+    if province is None:
+        return pd.DataFrame()
+    frame = status(session, as_of, province)
+    return frame[frame["commune_code"] == commune_code].reset_index(drop=True)
+
+
+def commune_submissions(session: Session, as_of: date, commune_code: str) -> pd.DataFrame:
+    """One commune's submissions up to `as_of`, newest first, superseded ones marked."""
+    history = commune_history(session, commune_code)
+    return history[history["reporting_date"] <= as_of].reset_index(drop=True)
+
+
+def commune_trend(session: Session, as_of: date, commune_code: str) -> pd.DataFrame:
+    """One commune's green count by reporting date (the submission that counts for each date)."""
+    history = commune_submissions(session, as_of, commune_code)
+    current = history[~history["superseded"]].sort_values("reporting_date")
+    return pd.DataFrame(
+        {"date": current["reporting_date"].tolist(), "green": current["green_count"].astype(int).tolist()}
+    )

@@ -16,3 +16,9 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", nfc(text).lower())
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return stripped.replace("đ", "d")
+
+
+def short_name(name: str, kind: str) -> str:
+    """The name without its kind ("Phường Hoàn Kiếm" -> "Hoàn Kiếm"), for tight labels such as map tiles."""
+    prefix = f"{kind} "
+    return name[len(prefix) :] if name.lower().startswith(prefix.lower()) else name

@@ -1,0 +1,403 @@
+"""Altair charts shared by the dashboard and the PDF: pure functions of query DataFrames and a language.
+
+Status colours read for colour-blind users: dark bluish green, light vermillion and pale grey differ in lightness
+as well as hue. Status is never shown by colour alone: heatmap cells carry "×" (not met) or "?" (not reported),
+tiles show their count, and legends and tooltips use the status words of readiness.i18n.
+"""
+
+import json
+from functools import cache
+from pathlib import Path
+
+import altair as alt
+import fontpkg_be_vietnam_pro
+import pandas as pd
+import vl_convert
+
+from readiness.i18n import (
+    format_date,
+    format_gap,
+    format_number,
+    format_percent,
+    format_target,
+    format_value,
+    status_label,
+    total_gaps,
+    tr,
+)
+from readiness.text import short_name
+
+FONT = "Be Vietnam Pro"
+# Browsers without the font fall back to a sans-serif face, not the canvas default (a serif).
+FONT_STACK = f"{FONT}, sans-serif"
+GREEN = "#00775A"
+RED = "#E8772E"
+GREY = "#D5D8D6"
+# Midpoint of the 0–16 scale: light, so that the two ends stand apart.
+MIDDLE = "#F6E3B4"
+INK = "#1f2a24"
+STATUS_COLOURS = {"green": GREEN, "red": RED, "grey": GREY}
+STATUS_SYMBOLS = {"green": "", "red": "×", "grey": "?"}
+# Below 14 px Vega hides every other row label.
+ROW_PX = 16
+TILE_COLUMNS = 10
+
+Chart = alt.Chart | alt.LayerChart
+
+
+def _data(frame: pd.DataFrame) -> alt.InlineData:
+    # Inline records: JSON-safe (NaN -> null) and free of Altair's 5,000-row limit (a large province's heatmap).
+    return alt.InlineData(values=json.loads(frame.to_json(orient="records", date_format="iso")))
+
+
+def _finish(chart: Chart) -> Chart:
+    return chart.configure(font=FONT_STACK).configure_view(stroke=None)
+
+
+def _status_text(status: str, lang: str) -> str:
+    return f"{STATUS_SYMBOLS[status]} {status_label(status, lang)}".strip()
+
+
+def _status_scale(lang: str) -> alt.Scale:
+    statuses = list(STATUS_COLOURS)
+    return alt.Scale(domain=[_status_text(s, lang) for s in statuses], range=[STATUS_COLOURS[s] for s in statuses])
+
+
+def _green_scale(criteria: int) -> alt.Scale:
+    return alt.Scale(domain=[0, criteria / 2, criteria], range=[RED, MIDDLE, GREEN])
+
+
+def _unique_labels(names: pd.Series, codes: pd.Series) -> pd.Series:
+    """Names, with the code added where two communes share a name (possible in national mode)."""
+    shared = names.map(codes.groupby(names).nunique()) > 1
+    return names.where(~shared, names + " (" + codes + ")")
+
+
+def heatmap_chart(status: pd.DataFrame, lang: str) -> Chart:
+    """Communes × criteria, one cell per status, rows in the order given (the page sorts them).
+
+    Clicking a cell selects its commune (selection parameter "commune", field commune_code).
+    """
+    unit = f"unit_{lang}"
+    rows = pd.DataFrame(
+        {
+            "commune_code": status["commune_code"],
+            "commune": _unique_labels(status["commune_name"], status["commune_code"]),
+            "criterion_code": status["criterion_code"],
+            "criterion": status[f"name_{lang}"],
+            "status_text": [_status_text(s, lang) for s in status["status"]],
+            "symbol": status["status"].map(STATUS_SYMBOLS),
+            "value_text": [
+                format_value(k, v, o, u, lang)
+                for k, v, o, u in zip(status["kind"], status["value"], status["out_of"], status[unit], strict=True)
+            ],
+            "target_text": [
+                format_target(k, t, u, lang)
+                for k, t, u in zip(status["kind"], status["target"], status[unit], strict=True)
+            ],
+            "gap_text": [
+                format_gap(k, g, s, u, lang)
+                for k, g, s, u in zip(status["kind"], status["gap"], status["gap_is_share"], status[unit], strict=True)
+            ],
+            "date_text": [format_date(None if pd.isna(d) else d, lang) for d in status["reporting_date"]],
+        }
+    )
+    communes = list(dict.fromkeys(rows["commune"]))
+    criteria = list(dict.fromkeys(status.sort_values("position")["criterion_code"]))
+    tooltip = [
+        alt.Tooltip("commune:N", title=tr(lang, "Xã, phường", "Commune")),
+        alt.Tooltip("criterion_code:N", title=tr(lang, "Mã", "Code")),
+        alt.Tooltip("criterion:N", title=tr(lang, "Tiêu chí", "Criterion")),
+        alt.Tooltip("status_text:N", title=tr(lang, "Trạng thái", "Status")),
+        alt.Tooltip("value_text:N", title=tr(lang, "Giá trị", "Value")),
+        alt.Tooltip("target_text:N", title=tr(lang, "Chỉ tiêu", "Target")),
+        alt.Tooltip("gap_text:N", title=tr(lang, "Còn thiếu", "Gap")),
+        alt.Tooltip("date_text:N", title=tr(lang, "Ngày báo cáo", "Reporting date")),
+    ]
+    base = alt.Chart(_data(rows)).encode(
+        x=alt.X("criterion_code:N", sort=criteria, title=None, axis=alt.Axis(orient="top", labelAngle=-45)),
+        y=alt.Y("commune:N", sort=communes, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
+        tooltip=tooltip,
+    )
+    pick = alt.selection_point(name="commune", fields=["commune_code"], on="click")
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "status_text:N",
+            scale=_status_scale(lang),
+            legend=alt.Legend(title=None, orient="top", direction="horizontal"),
+        )
+    )
+    marks = base.mark_text(fontSize=15, color=INK).encode(text="symbol:N")
+    chart = alt.layer(cells.add_params(pick), marks).properties(width=alt.Step(34), height=alt.Step(ROW_PX))
+    return _finish(chart)
+
+
+def province_heatmap_chart(shares: pd.DataFrame, lang: str) -> Chart:
+    """National mode: provinces × criteria, each cell the share of the province's communes green (with the %)."""
+    rows = pd.DataFrame(
+        {
+            "province": shares["province_name"],
+            "criterion_code": shares["criterion_code"],
+            "criterion": shares[f"name_{lang}"],
+            "share": shares["green_share"],
+            "share_text": [format_percent(s, lang) for s in shares["green_share"]],
+            "count_text": [
+                f"{format_number(g, lang)}/{format_number(n, lang)}"
+                for g, n in zip(shares["green"], shares["communes"], strict=True)
+            ],
+        }
+    )
+    provinces = list(dict.fromkeys(rows["province"]))
+    base = alt.Chart(_data(rows)).encode(
+        x=alt.X("criterion_code:N", title=None, axis=alt.Axis(orient="top", labelAngle=-45)),
+        y=alt.Y("province:N", sort=provinces, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
+        tooltip=[
+            alt.Tooltip("province:N", title=tr(lang, "Tỉnh, thành phố", "Province")),
+            alt.Tooltip("criterion:N", title=tr(lang, "Tiêu chí", "Criterion")),
+            alt.Tooltip("count_text:N", title=tr(lang, "Xã, phường đạt", "Communes met")),
+            alt.Tooltip("share_text:N", title=tr(lang, "Tỉ lệ đạt", "Share met")),
+        ],
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "share:Q",
+            scale=alt.Scale(domain=[0, 0.5, 1], range=[RED, MIDDLE, GREEN]),
+            legend=alt.Legend(title=tr(lang, "Tỉ lệ đạt", "Share met"), format="%", orient="top"),
+        )
+    )
+    labels = base.mark_text(fontSize=9).encode(
+        text="share_text:N",
+        color=alt.condition(alt.datum.share >= 0.8, alt.value("white"), alt.value(INK)),
+    )
+    return _finish(alt.layer(cells, labels).properties(width=alt.Step(40), height=alt.Step(ROW_PX + 2)))
+
+
+def trend_chart(trend: pd.DataFrame, lang: str, criteria: int | None = None) -> Chart:
+    """Week by week: share of communes fully green (solid, left axis) and average green criteria (dashed, right)."""
+    rows = pd.DataFrame(
+        {
+            "date": pd.to_datetime(trend["date"]).dt.strftime("%Y-%m-%d"),
+            "date_text": [format_date(d, lang) for d in trend["date"]],
+            "fully_green_share": trend["fully_green_share"],
+            "average_green": trend["average_green"],
+            "share_text": [format_percent(s, lang, 1) for s in trend["fully_green_share"]],
+            "average_text": [format_number(a, lang, 1) for a in trend["average_green"]],
+        }
+    )
+    share_title = tr(lang, "Tỉ lệ xã, phường đạt đủ tiêu chí", "Communes fully green")
+    average_title = tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria")
+    base = alt.Chart(_data(rows)).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%d/%m" if lang == "vi" else "%d %b", labelAngle=0)),
+        tooltip=[
+            alt.Tooltip("date_text:N", title=tr(lang, "Ngày", "Date")),
+            alt.Tooltip("share_text:N", title=share_title),
+            alt.Tooltip("average_text:N", title=average_title),
+        ],
+    )
+    share = base.mark_line(point=True, color=GREEN, strokeWidth=3).encode(
+        y=alt.Y(
+            "fully_green_share:Q",
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format="%", title=share_title, titleColor=GREEN),
+        )
+    )
+    average_scale = alt.Scale(domain=[0, criteria]) if criteria else alt.Scale(zero=True)
+    average = base.mark_line(point=alt.OverlayMarkDef(shape="square", color=INK), color=INK, strokeDash=[6, 4]).encode(
+        y=alt.Y(
+            "average_green:Q",
+            scale=average_scale,
+            axis=alt.Axis(title=average_title, titleColor=INK, orient="right"),
+        )
+    )
+    return _finish(alt.layer(share, average).resolve_scale(y="independent").properties(height=300, width="container"))
+
+
+def _tiles(names: pd.Series, kinds: pd.Series, green: pd.Series, criteria: int) -> pd.DataFrame:
+    """Tile positions, most lagging first (top left), then by name."""
+    order = pd.DataFrame({"name": names, "kind": kinds, "green": green}).sort_values(["green", "name"], kind="stable")
+    position = pd.Series(range(len(order)), index=order.index)
+    return pd.DataFrame(
+        {
+            "label": [short_name(n, k) for n, k in zip(names, kinds, strict=True)],
+            "column": position % TILE_COLUMNS,
+            "row": position // TILE_COLUMNS,
+            "dark": green >= criteria * 0.75,
+        }
+    )
+
+
+def tile_map_chart(communes: pd.DataFrame, lang: str) -> Chart:
+    """One tile per commune coloured by its green count (0 → criteria, ending in green), most lagging first.
+
+    Clicking a tile selects its commune (selection parameter "commune", field commune_code).
+    """
+    criteria = int((communes["green"] + communes["red"] + communes["grey"]).max()) if len(communes) else 16
+    tiles = _tiles(communes["commune_name"], communes["commune_kind"], communes["green"], criteria)
+    rows = tiles.assign(
+        commune_code=communes["commune_code"],
+        commune=communes["commune_name"],
+        green=communes["green"],
+        count_text=[f"{g}/{criteria}" for g in communes["green"]],
+        red=communes["red"],
+        grey=communes["grey"],
+        date_text=[format_date(None if pd.isna(d) else d, lang) for d in communes["reporting_date"]],
+    )
+    base = alt.Chart(_data(rows)).encode(
+        x=alt.X("column:O", axis=None),
+        y=alt.Y("row:O", axis=None),
+        tooltip=[
+            alt.Tooltip("commune:N", title=tr(lang, "Xã, phường", "Commune")),
+            alt.Tooltip("count_text:N", title=tr(lang, "Tiêu chí đạt", "Criteria met")),
+            alt.Tooltip("red:Q", title=status_label("red", lang)),
+            alt.Tooltip("grey:Q", title=status_label("grey", lang)),
+            alt.Tooltip("date_text:N", title=tr(lang, "Ngày báo cáo", "Reporting date")),
+        ],
+    )
+    pick = alt.selection_point(name="commune", fields=["commune_code"], on="click")
+    text_colour = alt.condition(alt.datum.dark, alt.value("white"), alt.value(INK))
+    cells = base.mark_rect(stroke="white", strokeWidth=2, cornerRadius=3).encode(
+        color=alt.Color(
+            "green:Q",
+            scale=_green_scale(criteria),
+            legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt", "Criteria met"), orient="top", gradientLength=240),
+        )
+    )
+    names = base.mark_text(fontSize=10, dy=-7, limit=92).encode(text="label:N", color=text_colour)
+    counts = base.mark_text(fontSize=11, fontWeight="bold", dy=8).encode(text="count_text:N", color=text_colour)
+    chart = alt.layer(cells.add_params(pick), names, counts).properties(width=alt.Step(98), height=alt.Step(44))
+    return _finish(chart)
+
+
+def province_tile_chart(provinces: pd.DataFrame, lang: str, criteria: int) -> Chart:
+    """National mode: one tile per province coloured by its average green count, most lagging first."""
+    names = provinces["province_name"]
+    tiles = _tiles(names, pd.Series("", index=provinces.index), provinces["average_green"], criteria)
+    rows = tiles.assign(
+        label=[short_name(short_name(n, "Tỉnh"), "Thành phố") for n in provinces["province_name"]],
+        province=provinces["province_name"],
+        average_green=provinces["average_green"],
+        count_text=[format_number(a, lang, 1) for a in provinces["average_green"]],
+        fully_text=[
+            f"{format_number(f, lang)}/{format_number(n, lang)}"
+            for f, n in zip(provinces["fully_green"], provinces["communes"], strict=True)
+        ],
+    )
+    base = alt.Chart(_data(rows)).encode(
+        x=alt.X("column:O", axis=None),
+        y=alt.Y("row:O", axis=None),
+        tooltip=[
+            alt.Tooltip("province:N", title=tr(lang, "Tỉnh, thành phố", "Province")),
+            alt.Tooltip("count_text:N", title=tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria")),
+            alt.Tooltip("fully_text:N", title=tr(lang, "Xã, phường đạt đủ", "Communes fully green")),
+        ],
+    )
+    text_colour = alt.condition(alt.datum.dark, alt.value("white"), alt.value(INK))
+    cells = base.mark_rect(stroke="white", strokeWidth=2, cornerRadius=3).encode(
+        color=alt.Color(
+            "average_green:Q",
+            scale=_green_scale(criteria),
+            legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria"), orient="top"),
+        )
+    )
+    names = base.mark_text(fontSize=10, dy=-7, limit=92).encode(text="label:N", color=text_colour)
+    counts = base.mark_text(fontSize=11, fontWeight="bold", dy=8).encode(text="count_text:N", color=text_colour)
+    return _finish(alt.layer(cells, names, counts).properties(width=alt.Step(98), height=alt.Step(44)))
+
+
+def gap_chart(criteria: pd.DataFrame, lang: str) -> Chart:
+    """Per criterion: communes not green (bars, most first), labelled with the total gap in its unit."""
+    unit = f"unit_{lang}"
+    rows = pd.DataFrame(
+        {
+            "criterion_code": criteria["criterion_code"],
+            "criterion": criteria["criterion_code"] + " · " + criteria[f"name_{lang}"],
+            "kind": criteria["kind"],
+            "unit": criteria[unit],
+            "not_green": criteria["not_green"],
+            "red": criteria["red"],
+            "grey": criteria["grey"],
+            "overdue": criteria["overdue"],
+            "gap_text": total_gaps(criteria, lang),
+            "deadline_text": [format_date(d, lang) for d in criteria["deadline"]],
+        }
+    ).sort_values(["not_green", "criterion_code"], ascending=[False, True])
+    # The gap text of a criterion without a unit already counts communes; say the number once.
+    rows["label"] = [
+        g if k == "yes_no" or not u or n == 0 else f"{format_number(n, lang)} · {g}"
+        for k, u, n, g in zip(rows["kind"], rows["unit"], rows["not_green"], rows["gap_text"], strict=True)
+    ]
+    base = alt.Chart(_data(rows)).encode(
+        y=alt.Y("criterion:N", sort=rows["criterion"].tolist(), title=None, axis=alt.Axis(labelLimit=340)),
+        x=alt.X(
+            "not_green:Q",
+            title=tr(lang, "Số xã, phường chưa đạt", "Communes not met"),
+            scale=alt.Scale(domainMin=0, nice=True),
+            axis=alt.Axis(tickMinStep=1, format="d"),
+        ),
+        tooltip=[
+            alt.Tooltip("criterion:N", title=tr(lang, "Tiêu chí", "Criterion")),
+            alt.Tooltip("red:Q", title=status_label("red", lang)),
+            alt.Tooltip("grey:Q", title=status_label("grey", lang)),
+            alt.Tooltip("gap_text:N", title=tr(lang, "Tổng còn thiếu", "Total gap")),
+            alt.Tooltip("deadline_text:N", title=tr(lang, "Hạn", "Deadline")),
+            alt.Tooltip("overdue:Q", title=tr(lang, "Quá hạn", "Overdue")),
+        ],
+    )
+    bars = base.mark_bar(color=RED, height=alt.RelativeBandSize(0.7))
+    labels = base.mark_text(align="left", dx=4, color=INK).encode(text="label:N")
+    return _finish(alt.layer(bars, labels).properties(height=alt.Step(26), width="container"))
+
+
+def choropleth_chart(geojson: dict, communes: pd.DataFrame, lang: str) -> Chart:
+    """Commune boundaries coloured by green count like the tile map. Features carry `commune_code` in their
+    properties (readiness.geo.match adds it); features without a match are drawn grey."""
+    criteria = int((communes["green"] + communes["red"] + communes["grey"]).max()) if len(communes) else 16
+    lookup = pd.DataFrame(
+        {
+            "commune_code": communes["commune_code"],
+            "commune": communes["commune_name"],
+            "green": communes["green"],
+            "count_text": [f"{g}/{criteria}" for g in communes["green"]],
+            "date_text": [format_date(None if pd.isna(d) else d, lang) for d in communes["reporting_date"]],
+        }
+    )
+    shapes = alt.Chart(alt.InlineData(values=geojson["features"])).transform_lookup(
+        lookup="properties.commune_code",
+        from_=alt.LookupData(_data(lookup), "commune_code", ["commune", "green", "count_text", "date_text"]),
+    )
+    chart = (
+        shapes.mark_geoshape(stroke="white", strokeWidth=0.6)
+        .encode(
+            color=alt.condition(
+                "isValid(datum.green)",
+                alt.Color(
+                    "green:Q",
+                    scale=_green_scale(criteria),
+                    legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt", "Criteria met"), orient="top"),
+                ),
+                alt.value(GREY),
+            ),
+            tooltip=[
+                alt.Tooltip("commune:N", title=tr(lang, "Xã, phường", "Commune")),
+                alt.Tooltip("count_text:N", title=tr(lang, "Tiêu chí đạt", "Criteria met")),
+                alt.Tooltip("date_text:N", title=tr(lang, "Ngày báo cáo", "Reporting date")),
+            ],
+        )
+        .project(type="mercator")
+        .properties(width=720, height=640)
+    )
+    return _finish(chart)
+
+
+@cache
+def _register_font() -> None:
+    vl_convert.register_font_directory(str(Path(fontpkg_be_vietnam_pro.__file__).parent / "files"))
+
+
+def to_png(chart: Chart, scale: float = 2) -> bytes:
+    """Render without a browser or network, in Be Vietnam Pro (else Vietnamese silently falls back to a serif)."""
+    _register_font()
+    spec = chart.to_dict()
+    if spec.get("width") == "container":
+        spec["width"] = 720
+    return vl_convert.vegalite_to_png(spec, vl_version=alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0], scale=scale)

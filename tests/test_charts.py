@@ -1,0 +1,142 @@
+"""Chart builders: what the specs say (data, order, formats, colours, words) and that they render to PNG."""
+
+import io
+from datetime import date
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from readiness import charts, db, queries
+
+AS_OF = date(2025, 9, 20)
+
+
+@pytest.fixture
+def status(demo_sqlite) -> pd.DataFrame:
+    with db.session() as session:
+        return queries.status(session, AS_OF, "01")
+
+
+def _values(spec: dict, data: dict | None = None) -> list[dict]:
+    """The rows behind a spec (Altair moves inline data into named top-level datasets)."""
+    data = data or spec.get("data") or next(layer["data"] for layer in spec["layer"] if "data" in layer)
+    return data["values"] if "values" in data else spec["datasets"][data["name"]]
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def test_heatmap_has_one_cell_per_commune_and_criterion_with_words_and_vietnamese_formats(status):
+    spec = charts.heatmap_chart(status, "vi").to_dict()
+    values = _values(spec)
+    assert len(values) == 126 * 16
+    assert spec["config"]["font"].startswith("Be Vietnam Pro,")
+    assert spec["height"]["step"] >= 14
+    cell = next(v for v in values if v["commune"] == "Phường Hoàn Kiếm" and v["criterion_code"] == "TC03")
+    assert cell["date_text"] == "20/09/2025"
+    assert cell["target_text"] == "≥ 100%"
+    # A ratio with a count reads "met/total unit (share)"; the status is in words, not colour alone.
+    assert "máy tính" in cell["value_text"] and "/" in cell["value_text"]
+    assert {v["status_text"] for v in values} <= {"Đạt", "× Chưa đạt", "? Chưa báo cáo"}
+    red = [v for v in values if v["status_text"] == "× Chưa đạt"]
+    assert red and all(v["symbol"] == "×" and v["gap_text"] != "không thiếu" for v in red)
+    cells = _layers(spec)[0]
+    assert cells["encoding"]["y"]["axis"]["labelOverlap"] is False
+    tooltip_fields = {t["field"] for t in cells["encoding"]["tooltip"]}
+    assert {"value_text", "target_text", "gap_text", "date_text"} <= tooltip_fields
+    colour = cells["encoding"]["color"]["scale"]
+    assert dict(zip(colour["domain"], colour["range"], strict=True))["Đạt"] == charts.GREEN
+    assert spec["params"][0]["name"] == "commune"
+
+
+def test_heatmap_keeps_the_row_order_it_is_given_and_speaks_english(status):
+    ordered = status.sort_values(["commune_name", "position"], ascending=[False, True])
+    spec = charts.heatmap_chart(ordered, "en").to_dict()
+    sort = _layers(spec)[0]["encoding"]["y"]["sort"]
+    assert sort == list(dict.fromkeys(ordered["commune_name"]))
+    values = _values(spec)
+    assert {v["status_text"] for v in values} <= {"Met", "× Not met", "? Not reported"}
+    assert values[0]["date_text"] == "20 Sep 2025"
+
+
+def test_heatmap_shows_grey_cells_for_communes_that_never_reported(initialized):
+    with db.session() as session:
+        frame = queries.status(session, AS_OF, "01")
+    values = _values(charts.heatmap_chart(frame, "vi").to_dict())
+    assert {v["status_text"] for v in values} == {"? Chưa báo cáo"}
+    assert {v["value_text"] for v in values} == {"–"}
+
+
+def test_tile_map_puts_the_most_lagging_commune_first_on_a_scale_ending_in_green(status):
+    communes = queries.by_commune(status)
+    spec = charts.tile_map_chart(communes, "vi").to_dict()
+    values = _values(spec)
+    assert len(values) == 126
+    first = next(v for v in values if v["row"] == 0 and v["column"] == 0)
+    assert first["green"] == communes["green"].min()
+    assert first["count_text"] == f"{communes['green'].min()}/16"
+    # Rows run from most lagging to greenest.
+    by_position = sorted(values, key=lambda v: (v["row"], v["column"]))
+    assert [v["green"] for v in by_position] == sorted(v["green"] for v in values)
+    scale = _layers(spec)[0]["encoding"]["color"]["scale"]
+    assert scale["range"][-1] == charts.GREEN and scale["domain"] == [0, 8, 16]
+    assert not any(v["label"].startswith(("Phường ", "Xã ")) for v in values)
+
+
+def test_gap_chart_sorts_by_communes_not_green_and_says_the_gap_in_its_unit(status):
+    criteria = queries.by_criterion(status)
+    values = _values(charts.gap_chart(criteria, "vi").to_dict())
+    counts = [v["not_green"] for v in values]
+    assert counts == sorted(counts, reverse=True)
+    tc03 = next(v for v in values if v["criterion_code"] == "TC03")
+    row = criteria.set_index("criterion_code").loc["TC03"]
+    assert tc03["label"] == f"{row['not_green']} · {int(row['gap'])} máy tính"
+
+
+def test_trend_chart_plots_both_series_with_localised_tooltips(demo_sqlite):
+    with db.session() as session:
+        trend = queries.trend(session, AS_OF, "01")
+    spec = charts.trend_chart(trend, "vi", criteria=16).to_dict()
+    values = _values(spec)
+    assert len(values) == len(trend)
+    assert values[0]["date_text"] == "01/07/2025"
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    fields = [layer["encoding"]["y"]["field"] for layer in spec["layer"]]
+    assert fields == ["fully_green_share", "average_green"]
+    assert spec["layer"][1]["encoding"]["y"]["scale"]["domain"] == [0, 16]
+    last = values[-1]
+    assert last["share_text"].endswith("%") and "," in last["average_text"]
+
+
+def _square(x: float, y: float, code: str) -> dict:
+    ring = [[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]
+    geometry = {"type": "Polygon", "coordinates": [ring]}
+    return {"type": "Feature", "properties": {"commune_code": code}, "geometry": geometry}
+
+
+def test_choropleth_looks_up_each_feature_by_commune_code(status):
+    communes = queries.by_commune(status)
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [_square(105.8 + i * 0.01, 21.0, code) for i, code in enumerate(communes["commune_code"][:5])],
+    }
+    spec = charts.choropleth_chart(geojson, communes, "vi").to_dict()
+    assert spec["mark"]["type"] == "geoshape"
+    lookup = spec["transform"][0]
+    assert lookup["lookup"] == "properties.commune_code"
+    assert len(_values(spec, lookup["from"]["data"])) == 126
+    assert len(_values(spec)) == 5
+    png = charts.to_png(charts.choropleth_chart(geojson, communes, "vi"), scale=1)
+    assert Image.open(io.BytesIO(png)).size[0] > 300
+
+
+def test_to_png_renders_a_non_empty_image_at_the_requested_scale(status):
+    chart = charts.gap_chart(queries.by_criterion(status), "vi")
+    small = Image.open(io.BytesIO(charts.to_png(chart, scale=1)))
+    large = Image.open(io.BytesIO(charts.to_png(chart, scale=2)))
+    assert small.format == "PNG" and small.size[0] > 400 and small.size[1] > 300
+    assert large.size[0] == pytest.approx(2 * small.size[0], abs=2)
+    # Not a blank canvas: the bars and labels put many colours on it.
+    assert len(small.convert("RGB").getcolors(maxcolors=100_000) or []) > 20
