@@ -17,10 +17,20 @@ from fpdf import FPDF, FontFace
 from PIL import Image
 from sqlmodel import Session
 
-from readiness import charts, queries, registry
+from readiness import charts, geo, queries, registry
 from readiness.auth import Actor, Permission, require
-from readiness.i18n import format_date, format_datetime, format_number, format_percent, status_label, tr
-from readiness.models import Commune, CriterionKind
+from readiness.i18n import (
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+    format_target,
+    format_value,
+    status_label,
+    total_gaps,
+    tr,
+)
+from readiness.models import Commune
 from readiness.settings import NATIONAL, get_settings
 from readiness.text import nfc
 
@@ -78,7 +88,9 @@ class _Pdf(FPDF):
         """Height (mm) left on this page above the bottom margin."""
         return self.page_break_trigger - self.get_y()
 
-    def chart(self, title: str, chart: alt.TopLevelMixin, max_height: float, min_height: float = 40) -> None:
+    def chart(
+        self, title: str, chart: alt.TopLevelMixin, max_height: float, min_height: float = 40, caption: str = ""
+    ) -> None:
         """A titled chart as a PNG across the page width, at most `max_height` high, shrunk down to
         `min_height` to fit the page, else moved with its title to the next one."""
         png = charts.to_png(chart)
@@ -89,7 +101,9 @@ class _Pdf(FPDF):
         height = min(height, self.room())
         width = height * width_px / height_px
         self.image(io.BytesIO(png), x=self.l_margin + (self.epw - width) / 2, y=self.get_y(), w=width, h=height)
-        self.set_y(self.get_y() + height + 2)
+        self.set_y(self.get_y() + height + 1)
+        if caption:
+            self.text_line(caption, size=8, color=_MUTED, height=4)
 
     def table(
         self,
@@ -122,45 +136,6 @@ class _Pdf(FPDF):
                     fill = fills[i][j] if fills else None
                     row.cell(nfc(text), style=FontFace(fill_color=fill) if fill else None)
         self.ln(2)
-
-
-def _number(value: float, lang: str) -> str:
-    return format_number(value, lang, 0 if float(value).is_integer() else 1)
-
-
-def _unit(row: object, lang: str) -> str:
-    return nfc(tr(lang, row.unit_vi, row.unit_en) or "")
-
-
-def value_text(row: object, lang: str) -> str:
-    """A reported value as a reader says it: Có/Không, 120 Mbps, 22/32 máy tính (69%), 85%."""
-    if pd.isna(row.value):
-        return "–"
-    if row.kind == CriterionKind.YES_NO:
-        return tr(lang, "Có", "Yes") if row.value >= 1 else tr(lang, "Không", "No")
-    if row.kind == CriterionKind.NUMBER:
-        return f"{_number(row.value, lang)} {_unit(row, lang)}".strip()
-    if pd.notna(row.out_of):
-        share = format_percent(row.value / row.out_of, lang) if row.out_of > 0 else "–"
-        return f"{_number(row.value, lang)}/{_number(row.out_of, lang)} {_unit(row, lang)} ({share})"
-    return format_percent(row.value, lang)
-
-
-def target_text(row: object, lang: str) -> str:
-    if row.kind == CriterionKind.YES_NO:
-        return tr(lang, "Có", "Yes")
-    if row.kind == CriterionKind.NUMBER:
-        return f"≥ {_number(row.target, lang)} {_unit(row, lang)}".strip()
-    return f"≥ {format_percent(row.target, lang)}"
-
-
-def _gap_text(row: object, lang: str) -> str:
-    """The total gap of a criterion across communes, in its unit (yes/no: the communes still lacking it)."""
-    if row.kind == CriterionKind.YES_NO:
-        return f"{_number(row.gap, lang)} {tr(lang, 'xã, phường', 'communes')}"
-    if row.kind == CriterionKind.RATIO and row.not_green and not row.gap:
-        return "–"  # only shares were reported: nothing to count
-    return f"{_number(row.gap, lang)} {_unit(row, lang)}".strip()
 
 
 def _header(pdf: _Pdf, title: str, subject: str, as_of: date, lang: str) -> None:
@@ -219,35 +194,34 @@ def _kpi_boxes(pdf: _Pdf, boxes: Sequence[tuple[str, str]]) -> None:
 
 
 def _kpis(pdf: _Pdf, kpis: dict, lang: str) -> None:
-    n, criteria = kpis["communes"], kpis["criteria"]
+    """The overview page's headline figures, worded as there."""
+    n, criteria, days = kpis["communes"], kpis["criteria"], get_settings().stale_after_days
     _kpi_boxes(
         pdf,
         [
             (
                 f"{format_number(kpis['fully_green'], lang)}/{format_number(n, lang)}",
-                tr(lang, "xã, phường đạt đủ 16/16 tiêu chí", "communes meeting all 16 criteria").replace(
-                    "16", str(criteria)
-                )
-                + f" ({format_percent(kpis['fully_green_share'], lang, 1)})",
+                tr(lang, f"xã, phường đạt đủ {criteria} tiêu chí", f"communes fully green ({criteria}/{criteria})")
+                + f" · {format_percent(kpis['fully_green_share'], lang, 1)}",
             ),
             (
                 f"{format_number(kpis['average_green'], lang, 1)}/{criteria}",
-                tr(lang, "tiêu chí đạt, trung bình mỗi xã, phường", "criteria met, average per commune"),
+                tr(lang, "số tiêu chí đạt trung bình mỗi xã, phường", "average green criteria per commune"),
             ),
             (
-                f"{kpis['criteria_green_everywhere']}/{criteria}",
-                tr(lang, "tiêu chí đã đạt ở mọi xã, phường", "criteria met in every commune"),
+                f"{format_number(kpis['criteria_green_everywhere'], lang)}/{criteria}",
+                tr(lang, "tiêu chí đạt ở mọi xã, phường", "criteria green in every commune"),
             ),
             (
                 format_number(kpis["submissions_last_days"], lang),
-                tr(lang, "báo cáo nhận trong 7 ngày qua", "reports received in the last 7 days"),
+                tr(lang, f"báo cáo nhận trong {days} ngày qua", f"submissions in the last {days} days"),
             ),
             (
                 format_number(kpis["overdue"], lang),
                 tr(
                     lang,
-                    "tiêu chí quá hạn chưa đạt (lượt xã × tiêu chí)",
-                    "overdue unmet criteria (commune × criterion)",
+                    "hạng mục quá hạn (tiêu chí chưa đạt đã quá hạn)",
+                    "overdue items (red criteria past deadline)",
                 ),
             ),
             (format_number(n, lang), tr(lang, "xã, phường trong phạm vi báo cáo", "communes covered by this report")),
@@ -257,17 +231,18 @@ def _kpis(pdf: _Pdf, kpis: dict, lang: str) -> None:
 
 def _gap_table(pdf: _Pdf, criteria: pd.DataFrame, lang: str) -> None:
     rows, fills = [], []
-    for row in criteria.itertuples():
+    unit = f"unit_{lang}"
+    for row, gap in zip(criteria.itertuples(), total_gaps(criteria, lang), strict=True):
         rows.append(
             [
                 row.criterion_code,
                 tr(lang, row.name_vi, row.name_en),
-                target_text(row, lang),
+                format_target(row.kind, row.target, getattr(row, unit), lang),
                 format_number(row.green, lang),
                 format_number(row.red, lang),
                 format_number(row.grey, lang),
                 format_number(row.overdue, lang),
-                _gap_text(row, lang),
+                gap,
             ]
         )
         fills.append(
@@ -282,12 +257,12 @@ def _gap_table(pdf: _Pdf, criteria: pd.DataFrame, lang: str) -> None:
             tr(lang, "Chỉ tiêu", "Target"),
             status_label("green", lang),
             status_label("red", lang),
-            status_label("grey", lang),
+            tr(lang, "Chưa báo cáo", "No report"),
             tr(lang, "Quá hạn", "Overdue"),
-            tr(lang, "Còn thiếu (tổng)", "Total gap"),
+            tr(lang, "Tổng còn thiếu", "Total gap"),
         ],
         rows,
-        widths=(11, 50, 17, 9, 10, 12, 10, 21),
+        widths=(10, 48, 16, 10, 11, 13, 13, 28),
         align=("L", "L", "L", "R", "R", "R", "R", "R"),
         fills=fills,
     )
@@ -312,6 +287,36 @@ def warning_reason(row: object, lang: str) -> str:
             parts.append(tr(lang, f"không báo cáo {days} ngày", f"no report for {days} days"))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:]
+
+
+def _lagging(pdf: _Pdf, lagging: pd.DataFrame, communes: int, lang: str) -> None:
+    """The overview page's most lagging criteria: what holds the province back, in five lines."""
+    rows = [
+        [
+            row.criterion_code,
+            tr(lang, row.name_vi, row.name_en),
+            format_number(row.not_green, lang),
+            format_percent(row.green / communes, lang),
+            gap,
+            format_number(row.overdue, lang),
+            format_date(row.deadline, lang),
+        ]
+        for row, gap in zip(lagging.itertuples(), total_gaps(lagging, lang), strict=True)
+    ]
+    pdf.table(
+        [
+            tr(lang, "Mã", "Code"),
+            tr(lang, "Tiêu chí", "Criterion"),
+            tr(lang, "Xã, phường chưa đạt", "Communes not met"),
+            tr(lang, "Tỉ lệ đạt", "Share met"),
+            tr(lang, "Tổng còn thiếu", "Total gap"),
+            tr(lang, "Quá hạn", "Overdue"),
+            tr(lang, "Hạn", "Deadline"),
+        ],
+        rows,
+        widths=(10, 56, 15, 11, 26, 11, 17),
+        align=("L", "L", "R", "R", "R", "R", "L"),
+    )
 
 
 def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, national: bool, lang: str, criteria: int) -> None:
@@ -345,6 +350,34 @@ def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, national: bool, lang: str,
     pdf.table(headings, rows, widths=widths, align=align)
 
 
+def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, criteria: int, lang: str) -> None:
+    """Where the province stands, as on the dashboard's map page: the choropleth when boundaries are loaded,
+    else the tile map; in national mode one tile per province and the province × criterion heatmap."""
+    if province == NATIONAL:
+        tiles = charts.province_tile_chart(queries.by_province(status), lang, criteria)
+        title = tr(lang, "Số tiêu chí đạt trung bình theo tỉnh, thành phố", "Average green criteria by province")
+        pdf.chart(title, tiles, max_height=120, min_height=80)
+        heatmap = charts.province_heatmap_chart(queries.province_criteria(status), lang)
+        title = tr(lang, "Tỉ lệ xã, phường đạt theo tỉnh và tiêu chí", "Share of communes met, province × criterion")
+        pdf.chart(title, heatmap, max_height=250, min_height=180)
+        return
+    communes = queries.by_commune(status)
+    boundaries = geo.boundaries(session, province)
+    if boundaries is None:
+        chart = charts.tile_map_chart(communes, lang)
+        caption = tr(
+            lang,
+            "Mỗi ô là một xã, phường, ghi số tiêu chí đạt; xếp từ chậm nhất (trên cùng bên trái).",
+            "One tile per commune with its criteria met, most lagging first (top left).",
+        )
+    else:
+        matched = geo.match(boundaries, queries.communes(session, province))
+        chart = charts.choropleth_chart(matched.geojson, communes, lang)
+        caption = ""
+    title = tr(lang, "Bản đồ số tiêu chí đạt", "Map of criteria met")
+    pdf.chart(title, chart, max_height=175, min_height=110, caption=caption)
+
+
 def province_report(session: Session, as_of: date, province: str, lang: str, *, actor: Actor) -> bytes:
     """The leaders' summary of a province (or the whole country, NATIONAL) as of a date, as PDF bytes."""
     require(actor, Permission.EXPORT)
@@ -355,22 +388,32 @@ def province_report(session: Session, as_of: date, province: str, lang: str, *, 
     if queries.latest_submissions(session, as_of, province).empty:
         return _no_data(pdf, as_of, lang)
 
-    kpis = queries.kpis(session, as_of, province)
+    overview = queries.overview(session, as_of, province)
+    kpis = overview["kpis"]
     status = queries.status(session, as_of, province)
     criteria = queries.by_criterion(status)
-    communes = queries.by_commune(status)
     warnings = queries.warning_list(session, as_of, province)
 
     pdf.heading(tr(lang, "Tổng quan", "Overview"))
     _kpis(pdf, kpis, lang)
     trend = queries.trend(session, as_of, province)
-    pdf.chart(tr(lang, "Tiến độ theo tuần", "Week by week"), charts.trend_chart(trend, lang), max_height=70)
     pdf.chart(
-        tr(lang, "Bản đồ mức độ đạt tiêu chí", "Map of criteria met"),
-        charts.tile_map_chart(communes, lang),
-        max_height=170,
-        min_height=110,
+        tr(lang, "Tiến độ theo tuần", "Greening week by week"),
+        charts.trend_chart(trend, lang, criteria=kpis["criteria"]),
+        max_height=70,
+        caption=tr(
+            lang,
+            "Đường liền: tỉ lệ xã, phường đạt đủ tiêu chí (trục trái). Đường nét đứt: số tiêu chí đạt trung bình "
+            "(trục phải).",
+            "Solid line: share of communes fully green (left axis). Dashed line: average green criteria (right axis).",
+        ),
     )
+    pdf.heading(tr(lang, "Năm tiêu chí chậm nhất", "Five most lagging criteria"), keep_with_next=30)
+    if overview["lagging"].empty:
+        pdf.text_line(tr(lang, "Mọi xã, phường đều đạt mọi tiêu chí.", "Every commune meets every criterion."))
+    else:
+        _lagging(pdf, overview["lagging"], kpis["communes"], lang)
+    _map(pdf, session, status, province, kpis["criteria"], lang)
 
     pdf.heading(tr(lang, "Khoảng cách theo tiêu chí", "Gaps by criterion"))
     pdf.text_line(
@@ -416,8 +459,7 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
     commune = session.get(Commune, code)
     if commune is None:
         raise registry.UnknownCode(f"No commune with code {code} in the database (run `readiness init`?)")
-    status = queries.status(session, as_of, commune.province_code)
-    rows = status[status["commune_code"] == code].sort_values("position")
+    rows = queries.commune_status(session, as_of, code).sort_values("position")
     first = rows.iloc[0]
     place = f"{commune.name} ({code}) · {first.province_name}"
     title = tr(lang, "Phiếu mức độ sẵn sàng", "Commune readiness sheet")
@@ -441,14 +483,15 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
     pdf.ln(1)
 
     table_rows, fills = [], []
+    unit = f"unit_{lang}"
     for row in rows.itertuples():
         evidence = nfc(row.evidence)
         table_rows.append(
             [
                 row.criterion_code,
                 tr(lang, row.name_vi, row.name_en),
-                value_text(row, lang),
-                target_text(row, lang),
+                format_value(row.kind, row.value, row.out_of, getattr(row, unit), lang),
+                format_target(row.kind, row.target, getattr(row, unit), lang),
                 status_label(row.status, lang),
                 evidence if len(evidence) <= 90 else evidence[:89] + "…",
             ]
@@ -470,6 +513,6 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
         size=7.5,
     )
     if pd.notna(first.reporting_date):
-        trend = queries.trend(session, as_of, commune.province_code, commune_code=code)
-        pdf.chart(tr(lang, "Tiến độ theo tuần", "Week by week"), charts.trend_chart(trend, lang), 60, min_height=25)
+        chart = charts.commune_trend_chart(queries.commune_trend(session, as_of, code), lang, len(rows))
+        pdf.chart(tr(lang, "Số tiêu chí đạt qua các lần báo cáo", "Criteria met, report by report"), chart, 60, 25)
     return bytes(pdf.output())
