@@ -10,6 +10,18 @@ from readiness.settings import get_settings
 # path, Vietnamese title, English title, icon, permission needed to see it
 PAGES = [
     ("pages/overview.py", "Tổng quan", "Overview", ":material/dashboard:", Permission.VIEW_PROVINCE),
+    ("pages/heatmap.py", "Bản đồ nhiệt", "Heatmap", ":material/grid_on:", Permission.VIEW_PROVINCE),
+    ("pages/map.py", "Bản đồ tiến độ", "Greening map", ":material/map:", Permission.VIEW_PROVINCE),
+    (
+        "pages/gaps.py",
+        "Khoảng cách theo tiêu chí",
+        "Gaps by criterion",
+        ":material/bar_chart:",
+        Permission.VIEW_PROVINCE,
+    ),
+    ("pages/warnings.py", "Danh sách cảnh báo", "Warning list", ":material/warning:", Permission.VIEW_PROVINCE),
+    ("pages/commune.py", "Trang xã, phường", "Commune page", ":material/location_city:", Permission.VIEW_COMMUNE),
+    ("pages/boundaries.py", "Ranh giới hành chính", "Boundaries", ":material/polyline:", Permission.LOAD_BOUNDARIES),
 ]
 
 

@@ -131,3 +131,8 @@ def picked_commune(event: Any) -> str | None:
     """The commune a click selected in a chart with a "commune" selection parameter, if any."""
     points = (event or {}).get("selection", {}).get("commune") or []
     return points[0].get("commune_code") if points else None
+
+
+def status_frame(scope: str | None = None) -> Any:
+    """Commune × criterion status of the province in scope (or of `scope`), as of the sidebar date."""
+    return query(queries.status, as_of(), scope or province())

@@ -15,12 +15,10 @@ import pandas as pd
 import vl_convert
 
 from readiness.i18n import (
+    describe_status,
     format_date,
-    format_gap,
     format_number,
     format_percent,
-    format_target,
-    format_value,
     status_label,
     total_gaps,
     tr,
@@ -78,28 +76,19 @@ def heatmap_chart(status: pd.DataFrame, lang: str) -> Chart:
 
     Clicking a cell selects its commune (selection parameter "commune", field commune_code).
     """
-    unit = f"unit_{lang}"
+    described = describe_status(status, lang)
     rows = pd.DataFrame(
         {
             "commune_code": status["commune_code"],
             "commune": _unique_labels(status["commune_name"], status["commune_code"]),
             "criterion_code": status["criterion_code"],
-            "criterion": status[f"name_{lang}"],
+            "criterion": described["name"],
             "status_text": [_status_text(s, lang) for s in status["status"]],
             "symbol": status["status"].map(STATUS_SYMBOLS),
-            "value_text": [
-                format_value(k, v, o, u, lang)
-                for k, v, o, u in zip(status["kind"], status["value"], status["out_of"], status[unit], strict=True)
-            ],
-            "target_text": [
-                format_target(k, t, u, lang)
-                for k, t, u in zip(status["kind"], status["target"], status[unit], strict=True)
-            ],
-            "gap_text": [
-                format_gap(k, g, s, u, lang)
-                for k, g, s, u in zip(status["kind"], status["gap"], status["gap_is_share"], status[unit], strict=True)
-            ],
-            "date_text": [format_date(None if pd.isna(d) else d, lang) for d in status["reporting_date"]],
+            "value_text": described["value_text"],
+            "target_text": described["target_text"],
+            "gap_text": described["gap_text"],
+            "date_text": described["date_text"],
         }
     )
     communes = list(dict.fromkeys(rows["commune"]))
@@ -401,3 +390,30 @@ def to_png(chart: Chart, scale: float = 2) -> bytes:
     if spec.get("width") == "container":
         spec["width"] = 720
     return vl_convert.vegalite_to_png(spec, vl_version=alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0], scale=scale)
+
+
+def commune_trend_chart(trend: pd.DataFrame, lang: str, criteria: int) -> Chart:
+    """One commune's green count at each reporting date (queries.commune_trend)."""
+    rows = pd.DataFrame(
+        {
+            "date": pd.to_datetime(trend["date"]).dt.strftime("%Y-%m-%d"),
+            "date_text": [format_date(d, lang) for d in trend["date"]],
+            "green": trend["green"],
+            "count_text": [f"{g}/{criteria}" for g in trend["green"]],
+        }
+    )
+    title = tr(lang, "Số tiêu chí đạt", "Criteria met")
+    chart = (
+        alt.Chart(_data(rows))
+        .mark_line(point=True, color=GREEN, strokeWidth=3, interpolate="step-after")
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%d/%m" if lang == "vi" else "%d %b", labelAngle=0)),
+            y=alt.Y("green:Q", title=title, scale=alt.Scale(domain=[0, criteria]), axis=alt.Axis(tickMinStep=1)),
+            tooltip=[
+                alt.Tooltip("date_text:N", title=tr(lang, "Ngày báo cáo", "Reporting date")),
+                alt.Tooltip("count_text:N", title=title),
+            ],
+        )
+        .properties(height=260, width="container")
+    )
+    return _finish(chart)

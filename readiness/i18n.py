@@ -124,3 +124,33 @@ def total_gaps(criteria: pd.DataFrame, lang: str) -> list[str]:
             criteria["kind"], criteria["gap"], criteria["not_green"], criteria[f"unit_{lang}"], strict=True
         )
     ]
+
+
+_KIND_LABELS = {"phường": ("Phường", "Ward"), "xã": ("Xã", "Commune"), "đặc khu": ("Đặc khu", "Special zone")}
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """The kind of a commune (phường / xã / đặc khu) as a label."""
+    return tr(lang, *_KIND_LABELS[kind]) if kind in _KIND_LABELS else kind
+
+
+def describe_status(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Rows of queries.status with their words added: name, status_text, value_text, target_text, gap_text,
+    date_text (reporting date) and deadline_text, for tables and tooltips."""
+    unit = frame[f"unit_{lang}"]
+    kind = frame["kind"]
+    return frame.assign(
+        name=frame[f"name_{lang}"],
+        status_text=[status_label(s, lang) for s in frame["status"]],
+        value_text=[
+            format_value(k, v, o, u, lang)
+            for k, v, o, u in zip(kind, frame["value"], frame["out_of"], unit, strict=True)
+        ],
+        target_text=[format_target(k, t, u, lang) for k, t, u in zip(kind, frame["target"], unit, strict=True)],
+        gap_text=[
+            format_gap(k, g, s, u, lang)
+            for k, g, s, u in zip(kind, frame["gap"], frame["gap_is_share"], unit, strict=True)
+        ],
+        date_text=[format_date(None if pd.isna(d) else d, lang) for d in frame["reporting_date"]],
+        deadline_text=[format_date(d, lang) for d in frame["deadline"]],
+    )

@@ -1,0 +1,140 @@
+import streamlit as st
+
+import ui
+from readiness import charts, queries
+from readiness.auth import Permission, allowed
+from readiness.i18n import describe_status, format_datetime, kind_label
+from readiness.scoring import Status
+
+st.title(ui.t("Trang xã, phường", "Commune page"))
+if not ui.has_submissions():
+    ui.empty_state()
+lang = ui.lang()
+actor = ui.actor()
+communes = ui.query(queries.communes, ui.province())
+if actor.commune_code:
+    communes = communes[communes["code"] == actor.commune_code]
+names = dict(zip(communes["code"], communes["name"], strict=True))
+wanted = st.query_params.get("commune") or st.session_state.get("commune")
+code = st.selectbox(
+    ui.t("Xã, phường", "Commune"),
+    list(names),
+    index=list(names).index(wanted) if wanted in names else 0,
+    format_func=lambda c: f"{names[c]} ({c})",
+)
+st.session_state["commune"] = code
+st.query_params["commune"] = code
+if not allowed(actor, Permission.VIEW_COMMUNE, code):
+    st.error(ui.t("Bạn không có quyền xem xã, phường này.", "You may not view this commune."))
+    st.stop()
+
+status = ui.query(queries.commune_status, ui.as_of(), code)
+first = status.iloc[0]
+st.header(first["commune_name"])
+st.caption(
+    f"{kind_label(first['commune_kind'], lang)} · {first['province_name']} · {ui.t('mã', 'code')} {code} · "
+    + ui.t(f"số liệu tính đến ngày {ui.day(ui.as_of())}", f"figures as of {ui.day(ui.as_of())}")
+)
+criteria = len(status)
+green = int((status["status"] == Status.GREEN).sum())
+reported = first["reporting_date"]
+left, middle, right = st.columns(3)
+left.metric(ui.t("Tiêu chí đạt", "Criteria met"), f"{green}/{criteria}", border=True)
+middle.metric(ui.t("Chưa đạt", "Not met"), ui.number((status["status"] == Status.RED).sum()), border=True)
+right.metric(ui.t("Báo cáo gần nhất", "Last report"), ui.day(reported) if reported == reported else "–", border=True)
+if reported != reported:
+    st.info(
+        ui.t(
+            "Xã, phường này chưa gửi báo cáo nào đến ngày đã chọn: mọi tiêu chí ở trạng thái chưa báo cáo.",
+            "This commune has sent no report up to the chosen date: every criterion is not reported.",
+        )
+    )
+
+table = describe_status(status, lang)
+st.subheader(ui.t("Các tiêu chí", "Criteria"))
+st.dataframe(
+    table,
+    hide_index=True,
+    column_order=[
+        "criterion_code",
+        "name",
+        "status_text",
+        "value_text",
+        "target_text",
+        "progress",
+        "gap_text",
+        "deadline_text",
+        "evidence",
+        "note",
+    ],
+    column_config={
+        "criterion_code": ui.t("Mã", "Code"),
+        "name": st.column_config.TextColumn(ui.t("Tiêu chí", "Criterion"), width="large"),
+        "status_text": ui.t("Trạng thái", "Status"),
+        "value_text": ui.t("Giá trị", "Value"),
+        "target_text": ui.t("Chỉ tiêu", "Target"),
+        "progress": st.column_config.ProgressColumn(
+            ui.t("Tiến độ", "Progress"), format="percent", min_value=0, max_value=1
+        ),
+        "gap_text": ui.t("Còn thiếu", "Gap"),
+        "deadline_text": ui.t("Hạn", "Deadline"),
+        "evidence": ui.t("Minh chứng", "Evidence"),
+        "note": ui.t("Ghi chú", "Note"),
+    },
+)
+
+st.subheader(ui.t("Tiến độ của xã, phường", "The commune's progress"))
+trend = ui.query(queries.commune_trend, ui.as_of(), code)
+if trend.empty:
+    st.caption(ui.t("Chưa có báo cáo.", "No reports yet."))
+else:
+    ui.chart(charts.commune_trend_chart(trend, lang, criteria))
+
+st.subheader(ui.t("Lịch sử báo cáo", "Submission history"))
+history = ui.query(queries.commune_submissions, ui.as_of(), code)
+if history.empty:
+    st.caption(ui.t("Chưa có báo cáo.", "No reports yet."))
+else:
+    origins = {
+        "upload": ui.t("Phiếu tải lên", "Uploaded checklist"),
+        "province_workbook": ui.t("Bảng tổng hợp của tỉnh", "Province workbook"),
+        "demo": ui.t("Dữ liệu mẫu", "Demo data"),
+    }
+    superseded = history["superseded"]
+    st.dataframe(
+        history.assign(
+            date_text=[ui.day(d) for d in history["reporting_date"]],
+            received_text=[format_datetime(r, lang) for r in history["received_at"]],
+            origin_text=[origins.get(o, o) for o in history["origin"]],
+            green_text=[f"{g}/{criteria}" for g in history["green_count"]],
+            state_text=[
+                ui.t("Đã bị thay thế", "Superseded") if s else ui.t("Đang dùng", "Current")
+                for s in history["superseded"]
+            ],
+        ),
+        hide_index=True,
+        column_order=[
+            "date_text",
+            "received_text",
+            "origin_text",
+            "received_from",
+            "reporter_name",
+            "green_text",
+            "state_text",
+        ],
+        column_config={
+            "date_text": ui.t("Ngày báo cáo", "Reporting date"),
+            "received_text": ui.t("Nhận lúc", "Received"),
+            "origin_text": ui.t("Nguồn", "Source"),
+            "received_from": ui.t("Gửi từ", "Sent by"),
+            "reporter_name": ui.t("Người báo cáo", "Reporter"),
+            "green_text": ui.t("Tiêu chí đạt", "Criteria met"),
+            "state_text": ui.t("Tình trạng", "State"),
+        },
+    )
+    st.caption(
+        ui.t(
+            "Khi một ngày có nhiều báo cáo, báo cáo nhận sau cùng được dùng; các báo cáo trước đó bị thay thế.",
+            "When a date has several submissions the one received last counts; earlier ones are superseded.",
+        )
+    )

@@ -1,0 +1,82 @@
+import streamlit as st
+
+import ui
+from readiness import queries
+from readiness.i18n import kind_label
+from readiness.settings import get_settings
+
+st.title(ui.t("Danh sách cảnh báo", "Warning list"))
+st.caption(ui.t(f"Số liệu tính đến ngày {ui.day(ui.as_of())}", f"Figures as of {ui.day(ui.as_of())}"))
+ui.require_submissions()
+lang = ui.lang()
+warnings = ui.query(queries.warning_list, ui.as_of(), ui.province())
+stale_after = get_settings().stale_after_days
+st.caption(
+    ui.t(
+        "Xã, phường có tiêu chí chưa đạt đã quá hạn, hoặc chưa đạt đủ tiêu chí mà không báo cáo quá "
+        f"{stale_after} ngày; nghiêm trọng nhất ở đầu.",
+        f"Communes with red criteria past their deadline, or not fully green and silent for over {stale_after} "
+        "days; most severe first.",
+    )
+)
+if warnings.empty:
+    st.success(ui.t("Tuần này không có xã, phường nào phải cảnh báo.", "No commune on the warning list this week."))
+    st.stop()
+
+criteria = int((warnings["green"] + warnings["red"] + warnings["grey"]).max())
+overdue = int((warnings["overdue_count"] > 0).sum())
+silent = int(warnings["stale"].sum())
+left, middle, right = st.columns(3)
+left.metric(ui.t("Xã, phường bị cảnh báo", "Communes on the list"), ui.number(len(warnings)), border=True)
+middle.metric(ui.t("Có tiêu chí quá hạn", "With overdue criteria"), ui.number(overdue), border=True)
+right.metric(
+    ui.t(f"Không báo cáo quá {stale_after} ngày", f"Silent over {stale_after} days"), ui.number(silent), border=True
+)
+
+
+def _reason(row) -> str:
+    reasons = []
+    if row.overdue_count:
+        reasons.append(ui.t(f"{row.overdue_count} tiêu chí quá hạn", f"{row.overdue_count} criteria overdue"))
+    if row.stale:
+        if row.reporting_date is None or row.reporting_date != row.reporting_date:
+            reasons.append(ui.t("chưa từng báo cáo", "never reported"))
+        else:
+            days = int(row.days_since_report)
+            reasons.append(ui.t(f"không báo cáo {days} ngày", f"silent for {days} days"))
+    return "; ".join(reasons)
+
+
+table = warnings.assign(
+    rank=range(1, len(warnings) + 1),
+    reason=[_reason(row) for row in warnings.itertuples()],
+    kind_text=[kind_label(k, lang) for k in warnings["commune_kind"]],
+    green_text=[f"{g}/{criteria}" for g in warnings["green"]],
+    days_text=[ui.t(f"{d} ngày", f"{d} days") if d else "" for d in warnings["max_days_overdue"]],
+    date_text=[ui.day(d) for d in warnings["reporting_date"]],
+)
+columns = ["rank", "commune_name", "kind_text", "reason", "green_text", "overdue_criteria", "days_text", "date_text"]
+if ui.national():
+    columns.insert(2, "province_name")
+picked = st.dataframe(
+    table,
+    hide_index=True,
+    column_order=columns,
+    column_config={
+        "rank": "#",
+        "commune_name": ui.t("Xã, phường", "Commune"),
+        "province_name": ui.t("Tỉnh, thành phố", "Province"),
+        "kind_text": ui.t("Loại", "Kind"),
+        "reason": st.column_config.TextColumn(ui.t("Lý do cảnh báo", "Why listed"), width="medium"),
+        "green_text": ui.t("Tiêu chí đạt", "Criteria met"),
+        "overdue_criteria": ui.t("Tiêu chí quá hạn", "Overdue criteria"),
+        "days_text": ui.t("Quá hạn lâu nhất", "Longest overdue"),
+        "date_text": ui.t("Báo cáo gần nhất", "Last report"),
+    },
+    on_select="rerun",
+    selection_mode="single-row",
+    key="warning_communes",
+)
+st.caption(ui.t("Chọn một dòng để mở trang của xã, phường.", "Select a row to open the commune's page."))
+if picked.selection.rows:
+    ui.open_commune(table.iloc[picked.selection.rows[0]]["commune_code"])
