@@ -20,12 +20,12 @@ from sqlmodel import Session
 from readiness import charts, geo, queries, registry
 from readiness.auth import Actor, Permission, require
 from readiness.i18n import (
+    describe_status,
     format_date,
     format_datetime,
     format_number,
     format_percent,
     format_target,
-    format_value,
     status_label,
     total_gaps,
     tr,
@@ -42,6 +42,7 @@ _HEADING_FILL = "#1F4E79"
 _MUTED = 90
 # A section heading is never left alone at the foot of a page: it needs this much room (mm) for what follows.
 _KEEP_WITH_NEXT = 45
+_EVIDENCE_CHARS = 90
 
 
 class _Pdf(FPDF):
@@ -458,7 +459,10 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
     code = registry.commune_code(commune_code)
     commune = session.get(Commune, code)
     if commune is None:
-        raise registry.UnknownCode(f"No commune with code {code} in the database (run `readiness init`?)")
+        place = registry.province_name(get_settings().province)
+        raise registry.UnknownCode(
+            f"No commune with code {code} in the database ({place}): check the code, or run `readiness init`"
+        )
     rows = queries.commune_status(session, as_of, code).sort_values("position")
     first = rows.iloc[0]
     place = f"{commune.name} ({code}) · {first.province_name}"
@@ -483,19 +487,11 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
     pdf.ln(1)
 
     table_rows, fills = [], []
-    unit = f"unit_{lang}"
-    for row in rows.itertuples():
+    for row in describe_status(rows, lang).itertuples():
         evidence = nfc(row.evidence)
-        table_rows.append(
-            [
-                row.criterion_code,
-                tr(lang, row.name_vi, row.name_en),
-                format_value(row.kind, row.value, row.out_of, getattr(row, unit), lang),
-                format_target(row.kind, row.target, getattr(row, unit), lang),
-                status_label(row.status, lang),
-                evidence if len(evidence) <= 90 else evidence[:89] + "…",
-            ]
-        )
+        # Kept to a few lines so the sheet stays one page; the Excel export has the full text.
+        evidence = evidence if len(evidence) <= _EVIDENCE_CHARS else evidence[: _EVIDENCE_CHARS - 1] + "…"
+        table_rows.append([row.criterion_code, row.name, row.value_text, row.target_text, row.status_text, evidence])
         fills.append([None, None, None, None, STATUS_FILL[row.status], None])
     pdf.table(
         [
