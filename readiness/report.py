@@ -389,11 +389,8 @@ def province_report(session: Session, as_of: date, province: str, lang: str, *, 
     if queries.latest_submissions(session, as_of, province).empty:
         return _no_data(pdf, as_of, lang)
 
-    overview = queries.overview(session, as_of, province)
-    kpis = overview["kpis"]
-    status = queries.status(session, as_of, province)
-    criteria = queries.by_criterion(status)
-    warnings = queries.warning_list(session, as_of, province)
+    figures = queries.report_figures(session, as_of, province)
+    kpis, status, criteria, warnings = figures["kpis"], figures["status"], figures["criteria"], figures["warnings"]
 
     pdf.heading(tr(lang, "Tổng quan", "Overview"))
     _kpis(pdf, kpis, lang)
@@ -410,10 +407,10 @@ def province_report(session: Session, as_of: date, province: str, lang: str, *, 
         ),
     )
     pdf.heading(tr(lang, "Năm tiêu chí chậm nhất", "Five most lagging criteria"), keep_with_next=30)
-    if overview["lagging"].empty:
+    if figures["lagging"].empty:
         pdf.text_line(tr(lang, "Mọi xã, phường đều đạt mọi tiêu chí.", "Every commune meets every criterion."))
     else:
-        _lagging(pdf, overview["lagging"], kpis["communes"], lang)
+        _lagging(pdf, figures["lagging"], kpis["communes"], lang)
     _map(pdf, session, status, province, kpis["criteria"], lang)
 
     pdf.heading(tr(lang, "Khoảng cách theo tiêu chí", "Gaps by criterion"))

@@ -278,3 +278,16 @@ def test_cli_writes_the_report_and_accepts_a_commune_code_without_zeros(demo_sql
     with pytest.raises(SystemExit):
         main(["report", "--out", str(tmp_path / "missing" / "x.pdf")])
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_report_figures_equal_the_separate_query_functions(demo_data):
+    """The report computes the status once; its figures are those of kpis, lagging_criteria, by_criterion and
+    warning_list (on SQLite and PostgreSQL)."""
+    as_of = date(2025, 7, 12)
+    with db.session() as session:
+        figures = queries.report_figures(session, as_of, "01")
+        assert figures["kpis"] == queries.kpis(session, as_of, "01")
+        assert figures["lagging"].equals(queries.lagging_criteria(session, as_of, "01"))
+        assert figures["criteria"].equals(queries.by_criterion(queries.status(session, as_of, "01")))
+        assert figures["warnings"].equals(queries.warning_list(session, as_of, "01"))
+    assert len(figures["warnings"]) > 0 and len(figures["lagging"]) == 5
