@@ -333,7 +333,7 @@ def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, national: bool, lang: str,
     align = ["R", "L", "L", "R", "L", "L"]
     if national:
         headings.insert(3, tr(lang, "Tỉnh, thành phố", "Province"))
-        widths = [7, 11, 30, 28, 10, 18, 36]
+        widths = [7, 10, 30, 24, 9, 17, 43]
         align.insert(3, "L")
     rows = []
     for i, row in enumerate(warnings.itertuples(), start=1):
