@@ -19,9 +19,9 @@ from sqlmodel import Session
 
 from readiness import queries, registry
 from readiness.auth import Actor, Permission, require
-from readiness.i18n import format_date, format_datetime, status_label, tr
+from readiness.i18n import format_date, format_datetime, status_label, tr, warning_reason
 from readiness.models import CriterionKind
-from readiness.report import STATUS_FILL, warning_reason
+from readiness.report import STATUS_FILL
 from readiness.text import nfc
 
 _FORMULA_STARTS = ("=", "+", "-", "@")

@@ -29,6 +29,7 @@ from readiness.i18n import (
     status_label,
     total_gaps,
     tr,
+    warning_reason,
 )
 from readiness.models import Commune
 from readiness.settings import NATIONAL, get_settings
@@ -267,27 +268,6 @@ def _gap_table(pdf: _Pdf, criteria: pd.DataFrame, lang: str) -> None:
         align=("L", "L", "L", "R", "R", "R", "R", "R"),
         fills=fills,
     )
-
-
-def warning_reason(row: object, lang: str) -> str:
-    """Why a commune is on the warning list, in one sentence (PDF and Excel)."""
-    parts = []
-    if row.overdue_count:
-        parts.append(
-            tr(
-                lang,
-                f"{row.overdue_count} tiêu chí quá hạn ({row.overdue_criteria}), lâu nhất {row.max_days_overdue} ngày",
-                f"{row.overdue_count} overdue ({row.overdue_criteria}), longest {row.max_days_overdue} days",
-            )
-        )
-    if row.stale:
-        if pd.isna(row.days_since_report):
-            parts.append(tr(lang, "chưa từng báo cáo", "never reported"))
-        else:
-            days = int(row.days_since_report)
-            parts.append(tr(lang, f"không báo cáo {days} ngày", f"no report for {days} days"))
-    text = "; ".join(parts)
-    return text[:1].upper() + text[1:]
 
 
 def _lagging(pdf: _Pdf, lagging: pd.DataFrame, communes: int, lang: str) -> None:
