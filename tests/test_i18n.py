@@ -1,0 +1,40 @@
+"""Values, targets and gaps said in each language, as tables and tooltips show them."""
+
+import math
+
+from readiness.i18n import format_gap, format_target, format_total_gap, format_value, kind_label, status_label
+
+
+def test_values_read_like_the_checklist():
+    assert format_value("yes_no", 1.0, None, "", "vi") == "Có"
+    assert format_value("yes_no", 0.0, None, "", "en") == "No"
+    assert format_value("number", 1250.0, None, "Mbps", "vi") == "1.250 Mbps"
+    assert format_value("number", 2.5, None, "máy quét", "vi") == "2,5 máy quét"
+    assert format_value("ratio", 27.0, 30.0, "máy tính", "vi") == "27/30 máy tính (90%)"
+    assert format_value("ratio", 27.0, 30.0, "computers", "en") == "27/30 computers (90%)"
+    assert format_value("ratio", 0.855, None, "hồ sơ", "vi") == "86%"
+    assert format_value("number", math.nan, None, "Mbps", "vi") == "–"
+
+
+def test_targets_and_gaps():
+    assert format_target("number", 100.0, "Mbps", "vi") == "≥ 100 Mbps"
+    assert format_target("ratio", 0.8, "hồ sơ", "en") == "≥ 80%"
+    assert format_target("yes_no", 1.0, "", "en") == "Yes"
+    assert format_gap("ratio", 3.0, False, "máy tính", "vi") == "3 máy tính"
+    assert format_gap("ratio", 0.05, True, "hồ sơ", "vi") == "5%"
+    assert format_gap("yes_no", 1.0, False, "", "vi") == "chưa có"
+    assert format_gap("number", 0.0, False, "Mbps", "en") == "none"
+    assert format_gap("number", None, False, "Mbps", "vi") == "–"
+
+
+def test_total_gap_counts_units_or_communes():
+    assert format_total_gap("ratio", 1234.0, 37, "máy tính", "vi") == "1.234 máy tính"
+    assert format_total_gap("yes_no", 5.0, 5, "", "vi") == "5 xã, phường chưa có"
+    assert format_total_gap("yes_no", 1200.0, 1200, "", "en") == "1,200 communes without"
+    assert format_total_gap("ratio", 0.0, 0, "hồ sơ", "vi") == "không thiếu"
+
+
+def test_status_and_kind_words():
+    assert [status_label(s, "vi") for s in ("green", "red", "grey")] == ["Đạt", "Chưa đạt", "Chưa báo cáo"]
+    assert status_label("grey", "en") == "Not reported"
+    assert kind_label("đặc khu", "en") == "Special zone" and kind_label("phường", "vi") == "Phường"

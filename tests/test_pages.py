@@ -1,0 +1,281 @@
+"""Every page in AppTest, on an empty database and on demo data, with the numbers tied to the query functions."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from readiness import db, geo, queries
+from readiness.auth import OPERATOR
+from readiness.cli import main
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+AS_OF = date(2025, 10, 20)
+DATA_PAGES = ["pages/overview.py", "pages/heatmap.py", "pages/map.py", "pages/gaps.py", "pages/warnings.py"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    # Query results are cached per data version: another test's database may have the same version.
+    st.cache_data.clear()
+
+
+def _app(page: str = "pages/overview.py", as_of: date = AS_OF, lang: str = "vi") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["as_of"] = as_of
+    at.session_state["lang"] = lang
+    at.run()
+    if page != "pages/overview.py":
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def _chart_rows(at: AppTest, index: int = 0) -> pd.DataFrame:
+    chart = at.get("vega_lite_chart")[index]
+    return pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().to_pandas()
+
+
+def _feature(properties: dict, x: float) -> dict:
+    ring = [[105 + x, 21], [105.5 + x, 21], [105 + x, 21.5], [105 + x, 21]]
+    return {"type": "Feature", "properties": properties, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("page", DATA_PAGES)
+def test_on_a_new_database_each_page_says_what_to_do_next(database, page):
+    at = _app(page)
+    assert "Chưa có báo cáo nào" in at.info[0].value
+    assert "Tải lên" in at.info[0].value
+    assert [b.label for b in at.button] == ["Nạp dữ liệu mẫu"]
+    assert not at.get("vega_lite_chart")
+
+
+def test_commune_and_boundary_pages_on_a_new_database(database):
+    at = _app("pages/commune.py")
+    assert "Chưa có báo cáo nào" in at.info[0].value
+    assert at.header[0].value  # the first commune, every criterion grey
+    assert _metrics(at)["Tiêu chí đạt"] == "0/16"
+    at = _app("pages/boundaries.py")
+    assert at.info[0].value == "Chưa có ranh giới nào được tải lên."
+
+
+def test_one_click_loads_the_demo_and_the_overview_fills_in(database):
+    at = _app(as_of=date(2025, 11, 15))
+    at.button[0].click().run()
+    assert not at.exception
+    assert _metrics(at)["Xã, phường đạt đủ 16 tiêu chí"] == "126/126"
+    assert at.success[0].value == "Mọi xã, phường đều đạt mọi tiêu chí."
+
+
+def test_overview_numbers_equal_readiness_summary_json(demo_sqlite, capsys):
+    capsys.readouterr()
+    assert main(["summary", "--json", "--as-of", AS_OF.isoformat()]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    with db.session() as session:
+        kpis = queries.kpis(session, AS_OF, "01")
+        lagging = queries.lagging_criteria(session, AS_OF, "01")
+    at = _app()
+    metrics = _metrics(at)
+    fully = metrics["Xã, phường đạt đủ 16 tiêu chí"]
+    assert fully == f"{summary['fully_green']}/{summary['communes']}"
+    green_everywhere = sum(c["green"] == summary["communes"] for c in summary["criteria"].values())
+    assert metrics["Tiêu chí đạt ở mọi xã, phường"] == f"{green_everywhere}/16"
+    average = sum(c["green"] for c in summary["by_commune"].values()) / summary["communes"]
+    assert metrics["Số tiêu chí đạt trung bình mỗi xã, phường"] == f"{average:.1f}/16".replace(".", ",")
+    assert metrics["Báo cáo nhận trong 7 ngày qua"] == str(kpis["submissions_last_days"])
+    assert metrics["Hạng mục quá hạn (tiêu chí chưa đạt đã quá hạn)"] == str(kpis["overdue"])
+    share = at.metric[0].proto.delta
+    assert share == f"{summary['fully_green'] / summary['communes'] * 100:.1f}%".replace(".", ",")
+    table = at.dataframe[0].value
+    assert table["criterion_code"].tolist() == lagging["criterion_code"].tolist()
+    assert table["not_green"].tolist() == [
+        summary["criteria"][c]["red"] + summary["criteria"][c]["grey"] for c in lagging["criterion_code"]
+    ]
+    trend = _chart_rows(at)
+    assert trend["date_text"].iloc[0] == "01/07/2025" and trend["date_text"].iloc[-1] == "20/10/2025"
+
+
+def test_overview_in_english_formats_numbers_the_english_way(demo_sqlite):
+    at = _app(lang="en")
+    metrics = _metrics(at)
+    with db.session() as session:
+        kpis = queries.kpis(session, AS_OF, "01")
+    assert metrics["Average green criteria per commune"] == f"{kpis['average_green']:.1f}/16"
+    assert at.title[0].value == "Commune readiness"
+    assert _chart_rows(at)["date_text"].iloc[-1] == "20 Oct 2025"
+
+
+def test_heatmap_shows_every_commune_lagging_first_with_words_in_the_tooltips(demo_sqlite):
+    at = _app("pages/heatmap.py")
+    rows = _chart_rows(at)
+    assert len(rows) == 126 * 16
+    with db.session() as session:
+        communes = queries.by_commune(queries.status(session, AS_OF, "01"))
+    order = list(dict.fromkeys(rows["commune_code"]))
+    greens = communes.set_index("commune_code").loc[order, "green"]
+    assert greens.is_monotonic_increasing
+    assert set(rows["status_text"]) <= {"Đạt", "× Chưa đạt", "? Chưa báo cáo"}
+    assert "126 xã, phường" in at.caption[1].value
+
+
+def test_heatmap_search_without_diacritics_and_filters(demo_sqlite):
+    at = _app("pages/heatmap.py")
+    at.text_input(key="heatmap_search").input("hoan kiem").run()
+    assert set(_chart_rows(at)["commune"]) == {"Phường Hoàn Kiếm"}
+    at.text_input(key="heatmap_search").input("").run()
+    at.multiselect(key="heatmap_kinds").select("xã").run()
+    assert _chart_rows(at)["commune"].str.startswith("Xã ").all()
+    at.multiselect(key="heatmap_groups").select("Hạ tầng số").run()
+    with db.session() as session:
+        catalog = queries.catalog(session)
+    assert set(_chart_rows(at)["criterion_code"]) == set(catalog.loc[catalog["group_vi"] == "Hạ tầng số", "code"])
+    at.text_input(key="heatmap_search").input("khong co xa nay").run()
+    assert at.warning[0].value == "Không có xã, phường nào khớp bộ lọc."
+
+
+def test_heatmap_opens_the_chosen_communes_page(demo_sqlite):
+    at = _app("pages/heatmap.py")
+    at.selectbox(key="heatmap_open").select("00070").run()
+    assert not at.exception
+    assert at.title[0].value == "Trang xã, phường"
+    assert at.header[0].value == "Phường Hoàn Kiếm"
+    assert at.query_params["commune"] == "00070"
+
+
+def test_map_draws_one_tile_per_commune_and_the_choropleth_once_boundaries_are_loaded(demo_sqlite):
+    at = _app("pages/map.py")
+    tiles = _chart_rows(at)
+    assert len(tiles) == 126
+    assert "Chưa có dữ liệu ranh giới" in at.info[0].value
+    codes = tiles["commune_code"].head(3).tolist()
+    features = [_feature({"ma_xa": code}, i) for i, code in enumerate(codes)]
+    with db.write_session() as session:
+        geo.load_boundaries(session, OPERATOR, json.dumps({"type": "FeatureCollection", "features": features}).encode())
+    at = _app("pages/map.py")
+    specs = _charts(at)
+    assert specs[1]["mark"]["type"] == "geoshape"
+    # The features travel inside the spec, the communes they look up as a table.
+    assert [len(features) for features in specs[1]["datasets"].values()] == [3]
+    assert len(_chart_rows(at, 1)) == 126
+    assert "123 xã, phường không có ranh giới" in at.warning[0].value
+
+
+def test_gaps_page_lists_criteria_and_the_lagging_communes_of_the_chosen_one(demo_sqlite):
+    with db.session() as session:
+        criteria = queries.by_criterion(queries.status(session, AS_OF, "01")).set_index("criterion_code")
+    at = _app("pages/gaps.py")
+    bars = _chart_rows(at)
+    assert bars["not_green"].tolist() == sorted(criteria["not_green"], reverse=True)
+    first = bars["criterion_code"].iloc[0]
+    assert at.selectbox(key="gap_criterion").value == first
+    assert _metrics(at)["Xã, phường chưa đạt"] == str(criteria.loc[first, "not_green"])
+    at.selectbox(key="gap_criterion").select("TC16").run()
+    table = at.dataframe[0].value
+    assert len(table) == criteria.loc["TC16", "not_green"]
+    assert table["value_text"].str.contains("máy tính").all()
+    assert _metrics(at)["Tổng còn thiếu"] == f"{int(criteria.loc['TC16', 'gap'])} máy tính"
+
+
+def test_warning_list_matches_the_query_most_severe_first(demo_sqlite):
+    with db.session() as session:
+        expected = queries.warning_list(session, AS_OF, "01")
+    assert len(expected) > 0
+    at = _app("pages/warnings.py")
+    table = at.dataframe[0].value
+    assert table["commune_code"].tolist() == expected["commune_code"].tolist()
+    assert _metrics(at)["Xã, phường bị cảnh báo"] == str(len(expected))
+    first = table.iloc[0]
+    assert first["reason"].startswith(f"{expected['overdue_count'].iloc[0]} tiêu chí quá hạn")
+    assert first["days_text"] == f"{expected['max_days_overdue'].iloc[0]} ngày"
+
+
+def test_warning_list_when_nobody_is_late(demo_sqlite):
+    at = _app("pages/warnings.py", as_of=date(2025, 11, 15))
+    assert at.success[0].value == "Tuần này không có xã, phường nào phải cảnh báo."
+
+
+def test_commune_page_shows_criteria_history_and_trend(demo_sqlite):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["as_of"] = AS_OF
+    at.run()
+    at.switch_page("pages/commune.py")
+    at.query_params["commune"] = "00070"
+    at.run()
+    assert not at.exception
+    assert at.header[0].value == "Phường Hoàn Kiếm"
+    with db.session() as session:
+        status = queries.commune_status(session, AS_OF, "00070")
+        history = queries.commune_submissions(session, AS_OF, "00070")
+    criteria, past = at.dataframe[0].value, at.dataframe[1].value
+    assert criteria["criterion_code"].tolist() == [f"TC{i:02d}" for i in range(1, 17)]
+    assert criteria["status_text"].tolist() == [
+        {"green": "Đạt", "red": "Chưa đạt", "grey": "Chưa báo cáo"}[s] for s in status["status"]
+    ]
+    assert len(past) == len(history) and past["date_text"].iloc[0] == "18/10/2025"
+    assert set(past["state_text"]) == {"Đang dùng"}
+    assert _metrics(at)["Tiêu chí đạt"] == f"{(status['status'] == 'green').sum()}/16"
+    assert len(_chart_rows(at)) == len(history)
+
+
+def test_boundaries_upload_reports_matches_and_refuses_bad_files(initialized):
+    at = _app("pages/boundaries.py")
+    at.file_uploader[0].upload("bad.geojson", b"{", "application/geo+json").run()
+    at.button[0].click().run()
+    assert "không phải GeoJSON hợp lệ" in at.error[0].value
+    features = [_feature({"ten": "Hoàn Kiếm"}, 0), _feature({"ten": "Nơi khác"}, 2)]
+    content = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    at.file_uploader[0].upload("hanoi.geojson", content, "application/geo+json").run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.success[0].value == "Đã lưu ranh giới từ tệp hanoi.geojson."
+    assert _metrics(at) == {
+        "Xã, phường có ranh giới": "1",
+        "Đối tượng không ghép được": "1",
+        "Xã, phường thiếu ranh giới": "125",
+    }
+
+
+def test_national_mode_aggregates_by_province(database, monkeypatch):
+    monkeypatch.setenv("READINESS_PROVINCE", "all")
+    db.reset_caches()
+    at = _app("pages/heatmap.py")
+    assert "Chưa có báo cáo nào" in at.info[0].value
+    with db.write_session() as session:
+        from readiness import submissions
+        from readiness.models import Origin, ResultBase, SubmissionCreate
+
+        submissions.save(
+            session,
+            [
+                SubmissionCreate(
+                    commune_code="00070",
+                    reporting_date=date(2025, 10, 18),
+                    received_at=pd.Timestamp("2025-10-18T09:00Z").to_pydatetime(),
+                    received_from="test",
+                    origin=Origin.UPLOAD,
+                    results=[ResultBase(criterion_code="TC01", value=1)],
+                )
+            ],
+        )
+    at = _app("pages/heatmap.py")
+    provinces = _chart_rows(at, 0)
+    assert len(provinces) == 34 * 16
+    assert at.selectbox(key="heatmap_province").value == "01"
+    assert len(_chart_rows(at, 1)) == 126 * 16
+    at = _app("pages/map.py")
+    assert len(_chart_rows(at)) == 34
+    at = _app()
+    assert _metrics(at)["Xã, phường đạt đủ 16 tiêu chí"] == "0/3.321"
