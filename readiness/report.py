@@ -43,7 +43,7 @@ _HEADING_FILL = "#1F4E79"
 _MUTED = 90
 # A section heading is never left alone at the foot of a page: it needs this much room (mm) for what follows.
 _KEEP_WITH_NEXT = 45
-_EVIDENCE_CHARS = 90
+_EVIDENCE_CHARS = 64
 
 
 class _Pdf(FPDF):
@@ -107,7 +107,7 @@ class _Pdf(FPDF):
         if caption:
             self.text_line(caption, size=8, color=_MUTED, height=4)
 
-    def table(
+    def data_table(
         self,
         headings: Sequence[str],
         rows: Sequence[Sequence[str]],
@@ -252,7 +252,7 @@ def _gap_table(pdf: _Pdf, criteria: pd.DataFrame, lang: str) -> None:
             + [STATUS_FILL[s] if getattr(row, s) else None for s in ("green", "red", "grey")]
             + [STATUS_FILL["red"] if row.overdue else None, None]
         )
-    pdf.table(
+    pdf.data_table(
         [
             tr(lang, "Mã", "Code"),
             tr(lang, "Tiêu chí", "Criterion"),
@@ -284,7 +284,7 @@ def _lagging(pdf: _Pdf, lagging: pd.DataFrame, communes: int, lang: str) -> None
         ]
         for row, gap in zip(lagging.itertuples(), total_gaps(lagging, lang), strict=True)
     ]
-    pdf.table(
+    pdf.data_table(
         [
             tr(lang, "Mã", "Code"),
             tr(lang, "Tiêu chí", "Criterion"),
@@ -328,7 +328,7 @@ def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, national: bool, lang: str,
         if national:
             values.insert(3, row.province_name)
         rows.append(values)
-    pdf.table(headings, rows, widths=widths, align=align)
+    pdf.data_table(headings, rows, widths=widths, align=align)
 
 
 def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, criteria: int, lang: str) -> None:
@@ -470,7 +470,7 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
         evidence = evidence if len(evidence) <= _EVIDENCE_CHARS else evidence[: _EVIDENCE_CHARS - 1] + "…"
         table_rows.append([row.criterion_code, row.name, row.value_text, row.target_text, row.status_text, evidence])
         fills.append([None, None, None, None, STATUS_FILL[row.status], None])
-    pdf.table(
+    pdf.data_table(
         [
             tr(lang, "Mã", "Code"),
             tr(lang, "Tiêu chí", "Criterion"),

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from readiness import bootstrap, db, queries, report, submissions
+from readiness import bootstrap, db, geo, queries, report, submissions
 from readiness.auth import OPERATOR, Actor, PermissionDenied
 from readiness.cli import main
 from readiness.i18n import format_target
@@ -291,3 +291,39 @@ def test_report_figures_equal_the_separate_query_functions(demo_data):
         assert figures["criteria"].equals(queries.by_criterion(queries.status(session, as_of, "01")))
         assert figures["warnings"].equals(queries.warning_list(session, as_of, "01"))
     assert len(figures["warnings"]) > 0 and len(figures["lagging"]) == 5
+
+
+def test_loaded_boundaries_replace_the_tile_map_with_the_choropleth(demo_sqlite):
+    squares = [
+        {
+            "type": "Feature",
+            "properties": {"ma_xa": code},
+            "geometry": {"type": "Polygon", "coordinates": [[[x, 21], [x + 0.01, 21], [x + 0.01, 21.01], [x, 21]]]},
+        }
+        for code, x in (("70", 105.80), ("4", 105.81), ("8", 105.82))
+    ]
+    tile_caption = "Mỗi ô là một xã, phường"
+    assert tile_caption in " ".join(read(province_pdf())[1])
+    with db.write_session() as session:
+        geo.load_boundaries(session, OPERATOR, json.dumps({"type": "FeatureCollection", "features": squares}).encode())
+    pdf, pages = read(province_pdf())
+    text = " ".join(pages)
+    assert "Bản đồ số tiêu chí đạt" in text and tile_caption not in text
+    assert sum(len(page.images) for page in pdf.pages) == 2
+
+
+def test_long_evidence_keeps_the_commune_sheet_on_one_page(demo_sqlite):
+    long_text = "Biên bản kiểm tra của Sở Khoa học và Công nghệ, kèm ảnh chụp thiết bị và danh sách cán bộ. " * 4
+    with db.write_session() as session:
+        submissions.save(session, [_checklist_all("00070", date(2025, 8, 10), long_text)])
+    pdf, pages = read(commune_pdf("00070"))
+    assert len(pages) == 1 and len(pdf.pages[0].images) == 1
+    assert pages[0].count("Biên bản kiểm tra của Sở Khoa học") == 16
+    assert pages[0].count("…") == 16  # cut short; the Excel export carries the full text
+
+
+def _checklist_all(code: str, day: date, evidence: str) -> SubmissionCreate:
+    checklist = _checklist(code, day)
+    for result in checklist.results:
+        result.evidence = evidence
+    return checklist
