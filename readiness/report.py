@@ -37,12 +37,15 @@ from readiness.text import nfc
 
 FONT = "BeVietnamPro"
 _FONT_FILES = {"": "Regular", "B": "Bold", "I": "Italic"}
-# Light fills so that the status text printed on them stays readable in black and white too.
+# Light tints for table cells: the status word printed on them in black stays readable, on screen and paper.
 STATUS_FILL = {"green": "#C8E6C9", "red": "#FFCDD2", "grey": "#E0E0E0"}
 _HEADING_FILL = "#1F4E79"
 _MUTED = 90
-# A section heading is never left alone at the foot of a page: it needs this much room (mm) for what follows.
+# A section heading (about 12 mm) is never left alone at the foot of a page: by default it needs this much room
+# (mm) below it for what follows.
+_HEADING_MM = 12
 _KEEP_WITH_NEXT = 45
+# Evidence longer than this is cut in the commune sheet (two lines), so that the sheet stays one page.
 _EVIDENCE_CHARS = 64
 
 
@@ -80,7 +83,7 @@ class _Pdf(FPDF):
         self.set_text_color(0)
 
     def heading(self, text: str, keep_with_next: float = _KEEP_WITH_NEXT) -> None:
-        if keep_with_next + 12 > self.room():
+        if _HEADING_MM + keep_with_next > self.room():
             self.add_page()
         self.ln(3)
         self.text_line(text, size=12.5, style="B", height=7)
@@ -119,7 +122,7 @@ class _Pdf(FPDF):
         """A table whose header is repeated on every page it runs onto."""
         self.set_font(FONT, size=size)
         header_style = FontFace(family=FONT, emphasis="BOLD", color=255, fill_color=_HEADING_FILL, size_pt=size)
-        with super().table(
+        with self.table(
             col_widths=widths,
             text_align=tuple(align),
             headings_style=header_style,
@@ -143,8 +146,8 @@ class _Pdf(FPDF):
 def _header(pdf: _Pdf, title: str, subject: str, as_of: date, lang: str) -> None:
     pdf.set_title(nfc(f"{title} – {subject}"))
     pdf.set_author("Readiness")
-    pdf.text_line(tr(lang, "NGHỊ QUYẾT 57-NQ/TW · 16 TIÊU CHÍ SẴN SÀNG", "RESOLUTION 57-NQ/TW · 16 READINESS CRITERIA"),
-                  size=8, color=_MUTED, height=4.5)  # fmt: skip
+    overline = tr(lang, "NGHỊ QUYẾT 57-NQ/TW · 16 TIÊU CHÍ SẴN SÀNG", "RESOLUTION 57-NQ/TW · 16 READINESS CRITERIA")
+    pdf.text_line(overline, size=8, color=_MUTED, height=4.5)
     pdf.text_line(title, size=17, style="B", height=9)
     pdf.text_line(subject, size=13, style="B", height=7)
     generated = format_datetime(datetime.now(UTC), lang)
@@ -466,7 +469,6 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
     table_rows, fills = [], []
     for row in describe_status(rows, lang).itertuples():
         evidence = nfc(row.evidence)
-        # Kept to a few lines so the sheet stays one page; the Excel export has the full text.
         evidence = evidence if len(evidence) <= _EVIDENCE_CHARS else evidence[: _EVIDENCE_CHARS - 1] + "…"
         table_rows.append([row.criterion_code, row.name, row.value_text, row.target_text, row.status_text, evidence])
         fills.append([None, None, None, None, STATUS_FILL[row.status], None])
