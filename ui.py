@@ -136,3 +136,8 @@ def picked_commune(event: Any) -> str | None:
 def status_frame(scope: str | None = None) -> Any:
     """Commune × criterion status of the province in scope (or of `scope`), as of the sidebar date."""
     return query(queries.status, as_of(), scope or province())
+
+
+def progress_column(label: str) -> Any:
+    """A 0–100 progress bar column; whole percents need no decimal separator, so they read the same in vi and en."""
+    return st.column_config.ProgressColumn(label, format="%.0f%%", min_value=0, max_value=100)

@@ -50,11 +50,12 @@ if reported != reported:
         )
     )
 
-table = describe_status(status, lang)
+table = describe_status(status, lang).assign(progress=status["progress"] * 100)
 st.subheader(ui.t("Các tiêu chí", "Criteria"))
 st.dataframe(
     table,
     hide_index=True,
+    height="content",
     column_order=[
         "criterion_code",
         "name",
@@ -69,13 +70,11 @@ st.dataframe(
     ],
     column_config={
         "criterion_code": ui.t("Mã", "Code"),
-        "name": st.column_config.TextColumn(ui.t("Tiêu chí", "Criterion"), width="large"),
+        "name": st.column_config.TextColumn(ui.t("Tiêu chí", "Criterion"), width="medium"),
         "status_text": ui.t("Trạng thái", "Status"),
         "value_text": ui.t("Giá trị", "Value"),
         "target_text": ui.t("Chỉ tiêu", "Target"),
-        "progress": st.column_config.ProgressColumn(
-            ui.t("Tiến độ", "Progress"), format="percent", min_value=0, max_value=1
-        ),
+        "progress": ui.progress_column(ui.t("Tiến độ", "Progress")),
         "gap_text": ui.t("Còn thiếu", "Gap"),
         "deadline_text": ui.t("Hạn", "Deadline"),
         "evidence": ui.t("Minh chứng", "Evidence"),

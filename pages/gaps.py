@@ -40,6 +40,7 @@ if lagging.empty:
     st.success(ui.t("Mọi xã, phường đều đạt tiêu chí này.", "Every commune meets this criterion."))
     st.stop()
 table = describe_status(lagging, lang).assign(
+    progress=lagging["progress"] * 100,
     overdue_text=[ui.t(f"{d} ngày", f"{d} days") if d else "" for d in lagging["days_overdue"]],
 )
 columns = [
@@ -64,9 +65,7 @@ picked = st.dataframe(
         "status_text": ui.t("Trạng thái", "Status"),
         "value_text": ui.t("Giá trị", "Value"),
         "target_text": ui.t("Chỉ tiêu", "Target"),
-        "progress": st.column_config.ProgressColumn(
-            ui.t("Tiến độ", "Progress"), format="percent", min_value=0, max_value=1
-        ),
+        "progress": ui.progress_column(ui.t("Tiến độ", "Progress")),
         "gap_text": ui.t("Còn thiếu", "Gap"),
         "overdue_text": ui.t("Quá hạn", "Overdue"),
         "date_text": ui.t("Ngày báo cáo", "Reporting date"),

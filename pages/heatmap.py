@@ -35,17 +35,20 @@ kinds = filters[1].multiselect(
     ui.t("Loại", "Kind"),
     sorted(status["commune_kind"].unique()),
     format_func=lambda kind: kind_label(kind, lang),
+    placeholder=ui.t("Tất cả", "All"),
     key="heatmap_kinds",
 )
 groups = filters[2].multiselect(
     ui.t("Nhóm tiêu chí", "Criterion group"),
     list(dict.fromkeys(status.sort_values("position")[f"group_{lang}"])),
+    placeholder=ui.t("Tất cả", "All"),
     key="heatmap_groups",
 )
 statuses = filters[3].multiselect(
     ui.t("Có tiêu chí ở trạng thái", "Having a criterion that is"),
     [Status.GREEN, Status.RED, Status.GREY],
     format_func=lambda status_: status_label(status_, lang),
+    placeholder=ui.t("Tất cả", "All"),
     key="heatmap_statuses",
 )
 order = filters[4].radio(

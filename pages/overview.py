@@ -3,6 +3,7 @@ import streamlit as st
 import ui
 from readiness import charts, queries
 from readiness.i18n import total_gaps
+from readiness.settings import get_settings
 
 st.title(ui.t("Mức độ sẵn sàng của xã, phường", "Commune readiness"))
 st.caption(ui.t(f"Số liệu tính đến ngày {ui.day(ui.as_of())}", f"Figures as of {ui.day(ui.as_of())}"))
@@ -13,31 +14,45 @@ kpis = figures["kpis"]
 n, criteria = kpis["communes"], kpis["criteria"]
 columns = st.columns(5)
 columns[0].metric(
-    ui.t(f"Xã, phường đạt đủ {criteria} tiêu chí", f"Communes fully green ({criteria}/{criteria})"),
+    ui.t(f"Đạt đủ {criteria}/{criteria}", f"Fully green ({criteria}/{criteria})"),
     f"{ui.number(kpis['fully_green'])}/{ui.number(n)}",
     delta=ui.percent(kpis["fully_green_share"], 1),
     delta_color="off",
     delta_arrow="off",
+    help=ui.t(
+        f"Số xã, phường đạt đủ {criteria} tiêu chí trên tổng số, và tỉ lệ.",
+        f"Communes meeting all {criteria} criteria, out of all, and the share.",
+    ),
     border=True,
 )
 columns[1].metric(
-    ui.t("Số tiêu chí đạt trung bình mỗi xã, phường", "Average green criteria per commune"),
+    ui.t("Tiêu chí đạt (TB)", "Criteria met (avg.)"),
     f"{ui.number(kpis['average_green'], 1)}/{criteria}",
+    help=ui.t("Số tiêu chí đạt trung bình của một xã, phường.", "Average number of criteria met per commune."),
     border=True,
 )
 columns[2].metric(
-    ui.t("Tiêu chí đạt ở mọi xã, phường", "Criteria green in every commune"),
+    ui.t("Đạt ở mọi nơi", "Met everywhere"),
     f"{ui.number(kpis['criteria_green_everywhere'])}/{criteria}",
+    help=ui.t("Số tiêu chí mà mọi xã, phường đều đạt.", "Criteria that every commune meets."),
     border=True,
 )
+stale_after = get_settings().stale_after_days
 columns[3].metric(
-    ui.t("Báo cáo nhận trong 7 ngày qua", "Submissions in the last 7 days"),
+    ui.t(f"Báo cáo {stale_after} ngày qua", f"Reports, last {stale_after} days"),
     ui.number(kpis["submissions_last_days"]),
+    help=ui.t(
+        f"Số báo cáo nhận được trong {stale_after} ngày tính đến ngày đã chọn.",
+        f"Submissions received in the {stale_after} days up to the chosen date.",
+    ),
     border=True,
 )
 columns[4].metric(
-    ui.t("Hạng mục quá hạn (tiêu chí chưa đạt đã quá hạn)", "Overdue items (red criteria past deadline)"),
+    ui.t("Hạng mục quá hạn", "Overdue items"),
     ui.number(kpis["overdue"]),
+    help=ui.t(
+        "Số cặp xã, phường – tiêu chí chưa đạt đã quá hạn.", "Commune–criterion pairs not met past the deadline."
+    ),
     border=True,
 )
 
@@ -60,7 +75,7 @@ else:
     lang = ui.lang()
     table = lagging.assign(
         name=lagging[f"name_{lang}"],
-        share_met=lagging["green"] / n,
+        share_met=lagging["green"] / n * 100,
         gap_text=total_gaps(lagging, lang),
         deadline_text=[ui.day(d) for d in lagging["deadline"]],
     )
@@ -72,9 +87,7 @@ else:
             "criterion_code": ui.t("Mã", "Code"),
             "name": st.column_config.TextColumn(ui.t("Tiêu chí", "Criterion"), width="large"),
             "not_green": ui.t("Xã, phường chưa đạt", "Communes not met"),
-            "share_met": st.column_config.ProgressColumn(
-                ui.t("Tỉ lệ đạt", "Share met"), format="percent", min_value=0, max_value=1
-            ),
+            "share_met": ui.progress_column(ui.t("Tỉ lệ đạt", "Share met")),
             "gap_text": ui.t("Tổng còn thiếu", "Total gap"),
             "overdue": ui.t("Quá hạn", "Overdue"),
             "deadline_text": ui.t("Hạn", "Deadline"),

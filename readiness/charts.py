@@ -183,7 +183,7 @@ def trend_chart(trend: pd.DataFrame, lang: str, criteria: int | None = None) -> 
             alt.Tooltip("average_text:N", title=average_title),
         ],
     )
-    share = base.mark_line(point=True, color=GREEN, strokeWidth=3).encode(
+    share = base.mark_line(point=alt.OverlayMarkDef(color=GREEN), color=GREEN, strokeWidth=3).encode(
         y=alt.Y(
             "fully_green_share:Q",
             scale=alt.Scale(domain=[0, 1]),
@@ -320,7 +320,8 @@ def gap_chart(criteria: pd.DataFrame, lang: str) -> Chart:
         x=alt.X(
             "not_green:Q",
             title=tr(lang, "Số xã, phường chưa đạt", "Communes not met"),
-            scale=alt.Scale(domainMin=0, nice=True),
+            # Room on the right for the longest label.
+            scale=alt.Scale(domain=[0, max(1, int(rows["not_green"].max() * 1.3))], nice=True),
             axis=alt.Axis(tickMinStep=1, format="d"),
         ),
         tooltip=[
@@ -405,7 +406,7 @@ def commune_trend_chart(trend: pd.DataFrame, lang: str, criteria: int) -> Chart:
     title = tr(lang, "Số tiêu chí đạt", "Criteria met")
     chart = (
         alt.Chart(_data(rows))
-        .mark_line(point=True, color=GREEN, strokeWidth=3, interpolate="step-after")
+        .mark_line(point=alt.OverlayMarkDef(color=GREEN), color=GREEN, strokeWidth=3, interpolate="step-after")
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%d/%m" if lang == "vi" else "%d %b", labelAngle=0)),
             y=alt.Y("green:Q", title=title, scale=alt.Scale(domain=[0, criteria]), axis=alt.Axis(tickMinStep=1)),

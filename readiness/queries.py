@@ -209,25 +209,21 @@ def trend(session: Session, as_of: date, province: str) -> pd.DataFrame:
     points = pd.date_range(start, as_of, freq="7D").date.tolist()
     if not points or points[-1] != as_of:
         points.append(as_of)
+    # Ordered in the database along ix_submission_latest, so that the newest submission of a commune and point
+    # comes last without reading (and converting) every received_at.
     statement = (
-        select(
-            Submission.commune_code,
-            Submission.reporting_date,
-            Submission.received_at,
-            Submission.id,
-            Submission.green_count,
-        )
+        select(Submission.commune_code, Submission.reporting_date, Submission.green_count)
         .join(Commune)
         .where(Submission.reporting_date <= as_of)
+        .order_by(Submission.commune_code, Submission.reporting_date, Submission.received_at, Submission.id)
     )
     submissions = _frame(session, _in_scope(statement, province))
-    n_communes = len(communes(session, province))
+    n_communes = int(session.execute(_in_scope(select(func.count(Commune.code)), province)).scalar_one())
     n_criteria = int(session.execute(select(func.count(Criterion.code))).scalar_one())
     if submissions.empty or not n_communes:
         return pd.DataFrame({"date": points, "fully_green_share": 0.0, "average_green": 0.0})
     # Each submission counts from the first point on or after its reporting date; the newest one wins.
     submissions["point"] = pd.Series(points).searchsorted(submissions["reporting_date"])
-    submissions = submissions.sort_values(["reporting_date", "received_at", "id"])
     green = submissions.groupby(["commune_code", "point"])["green_count"].last().unstack()
     green = green.reindex(columns=range(len(points))).ffill(axis=1).fillna(0)
     return pd.DataFrame(

@@ -76,7 +76,7 @@ def test_one_click_loads_the_demo_and_the_overview_fills_in(database):
     at = _app(as_of=date(2025, 11, 15))
     at.button[0].click().run()
     assert not at.exception
-    assert _metrics(at)["Xã, phường đạt đủ 16 tiêu chí"] == "126/126"
+    assert _metrics(at)["Đạt đủ 16/16"] == "126/126"
     assert at.success[0].value == "Mọi xã, phường đều đạt mọi tiêu chí."
 
 
@@ -89,14 +89,14 @@ def test_overview_numbers_equal_readiness_summary_json(demo_sqlite, capsys):
         lagging = queries.lagging_criteria(session, AS_OF, "01")
     at = _app()
     metrics = _metrics(at)
-    fully = metrics["Xã, phường đạt đủ 16 tiêu chí"]
+    fully = metrics["Đạt đủ 16/16"]
     assert fully == f"{summary['fully_green']}/{summary['communes']}"
     green_everywhere = sum(c["green"] == summary["communes"] for c in summary["criteria"].values())
-    assert metrics["Tiêu chí đạt ở mọi xã, phường"] == f"{green_everywhere}/16"
+    assert metrics["Đạt ở mọi nơi"] == f"{green_everywhere}/16"
     average = sum(c["green"] for c in summary["by_commune"].values()) / summary["communes"]
-    assert metrics["Số tiêu chí đạt trung bình mỗi xã, phường"] == f"{average:.1f}/16".replace(".", ",")
-    assert metrics["Báo cáo nhận trong 7 ngày qua"] == str(kpis["submissions_last_days"])
-    assert metrics["Hạng mục quá hạn (tiêu chí chưa đạt đã quá hạn)"] == str(kpis["overdue"])
+    assert metrics["Tiêu chí đạt (TB)"] == f"{average:.1f}/16".replace(".", ",")
+    assert metrics["Báo cáo 7 ngày qua"] == str(kpis["submissions_last_days"])
+    assert metrics["Hạng mục quá hạn"] == str(kpis["overdue"])
     share = at.metric[0].proto.delta
     assert share == f"{summary['fully_green'] / summary['communes'] * 100:.1f}%".replace(".", ",")
     table = at.dataframe[0].value
@@ -113,7 +113,7 @@ def test_overview_in_english_formats_numbers_the_english_way(demo_sqlite):
     metrics = _metrics(at)
     with db.session() as session:
         kpis = queries.kpis(session, AS_OF, "01")
-    assert metrics["Average green criteria per commune"] == f"{kpis['average_green']:.1f}/16"
+    assert metrics["Criteria met (avg.)"] == f"{kpis['average_green']:.1f}/16"
     assert at.title[0].value == "Commune readiness"
     assert _chart_rows(at)["date_text"].iloc[-1] == "20 Oct 2025"
 
@@ -278,4 +278,4 @@ def test_national_mode_aggregates_by_province(database, monkeypatch):
     at = _app("pages/map.py")
     assert len(_chart_rows(at)) == 34
     at = _app()
-    assert _metrics(at)["Xã, phường đạt đủ 16 tiêu chí"] == "0/3.321"
+    assert _metrics(at)["Đạt đủ 16/16"] == "0/3.321"
