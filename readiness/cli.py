@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from readiness import auth, bootstrap, db, demo, excel, queries, registry
+from readiness import auth, bootstrap, db, demo, excel, export, queries, registry, report
 from readiness.auth import OPERATOR, Actor
-from readiness.i18n import format_date, format_datetime, today, tr
+from readiness.i18n import LANGUAGES, format_date, format_datetime, today, tr
 from readiness.settings import get_settings
 
 
@@ -255,6 +255,43 @@ def _outcome_text(outcome: excel.ImportOutcome, lang: str, dry_run: bool) -> str
     return "\n".join(lines)
 
 
+def _out(text: str) -> Path:
+    path = Path(text)
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"folder {str(path.parent)!r} does not exist: create it or choose another --out"
+        )
+    return path
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    bootstrap.init()
+    as_of = args.as_of or today()
+    with db.session() as session:
+        try:
+            if args.commune is not None:
+                data = report.commune_report(session, args.commune, as_of, args.lang, actor=OPERATOR)
+            else:
+                data = report.province_report(session, as_of, get_settings().province, args.lang, actor=OPERATOR)
+        except registry.UnknownCode as exc:
+            print(f"readiness report: {exc}", file=sys.stderr)
+            return 2
+    args.out.write_bytes(data)
+    print(f"Wrote {args.out} ({len(data):,} bytes), figures as of {as_of:%d/%m/%Y}.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    bootstrap.init()
+    as_of = args.as_of or today()
+    workbook = export.warning_list_workbook if args.warning_list else export.consolidated_workbook
+    with db.session() as session:
+        data = workbook(session, as_of, get_settings().province, args.lang, actor=OPERATOR)
+    args.out.write_bytes(data)
+    print(f"Wrote {args.out} ({len(data):,} bytes), figures as of {as_of:%d/%m/%Y}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="readiness", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -288,6 +325,19 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the messages")
     add_as_option(import_)
     import_.set_defaults(handler=cmd_import)
+    report_ = commands.add_parser("report", help="leaders' summary PDF of the province, or one commune's sheet")
+    report_.add_argument("--out", type=_out, required=True, help="PDF file to write")
+    report_.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
+    report_.add_argument("--lang", choices=list(LANGUAGES), default="vi", help="language (default: vi)")
+    report_.add_argument("--commune", help="one commune's one-page sheet; code with or without leading zeros (70)")
+    report_.set_defaults(handler=cmd_report)
+
+    export_ = commands.add_parser("export", help="Excel: consolidated table of all communes, or the warning list")
+    export_.add_argument("--out", type=_out, required=True, help="XLSX file to write")
+    export_.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
+    export_.add_argument("--lang", choices=list(LANGUAGES), default="vi", help="language (default: vi)")
+    export_.add_argument("--warning-list", action="store_true", help="export this week's warning list instead")
+    export_.set_defaults(handler=cmd_export)
     return parser
 
 

@@ -154,3 +154,24 @@ def describe_status(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         date_text=[format_date(None if pd.isna(d) else d, lang) for d in frame["reporting_date"]],
         deadline_text=[format_date(d, lang) for d in frame["deadline"]],
     )
+
+
+def warning_reason(row: object, lang: str) -> str:
+    """Why a commune is on the warning list (a row of queries.warning_list), in one sentence."""
+    parts = []
+    if row.overdue_count:
+        parts.append(
+            tr(
+                lang,
+                f"{row.overdue_count} tiêu chí quá hạn ({row.overdue_criteria}), lâu nhất {row.max_days_overdue} ngày",
+                f"{row.overdue_count} overdue ({row.overdue_criteria}), longest {row.max_days_overdue} days",
+            )
+        )
+    if row.stale:
+        if pd.isna(row.days_since_report):
+            parts.append(tr(lang, "chưa từng báo cáo", "never reported"))
+        else:
+            days = int(row.days_since_report)
+            parts.append(tr(lang, f"không báo cáo {days} ngày", f"no report for {days} days"))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]

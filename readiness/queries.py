@@ -234,7 +234,10 @@ def trend(session: Session, as_of: date, province: str) -> pd.DataFrame:
 def warning_list(session: Session, as_of: date, province: str) -> pd.DataFrame:
     """This week's warning list: communes with overdue red criteria, or not fully green and silent for
     `stale_after_days` days. Most severe first."""
-    frame = status(session, as_of, province)
+    return _warnings(status(session, as_of, province), as_of)
+
+
+def _warnings(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     communes_ = by_commune(frame)
     overdue = frame[frame["overdue"]]
     per_commune = overdue.groupby("commune_code").agg(
@@ -392,3 +395,17 @@ def commune_trend(session: Session, as_of: date, commune_code: str) -> pd.DataFr
     return pd.DataFrame(
         {"date": current["reporting_date"].tolist(), "green": current["green_count"].astype(int).tolist()}
     )
+
+
+def report_figures(session: Session, as_of: date, province: str) -> dict:
+    """The province report's figures from one pass over the status (the same functions as the pages):
+    "kpis", "lagging" (as `overview`), "status", "criteria" (`by_criterion`), "warnings" (`warning_list`)."""
+    frame = status(session, as_of, province)
+    criteria_ = by_criterion(frame)
+    return {
+        "kpis": _kpis(session, frame, criteria_, as_of, province),
+        "lagging": _lagging(criteria_, 5),
+        "status": frame,
+        "criteria": criteria_,
+        "warnings": _warnings(frame, as_of),
+    }

@@ -1,0 +1,88 @@
+"""Report speed: the province PDF for Hà Nội (126 communes) and the national PDF (3,321 communes), demo history.
+
+    PYTHONPATH=$PWD python benchmarks/bench_report.py [--repeat 3] [--workdir DIR]
+
+Budget (issue 5): province report at most 3 s, national report at most 10 s. Each case is timed on its first run
+in the process (vl-convert starts up then) and as the best of `--repeat` runs. The databases are SQLite files in
+--workdir, built with the demo data on the first run and reused afterwards (the national demo takes about a
+minute to load). The consolidated Excel export and the commune sheet are timed too, without a budget.
+"""
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from readiness import bootstrap, db, demo, export, report
+from readiness.auth import OPERATOR
+from readiness.settings import NATIONAL
+
+BUDGETS = {"01": 3.0, NATIONAL: 10.0}
+# The end of the demo story (everyone green, short report) and its second week (a long warning list).
+DATES = (date(2025, 11, 15), date(2025, 7, 8))
+
+
+def use_database(workdir: Path, province: str) -> None:
+    path = workdir / f"bench-report-{province}.db"
+    os.environ["READINESS_DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ["READINESS_PROVINCE"] = province
+    db.reset_caches()
+    if path.exists():
+        return
+    print(f"building {path} (demo data) …", flush=True)
+    bootstrap.init()
+    with db.write_session() as session:
+        demo.load(session, OPERATOR)
+
+
+def timed(run: Callable[[], bytes], repeat: int) -> tuple[float, float, bytes]:
+    times, data = [], b""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        data = run()
+        times.append(time.perf_counter() - start)
+    return times[0], min(times), data
+
+
+def pages(data: bytes) -> int:
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
+    args = parser.parse_args()
+    failed = False
+    for province, label in (("01", "Hà Nội, 126 communes"), (NATIONAL, "national, 3,321 communes")):
+        use_database(args.workdir, province)
+        with db.session() as session:
+            for as_of in DATES:
+                run = partial(report.province_report, session, as_of, province, "vi", actor=OPERATOR)
+                first, best, data = timed(run, args.repeat)
+                ok = best <= BUDGETS[province]
+                failed |= not ok
+                print(
+                    f"province report  {label:26} as of {as_of}: first {first:5.2f} s, best {best:5.2f} s, "
+                    f"{pages(data):3} pages  (budget {BUDGETS[province]:.0f} s: {'ok' if ok else 'OVER'})"
+                )
+            run = partial(report.commune_report, session, "00070", DATES[0], "vi", actor=OPERATOR)
+            first, best, _ = timed(run, args.repeat)
+            print(f"commune sheet    {label:26}: first {first:5.2f} s, best {best:5.2f} s")
+            run = partial(export.consolidated_workbook, session, DATES[0], province, "vi", actor=OPERATOR)
+            first, _, data = timed(run, 1)
+            print(f"consolidated xlsx {label:25}: {first:5.2f} s, {len(data) / 1e6:.1f} MB")
+        db.reset_caches()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

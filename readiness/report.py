@@ -1,0 +1,493 @@
+"""Leaders' reports as A4 PDFs: the province summary and the one-page commune sheet.
+
+Every figure comes from readiness.queries (the functions behind the dashboard and `readiness summary --json`)
+and every chart from readiness.charts (the dashboard's own Altair specifications, rendered by vl-convert),
+so paper and screen agree. Text is drawn with the Be Vietnam Pro files shipped by fontpkg-be-vietnam-pro,
+never a system font, and always NFC (decomposed tone marks print misplaced).
+"""
+
+import io
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+import altair as alt
+import fontpkg_be_vietnam_pro
+import pandas as pd
+from fpdf import FPDF, FontFace
+from PIL import Image
+from sqlmodel import Session
+
+from readiness import charts, geo, queries, registry
+from readiness.auth import Actor, Permission, require
+from readiness.i18n import (
+    describe_status,
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+    format_target,
+    status_label,
+    total_gaps,
+    tr,
+    warning_reason,
+)
+from readiness.models import Commune
+from readiness.settings import NATIONAL, get_settings
+from readiness.text import nfc
+
+FONT = "BeVietnamPro"
+_FONT_FILES = {"": "Regular", "B": "Bold", "I": "Italic"}
+# Light tints for table cells: the status word printed on them in black stays readable, on screen and paper.
+STATUS_FILL = {"green": "#C8E6C9", "red": "#FFCDD2", "grey": "#E0E0E0"}
+_HEADING_FILL = "#1F4E79"
+_MUTED = 90
+# A section heading (about 12 mm) is never left alone at the foot of a page: by default it needs this much room
+# (mm) below it for what follows.
+_HEADING_MM = 12
+_KEEP_WITH_NEXT = 45
+# Evidence longer than this is cut in the commune sheet (two lines), so that the sheet stays one page.
+_EVIDENCE_CHARS = 64
+
+
+class _Pdf(FPDF):
+    """A4 portrait with the embedded font and, on every page, a footer with the page number."""
+
+    def __init__(self, lang: str, footer: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        for style, name in _FONT_FILES.items():
+            self.add_font(FONT, style, fontpkg_be_vietnam_pro.ROOT / "files" / f"BeVietnamPro-{name}.ttf")
+        self.lang_code = lang
+        self.footer_text = nfc(footer)
+        self.set_margins(15, 14, 15)
+        self.set_auto_page_break(True, margin=18)
+        self.set_lang(lang)
+        self.set_creator("Readiness")
+        self.set_font(FONT, size=10)
+        self.add_page()
+
+    def footer(self) -> None:
+        self.set_y(-13)
+        self.set_draw_color(180)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.set_font(FONT, size=7.5)
+        self.set_text_color(_MUTED)
+        self.cell(self.epw * 0.8, 6, self.footer_text)
+        page = tr(self.lang_code, "Trang", "Page")
+        self.cell(self.epw * 0.2, 6, f"{page} {self.page_no()}/{{nb}}", align="R")
+        self.set_text_color(0)
+
+    def text_line(self, text: str, size: float = 10, style: str = "", color: int = 0, height: float = 5.5) -> None:
+        self.set_font(FONT, style, size)
+        self.set_text_color(color)
+        self.multi_cell(0, height, nfc(text), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0)
+
+    def heading(self, text: str, keep_with_next: float = _KEEP_WITH_NEXT) -> None:
+        if _HEADING_MM + keep_with_next > self.room():
+            self.add_page()
+        self.ln(3)
+        self.text_line(text, size=12.5, style="B", height=7)
+        self.ln(1)
+
+    def room(self) -> float:
+        """Height (mm) left on this page above the bottom margin."""
+        return self.page_break_trigger - self.get_y()
+
+    def chart(
+        self, title: str, chart: alt.TopLevelMixin, max_height: float, min_height: float = 40, caption: str = ""
+    ) -> None:
+        """A titled chart as a PNG across the page width, at most `max_height` high, shrunk down to
+        `min_height` to fit the page, else moved with its title to the next one."""
+        png = charts.to_png(chart)
+        with Image.open(io.BytesIO(png)) as image:
+            width_px, height_px = image.size
+        height = min(max_height, self.epw * height_px / width_px)
+        self.heading(title, keep_with_next=min(height, min_height))
+        height = min(height, self.room())
+        width = height * width_px / height_px
+        self.image(io.BytesIO(png), x=self.l_margin + (self.epw - width) / 2, y=self.get_y(), w=width, h=height)
+        self.set_y(self.get_y() + height + 1)
+        if caption:
+            self.text_line(caption, size=8, color=_MUTED, height=4)
+
+    def data_table(
+        self,
+        headings: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        align: Sequence[str],
+        fills: Sequence[Sequence[str | None]] | None = None,
+        size: float = 8,
+    ) -> None:
+        """A table whose header is repeated on every page it runs onto."""
+        self.set_font(FONT, size=size)
+        header_style = FontFace(family=FONT, emphasis="BOLD", color=255, fill_color=_HEADING_FILL, size_pt=size)
+        with self.table(
+            col_widths=widths,
+            text_align=tuple(align),
+            headings_style=header_style,
+            line_height=size * 0.5,
+            padding=(1.2, 1.5),
+            repeat_headings=1,
+            borders_layout="SINGLE_TOP_LINE",
+            v_align="MIDDLE",
+        ) as table:
+            header = table.row()
+            for text in headings:
+                header.cell(nfc(text), align="C")
+            for i, values in enumerate(rows):
+                row = table.row()
+                for j, text in enumerate(values):
+                    fill = fills[i][j] if fills else None
+                    row.cell(nfc(text), style=FontFace(fill_color=fill) if fill else None)
+        self.ln(2)
+
+
+def _header(pdf: _Pdf, title: str, subject: str, as_of: date, lang: str) -> None:
+    pdf.set_title(nfc(f"{title} – {subject}"))
+    pdf.set_author("Readiness")
+    overline = tr(lang, "NGHỊ QUYẾT 57-NQ/TW · 16 TIÊU CHÍ SẴN SÀNG", "RESOLUTION 57-NQ/TW · 16 READINESS CRITERIA")
+    pdf.text_line(overline, size=8, color=_MUTED, height=4.5)
+    pdf.text_line(title, size=17, style="B", height=9)
+    pdf.text_line(subject, size=13, style="B", height=7)
+    generated = format_datetime(datetime.now(UTC), lang)
+    pdf.text_line(
+        tr(
+            lang,
+            f"Số liệu tính đến ngày {format_date(as_of, lang)} · Lập lúc {generated} (giờ Việt Nam)",
+            f"Figures as of {format_date(as_of, lang)} · Generated {generated} (Vietnam time)",
+        ),
+        size=9,
+        color=_MUTED,
+    )
+    pdf.ln(2)
+
+
+def _no_data(pdf: _Pdf, as_of: date, lang: str) -> bytes:
+    pdf.ln(6)
+    pdf.text_line(tr(lang, "Chưa có số liệu", "No data yet"), size=14, style="B")
+    pdf.text_line(
+        tr(
+            lang,
+            f"Chưa có xã, phường nào gửi báo cáo tính đến ngày {format_date(as_of, lang)}. "
+            "Báo cáo này sẽ có số liệu khi các xã, phường gửi phiếu tự đánh giá.",
+            f"No commune has reported as of {format_date(as_of, lang)}. "
+            "This report fills in once communes send their self-assessment checklists.",
+        )
+    )
+    return bytes(pdf.output())
+
+
+def _kpi_boxes(pdf: _Pdf, boxes: Sequence[tuple[str, str]]) -> None:
+    """Headline figures as boxes, three to a row: the big value above its label."""
+    per_row, gap, height = 3, 4, 21
+    width = (pdf.epw - gap * (per_row - 1)) / per_row
+    for start in range(0, len(boxes), per_row):
+        y = pdf.get_y()
+        for i, (value, label) in enumerate(boxes[start : start + per_row]):
+            x = pdf.l_margin + i * (width + gap)
+            pdf.set_fill_color("#EEF3F8")
+            pdf.set_draw_color("#C5D3E2")
+            pdf.rect(x, y, width, height, style="DF")
+            pdf.set_xy(x + 3, y + 2)
+            pdf.set_font(FONT, "B", 15)
+            pdf.cell(width - 6, 8, nfc(value))
+            pdf.set_xy(x + 3, y + 10.5)
+            pdf.set_font(FONT, "", 8)
+            pdf.multi_cell(width - 6, 4, nfc(label), align="L")
+        pdf.set_xy(pdf.l_margin, y + height + gap)
+
+
+def _kpis(pdf: _Pdf, kpis: dict, lang: str) -> None:
+    """The overview page's headline figures, worded as there."""
+    n, criteria, days = kpis["communes"], kpis["criteria"], get_settings().stale_after_days
+    _kpi_boxes(
+        pdf,
+        [
+            (
+                f"{format_number(kpis['fully_green'], lang)}/{format_number(n, lang)}",
+                tr(lang, f"xã, phường đạt đủ {criteria} tiêu chí", f"communes fully green ({criteria}/{criteria})")
+                + f" · {format_percent(kpis['fully_green_share'], lang, 1)}",
+            ),
+            (
+                f"{format_number(kpis['average_green'], lang, 1)}/{criteria}",
+                tr(lang, "số tiêu chí đạt trung bình mỗi xã, phường", "average green criteria per commune"),
+            ),
+            (
+                f"{format_number(kpis['criteria_green_everywhere'], lang)}/{criteria}",
+                tr(lang, "tiêu chí đạt ở mọi xã, phường", "criteria green in every commune"),
+            ),
+            (
+                format_number(kpis["submissions_last_days"], lang),
+                tr(lang, f"báo cáo nhận trong {days} ngày qua", f"submissions in the last {days} days"),
+            ),
+            (
+                format_number(kpis["overdue"], lang),
+                tr(
+                    lang,
+                    "hạng mục quá hạn (tiêu chí chưa đạt đã quá hạn)",
+                    "overdue items (red criteria past deadline)",
+                ),
+            ),
+            (format_number(n, lang), tr(lang, "xã, phường trong phạm vi báo cáo", "communes covered by this report")),
+        ],
+    )
+
+
+def _gap_table(pdf: _Pdf, criteria: pd.DataFrame, lang: str) -> None:
+    rows, fills = [], []
+    unit = f"unit_{lang}"
+    for row, gap in zip(criteria.itertuples(), total_gaps(criteria, lang), strict=True):
+        rows.append(
+            [
+                row.criterion_code,
+                tr(lang, row.name_vi, row.name_en),
+                format_target(row.kind, row.target, getattr(row, unit), lang),
+                format_number(row.green, lang),
+                format_number(row.red, lang),
+                format_number(row.grey, lang),
+                format_number(row.overdue, lang),
+                gap,
+            ]
+        )
+        fills.append(
+            [None, None, None]
+            + [STATUS_FILL[s] if getattr(row, s) else None for s in ("green", "red", "grey")]
+            + [STATUS_FILL["red"] if row.overdue else None, None]
+        )
+    pdf.data_table(
+        [
+            tr(lang, "Mã", "Code"),
+            tr(lang, "Tiêu chí", "Criterion"),
+            tr(lang, "Chỉ tiêu", "Target"),
+            status_label("green", lang),
+            status_label("red", lang),
+            tr(lang, "Chưa báo cáo", "No report"),
+            tr(lang, "Quá hạn", "Overdue"),
+            tr(lang, "Tổng còn thiếu", "Total gap"),
+        ],
+        rows,
+        widths=(10, 48, 16, 10, 11, 13, 13, 28),
+        align=("L", "L", "L", "R", "R", "R", "R", "R"),
+        fills=fills,
+    )
+
+
+def _lagging(pdf: _Pdf, lagging: pd.DataFrame, communes: int, lang: str) -> None:
+    """The overview page's most lagging criteria: what holds the province back, in five lines."""
+    rows = [
+        [
+            row.criterion_code,
+            tr(lang, row.name_vi, row.name_en),
+            format_number(row.not_green, lang),
+            format_percent(row.green / communes, lang),
+            gap,
+            format_number(row.overdue, lang),
+            format_date(row.deadline, lang),
+        ]
+        for row, gap in zip(lagging.itertuples(), total_gaps(lagging, lang), strict=True)
+    ]
+    pdf.data_table(
+        [
+            tr(lang, "Mã", "Code"),
+            tr(lang, "Tiêu chí", "Criterion"),
+            tr(lang, "Xã, phường chưa đạt", "Communes not met"),
+            tr(lang, "Tỉ lệ đạt", "Share met"),
+            tr(lang, "Tổng còn thiếu", "Total gap"),
+            tr(lang, "Quá hạn", "Overdue"),
+            tr(lang, "Hạn", "Deadline"),
+        ],
+        rows,
+        widths=(10, 56, 15, 11, 26, 11, 17),
+        align=("L", "L", "R", "R", "R", "R", "L"),
+    )
+
+
+def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, national: bool, lang: str, criteria: int) -> None:
+    headings = [
+        "#",
+        tr(lang, "Mã", "Code"),
+        tr(lang, "Xã, phường", "Commune"),
+        tr(lang, "Đạt", "Met"),
+        tr(lang, "Báo cáo gần nhất", "Last report"),
+        tr(lang, "Lý do cảnh báo", "Why it is listed"),
+    ]
+    widths = [7, 11, 38, 11, 21, 52]
+    align = ["R", "L", "L", "R", "L", "L"]
+    if national:
+        headings.insert(3, tr(lang, "Tỉnh, thành phố", "Province"))
+        widths = [7, 10, 30, 24, 9, 17, 43]
+        align.insert(3, "L")
+    rows = []
+    for i, row in enumerate(warnings.itertuples(), start=1):
+        values = [
+            str(i),
+            row.commune_code,
+            row.commune_name,
+            f"{row.green}/{criteria}",
+            format_date(row.reporting_date, lang) if pd.notna(row.reporting_date) else "–",
+            warning_reason(row, lang),
+        ]
+        if national:
+            values.insert(3, row.province_name)
+        rows.append(values)
+    pdf.data_table(headings, rows, widths=widths, align=align)
+
+
+def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, criteria: int, lang: str) -> None:
+    """Where the province stands, as on the dashboard's map page: the choropleth when boundaries are loaded,
+    else the tile map; in national mode one tile per province and the province × criterion heatmap."""
+    if province == NATIONAL:
+        tiles = charts.province_tile_chart(queries.by_province(status), lang, criteria)
+        title = tr(lang, "Số tiêu chí đạt trung bình theo tỉnh, thành phố", "Average green criteria by province")
+        pdf.chart(title, tiles, max_height=120, min_height=80)
+        heatmap = charts.province_heatmap_chart(queries.province_criteria(status), lang)
+        title = tr(lang, "Tỉ lệ xã, phường đạt theo tỉnh và tiêu chí", "Share of communes met, province × criterion")
+        pdf.chart(title, heatmap, max_height=250, min_height=180)
+        return
+    communes = queries.by_commune(status)
+    boundaries = geo.boundaries(session, province)
+    if boundaries is None:
+        chart = charts.tile_map_chart(communes, lang)
+        caption = tr(
+            lang,
+            "Mỗi ô là một xã, phường, ghi số tiêu chí đạt; xếp từ chậm nhất (trên cùng bên trái).",
+            "One tile per commune with its criteria met, most lagging first (top left).",
+        )
+    else:
+        matched = geo.match(boundaries, queries.communes(session, province))
+        chart = charts.choropleth_chart(matched.geojson, communes, lang)
+        caption = ""
+    title = tr(lang, "Bản đồ số tiêu chí đạt", "Map of criteria met")
+    pdf.chart(title, chart, max_height=175, min_height=110, caption=caption)
+
+
+def province_report(session: Session, as_of: date, province: str, lang: str, *, actor: Actor) -> bytes:
+    """The leaders' summary of a province (or the whole country, NATIONAL) as of a date, as PDF bytes."""
+    require(actor, Permission.EXPORT)
+    place = registry.province_name(province)
+    title = tr(lang, "Báo cáo mức độ sẵn sàng của xã, phường", "Commune readiness report")
+    pdf = _Pdf(lang, f"Readiness · {place} · {tr(lang, 'tính đến', 'as of')} {format_date(as_of, lang)}")
+    _header(pdf, title, place, as_of, lang)
+    if queries.latest_submissions(session, as_of, province).empty:
+        return _no_data(pdf, as_of, lang)
+
+    figures = queries.report_figures(session, as_of, province)
+    kpis, status, criteria, warnings = figures["kpis"], figures["status"], figures["criteria"], figures["warnings"]
+
+    pdf.heading(tr(lang, "Tổng quan", "Overview"))
+    _kpis(pdf, kpis, lang)
+    trend = queries.trend(session, as_of, province)
+    pdf.chart(
+        tr(lang, "Tiến độ theo tuần", "Greening week by week"),
+        charts.trend_chart(trend, lang, criteria=kpis["criteria"]),
+        max_height=70,
+        caption=tr(
+            lang,
+            "Đường liền: tỉ lệ xã, phường đạt đủ tiêu chí (trục trái). Đường nét đứt: số tiêu chí đạt trung bình "
+            "(trục phải).",
+            "Solid line: share of communes fully green (left axis). Dashed line: average green criteria (right axis).",
+        ),
+    )
+    pdf.heading(tr(lang, "Năm tiêu chí chậm nhất", "Five most lagging criteria"), keep_with_next=30)
+    if figures["lagging"].empty:
+        pdf.text_line(tr(lang, "Mọi xã, phường đều đạt mọi tiêu chí.", "Every commune meets every criterion."))
+    else:
+        _lagging(pdf, figures["lagging"], kpis["communes"], lang)
+    _map(pdf, session, status, province, kpis["criteria"], lang)
+
+    pdf.heading(tr(lang, "Khoảng cách theo tiêu chí", "Gaps by criterion"))
+    pdf.text_line(
+        tr(
+            lang,
+            "Số xã, phường đạt, chưa đạt, chưa báo cáo và quá hạn theo từng tiêu chí; cột cuối là tổng phần còn "
+            "thiếu để mọi xã, phường đạt chỉ tiêu, tính theo đơn vị của tiêu chí.",
+            "Communes that meet, do not meet, have not reported and are overdue on each criterion; the last column "
+            "is what is still missing, in the criterion's unit, for every commune to meet the target.",
+        ),
+        size=8.5,
+        color=_MUTED,
+        height=4.5,
+    )
+    _gap_table(pdf, criteria, lang)
+
+    pdf.heading(tr(lang, "Danh sách cảnh báo tuần này", "This week's warning list"))
+    if warnings.empty:
+        pdf.text_line(
+            tr(lang, "Không có xã, phường nào trong danh sách cảnh báo.", "No commune is on the warning list.")
+        )
+    else:
+        pdf.text_line(
+            tr(
+                lang,
+                f"{format_number(len(warnings), lang)} xã, phường có tiêu chí quá hạn chưa đạt, hoặc chưa đạt đủ và "
+                f"không báo cáo quá {get_settings().stale_after_days} ngày. Nặng nhất trước.",
+                f"{format_number(len(warnings), lang)} communes with overdue unmet criteria, or not fully green and "
+                f"silent for more than {get_settings().stale_after_days} days. Most severe first.",
+            ),
+            size=8.5,
+            color=_MUTED,
+            height=4.5,
+        )
+        _warning_table(pdf, warnings, province == NATIONAL, lang, kpis["criteria"])
+    return bytes(pdf.output())
+
+
+def commune_report(session: Session, commune_code: str, as_of: date, lang: str, *, actor: Actor) -> bytes:
+    """One A4 page for one commune: its criteria with value, target, status and evidence, and its trend."""
+    require(actor, Permission.EXPORT)
+    code = registry.commune_code(commune_code)
+    commune = session.get(Commune, code)
+    if commune is None:
+        place = registry.province_name(get_settings().province)
+        raise registry.UnknownCode(
+            f"No commune with code {code} in the database ({place}): check the code, or run `readiness init`"
+        )
+    rows = queries.commune_status(session, as_of, code).sort_values("position")
+    first = rows.iloc[0]
+    place = f"{commune.name} ({code}) · {first.province_name}"
+    title = tr(lang, "Phiếu mức độ sẵn sàng", "Commune readiness sheet")
+    pdf = _Pdf(lang, f"Readiness · {place} · {tr(lang, 'tính đến', 'as of')} {format_date(as_of, lang)}")
+    _header(pdf, title, place, as_of, lang)
+
+    green = int((rows["status"] == "green").sum())
+    if pd.isna(first.reporting_date):
+        summary = tr(
+            lang,
+            f"Chưa có báo cáo nào tính đến ngày {format_date(as_of, lang)}.",
+            f"No report as of {format_date(as_of, lang)}.",
+        )
+    else:
+        summary = tr(
+            lang,
+            f"Đạt {green}/{len(rows)} tiêu chí · theo báo cáo ngày {format_date(first.reporting_date, lang)}",
+            f"{green}/{len(rows)} criteria met · from the report of {format_date(first.reporting_date, lang)}",
+        )
+    pdf.text_line(summary, size=11, style="B")
+    pdf.ln(1)
+
+    table_rows, fills = [], []
+    for row in describe_status(rows, lang).itertuples():
+        evidence = nfc(row.evidence)
+        evidence = evidence if len(evidence) <= _EVIDENCE_CHARS else evidence[: _EVIDENCE_CHARS - 1] + "…"
+        table_rows.append([row.criterion_code, row.name, row.value_text, row.target_text, row.status_text, evidence])
+        fills.append([None, None, None, None, STATUS_FILL[row.status], None])
+    pdf.data_table(
+        [
+            tr(lang, "Mã", "Code"),
+            tr(lang, "Tiêu chí", "Criterion"),
+            tr(lang, "Giá trị", "Value"),
+            tr(lang, "Chỉ tiêu", "Target"),
+            tr(lang, "Trạng thái", "Status"),
+            tr(lang, "Minh chứng", "Evidence"),
+        ],
+        table_rows,
+        widths=(11, 56, 28, 19, 17, 49),
+        align=("L", "L", "L", "L", "C", "L"),
+        fills=fills,
+        size=7.5,
+    )
+    if pd.notna(first.reporting_date):
+        chart = charts.commune_trend_chart(queries.commune_trend(session, as_of, code), lang, len(rows))
+        pdf.chart(tr(lang, "Số tiêu chí đạt qua các lần báo cáo", "Criteria met, report by report"), chart, 60, 25)
+    return bytes(pdf.output())
