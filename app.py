@@ -22,7 +22,7 @@ PAGES = [
     ("pages/warnings.py", "Danh sách cảnh báo", "Warning list", ":material/warning:", Permission.VIEW_PROVINCE),
     ("pages/commune.py", "Trang xã, phường", "Commune page", ":material/location_city:", Permission.VIEW_COMMUNE),
     # Rights to import are checked by readiness.excel for each file (a commune account: its own commune only).
-    ("pages/upload.py", "Nộp phiếu", "Upload", ":material/upload_file:", Permission.VIEW_PROVINCE),
+    ("pages/upload.py", "Nộp phiếu", "Upload", ":material/upload_file:", Permission.IMPORT_CHECKLIST),
     ("pages/boundaries.py", "Ranh giới hành chính", "Boundaries", ":material/polyline:", Permission.LOAD_BOUNDARIES),
     ("pages/accounts.py", "Quản lý tài khoản", "Accounts", ":material/group:", Permission.MANAGE_ACCOUNTS),
     ("pages/audit.py", "Nhật ký thay đổi", "Audit trail", ":material/history:", Permission.VIEW_AUDIT),

@@ -17,6 +17,8 @@ from readiness.settings import NATIONAL, get_settings
 
 COMMUNE_PAGE = "pages/commune.py"
 UPLOAD_PAGE = "pages/upload.py"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 def actor() -> Actor | None:
@@ -162,6 +164,34 @@ def picked_commune(event: Any) -> str | None:
 def status_frame(scope: str | None = None) -> Any:
     """Commune × criterion status of the province in scope (or of `scope`), as of the sidebar date."""
     return query(queries.status, as_of(), scope or province())
+
+
+def download(
+    label: str,
+    build: Callable[..., bytes],
+    *args: Any,
+    file_name: str,
+    mime: str,
+    icon: str = ":material/download:",
+    **kwargs: Any,
+) -> None:
+    """A download button whose file is built by `build(session, *args, **kwargs)` only when it is clicked.
+
+    Streamlit calls the builder in another thread, without this session's state: everything it needs (the
+    actor too) is passed in now."""
+
+    def data() -> bytes:
+        with db.session() as session:
+            return build(session, *args, **kwargs)
+
+    st.download_button(label, data=data, file_name=file_name, mime=mime, icon=icon, on_click="ignore")
+
+
+def download_export(label: str, build: Callable[..., bytes], *args: Any, file_name: str, mime: str) -> None:
+    """A download button for a report or export, shown only to accounts that may export (leaders, officers)."""
+    who = logged_in()
+    if allowed(who, Permission.EXPORT):
+        download(label, build, *args, file_name=file_name, mime=mime, actor=who)
 
 
 def progress_column(label: str) -> Any:

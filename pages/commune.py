@@ -1,7 +1,7 @@
 import streamlit as st
 
 import ui
-from readiness import charts, queries
+from readiness import charts, excel, queries, report
 from readiness.auth import Permission, allowed
 from readiness.i18n import describe_status, format_datetime, kind_label
 from readiness.scoring import Status
@@ -48,6 +48,27 @@ if reported != reported:
             "Xã, phường này chưa gửi báo cáo nào đến ngày đã chọn: mọi tiêu chí ở trạng thái chưa báo cáo.",
             "This commune has sent no report up to the chosen date: every criterion is not reported.",
         )
+    )
+
+left, right = st.columns(2)
+with left:
+    ui.download(
+        ui.t("Tải phiếu điền sẵn số liệu gần nhất (.xlsx)", "Download the checklist pre-filled (.xlsx)"),
+        excel.commune_checklist,
+        code,
+        file_name=f"phieu-{code}.xlsx",
+        mime=ui.XLSX,
+        icon=":material/edit_document:",
+    )
+with right:
+    ui.download_export(
+        ui.t("Tải phiếu PDF của xã, phường", "Download the commune's PDF sheet"),
+        report.commune_report,
+        code,
+        ui.as_of(),
+        lang,
+        file_name=f"xa-{code}-{ui.as_of():%Y-%m-%d}.pdf",
+        mime=ui.PDF,
     )
 
 table = describe_status(status, lang).assign(progress=status["progress"] * 100)

@@ -1,7 +1,7 @@
 import streamlit as st
 
 import ui
-from readiness import charts, queries
+from readiness import charts, export, queries
 from readiness.i18n import kind_label, status_label
 from readiness.scoring import Status
 
@@ -9,6 +9,15 @@ actor = ui.logged_in()
 st.title(ui.t("Bản đồ nhiệt mức độ sẵn sàng", "Readiness heatmap"))
 st.caption(ui.t(f"Số liệu tính đến ngày {ui.day(ui.as_of())}", f"Figures as of {ui.day(ui.as_of())}"))
 ui.require_submissions()
+ui.download_export(
+    ui.t("Tải bảng tổng hợp (Excel)", "Download consolidated table (Excel)"),
+    export.consolidated_workbook,
+    ui.as_of(),
+    ui.province(),
+    ui.lang(),
+    file_name=f"tong-hop-{ui.as_of():%Y-%m-%d}.xlsx",
+    mime=ui.XLSX,
+)
 lang = ui.lang()
 
 scope = ui.province()

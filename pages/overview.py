@@ -1,7 +1,7 @@
 import streamlit as st
 
 import ui
-from readiness import charts, queries
+from readiness import charts, queries, report
 from readiness.i18n import total_gaps
 from readiness.settings import get_settings
 
@@ -9,6 +9,15 @@ actor = ui.logged_in()
 st.title(ui.t("Mức độ sẵn sàng của xã, phường", "Commune readiness"))
 st.caption(ui.t(f"Số liệu tính đến ngày {ui.day(ui.as_of())}", f"Figures as of {ui.day(ui.as_of())}"))
 ui.require_submissions()
+ui.download_export(
+    ui.t("Tải báo cáo PDF", "Download PDF report"),
+    report.province_report,
+    ui.as_of(),
+    ui.province(),
+    ui.lang(),
+    file_name=f"bao-cao-san-sang-{ui.as_of():%Y-%m-%d}.pdf",
+    mime=ui.PDF,
+)
 
 figures = ui.query(queries.overview, ui.as_of(), ui.province())
 kpis = figures["kpis"]

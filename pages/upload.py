@@ -5,14 +5,8 @@ import ui
 from readiness import db, excel, queries
 from readiness.auth import Permission, allowed
 from readiness.excel import Outcome
-from readiness.i18n import format_date
+from readiness.i18n import format_date, status_label
 
-STATUS_LABELS = {
-    "green": ("Đạt", "Green"),
-    "red": ("Chưa đạt", "Red"),
-    "grey": ("Chưa báo cáo", "Not reported"),
-    "": ("–", "–"),
-}
 STATUS_COLOURS = {"green": "#d5f0e0", "red": "#f8d7d4", "grey": "#e9ecea"}
 
 st.title(ui.t("Nộp phiếu tự đánh giá", "Upload a checklist"))
@@ -20,19 +14,6 @@ actor = ui.logged_in()
 if not allowed(actor, Permission.IMPORT_CHECKLIST, actor.commune_code):
     st.info(ui.t("Tài khoản của bạn không có quyền nộp phiếu.", "Your account may not upload checklists."))
     st.stop()
-
-
-def checklist_bytes(code: str, prefill: bool):
-    def build() -> bytes:
-        with db.session() as session:
-            return excel.commune_checklist(session, code, prefill=prefill)
-
-    return build
-
-
-def province_bytes() -> bytes:
-    with db.session() as session:
-        return excel.province_workbook(session, ui.province())
 
 
 st.subheader(ui.t("1. Tải phiếu về và điền", "1. Download the checklist and fill it in"))
@@ -46,22 +27,22 @@ code = left.selectbox(
 prefill = right.checkbox(
     ui.t("Điền sẵn số liệu báo cáo gần nhất", "Pre-fill with the latest report"), value=True, key="upload_prefill"
 )
-st.download_button(
+ui.download(
     ui.t("Tải phiếu của xã/phường (.xlsx)", "Download the commune checklist (.xlsx)"),
-    data=checklist_bytes(code, prefill),
+    excel.commune_checklist,
+    code,
+    prefill=prefill,
     file_name=f"phieu-{code}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/download:",
-    on_click="ignore",
+    mime=ui.XLSX,
 )
 if allowed(actor, Permission.IMPORT_PROVINCE_WORKBOOK):
-    st.download_button(
+    ui.download(
         ui.t("Tải bảng tổng hợp toàn tỉnh (.xlsx)", "Download the province workbook (.xlsx)"),
-        data=province_bytes,
+        excel.province_workbook,
+        ui.province(),
         file_name="bang-tong-hop.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=ui.XLSX,
         icon=":material/table_view:",
-        on_click="ignore",
     )
 
 st.subheader(ui.t("2. Tải phiếu đã điền lên", "2. Upload the filled checklist"))
@@ -101,7 +82,12 @@ if preview.outcome == Outcome.DUPLICATE:
 with db.session() as session:
     context = excel.load_context(session)
 table = excel.describe(preview, context, ui.lang())
-lang_index = 1 if ui.lang() == "en" else 0
+
+
+def status_word(status: str) -> str:
+    return status_label(status, ui.lang()) if status else "–"
+
+
 shown = pd.DataFrame(
     {
         ui.t("Xã/phường", "Commune"): table["commune_code"].map(lambda c: names.get(c, c)),
@@ -109,8 +95,8 @@ shown = pd.DataFrame(
         ui.t("Tiêu chí", "Criterion"): table["criterion"],
         ui.t("Yêu cầu", "Target"): table["target"],
         ui.t("Giá trị", "Value"): table["value"],
-        ui.t("Trạng thái", "Status"): table["status"].map(lambda s: STATUS_LABELS[s][lang_index]),
-        ui.t("Trước đó", "Before"): table["previous_status"].map(lambda s: STATUS_LABELS[s][lang_index]),
+        ui.t("Trạng thái", "Status"): table["status"].map(status_word),
+        ui.t("Trước đó", "Before"): table["previous_status"].map(status_word),
     }
 )
 if preview.kind == excel.Kind.CHECKLIST:

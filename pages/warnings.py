@@ -1,8 +1,8 @@
 import streamlit as st
 
 import ui
-from readiness import queries
-from readiness.i18n import kind_label
+from readiness import export, queries
+from readiness.i18n import kind_label, warning_reason
 from readiness.settings import get_settings
 
 actor = ui.logged_in()
@@ -34,29 +34,24 @@ right.metric(
     ui.t(f"Không báo cáo quá {stale_after} ngày", f"Silent over {stale_after} days"), ui.number(silent), border=True
 )
 
-
-def _reason(row) -> str:
-    reasons = []
-    if row.overdue_count:
-        reasons.append(ui.t(f"{row.overdue_count} tiêu chí quá hạn", f"{row.overdue_count} criteria overdue"))
-    if row.stale:
-        if row.reporting_date is None or row.reporting_date != row.reporting_date:
-            reasons.append(ui.t("chưa từng báo cáo", "never reported"))
-        else:
-            days = int(row.days_since_report)
-            reasons.append(ui.t(f"không báo cáo {days} ngày", f"silent for {days} days"))
-    return "; ".join(reasons)
-
+ui.download_export(
+    ui.t("Tải danh sách cảnh báo (Excel)", "Download the warning list (Excel)"),
+    export.warning_list_workbook,
+    ui.as_of(),
+    ui.province(),
+    ui.lang(),
+    file_name=f"canh-bao-{ui.as_of():%Y-%m-%d}.xlsx",
+    mime=ui.XLSX,
+)
 
 table = warnings.assign(
     rank=range(1, len(warnings) + 1),
-    reason=[_reason(row) for row in warnings.itertuples()],
+    reason=[warning_reason(row, lang) for row in warnings.itertuples()],
     kind_text=[kind_label(k, lang) for k in warnings["commune_kind"]],
     green_text=[f"{g}/{criteria}" for g in warnings["green"]],
-    days_text=[ui.t(f"{d} ngày", f"{d} days") if d else "" for d in warnings["max_days_overdue"]],
     date_text=[ui.day(d) for d in warnings["reporting_date"]],
 )
-columns = ["rank", "commune_name", "kind_text", "reason", "green_text", "overdue_criteria", "days_text", "date_text"]
+columns = ["rank", "commune_name", "kind_text", "reason", "green_text", "date_text"]
 if ui.national():
     columns.insert(2, "province_name")
 picked = st.dataframe(
@@ -70,8 +65,6 @@ picked = st.dataframe(
         "kind_text": ui.t("Loại", "Kind"),
         "reason": st.column_config.TextColumn(ui.t("Lý do cảnh báo", "Why listed"), width="medium"),
         "green_text": ui.t("Tiêu chí đạt", "Criteria met"),
-        "overdue_criteria": ui.t("Tiêu chí quá hạn", "Overdue criteria"),
-        "days_text": ui.t("Quá hạn lâu nhất", "Longest overdue"),
         "date_text": ui.t("Báo cáo gần nhất", "Last report"),
     },
     on_select="rerun",

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
 from readiness import auth, bootstrap, db, demo
-from readiness.auth import OPERATOR
+from readiness.auth import OPERATOR, Actor
 from readiness.models import Role
 
 POSTGRES_URL = os.environ.get("READINESS_TEST_POSTGRES_URL")
@@ -93,6 +93,18 @@ def demo_sqlite(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, _demo_sqlite_te
     db.reset_caches()
 
 
+def account(role: Role, commune_code: str | None = None) -> Actor:
+    """A real account of `role` in the current database (created on first use): the app re-reads the logged-in
+    account from the database on every run."""
+    name = f"test-{role}" + (f"-{commune_code}" if commune_code else "")
+    bootstrap.init()
+    with db.write_session() as session:
+        if not auth.accounts_exist(session) or name not in set(auth.list_accounts(session, OPERATOR)["name"]):
+            return auth.create_account(session, OPERATOR, name, role, TEST_PASSWORD, commune_code)
+    with db.session() as session:
+        return auth.actor_for(session, name)
+
+
 @pytest.fixture
 def app_as(initialized: str) -> Callable[..., AppTest]:
     """Make an AppTest of app.py logged in as a new account of `role` (a commune account needs its commune).
@@ -101,11 +113,8 @@ def app_as(initialized: str) -> Callable[..., AppTest]:
     script alone, because Streamlit treats the pages/ folder the old way until st.navigation is called."""
 
     def make(role: Role, commune_code: str | None = None) -> AppTest:
-        name = f"test-{role}" + (f"-{commune_code}" if commune_code else "")
-        with db.write_session() as session:
-            actor = auth.create_account(session, OPERATOR, name, role, TEST_PASSWORD, commune_code)
         at = AppTest.from_file(APP, default_timeout=60)
-        at.session_state["actor"] = actor
+        at.session_state["actor"] = account(role, commune_code)
         return at
 
     return make

@@ -13,8 +13,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import TEST_PASSWORD, account
 
 from readiness import db, queries
+from readiness.models import Role
 
 PROJECT = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT / "test-artifacts"
@@ -90,6 +92,7 @@ def server(demo_sqlite, tmp_path):
 def test_overview_heatmap_and_map_in_a_real_browser(server):
     from playwright.sync_api import expect, sync_playwright
 
+    leader = account(Role.LEADER)
     with db.session() as session:
         summary = queries.summary(session, AS_OF, "01")
         kpis = queries.kpis(session, AS_OF, "01")
@@ -103,6 +106,11 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
         charts = page.get_by_test_id("stVegaLiteChart")
         idle = page.locator("[data-testid=stApp][data-test-script-state=notRunning]")
         page.goto(server)
+        expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+        page.get_by_label("Tên đăng nhập").fill(leader.name)
+        page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
+        page.screenshot(path=ARTIFACTS / "login.png")
+        page.get_by_test_id("stBaseButton-primaryFormSubmit").click()
         expect(charts.first.locator("svg.marks, canvas").first).to_be_visible()
         expect(idle).to_be_attached()
 

@@ -8,11 +8,13 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 import streamlit as st
+from conftest import account
 from streamlit.testing.v1 import AppTest
 
 from readiness import db, geo, queries
 from readiness.auth import OPERATOR
 from readiness.cli import main
+from readiness.models import Role
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 AS_OF = date(2025, 10, 20)
@@ -25,8 +27,9 @@ def _fresh_caches():
     st.cache_data.clear()
 
 
-def _app(page: str = "pages/overview.py", as_of: date = AS_OF, lang: str = "vi") -> AppTest:
+def _app(page: str = "pages/overview.py", as_of: date = AS_OF, lang: str = "vi", role: Role = Role.ADMIN) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["actor"] = account(role, "00070" if role == Role.COMMUNE else None)
     at.session_state["as_of"] = as_of
     at.session_state["lang"] = lang
     at.run()
@@ -58,9 +61,16 @@ def _metrics(at: AppTest) -> dict[str, str]:
 def test_on_a_new_database_each_page_says_what_to_do_next(database, page):
     at = _app(page)
     assert "Chưa có báo cáo nào" in at.info[0].value
-    assert "Tải lên" in at.info[0].value
-    assert [b.label for b in at.button] == ["Nạp dữ liệu mẫu"]
+    assert "Nộp phiếu" in at.info[0].value
+    assert _metrics(at) == {"Xã, phường": "126", "Tiêu chí": "16"}
+    assert at.button(key="load_demo").label == "Nạp dữ liệu mẫu"
     assert not at.get("vega_lite_chart")
+
+
+def test_on_a_new_database_only_an_admin_is_offered_the_demo(database):
+    at = _app(role=Role.OFFICER)
+    assert "Chưa có báo cáo nào" in at.info[0].value
+    assert not [b for b in at.button if b.key == "load_demo"]
 
 
 def test_commune_and_boundary_pages_on_a_new_database(database):
@@ -74,7 +84,7 @@ def test_commune_and_boundary_pages_on_a_new_database(database):
 
 def test_one_click_loads_the_demo_and_the_overview_fills_in(database):
     at = _app(as_of=date(2025, 11, 15))
-    at.button[0].click().run()
+    at.button(key="load_demo").click().run()
     assert not at.exception
     assert _metrics(at)["Đạt đủ 16/16"] == "126/126"
     assert at.success[0].value == "Mọi xã, phường đều đạt mọi tiêu chí."
@@ -200,7 +210,8 @@ def test_warning_list_matches_the_query_most_severe_first(demo_sqlite):
     assert _metrics(at)["Xã, phường bị cảnh báo"] == str(len(expected))
     first = table.iloc[0]
     assert first["reason"].startswith(f"{expected['overdue_count'].iloc[0]} tiêu chí quá hạn")
-    assert first["days_text"] == f"{expected['max_days_overdue'].iloc[0]} ngày"
+    assert f"({expected['overdue_criteria'].iloc[0]})" in first["reason"]
+    assert first["reason"].endswith(f"lâu nhất {expected['max_days_overdue'].iloc[0]} ngày")
 
 
 def test_warning_list_when_nobody_is_late(demo_sqlite):
@@ -210,6 +221,7 @@ def test_warning_list_when_nobody_is_late(demo_sqlite):
 
 def test_commune_page_shows_criteria_history_and_trend(demo_sqlite):
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["actor"] = account(Role.OFFICER)
     at.session_state["as_of"] = AS_OF
     at.run()
     at.switch_page("pages/commune.py")
@@ -286,7 +298,9 @@ def test_sidebar_date_and_language_hold_across_reruns_and_pages(demo_sqlite):
     # (AppTest shows the sidebar on the first run only, so each widget is set once per test app.)
     with db.session() as session:
         fully = queries.kpis(session, date(2025, 9, 20), "01")["fully_green"]
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["actor"] = account(Role.LEADER)
+    at.run()
     at.date_input(key="_as_of").set_value(date(2025, 9, 20)).run()
     assert _metrics(at)["Đạt đủ 16/16"] == f"{fully}/126"
     at.run()
@@ -294,8 +308,30 @@ def test_sidebar_date_and_language_hold_across_reruns_and_pages(demo_sqlite):
     at.switch_page("pages/gaps.py").run()
     assert at.caption[0].value == "Số liệu tính đến ngày 20/09/2025"
 
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["actor"] = account(Role.LEADER)
+    at.run()
     at.radio(key="_lang").set_value("en").run()
     assert at.title[0].value == "Commune readiness"
     at.switch_page("pages/warnings.py").run()
     assert at.title[0].value == "Warning list"
+
+
+def _downloads(at: AppTest) -> list[str]:
+    return [button.proto.label for button in at.get("download_button")]
+
+
+def test_reports_and_exports_are_offered_to_those_who_may_export(demo_sqlite):
+    assert "Tải báo cáo PDF" in _downloads(_app(role=Role.LEADER))
+    assert "Tải bảng tổng hợp (Excel)" in _downloads(_app("pages/heatmap.py", role=Role.LEADER))
+    assert "Tải danh sách cảnh báo (Excel)" in _downloads(_app("pages/warnings.py", role=Role.OFFICER))
+    assert "Tải báo cáo PDF" not in _downloads(_app(role=Role.COMMUNE))
+
+
+def test_commune_page_offers_the_prefilled_checklist_and_the_pdf_sheet(demo_sqlite):
+    officer = _app("pages/commune.py", role=Role.OFFICER)
+    assert _downloads(officer) == ["Tải phiếu điền sẵn số liệu gần nhất (.xlsx)", "Tải phiếu PDF của xã, phường"]
+    commune = _app("pages/commune.py", role=Role.COMMUNE)
+    assert commune.header[0].value == "Phường Hoàn Kiếm"  # its own commune, and no other to choose
+    assert commune.selectbox[0].options == ["Phường Hoàn Kiếm (00070)"]
+    assert _downloads(commune) == ["Tải phiếu điền sẵn số liệu gần nhất (.xlsx)"]

@@ -253,8 +253,9 @@ def _changes(session: Session, received: list[_Received], context: Context) -> l
             for day in new["day"].unique()
         ]
     )
-    latest = latest[latest["commune_code"].isin(new["commune_code"])]
-    ids = latest["submission_id"].astype(int).unique().tolist()
+    # Typed keys: an empty query result has untyped columns, which pandas will not merge with numbers.
+    latest = latest[latest["commune_code"].isin(new["commune_code"])].astype({"submission_id": "int64"})
+    ids = latest["submission_id"].unique().tolist()
     stored = pd.DataFrame(
         session.execute(
             select(Result.submission_id, Result.criterion_code, Result.value, Result.out_of).where(
@@ -262,7 +263,7 @@ def _changes(session: Session, received: list[_Received], context: Context) -> l
             )
         ).all(),
         columns=["submission_id", *_RESULT_COLUMNS],
-    )
+    ).astype({"submission_id": "int64"})
     previous = latest[["day", "commune_code", "submission_id"]].merge(stored, on="submission_id")
     catalog = pd.DataFrame(
         [{"criterion_code": c.code, "kind": str(c.kind), "target": c.target} for c in context.criteria.values()]
