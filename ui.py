@@ -136,11 +136,16 @@ def empty_state() -> None:
             act(demo.load, done=t("Đã nạp dữ liệu mẫu.", "Demo data loaded."))
 
 
-def require_submissions() -> None:
-    """Stop the page with the empty state when there is nothing to show yet."""
+def data_page(title_vi: str, title_en: str) -> Actor:
+    """The head of a page of figures: login check, title, the as-of date; stops with the empty state when there is
+    nothing to show yet. Returns the logged-in account."""
+    account = logged_in()
+    st.title(t(title_vi, title_en))
+    st.caption(t(f"Số liệu tính đến ngày {day(as_of())}", f"Figures as of {day(as_of())}"))
     if not has_submissions():
         empty_state()
         st.stop()
+    return account
 
 
 def open_commune(code: str) -> None:

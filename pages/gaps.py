@@ -4,10 +4,7 @@ import ui
 from readiness import charts, queries
 from readiness.i18n import describe_status, total_gaps
 
-actor = ui.logged_in()
-st.title(ui.t("Khoảng cách theo tiêu chí", "Gaps by criterion"))
-st.caption(ui.t(f"Số liệu tính đến ngày {ui.day(ui.as_of())}", f"Figures as of {ui.day(ui.as_of())}"))
-ui.require_submissions()
+ui.data_page("Khoảng cách theo tiêu chí", "Gaps by criterion")
 lang = ui.lang()
 status = ui.status_frame()
 criteria = queries.by_criterion(status)

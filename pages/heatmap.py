@@ -5,10 +5,7 @@ from readiness import charts, export, queries
 from readiness.i18n import kind_label, status_label
 from readiness.scoring import Status
 
-actor = ui.logged_in()
-st.title(ui.t("Bản đồ nhiệt mức độ sẵn sàng", "Readiness heatmap"))
-st.caption(ui.t(f"Số liệu tính đến ngày {ui.day(ui.as_of())}", f"Figures as of {ui.day(ui.as_of())}"))
-ui.require_submissions()
+ui.data_page("Bản đồ nhiệt mức độ sẵn sàng", "Readiness heatmap")
 ui.download_export(
     ui.t("Tải bảng tổng hợp (Excel)", "Download consolidated table (Excel)"),
     export.consolidated_workbook,

@@ -3,10 +3,7 @@ import streamlit as st
 import ui
 from readiness import charts, geo, queries
 
-actor = ui.logged_in()
-st.title(ui.t("Bản đồ tiến độ", "Greening map"))
-st.caption(ui.t(f"Số liệu tính đến ngày {ui.day(ui.as_of())}", f"Figures as of {ui.day(ui.as_of())}"))
-ui.require_submissions()
+ui.data_page("Bản đồ tiến độ", "Greening map")
 lang = ui.lang()
 status = ui.status_frame()
 criteria = status["criterion_code"].nunique()

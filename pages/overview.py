@@ -5,10 +5,7 @@ from readiness import charts, queries, report
 from readiness.i18n import total_gaps
 from readiness.settings import get_settings
 
-actor = ui.logged_in()
-st.title(ui.t("Mức độ sẵn sàng của xã, phường", "Commune readiness"))
-st.caption(ui.t(f"Số liệu tính đến ngày {ui.day(ui.as_of())}", f"Figures as of {ui.day(ui.as_of())}"))
-ui.require_submissions()
+ui.data_page("Mức độ sẵn sàng của xã, phường", "Commune readiness")
 ui.download_export(
     ui.t("Tải báo cáo PDF", "Download PDF report"),
     report.province_report,

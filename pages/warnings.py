@@ -5,10 +5,7 @@ from readiness import export, queries
 from readiness.i18n import kind_label, warning_reason
 from readiness.settings import get_settings
 
-actor = ui.logged_in()
-st.title(ui.t("Danh sách cảnh báo", "Warning list"))
-st.caption(ui.t(f"Số liệu tính đến ngày {ui.day(ui.as_of())}", f"Figures as of {ui.day(ui.as_of())}"))
-ui.require_submissions()
+ui.data_page("Danh sách cảnh báo", "Warning list")
 lang = ui.lang()
 warnings = ui.query(queries.warning_list, ui.as_of(), ui.province())
 stale_after = get_settings().stale_after_days

@@ -18,7 +18,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from readiness import audit, db, registry
-from readiness.i18n import format_datetime
+from readiness.i18n import Bilingual, format_datetime
 from readiness.models import Account, Commune, Role
 from readiness.settings import NATIONAL, get_settings
 from readiness.text import nfc
@@ -68,16 +68,8 @@ _GRANTS: dict[Role, set[Permission]] = {
 _OWN_COMMUNE_ONLY = {Permission.VIEW_COMMUNE, Permission.IMPORT_CHECKLIST}
 
 
-class Refusal(Exception):
-    """An explained refusal in both languages; str() is the Vietnamese text."""
-
-    def __init__(self, vi: str, en: str) -> None:
-        super().__init__(vi)
-        self.vi = vi
-        self.en = en
-
-    def message(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
+class Refusal(Bilingual):
+    """An explained refusal: what was refused and why."""
 
 
 class PermissionDenied(Refusal, PermissionError):

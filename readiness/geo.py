@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from readiness import audit
 from readiness.auth import Actor, Permission, require
+from readiness.i18n import Bilingual
 from readiness.models import Boundary
 from readiness.registry import UnknownCode, commune_code
 from readiness.settings import get_settings
@@ -26,16 +27,8 @@ NAME_PROPERTIES = ("commune_name", "ten_xa", "tenxa", "ten_phuong_xa", "ward_nam
 GEOMETRIES = {"Polygon", "MultiPolygon"}
 
 
-class BoundaryError(ValueError):
-    """A boundary file that cannot be used, said in Vietnamese and English."""
-
-    def __init__(self, vi: str, en: str) -> None:
-        super().__init__(vi)
-        self.vi = vi
-        self.en = en
-
-    def message(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
+class BoundaryError(Bilingual, ValueError):
+    """A boundary file that cannot be used."""
 
 
 class Match(NamedTuple):

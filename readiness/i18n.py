@@ -18,6 +18,18 @@ def tr(lang: str, vi: str, en: str) -> str:
     return en if lang == "en" else vi
 
 
+class Bilingual(Exception):
+    """An error said in Vietnamese and English, so each reader gets their language; str() is the Vietnamese."""
+
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(vi)
+        self.vi = vi
+        self.en = en
+
+    def message(self, lang: str) -> str:
+        return tr(lang, self.vi, self.en)
+
+
 def today() -> date:
     return datetime.now(ZoneInfo(get_settings().timezone)).date()
 
