@@ -5,6 +5,7 @@ Each PostgreSQL case gets a schema of its own, dropped afterwards.
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,6 +28,15 @@ def _use(monkeypatch: pytest.MonkeyPatch, url: str, province: str = "01") -> Non
     monkeypatch.setenv("READINESS_DATABASE_URL", url)
     monkeypatch.setenv("READINESS_PROVINCE", province)
     db.reset_caches()
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module() -> Iterator[None]:
+    # AppTest runs app.py as the __main__ module and leaves it there; a process started with "spawn" (the
+    # concurrency tests) would then re-run app.py on start-up and fail.
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
