@@ -10,7 +10,7 @@ commune = f" · {ui.t('xã/phường', 'commune')} {actor.commune_code}" if acto
 st.write(f"**{actor.name}** · {ui.role_label(actor.role)}{commune}")
 
 st.subheader(ui.t("Đổi mật khẩu", "Change password"))
-with st.form("change_password", clear_on_submit=True):
+with st.form("change_password", clear_on_submit=True, width=480):
     current = st.text_input(ui.t("Mật khẩu hiện tại", "Current password"), type="password")
     new = st.text_input(ui.t("Mật khẩu mới", "New password"), type="password", autocomplete="new-password")
     confirm = st.text_input(ui.t("Nhập lại mật khẩu mới", "Repeat the new password"), type="password")

@@ -8,7 +8,7 @@ refusal = st.session_state.get("login_refusal")
 if refusal is not None:
     st.error(refusal.message(ui.lang()))
 
-with st.form("login"):
+with st.form("login", width=480):
     name = st.text_input(ui.t("Tên đăng nhập", "Account name"), autocomplete="username")
     password = st.text_input(ui.t("Mật khẩu", "Password"), type="password", autocomplete="current-password")
     submitted = st.form_submit_button(ui.t("Đăng nhập", "Log in"), type="primary", icon=":material/login:")

@@ -13,7 +13,7 @@ st.info(
     ),
     icon=":material/key:",
 )
-with st.form("setup"):
+with st.form("setup", width=480):
     name = st.text_input(ui.t("Tên đăng nhập của quản trị viên", "Administrator's account name"), value="admin")
     password = st.text_input(ui.t("Mật khẩu", "Password"), type="password", autocomplete="new-password")
     confirm = st.text_input(ui.t("Nhập lại mật khẩu", "Repeat the password"), type="password")

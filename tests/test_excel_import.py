@@ -4,11 +4,13 @@ duplicates, supersede and history, dry run, permissions."""
 import io
 import json
 import random
+import tomllib
 import zipfile
 from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from conftest import PROJECT_DIR
 from excel_fill import (
     GOOD_GREEN,
     checklist,
@@ -26,7 +28,7 @@ from readiness.auth import OPERATOR, Actor
 from readiness.excel.reader import MAX_RATIO
 from readiness.i18n import today
 from readiness.models import AuditEvent, ImportFile, Result, Role, Submission
-from readiness.settings import get_settings
+from readiness.settings import Settings, get_settings
 
 SHEET = "Phiếu tự đánh giá"
 
@@ -467,3 +469,8 @@ def test_province_workbook_without_figures_or_by_a_commune_account_is_rejected(i
         "Account hoankiem (role commune) does not have the right: import_province_workbook."
     ]
     assert counts()["Submission"] == 0
+
+
+def test_the_importer_limit_is_the_upload_limit_of_the_streamlit_config():
+    config = tomllib.loads((PROJECT_DIR / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == Settings().upload_limit_mb
