@@ -410,7 +410,13 @@ def commune_trend_chart(trend: pd.DataFrame, lang: str, criteria: int) -> Chart:
         alt.Chart(_data(rows))
         .mark_line(point=alt.OverlayMarkDef(color=GREEN), color=GREEN, strokeWidth=3, interpolate="step-after")
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%d/%m" if lang == "vi" else "%d %b", labelAngle=0)),
+            x=alt.X(
+                "date:T",
+                title=None,
+                axis=alt.Axis(
+                    format="%d/%m" if lang == "vi" else "%d %b", labelAngle=0, labelOverlap="greedy", labelSeparation=8
+                ),
+            ),
             y=alt.Y("green:Q", title=title, scale=alt.Scale(domain=[0, criteria]), axis=alt.Axis(tickMinStep=1)),
             tooltip=[
                 alt.Tooltip("date_text:N", title=tr(lang, "Ngày báo cáo", "Reporting date")),
