@@ -153,6 +153,22 @@ def open_commune(code: str) -> None:
     st.switch_page(COMMUNE_PAGE, query_params={"commune": code})
 
 
+def commune_table(table: Any, columns: list[str], config: dict, key: str) -> None:
+    """A table with one row per commune (a commune_code column); choosing a row opens that commune's page."""
+    picked = st.dataframe(
+        table,
+        hide_index=True,
+        column_order=columns,
+        column_config=config,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+    )
+    st.caption(t("Chọn một dòng để mở trang của xã, phường.", "Select a row to open the commune's page."))
+    if picked.selection.rows:
+        open_commune(table.iloc[picked.selection.rows[0]]["commune_code"])
+
+
 def chart(spec: alt.TopLevelMixin, key: str | None = None) -> Any:
     """Draw an Altair chart of readiness.charts; with a key, clicks select (returns the selection state)."""
     if key is None:

@@ -53,11 +53,10 @@ columns = [
 ]
 if ui.national():
     columns.insert(1, "province_name")
-picked = st.dataframe(
+ui.commune_table(
     table,
-    hide_index=True,
-    column_order=columns,
-    column_config={
+    columns,
+    {
         "commune_name": ui.t("Xã, phường", "Commune"),
         "province_name": ui.t("Tỉnh, thành phố", "Province"),
         "status_text": ui.t("Trạng thái", "Status"),
@@ -68,10 +67,5 @@ picked = st.dataframe(
         "overdue_text": ui.t("Quá hạn", "Overdue"),
         "date_text": ui.t("Ngày báo cáo", "Reporting date"),
     },
-    on_select="rerun",
-    selection_mode="single-row",
     key="gap_communes",
 )
-st.caption(ui.t("Chọn một dòng để mở trang của xã, phường.", "Select a row to open the commune's page."))
-if picked.selection.rows:
-    ui.open_commune(table.iloc[picked.selection.rows[0]]["commune_code"])

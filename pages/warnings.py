@@ -51,11 +51,10 @@ table = warnings.assign(
 columns = ["rank", "commune_name", "kind_text", "reason", "green_text", "date_text"]
 if ui.national():
     columns.insert(2, "province_name")
-picked = st.dataframe(
+ui.commune_table(
     table,
-    hide_index=True,
-    column_order=columns,
-    column_config={
+    columns,
+    {
         "rank": "#",
         "commune_name": ui.t("Xã, phường", "Commune"),
         "province_name": ui.t("Tỉnh, thành phố", "Province"),
@@ -64,10 +63,5 @@ picked = st.dataframe(
         "green_text": ui.t("Tiêu chí đạt", "Criteria met"),
         "date_text": ui.t("Báo cáo gần nhất", "Last report"),
     },
-    on_select="rerun",
-    selection_mode="single-row",
     key="warning_communes",
 )
-st.caption(ui.t("Chọn một dòng để mở trang của xã, phường.", "Select a row to open the commune's page."))
-if picked.selection.rows:
-    ui.open_commune(table.iloc[picked.selection.rows[0]]["commune_code"])
