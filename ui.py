@@ -11,7 +11,7 @@ import streamlit as st
 
 from readiness import auth, db, demo, queries
 from readiness.auth import Actor, Permission, allowed
-from readiness.i18n import LANGUAGES, format_date, format_number, format_percent, today, tr
+from readiness.i18n import LANGUAGES, Bilingual, format_date, format_number, format_percent, today, tr
 from readiness.models import Role
 from readiness.settings import NATIONAL, get_settings
 
@@ -127,9 +127,10 @@ def empty_state() -> None:
         ),
         icon=":material/info:",
     )
-    if allowed(actor(), Permission.IMPORT_CHECKLIST, actor().commune_code):
+    who = logged_in()
+    if allowed(who, Permission.IMPORT_CHECKLIST, who.commune_code):
         st.page_link(UPLOAD_PAGE, label=t("Nộp phiếu", "Upload"), icon=":material/upload_file:")
-    if allowed(actor(), Permission.LOAD_DEMO) and st.button(
+    if allowed(who, Permission.LOAD_DEMO) and st.button(
         t("Nạp dữ liệu mẫu", "Load demo data"), icon=":material/dataset:", key="load_demo"
     ):
         with st.spinner(t("Đang nạp dữ liệu mẫu…", "Loading demo data…")):
@@ -303,12 +304,13 @@ def account_box(account: Actor) -> None:
 
 
 def act(write: Callable, *args: Any, done: str) -> None:
-    """Run one write of readiness/ as the logged-in account, in one transaction. A refusal is shown and changes
-    nothing; on success the page reruns (so that what it shows is fresh) and its show_done() says `done`."""
+    """Run one write of readiness/ as the logged-in account, in one transaction. A refusal or a bad input (both
+    explained in two languages) is shown and changes nothing; on success the page reruns (so that what it shows
+    is fresh) and its show_done() says `done`."""
     try:
         with db.write_session() as session:
             write(session, actor(), *args)
-    except auth.Refusal as exc:
+    except Bilingual as exc:
         st.error(exc.message(lang()))
         return
     st.session_state["done"] = done

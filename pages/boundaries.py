@@ -1,10 +1,9 @@
 import streamlit as st
 
 import ui
-from readiness import db, geo, queries
-from readiness.auth import PermissionDenied
+from readiness import geo, queries
 
-actor = ui.logged_in()
+ui.logged_in()
 st.title(ui.t("Ranh giới hành chính", "Commune boundaries"))
 st.caption(
     ui.t(
@@ -15,14 +14,13 @@ st.caption(
     )
 )
 upload = st.file_uploader(ui.t("Tệp GeoJSON", "GeoJSON file"), type=["geojson", "json"], key="boundary_file")
+ui.show_done()
 if upload is not None and st.button(ui.t("Lưu ranh giới", "Save boundaries"), type="primary"):
-    try:
-        with db.write_session() as session:
-            geo.load_boundaries(session, actor, upload.getvalue())
-    except (geo.BoundaryError, PermissionDenied) as problem:
-        st.error(problem.message(ui.lang()))
-    else:
-        st.success(ui.t(f"Đã lưu ranh giới từ tệp {upload.name}.", f"Boundaries saved from {upload.name}."))
+    ui.act(
+        geo.load_boundaries,
+        upload.getvalue(),
+        done=ui.t(f"Đã lưu ranh giới từ tệp {upload.name}.", f"Boundaries saved from {upload.name}."),
+    )
 
 boundaries = ui.query(geo.boundaries, ui.province())
 if boundaries is None:
