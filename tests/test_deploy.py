@@ -1,0 +1,247 @@
+"""The scale-out recipe of deploy/, run for real: nginx (the site rendered from deploy/nginx-site.conf.in) in front
+of two Streamlit replicas sharing one PostgreSQL database, driven in headless Chromium.
+
+Needs Debian's nginx and chromium and a PostgreSQL server (READINESS_TEST_POSTGRES_URL); skipped with the reason
+otherwise. Servers run as children of the test on loopback and are always stopped at the end.
+"""
+
+import importlib.util
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import POSTGRES_URL, TEST_PASSWORD, account
+from excel_fill import GOOD, GOOD_GREEN, fill_checklist, template
+from sqlalchemy import create_engine, make_url, text
+from test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+
+from readiness import bootstrap, db
+from readiness.i18n import format_date, today
+from readiness.models import Role
+
+PROJECT = Path(__file__).resolve().parent.parent
+ARTIFACTS = PROJECT / "test-artifacts"
+# The first commune of Hà Nội by code: the commune page opens on it.
+COMMUNE, COMMUNE_NAME = "00004", "Phường Ba Đình"
+# Loopback ports tried first (this project's development machine gives the deployment checks this range).
+PORT_RANGE = range(8620, 8630)
+START_TIMEOUT_S = 90
+
+pytestmark = pytest.mark.browser
+
+
+def _deploy_module(name: str):
+    spec = importlib.util.spec_from_file_location(name, PROJECT / "deploy" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+healthcheck = _deploy_module("healthcheck")
+nginx_site = _deploy_module("nginx_site")
+
+
+def _nginx() -> str | None:
+    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
+
+
+def _free_ports(count: int) -> list[int]:
+    free = []
+    for port in [*PORT_RANGE, *[0] * count]:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            free.append(probe.getsockname()[1])
+        if len(free) == count:
+            return free
+    raise RuntimeError("no free loopback port")
+
+
+@pytest.fixture
+def postgres_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A new PostgreSQL database of its own (initialised, Hà Nội), dropped afterwards; its URL."""
+    if not POSTGRES_URL:
+        pytest.skip("READINESS_TEST_POSTGRES_URL is not set: the replicas need a PostgreSQL server")
+    name = f"readiness_deploy_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        monkeypatch.setenv("READINESS_DATABASE_URL", url)
+        monkeypatch.setenv("READINESS_PROVINCE", "01")
+        db.reset_caches()
+        # Once, before the replicas start (as the recipe says): they would otherwise race to migrate.
+        bootstrap.init()
+        yield url
+    finally:
+        db.reset_caches()
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+class Servers:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.processes: list[tuple[str, subprocess.Popen]] = []
+
+    def start(self, name: str, command: list[str], **options) -> None:
+        log = (self.folder / f"{name}.log").open("w")
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, **options)
+        log.close()
+        self.processes.append((name, process))
+
+    def pause(self) -> None:
+        """Between health polls: wait a little on the first child, and fail at once if any has exited."""
+        try:
+            self.processes[0][1].wait(timeout=0.25)
+        except subprocess.TimeoutExpired:
+            pass
+        for name, process in self.processes:
+            if process.poll() is not None:
+                log = (self.folder / f"{name}.log").read_text()
+                pytest.fail(f"{name} exited with {process.returncode}: {log[-3000:]}")
+
+    def wait_healthy(self, urls: list[str]) -> None:
+        failing = healthcheck.wait(urls, START_TIMEOUT_S, pause=self.pause)
+        assert not failing, f"not healthy within {START_TIMEOUT_S} s: {failing}; logs in {self.folder}"
+
+    def stop(self) -> None:
+        for _, process in reversed(self.processes):
+            process.terminate()
+        for _, process in reversed(self.processes):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def deployment(postgres_database: str, tmp_path: Path) -> Iterator[dict]:
+    """Two replicas and nginx in front of them; URLs of "nginx", "a", "b" and the nginx access log."""
+    nginx = _nginx()
+    if nginx is None:
+        pytest.skip("nginx is not installed (apt-get install nginx): the scale-out recipe cannot be tested")
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the deployment test")
+    front, *replicas = _free_ports(3)
+    servers = Servers(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}  # READINESS_DATABASE_URL is the new database
+    try:
+        for name, port in zip("ab", replicas, strict=True):
+            command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+            command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+            command += ["--browser.gatherUsageStats", "false"]
+            servers.start(f"replica-{name}", command, cwd=PROJECT, env=env)
+
+        site = nginx_site.render([f"127.0.0.1:{port}" for port in replicas], listen=f"127.0.0.1:{front}")
+        (tmp_path / "readiness.conf").write_text(site)
+        temp = "".join(
+            f"{kind}_temp_path {tmp_path / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        # Workers keep the test's own user (as root, nginx would drop to nobody, who cannot write in tmp_path).
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        (tmp_path / "nginx.conf").write_text(
+            f"{user}worker_processes 1;\nerror_log {tmp_path / 'error.log'};\nevents {{ worker_connections 256; }}\n"
+            "http {\n"
+            "log_format upstream '$cookie_readiness_route $uri $upstream_addr';\n"
+            f"access_log {tmp_path / 'access.log'} upstream;\n{temp}"
+            f"include {tmp_path / 'readiness.conf'};\n}}\n"
+        )
+        command = [nginx, "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(tmp_path / "nginx.conf")]
+        checked = subprocess.run([*command, "-t"], capture_output=True, text=True, check=False)
+        assert checked.returncode == 0, checked.stderr
+        servers.start("nginx", [*command, "-g", f"daemon off; pid {tmp_path / 'nginx.pid'};"])
+
+        urls = {"nginx": f"http://127.0.0.1:{front}"}
+        urls |= {name: f"http://127.0.0.1:{port}" for name, port in zip("ab", replicas, strict=True)}
+        servers.wait_healthy(list(urls.values()))
+        yield {**urls, "access_log": tmp_path / "access.log"}
+    finally:
+        servers.stop()
+
+
+def _log_in(page, url: str, name: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
+    page.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+    expect(page.get_by_role("heading", name="Mức độ sẵn sàng của xã, phường")).to_be_visible()
+
+
+def _open(page, title: str) -> None:
+    page.get_by_test_id("stSidebarNavLink").filter(has_text=title).click()
+
+
+def test_the_affinity_cookie_is_given_once_and_health_is_checked_through_nginx(deployment):
+    with urllib.request.urlopen(deployment["nginx"]) as response:
+        cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("readiness_route=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    again = urllib.request.Request(deployment["nginx"], headers={"Cookie": cookie.split(";")[0]})
+    with urllib.request.urlopen(again) as response:
+        assert response.headers["Set-Cookie"] is None
+    assert healthcheck.wait([deployment[name] for name in ("nginx", "a", "b")], 0) == []
+    assert healthcheck.wait(["http://127.0.0.1:9"], 0) == ["http://127.0.0.1:9"]
+
+
+def test_upload_on_one_replica_is_seen_on_the_other_and_through_nginx(deployment, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    officer = account(Role.OFFICER)
+    reported = today()
+    checklist = tmp_path / "phieu.xlsx"
+    checklist.write_bytes(fill_checklist(template(COMMUNE), format_date(reported, "vi"), GOOD))
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        via_nginx = context.new_page()
+        _log_in(via_nginx, deployment["nginx"], officer.name)
+        # An empty database: the overview offers the upload page.
+        expect(via_nginx.get_by_text("Chưa có báo cáo nào", exact=False)).to_be_visible()
+
+        # Replica A, reached directly: upload, preview, confirm.
+        on_a = context.new_page()
+        _log_in(on_a, deployment["a"], officer.name)
+        _open(on_a, "Nộp phiếu")
+        on_a.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(checklist)
+        expect(on_a.get_by_text("Xem trước", exact=False)).to_be_visible()
+        on_a.get_by_role("button", name="Xác nhận nhập").click()
+        expect(on_a.get_by_text(f"Đã nhập phieu.xlsx: {GOOD_GREEN} tiêu chí mới đạt", exact=False)).to_be_visible()
+        on_a.screenshot(path=ARTIFACTS / "deploy-upload-replica-a.png", full_page=True)
+
+        # Replica B, reached directly, and nginx both show the new submission on the commune's page.
+        on_b = context.new_page()
+        _log_in(on_b, deployment["b"], officer.name)
+        for page in (on_b, via_nginx):
+            _open(page, "Trang xã, phường")
+            expect(page.get_by_role("heading", name=COMMUNE_NAME)).to_be_visible()
+            values = page.get_by_test_id("stMetricValue")
+            expect(values).to_have_text([f"{GOOD_GREEN}/16", str(16 - GOOD_GREEN), format_date(reported, "vi")])
+        expect(via_nginx.locator("[data-testid=stApp][data-test-script-state=notRunning]")).to_be_attached()
+        via_nginx.screenshot(path=ARTIFACTS / "deploy-commune-nginx.png", full_page=True)
+        browser.close()
+
+    # Everything the browser asked nginx for with its affinity cookie (static files, the WebSocket once it has
+    # closed) went to one replica.
+    # A line: cookie (or -), path, the replica(s) tried ("a, b" when nginx moved on from a failing one).
+    lines = [line.split(" ", 2) for line in deployment["access_log"].read_text().splitlines()]
+    routed = {(cookie, upstream) for cookie, _, upstream in lines if cookie != "-"}
+    assert len(routed) == 1, lines
+    assert sum(cookie != "-" for cookie, _, _ in lines) > 10
