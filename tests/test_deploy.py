@@ -5,6 +5,7 @@ Needs Debian's nginx and chromium and a PostgreSQL server (READINESS_TEST_POSTGR
 otherwise. Servers run as children of the test on loopback and are always stopped at the end.
 """
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -103,10 +104,8 @@ class Servers:
 
     def pause(self) -> None:
         """Between health polls: wait a little on the first child, and fail at once if any has exited."""
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.processes[0][1].wait(timeout=0.25)
-        except subprocess.TimeoutExpired:
-            pass
         for name, process in self.processes:
             if process.poll() is not None:
                 log = (self.folder / f"{name}.log").read_text()
