@@ -2,11 +2,15 @@
 
 import importlib
 import importlib.util
+import sys
+import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import altair as alt
+import cachetools
+import pandas as pd
 import streamlit as st
 
 from readiness import auth, db, demo, queries
@@ -90,10 +94,41 @@ def national() -> bool:
     return province() == NATIONAL
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _cached(module: str, name: str, version: tuple, args: tuple) -> Any:
+def result_size(value: Any) -> int:
+    """Bytes a query result holds: a DataFrame with its strings, a dict or list by its items."""
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(deep=True).sum())
+    if isinstance(value, dict):
+        return sys.getsizeof(value) + sum(result_size(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return sys.getsizeof(value) + sum(result_size(item) for item in value)
+    return sys.getsizeof(value)
+
+
+# One cache per server process, shared by every session and bounded in bytes (st.cache_data bounds only the number
+# of entries, and hands each session its own unpickled copy: 35 MB per national status frame and per page run).
+# The condition makes sessions asking for the same result at once wait for one computation instead of each running it.
+@cachetools.cached(
+    cachetools.LRUCache(maxsize=get_settings().cache_mb * 2**20, getsizeof=result_size),
+    condition=threading.Condition(),
+)
+def _cached(database: str, module: str, name: str, version: tuple, args: tuple) -> Any:
     with db.session() as session:
         return getattr(importlib.import_module(module), name)(session, *args)
+
+
+def _own(value: Any) -> Any:
+    # A shallow copy is free under pandas' copy-on-write, and a page writing into it never changes the shared result.
+    if isinstance(value, pd.DataFrame):
+        return value.copy(deep=False)
+    if isinstance(value, dict):
+        return {key: _own(item) for key, item in value.items()}
+    return value
+
+
+def clear_cache() -> None:
+    """Forget every cached query result of this process."""
+    _cached.cache_clear()
 
 
 def data_version() -> tuple:
@@ -103,9 +138,11 @@ def data_version() -> tuple:
 
 def query(function: Callable, *args: Any) -> Any:
     """Run a read function of readiness/ taking (session, *args), cached until the data changes (checked once
-    per call). Figures are for logged-in users only."""
+    per call) and shared by every session of the process (READINESS_CACHE_MB bounds the total). Figures are for
+    logged-in users only."""
     logged_in()
-    return _cached(function.__module__, function.__name__, data_version(), args)
+    database = get_settings().database_url
+    return _own(_cached(database, function.__module__, function.__name__, data_version(), args))
 
 
 def has_submissions() -> bool:

@@ -45,10 +45,10 @@ def run(path: Path) -> int:
     os.environ["READINESS_DATABASE_URL"] = f"sqlite:///{path}"
     os.environ["READINESS_PROVINCE"] = "all"
 
-    import streamlit as st
     from sqlalchemy import func, select
     from streamlit.testing.v1 import AppTest
 
+    import ui
     from readiness import bootstrap, db, demo, queries
     from readiness.auth import OPERATOR
     from readiness.models import Submission
@@ -81,7 +81,7 @@ def run(path: Path) -> int:
     assert not first.exception, first.exception
 
     def cold() -> None:
-        st.cache_data.clear()
+        ui.clear_cache()
         at = overview()
         at.run()
         assert at.metric[0].value.endswith("/3.321"), at.metric[0].value

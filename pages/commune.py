@@ -28,7 +28,8 @@ if not allowed(actor, Permission.VIEW_COMMUNE, code):
     st.error(ui.t("Bạn không có quyền xem xã, phường này.", "You may not view this commune."))
     st.stop()
 
-status = ui.query(queries.commune_status, ui.as_of(), code)
+# Rows of the province's status frame, which the other pages share (one frame per as-of date, not one per commune).
+status = queries.commune_rows(ui.status_frame(communes.set_index("code").at[code, "province_code"]), code)
 first = status.iloc[0]
 st.header(first["commune_name"])
 st.caption(

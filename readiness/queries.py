@@ -378,8 +378,12 @@ def commune_status(session: Session, as_of: date, commune_code: str) -> pd.DataF
     province = session.execute(select(Commune.province_code).where(Commune.code == commune_code)).scalar_one_or_none()
     if province is None:
         return pd.DataFrame()
-    frame = status(session, as_of, province)
-    return frame[frame["commune_code"] == commune_code].reset_index(drop=True)
+    return commune_rows(status(session, as_of, province), commune_code)
+
+
+def commune_rows(status_frame: pd.DataFrame, commune_code: str) -> pd.DataFrame:
+    """One commune's rows of a status frame (of its province or the whole country)."""
+    return status_frame[status_frame["commune_code"] == commune_code].reset_index(drop=True)
 
 
 def commune_submissions(session: Session, as_of: date, commune_code: str) -> pd.DataFrame:

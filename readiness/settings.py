@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     stale_after_days: int = 7
     # Dates ("as of today") and times are shown in this zone.
     timezone: str = "Asia/Ho_Chi_Minh"
+    # Megabytes of query results (status frames, figures) each server process keeps for all its sessions; the
+    # least recently used are dropped beyond it. A national status frame takes ≈ 35 MB, a province's ≈ 1.5 MB.
+    cache_mb: int = 256
     # Seconds a writer waits for SQLite's lock before giving up.
     sqlite_busy_timeout_s: int = 30
     # This many wrong passwords in a row lock an account for lockout_minutes.

@@ -141,7 +141,7 @@ def deployment(postgres_database: str, tmp_path: Path) -> Iterator[dict]:
         for name, port in zip("ab", replicas, strict=True):
             command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
             command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-            command += ["--browser.gatherUsageStats", "false"]
+            command += ["--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
             servers.start(f"replica-{name}", command, cwd=PROJECT, env=env)
 
         site = nginx_site.render([f"127.0.0.1:{port}" for port in replicas], listen=f"127.0.0.1:{front}")

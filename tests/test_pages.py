@@ -7,7 +7,6 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
-import streamlit as st
 from conftest import account
 from streamlit.testing.v1 import AppTest
 
@@ -19,12 +18,6 @@ from readiness.models import Role
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 AS_OF = date(2025, 10, 20)
 DATA_PAGES = ["pages/overview.py", "pages/heatmap.py", "pages/map.py", "pages/gaps.py", "pages/warnings.py"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    # Query results are cached per data version: another test's database may have the same version.
-    st.cache_data.clear()
 
 
 def _app(page: str = "pages/overview.py", as_of: date = AS_OF, lang: str = "vi", role: Role = Role.ADMIN) -> AppTest:
