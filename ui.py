@@ -307,9 +307,19 @@ def act(write: Callable, *args: Any, done: str) -> None:
     """Run one write of readiness/ as the logged-in account, in one transaction. A refusal or a bad input (both
     explained in two languages) is shown and changes nothing; on success the page reruns (so that what it shows
     is fresh) and its show_done() says `done`."""
-    try:
+
+    def in_one_transaction(who: Actor | None) -> None:
         with db.write_session() as session:
-            write(session, actor(), *args)
+            write(session, who, *args)
+
+    attempt(in_one_transaction, done=done)
+
+
+def attempt(call: Callable[[Actor | None], None], done: str) -> None:
+    """Run `call(logged-in account)` (which manages its own transactions); show its bilingual refusal, or rerun
+    and say `done`."""
+    try:
+        call(actor())
     except Bilingual as exc:
         st.error(exc.message(lang()))
         return

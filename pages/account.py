@@ -19,7 +19,10 @@ if submitted:
     if new != confirm:
         st.error(ui.t("Hai mật khẩu mới không giống nhau.", "The two new passwords differ."))
     else:
-        ui.act(auth.change_password, current, new, done=ui.t("Đã đổi mật khẩu.", "Password changed."))
+        ui.attempt(
+            lambda who: auth.change_password(who, current, new),
+            done=ui.t("Đã đổi mật khẩu.", "Password changed."),
+        )
 
 st.divider()
 if st.button(ui.t("Đăng xuất", "Log out"), icon=":material/logout:"):

@@ -82,7 +82,7 @@ def acting_as(name: str | None) -> Actor:
     if name is None:
         return OPERATOR
     with db.session() as session:
-        return auth.actor_for(session, name)
+        return auth.acting_as(session, name)
 
 
 def add_as_option(parser: argparse.ArgumentParser) -> None:

@@ -254,6 +254,50 @@ def test_reset_password_lifts_a_lockout(initialized):
     assert auth.authenticate("lan", "brand-new-password", now=now).name == "lan"
 
 
+def test_refusals_for_unknown_or_locked_accounts_cost_one_hash_check_like_a_wrong_password(initialized, monkeypatch):
+    create("lan")
+    checked: list[str] = []
+    verify = auth._verify
+    monkeypatch.setattr(auth, "_verify", lambda h, p: checked.append(p) or verify(h, p))
+    now = datetime.now(UTC)
+    for name, password in [("nobody", "guess-1"), ("lan", "guess-2")]:
+        with pytest.raises(AccountError):
+            auth.authenticate(name, password, now=now)
+    for _ in range(get_settings().max_failed_logins - 1):
+        with pytest.raises(AccountError):
+            auth.authenticate("lan", "wrong-password", now=now)
+    checked.clear()
+    with pytest.raises(AccountError, match="bị khóa đến"):
+        auth.authenticate("lan", "guess-3", now=now)
+    assert checked == ["guess-3"]
+
+
+def test_a_locked_account_cannot_act_through_the_cli(initialized, capsys):
+    create("lan")
+    for _ in range(get_settings().max_failed_logins):
+        with pytest.raises(AccountError):
+            auth.authenticate("lan", "wrong-password")
+    with pytest.raises(AccountError) as refused:
+        acting_as("lan")
+    assert refused.value.message("en").startswith("The account is locked until")
+    capsys.readouterr()
+    assert main(["import", "--as", "lan", __file__]) == 1
+    assert capsys.readouterr().err.startswith("error: The account is locked until")
+
+
+def test_wrong_current_passwords_when_changing_it_count_towards_the_lockout(initialized):
+    lan = create("lan")
+    for _ in range(get_settings().max_failed_logins - 1):
+        with pytest.raises(AccountError, match="Mật khẩu hiện tại không đúng"):
+            auth.change_password(lan, "not-my-password", "another-password")
+    with pytest.raises(AccountError, match="bị khóa đến"):
+        auth.change_password(lan, "not-my-password", "another-password")
+    with pytest.raises(AccountError, match="bị khóa đến"):
+        auth.change_password(lan, PASSWORD, "another-password")
+    with pytest.raises(AccountError, match="bị khóa đến"):
+        auth.authenticate("lan", PASSWORD)
+
+
 def test_unknown_name_and_wrong_password_get_the_same_answer(initialized):
     create("lan")
     with pytest.raises(AccountError) as unknown:
@@ -304,14 +348,13 @@ def test_hashes_made_with_other_parameters_are_rehashed_at_the_next_login(initia
 
 def test_change_password_needs_the_current_one(initialized):
     lan = create("lan")
-    with pytest.raises(PermissionDenied, match="cần đăng nhập"), db.write_session() as session:
-        auth.change_password(session, None, PASSWORD, "another-password")
-    with pytest.raises(AccountError, match="Mật khẩu hiện tại không đúng"), db.write_session() as session:
-        auth.change_password(session, lan, "not-my-password", "another-password")
-    with pytest.raises(AccountError, match="quá ngắn"), db.write_session() as session:
-        auth.change_password(session, lan, PASSWORD, "short")
-    with db.write_session() as session:
-        auth.change_password(session, lan, PASSWORD, "another-password")
+    with pytest.raises(PermissionDenied, match="cần đăng nhập"):
+        auth.change_password(None, PASSWORD, "another-password")
+    with pytest.raises(AccountError, match="Mật khẩu hiện tại không đúng"):
+        auth.change_password(lan, "not-my-password", "another-password")
+    with pytest.raises(AccountError, match="quá ngắn"):
+        auth.change_password(lan, PASSWORD, "short")
+    auth.change_password(lan, PASSWORD, "another-password")
     assert auth.authenticate("lan", "another-password") == lan
     with pytest.raises(AccountError):
         auth.authenticate("lan", PASSWORD)
