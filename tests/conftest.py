@@ -31,6 +31,16 @@ def _use(monkeypatch: pytest.MonkeyPatch, url: str, province: str = "01") -> Non
 
 
 @pytest.fixture(autouse=True)
+def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The smallest argon2id parameters the library accepts: the app's defaults cost ~0.1 s per hash, and the
+    tests hash hundreds of passwords. Only the settings change; every code path stays the production one."""
+    monkeypatch.setenv("READINESS_ARGON2_TIME_COST", "1")
+    monkeypatch.setenv("READINESS_ARGON2_MEMORY_COST_KIB", "8")
+    monkeypatch.setenv("READINESS_ARGON2_PARALLELISM", "1")
+    db.reset_caches()
+
+
+@pytest.fixture(autouse=True)
 def _keep_main_module() -> Iterator[None]:
     # AppTest runs app.py as the __main__ module and leaves it there; a process started with "spawn" (the
     # concurrency tests) would then re-run app.py on start-up and fail.
