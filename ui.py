@@ -9,7 +9,8 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
-from readiness import auth, db, demo, queries
+import web
+from readiness import auth, db, demo, queries, sessions
 from readiness.auth import Actor, Permission, allowed
 from readiness.i18n import LANGUAGES, Bilingual, format_date, format_number, format_percent, today, tr
 from readiness.models import Role
@@ -259,38 +260,59 @@ def sso_installed() -> bool:
     return importlib.util.find_spec("authlib") is not None
 
 
+def session_token() -> str | None:
+    """The login session's token: the HttpOnly cookie set by the log-in route (web.py), as the browser sent it
+    when this tab connected. A reload, a new tab and every replica get the same cookie."""
+    return st.context.cookies.get(sessions.COOKIE)
+
+
+def csrf_token() -> str:
+    """The CSRF cookie's value, for the forms that post to the app's routes (web.py)."""
+    return st.context.cookies.get(web.CSRF_COOKIE, "")
+
+
+_SESSION_ENDED = auth.AccountError(
+    "Phiên đăng nhập đã kết thúc (đăng xuất ở nơi khác, đổi mật khẩu, tài khoản bị khóa hoặc hết thời hạn). "
+    "Hãy đăng nhập lại.",
+    "Your session has ended (logged out elsewhere, password changed, account disabled, or expired). "
+    "Please log in again.",
+)
+
+
 def refresh_login() -> Actor | None:
-    """Who is logged in, re-read from the database once per run, so that an account disabled (or given another
-    role) by an admin takes effect at its next click. A single-sign-on identity maps to the enabled account with
-    its e-mail; the identity alone grants nothing."""
-    current = actor()
-    try:
-        if current is not None:
-            with db.session() as session:
-                fresh = auth.actor_for(session, current.name)
-        elif sso_configured() and st.user.get("is_logged_in", False):
-            fresh = auth.sso_login(st.user.get("email"))
-        else:
-            return None
-    except auth.AccountError as exc:
+    """Who is logged in, found again at the start of every run, so that a logout, a password change or a
+    disabled account elsewhere takes effect at this tab's next click: the password session of the cookie, or
+    else the enabled account matching the single-sign-on identity's e-mail (the identity alone grants nothing)."""
+    before = actor()
+    fresh = sessions.actor_for(session_token())
+    if fresh is None and sso_configured() and st.user.get("is_logged_in", False):
+        try:
+            if before is not None and st.session_state.get("sso"):
+                with db.session() as session:
+                    fresh = auth.actor_for(session, before.name)
+            else:
+                fresh = auth.sso_login(st.user.get("email"))
+        except auth.AccountError as exc:
+            st.session_state["login_refusal"] = exc
+        st.session_state["sso"] = fresh is not None
+    if fresh is None:
         st.session_state.pop("actor", None)
-        st.session_state["login_refusal"] = exc
+        if before is not None and "login_refusal" not in st.session_state:
+            st.session_state["login_refusal"] = _SESSION_ENDED
         return None
+    st.session_state.pop("login_refusal", None)
     st.session_state["actor"] = fresh
     return fresh
 
 
-def log_in(account: Actor) -> None:
-    st.session_state["actor"] = account
-    st.session_state.pop("login_refusal", None)
-    st.rerun()
-
-
-def log_out() -> None:
-    st.session_state.pop("actor", None)
-    if st.user.get("is_logged_in", False):
+def log_out_control() -> None:
+    """Log out: a password session through the log-out route (which clears the cookie), single sign-on through
+    Streamlit's own."""
+    if session_token():
+        st.html(web.logout_form(csrf_token(), lang()))
+    elif st.button(t("Đăng xuất", "Log out"), icon=":material/logout:", key="sso_logout"):
+        st.session_state.pop("actor", None)
         st.logout()
-    st.rerun()
 
 
 def account_box(account: Actor) -> None:
@@ -299,8 +321,7 @@ def account_box(account: Actor) -> None:
         communes = query(queries.communes, province()).set_index("code")["name"]
         commune = f" · {communes.get(account.commune_code, account.commune_code)}" if account.commune_code else ""
         st.caption(f":material/person: **{account.name}** · {role_label(account.role)}{commune}")
-        if st.button(t("Đăng xuất", "Log out"), icon=":material/logout:", key="sidebar_logout"):
-            log_out()
+        log_out_control()
 
 
 def act(write: Callable, *args: Any, done: str) -> None:

@@ -1,7 +1,7 @@
 import streamlit as st
 
 import ui
-from readiness import auth
+from readiness import auth, sessions
 
 actor = ui.logged_in()
 st.title(ui.t("Tài khoản của tôi", "My account"))
@@ -19,11 +19,27 @@ if submitted:
     if new != confirm:
         st.error(ui.t("Hai mật khẩu mới không giống nhau.", "The two new passwords differ."))
     else:
-        ui.attempt(
-            lambda who: auth.change_password(who, current, new),
-            done=ui.t("Đã đổi mật khẩu.", "Password changed."),
-        )
+
+        def change(who: auth.Actor | None) -> None:
+            auth.change_password(who, current, new)
+            st.session_state.pop("actor", None)  # every session of the account has ended, this one too
+
+        ui.attempt(change, done=ui.t("Đã đổi mật khẩu. Hãy đăng nhập lại.", "Password changed. Please log in again."))
 
 st.divider()
-if st.button(ui.t("Đăng xuất", "Log out"), icon=":material/logout:"):
-    ui.log_out()
+st.subheader(ui.t("Phiên đăng nhập", "Sessions"))
+open_sessions = sessions.active(actor.name)
+st.write(
+    ui.t(
+        f"Tài khoản đang đăng nhập ở {open_sessions} trình duyệt hoặc thiết bị.",
+        f"The account is logged in on {open_sessions} browser(s) or device(s).",
+    )
+)
+if st.button(ui.t("Đăng xuất khỏi mọi nơi", "Log out everywhere"), icon=":material/devices:"):
+
+    def everywhere(who: auth.Actor | None) -> None:
+        sessions.log_out_everywhere(who)
+        st.session_state.pop("actor", None)
+
+    ui.attempt(everywhere, done=ui.t("Đã đăng xuất khỏi mọi nơi.", "Logged out everywhere."))
+ui.log_out_control()

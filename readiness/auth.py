@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from readiness import audit, db, registry
+from readiness import audit, db, registry, sessions
 from readiness.i18n import Bilingual, format_datetime
 from readiness.models import Account, Commune, Role
 from readiness.settings import NATIONAL, get_settings
@@ -89,7 +89,7 @@ def allowed(actor: Actor | None, permission: Permission, commune_code: str | Non
     return True
 
 
-def _not_logged_in() -> PermissionDenied:
+def not_logged_in() -> PermissionDenied:
     return PermissionDenied("Bạn cần đăng nhập để làm việc này.", "You need to log in to do this.")
 
 
@@ -98,7 +98,7 @@ def require(actor: Actor | None, permission: Permission, commune_code: str | Non
     if allowed(actor, permission, commune_code):
         return
     if actor is None:
-        raise _not_logged_in()
+        raise not_logged_in()
     if actor.role == Role.COMMUNE and permission in _OWN_COMMUNE_ONLY:
         raise PermissionDenied(
             f"Tài khoản {actor.name} chỉ được thao tác với xã/phường mã {actor.commune_code}, "
@@ -337,7 +337,8 @@ def _admins_left(session: Session, without: str) -> int:
 
 
 def disable_account(session: Session, actor: Actor, name: str, disabled: bool = True) -> None:
-    """Disable (or enable again) an account: a disabled account cannot log in or act through --as."""
+    """Disable (or enable again) an account: a disabled account cannot log in or act through --as, and its
+    open sessions end."""
     require(actor, Permission.MANAGE_ACCOUNTS)
     account = _get(session, name)
     if disabled and account.role == Role.ADMIN and _admins_left(session, account.name) == 0:
@@ -347,6 +348,8 @@ def disable_account(session: Session, actor: Actor, name: str, disabled: bool = 
         )
     account.disabled = disabled
     session.add(account)
+    if disabled:
+        sessions.end_all(session, account.name)
     audit.record(session, actor.name, "account.disable" if disabled else "account.enable", account.name)
 
 
@@ -361,13 +364,15 @@ def delete_account(session: Session, actor: Actor, name: str) -> None:
             "hãy tạo quản trị viên khác trước.",
             f"Cannot delete {account.name}: it is the last enabled admin; create another admin first.",
         )
+    sessions.end_all(session, account.name)
     session.delete(account)
     session.flush()
     audit.record(session, actor.name, "account.delete", account.name)
 
 
 def reset_password(session: Session, actor: Actor, name: str, new_password: str) -> None:
-    """Set a new password for someone (who forgot theirs); this also lifts a lockout."""
+    """Set a new password for someone (who forgot theirs); this also lifts a lockout and ends every session of
+    the account."""
     require(actor, Permission.MANAGE_ACCOUNTS)
     account = _get(session, name)
     _check_password(new_password)
@@ -375,14 +380,16 @@ def reset_password(session: Session, actor: Actor, name: str, new_password: str)
     account.failed_logins = 0
     account.locked_until = None
     session.add(account)
+    sessions.end_all(session, account.name)
     audit.record(session, actor.name, "account.reset_password", account.name)
 
 
 def change_password(actor: Actor | None, current_password: str, new_password: str, now: datetime | None = None) -> None:
     """Self-service: the logged-in account changes its own password, proving it knows the current one. A wrong
-    current password counts as a failed login (it is a guess like any other)."""
+    current password counts as a failed login (it is a guess like any other). Every session of the account ends,
+    this one too: each browser logs in again with the new password."""
     if actor is None:
-        raise _not_logged_in()
+        raise not_logged_in()
     _check_password(new_password)
     account = _check_attempt(
         actor.name,
@@ -396,6 +403,7 @@ def change_password(actor: Actor | None, current_password: str, new_password: st
             .where(Account.id == account.id)
             .values(password_hash=_hasher().hash(new_password), failed_logins=0, locked_until=None)
         )
+        sessions.end_all(session, account.name)
         audit.record(session, actor.name, "account.change_password", account.name)
 
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import account
+from conftest import account, log_in
 from excel_fill import GOOD_GREEN, checklist
 from streamlit.testing.v1 import AppTest
 
@@ -18,7 +18,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def upload_page(actor: Actor | None = None, lang: str = "vi") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = lang
-    at.session_state["actor"] = actor or account(Role.OFFICER)
+    log_in(at, actor or account(Role.OFFICER))
     at.run()
     at.switch_page("pages/upload.py").run()
     assert not at.exception
@@ -64,7 +64,7 @@ def test_a_commune_account_gets_its_own_checklist_and_a_leader_cannot_upload(ini
     assert at.selectbox[0].options == ["Phường Hoàn Kiếm (00070)"]
     assert len(at.get("download_button")) == 1  # no province workbook for a commune account
     leader = AppTest.from_file(APP, default_timeout=60)
-    leader.session_state["actor"] = account(Role.LEADER)
+    log_in(leader, account(Role.LEADER))
     leader.run()
     with pytest.raises(ValueError):
         leader.switch_page("pages/upload.py")  # not among a leader's pages
