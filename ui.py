@@ -272,7 +272,7 @@ def csrf_token() -> str:
 
 
 _SESSION_ENDED = auth.AccountError(
-    "Phiên đăng nhập đã kết thúc (đăng xuất ở nơi khác, đổi mật khẩu, tài khoản bị khóa hoặc hết thời hạn). "
+    "Phiên đăng nhập đã kết thúc (đăng xuất ở nơi khác, đổi mật khẩu, tài khoản bị vô hiệu hóa hoặc hết thời hạn). "
     "Hãy đăng nhập lại.",
     "Your session has ended (logged out elsewhere, password changed, account disabled, or expired). "
     "Please log in again.",
