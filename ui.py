@@ -2,6 +2,7 @@
 
 import importlib
 import importlib.util
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -34,6 +35,22 @@ def lang() -> str:
 
 def t(vi: str, en: str) -> str:
     return tr(lang(), vi, en)
+
+
+_MARKDOWN_SIGNS = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain(text: str) -> str:
+    """User text (a file or account name, a refusal quoting input) made safe for st.markdown, st.caption,
+    st.success and the like: every ASCII punctuation sign is backslash-escaped, which Markdown reads as the
+    literal sign, so `![x](http://evil/x.png)` shows as those characters instead of loading an image (and
+    `:red[…]`, `$…$` or `**` do nothing either)."""
+    return _MARKDOWN_SIGNS.sub(r"\\\1", text)
+
+
+def refusal(exc: Bilingual) -> None:
+    """Show a bilingual refusal (plain text that may quote the user's input)."""
+    st.error(plain(exc.message(lang())))
 
 
 def number(value: float | None, decimals: int = 0) -> str:
@@ -320,7 +337,7 @@ def account_box(account: Actor) -> None:
         st.divider()
         communes = query(queries.communes, province()).set_index("code")["name"]
         commune = f" · {communes.get(account.commune_code, account.commune_code)}" if account.commune_code else ""
-        st.caption(f":material/person: **{account.name}** · {role_label(account.role)}{commune}")
+        st.caption(f":material/person: **{plain(account.name)}** · {role_label(account.role)}{commune}")
         log_out_control()
 
 
@@ -342,7 +359,7 @@ def attempt(call: Callable[[Actor | None], None], done: str) -> None:
     try:
         call(actor())
     except Bilingual as exc:
-        st.error(exc.message(lang()))
+        refusal(exc)
         return
     st.session_state["done"] = done
     st.rerun()

@@ -7,7 +7,7 @@ actor = ui.logged_in()
 st.title(ui.t("Tài khoản của tôi", "My account"))
 ui.show_done()
 commune = f" · {ui.t('xã/phường', 'commune')} {actor.commune_code}" if actor.commune_code else ""
-st.write(f"**{actor.name}** · {ui.role_label(actor.role)}{commune}")
+st.write(f"**{ui.plain(actor.name)}** · {ui.role_label(actor.role)}{commune}")
 
 st.subheader(ui.t("Đổi mật khẩu", "Change password"))
 with st.form("change_password", clear_on_submit=True, width=480):

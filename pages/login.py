@@ -7,7 +7,7 @@ st.title(ui.t("Đăng nhập", "Log in"))
 ui.show_done()
 refusal = st.session_state.get("login_refusal")
 if refusal is not None:
-    st.error(refusal.message(ui.lang()))
+    ui.refusal(refusal)
 
 # A plain HTML form posting to the log-in route: only an HTTP response can set the HttpOnly session cookie.
 st.html(web.login_form(ui.csrf_token(), ui.lang()))

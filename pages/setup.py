@@ -25,10 +25,10 @@ if submitted:
         try:
             admin = auth.first_admin(name, password)
         except auth.AccountError as exc:
-            st.error(exc.message(ui.lang()))
+            ui.refusal(exc)
         else:
             st.session_state["done"] = ui.t(
-                f"Đã tạo quản trị viên {admin.name}. Hãy đăng nhập.",
-                f"Administrator {admin.name} created. Please log in.",
+                f"Đã tạo quản trị viên {ui.plain(admin.name)}. Hãy đăng nhập.",
+                f"Administrator {ui.plain(admin.name)} created. Please log in.",
             )
             st.rerun()

@@ -7,6 +7,7 @@ from conftest import account, log_in
 from excel_fill import GOOD_GREEN, checklist
 from streamlit.testing.v1 import AppTest
 
+import ui
 from readiness import db, queries
 from readiness.auth import Actor
 from readiness.models import Role
@@ -82,3 +83,18 @@ def test_the_page_speaks_english_on_request(initialized):
             "Problem and fix": "Criterion TC03: the number met, 35, is above the out-of number 30. Check both numbers.",
         }
     ]
+
+
+def test_a_file_name_is_shown_as_text_never_as_markdown(initialized):
+    evil = "![x](http://evil.example/x.png) **bold** :red[x].xlsx"
+    data = checklist()
+    at = upload_page()
+    at.file_uploader[0].upload(evil, data, XLSX).run()
+    next(b for b in at.button if b.label == "Xác nhận nhập").click().run()
+    (success,) = [s.value for s in at.success]
+    assert success.startswith(f"Đã nhập {ui.plain(evil)}:")
+    assert "![x](" not in success and "**bold**" not in success and ":red[" not in success
+
+    again = upload_page()
+    again.file_uploader[0].upload(evil, data, XLSX).run()
+    assert again.warning[0].value.startswith(f"Tệp {ui.plain(evil)} đã được nhập trước đây")
