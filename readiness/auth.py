@@ -6,6 +6,7 @@ never leave this module: not in exceptions, logs, audit details, returned rows o
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -113,7 +114,10 @@ def require(actor: Actor | None, permission: Permission, commune_code: str | Non
 
 # Accounts --------------------------------------------------------------------------------------------------------
 
-_NAME = re.compile(r"[\w.@-]{2,64}")
+_NAME = re.compile(r"[a-z0-9._-]{2,64}")
+# Names no account may take: the operator's (how the command line appears in the audit trail) and names that
+# would read as the system itself there.
+RESERVED_NAMES = frozenset({OPERATOR.name, "system", "root", "operator", "anonymous", "unknown"})
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 ROLE_NAMES = ", ".join(Role)
 
@@ -243,11 +247,7 @@ def _create(
     action: str,
 ) -> Actor:
     name = normal_name(name)
-    if not _NAME.fullmatch(name):
-        raise AccountError(
-            f"Tên tài khoản {name!r} không hợp lệ: 2–64 ký tự gồm chữ, số và . _ - @, không có khoảng trắng.",
-            f"The account name {name!r} is not valid: 2–64 letters, digits or . _ - @, no spaces.",
-        )
+    _check_name(name)
     if _find(session, name) is not None:
         raise AccountError(f"Đã có tài khoản tên {name}.", f"An account named {name} exists already.")
     checked_role = _role(role)
@@ -271,6 +271,39 @@ def _create(
     )
     audit.record(session, by, action, name, detail)
     return _actor(account)
+
+
+def _ascii_twin(name: str) -> str:
+    """What the user probably meant: the name without diacritics and in compatibility form (ｌａｎ, chị → chi)."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _check_name(name: str) -> None:
+    """Account names are 2–64 ASCII letters, digits and . _ -: they appear in the audit trail, file names and
+    URLs, and a look-alike letter (Cyrillic а, Greek ο, a full-width ｌ) would let one account pass for another."""
+    if name in RESERVED_NAMES:
+        raise AccountError(
+            f"Tên {name} được dành riêng (cli là tên của người chạy dòng lệnh trong nhật ký); hãy chọn tên khác.",
+            f"The name {name} is reserved (cli is how the command line's operator appears in the audit trail); "
+            "choose another.",
+        )
+    if _NAME.fullmatch(name):
+        return
+    odd = list(dict.fromkeys(c for c in name if not _NAME.fullmatch(c * 2)))[:3]
+    shown = ", ".join(f"{c!r} ({unicodedata.name(c, f'U+{ord(c):04X}')})" for c in odd)
+    detail_vi, detail_en = (shown, shown) if odd else (f"dài {len(name)} ký tự", f"length {len(name)}")
+    if any(unicodedata.name(c, "").startswith(("CYRILLIC", "GREEK")) for c in odd):
+        detail_vi += " — chữ Kirin/Hy Lạp trông giống chữ Latinh nhưng là chữ khác"
+        detail_en += " — Cyrillic/Greek letters that look like Latin ones but are other letters"
+    twin = _ascii_twin(name)
+    known = _NAME.fullmatch(twin) and twin not in RESERVED_NAMES
+    raise AccountError(
+        f"Tên tài khoản {name!r} không hợp lệ ({detail_vi}). Chỉ dùng 2–64 chữ cái không dấu a–z, chữ số và . _ -, "
+        "không có khoảng trắng." + (f" Ví dụ: {twin}." if known else ""),
+        f"The account name {name!r} is not valid ({detail_en}). Use 2–64 letters a–z without diacritics, digits "
+        "and . _ - only, no spaces." + (f" For example: {twin}." if known else ""),
+    )
 
 
 def account_names(session: Session) -> set[str]:

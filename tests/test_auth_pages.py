@@ -7,6 +7,7 @@ import pytest
 from conftest import APP, SESSION_KEY, TEST_PASSWORD, log_in, next_click
 from streamlit.testing.v1 import AppTest
 
+import ui
 import web
 from readiness import audit, auth, db, sessions
 from readiness.auth import OPERATOR, Actor
@@ -130,8 +131,9 @@ def test_admin_creates_disables_and_resets_accounts_on_the_accounts_page(app_as)
 
     at.selectbox(key="state_account").set_value("test-admin")
     at.button(key="disable_account").click().run()
+    # Refusals are shown as plain text: Markdown signs escaped (ui.plain).
     assert [e.value for e in at.error] == [
-        "Không thể vô hiệu hóa test-admin: đây là quản trị viên cuối cùng còn hoạt động."
+        ui.plain("Không thể vô hiệu hóa test-admin: đây là quản trị viên cuối cùng còn hoạt động.")
     ]
 
     reset = at.get("form")[1]
@@ -151,7 +153,7 @@ def test_account_page_changes_the_password_which_ends_every_session(app_as):
             field.set_value(value)
         at.button[0].click().run()
         if current != TEST_PASSWORD:
-            assert [e.value for e in at.error] == ["Mật khẩu hiện tại không đúng."]
+            assert [e.value for e in at.error] == [ui.plain("Mật khẩu hiện tại không đúng.")]
     assert auth.authenticate("test-officer", "officer-new-57").name == "test-officer"
     assert sessions.actor_for(other_tab) is None
     at = next_click(at)
@@ -201,15 +203,13 @@ def test_single_sign_on_logs_in_the_account_with_that_email_only(initialized):
     stranger.user = {"is_logged_in": True, "email": "stranger@so.gov.vn"}
     stranger.run()
     assert titles(stranger) == ["Đăng nhập"]
-    assert "stranger@so.gov.vn" in stranger.error[0].value
+    assert ui.plain("stranger@so.gov.vn") in stranger.error[0].value
     with db.session() as session:
         assert auth.account_names(session) == {"chief"}
 
 
 @pytest.mark.parametrize("installed", [True, False])
 def test_sso_is_offered_only_when_configured(initialized, monkeypatch, installed):
-    import ui
-
     monkeypatch.setattr(ui, "sso_installed", lambda: installed)
     create("chief", Role.LEADER)
     plain = AppTest.from_file(APP, default_timeout=60).run()
