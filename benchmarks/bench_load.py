@@ -170,7 +170,7 @@ async def visit(
     await page.get_by_label("Tên đăng nhập").fill(ACCOUNT)
     await page.get_by_label("Mật khẩu").fill(PASSWORD)
     start = time.perf_counter()
-    await page.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+    await page.get_by_role("button", name="Đăng nhập").click()
     overview = page.get_by_role("heading", name="Mức độ sẵn sàng của xã, phường")
     await timed("overview", start, overview, page.get_by_test_id("stMetricValue").nth(4), drawn(0))
 
