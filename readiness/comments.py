@@ -85,7 +85,8 @@ def _commune(session: Session, commune_code: str) -> str:
 
 
 def thread(session: Session, actor: Actor, commune_code: str) -> pd.DataFrame:
-    """A commune's comments, newest last, `at` in Vietnam time (settings.timezone)."""
+    """A commune's comments, newest last, `at` in Vietnam time (settings.timezone); criterion_code "" and
+    submission_id <NA> for a general comment."""
     code = _commune(session, commune_code)
     require(actor, Permission.VIEW_COMMUNE, code)
     statement = (
@@ -96,4 +97,6 @@ def thread(session: Session, actor: Actor, commune_code: str) -> pd.DataFrame:
     result = session.execute(statement)
     frame = pd.DataFrame(result.all(), columns=list(result.keys()))
     frame["at"] = pd.to_datetime(frame["at"], utc=True).dt.tz_convert(ZoneInfo(get_settings().timezone))
+    frame["submission_id"] = frame["submission_id"].astype("Int64")
+    frame["criterion_code"] = frame["criterion_code"].fillna("")
     return frame

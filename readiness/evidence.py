@@ -6,16 +6,19 @@ criterion supersedes the older one, which stays in the list. Only accounts that 
 """
 
 import hashlib
+import io
 from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import NamedTuple
 
 import pandas as pd
+from PIL import Image
 from sqlalchemy import select
 from sqlmodel import Session
 
 from readiness import audit, queries
 from readiness.auth import Actor, Permission, Refusal, require
+from readiness.i18n import format_number
 from readiness.models import Criterion, EvidenceFile
 from readiness.settings import get_settings
 from readiness.text import control_characters, nfc
@@ -31,27 +34,39 @@ class EvidenceError(Refusal, ValueError):
 
 
 def media_type(data: bytes) -> str | None:
-    """PDF, PNG or JPEG from the file's own bytes (its magic number and its end), None for anything else."""
-    if data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]:
-        return PDF
-    if data.startswith(_PNG_SIGNATURE) and data[12:16] == b"IHDR" and b"IEND" in data[-12:]:
-        return PNG
-    if data.startswith(b"\xff\xd8\xff") and data.rstrip(b"\x00\r\n").endswith(b"\xff\xd9"):
-        return JPEG
-    return None
+    """PDF, PNG or JPEG from the file's own bytes, None for anything else: a PDF by its header and end-of-file
+    marker, an image by its magic number and then Pillow reading it whole (so a page can show it)."""
+    if data.startswith(b"%PDF-"):
+        return PDF if b"%%EOF" in data[-1024:] else None
+    if data.startswith(_PNG_SIGNATURE):
+        expected = PNG
+    elif data.startswith(b"\xff\xd8\xff"):
+        expected = JPEG
+    else:
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
+    return expected
+
+
+def limit_mb() -> int:
+    return get_settings().evidence_limit_mb
 
 
 def check(filename: str, data: bytes) -> str:
     """The media type of an acceptable evidence file, or EvidenceError saying what is wrong and what to do."""
-    limit_mb = get_settings().evidence_limit_mb
+    limit = limit_mb()
     if not data:
         raise EvidenceError(f"Tệp {filename} rỗng (0 byte).", f"{filename} is empty (0 bytes).")
-    if len(data) > limit_mb * 1024 * 1024:
+    if len(data) > limit * 1024 * 1024:
         size = len(data) / 1024 / 1024
         raise EvidenceError(
-            f"Tệp {filename} nặng {size:.1f} MB, quá giới hạn {limit_mb} MB; hãy nén hoặc chụp lại với độ phân giải "
-            "thấp hơn.",
-            f"{filename} is {size:.1f} MB, over the {limit_mb} MB limit; compress it or scan at a lower resolution.",
+            f"Tệp {filename} nặng {format_number(size, 'vi', 1)} MB, quá giới hạn {limit} MB; "
+            "hãy nén hoặc chụp lại với độ phân giải thấp hơn.",
+            f"{filename} is {size:.1f} MB, over the {limit} MB limit; compress it or scan at a lower resolution.",
         )
     found = media_type(data)
     if found is None:

@@ -1,12 +1,14 @@
 """The DOST's review (readiness.review), which submissions count (queries.counting), evidence files and comments,
 on SQLite and PostgreSQL."""
 
+import io
 import unicodedata
 from datetime import UTC, date, datetime
 
 import pytest
 from alembic import command
 from conftest import account
+from PIL import Image
 from sqlalchemy import func, select
 
 from readiness import audit, bootstrap, comments, db, evidence, queries, review, submissions
@@ -24,8 +26,15 @@ from readiness.models import (
 
 DAY = date(2025, 9, 1)
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 17 + b"\x00\x00\x00\x00IEND\xaeB`\x82"
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20 + b"\xff\xd9"
+
+
+def _image(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "seagreen").save(buffer, kind)
+    return buffer.getvalue()
+
+
+PNG_BYTES, JPEG_BYTES = _image("PNG"), _image("JPEG")
 
 
 def _submit(
@@ -308,7 +317,9 @@ def test_evidence_type_comes_from_the_content_and_files_are_superseded_never_del
         (b"hello, this is text pretending to be a PDF", "is not a PDF, JPEG or PNG"),
         (b"PK\x03\x04" + b"\x00" * 40, "is not a PDF, JPEG or PNG"),
         (PDF_BYTES[:30], "is damaged or truncated"),
-        (PNG_BYTES[:20], "is damaged or truncated"),
+        (PNG_BYTES[:40], "is damaged or truncated"),
+        (JPEG_BYTES[:-40], "is damaged or truncated"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "is damaged or truncated"),
         (b"%PDF-1.4\n" + b"x" * (1024 * 1024 + 10) + b"%%EOF", "over the 1 MB limit"),
     ],
 )
