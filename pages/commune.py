@@ -51,6 +51,19 @@ if first["review_status"] == "pending":
             ":material/pending: These figures come from a submission pending the DOST's review.",
         )
     )
+history = ui.query(queries.commune_submissions, ui.as_of(), code)
+newest = history.iloc[0] if not history.empty else None
+if newest is not None and newest["review_status"] == "returned":
+    concerned = f" ({newest['review_criteria']})" if newest["review_criteria"] else ""
+    st.warning(
+        ui.t(
+            f"Báo cáo ngày {ui.day(newest['reporting_date'])} đã bị Sở KH&CN trả lại{concerned}: "
+            f"{newest['review_reason']} — hãy sửa và gửi báo cáo mới.",
+            f"The DOST returned the submission of {ui.day(newest['reporting_date'])}{concerned}: "
+            f"{newest['review_reason']} — correct it and send a new one.",
+        ),
+        icon=":material/undo:",
+    )
 if reported != reported:
     st.info(
         ui.t(
@@ -120,7 +133,6 @@ else:
     ui.chart(charts.commune_trend_chart(trend, lang, criteria))
 
 st.subheader(ui.t("Lịch sử báo cáo", "Submission history"))
-history = ui.query(queries.commune_submissions, ui.as_of(), code)
 if history.empty:
     st.caption(ui.t("Chưa có báo cáo.", "No reports yet."))
 else:

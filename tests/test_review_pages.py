@@ -77,6 +77,9 @@ def test_the_queue_shows_what_changed_and_the_evidence_then_returns_and_approves
     assert officer_page.success[0].value == f"Đã trả lại báo cáo số {first} cho xã, phường."
 
     commune_page = _page("pages/commune.py", Role.COMMUNE, "00070")
+    assert commune_page.warning[0].value.startswith(
+        "Báo cáo ngày 15/11/2025 đã bị Sở KH&CN trả lại (TC09): Thiếu quyết định bổ nhiệm"
+    )
     history = commune_page.dataframe[1].value
     assert history[["review_text", "reason_text", "state_text"]].values.tolist() == [
         ["Trả lại", "Thiếu quyết định bổ nhiệm (TC09)", "Không được tính"]
