@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TEST_PASSWORD, account
+from sqlalchemy import select
 
 from readiness import db, queries
 from readiness.models import Role
@@ -225,7 +226,7 @@ def test_return_then_corrected_upload_then_approve_in_a_real_browser(server, tmp
         _log_in(hoa, server, officer.name)
         hoa.get_by_test_id("stSidebarNavLink").filter(has_text="Duyệt báo cáo").click()
         expect(hoa.get_by_text("Phường Hoàn Kiếm (00070) · ngày báo cáo 16/11/2025", exact=False)).to_be_visible()
-        expect(hoa.get_by_text("1 không còn đạt", exact=False)).to_be_visible()
+        expect(hoa.get_by_text("3 không còn đạt", exact=False)).to_be_visible()
         hoa.screenshot(path=ARTIFACTS / "review-queue.png", full_page=True)
         hoa.get_by_label("Lý do trả lại").fill("TC09: thiếu danh sách cán bộ có chữ ký số")
         hoa.get_by_role("button", name="Trả lại").click()
@@ -243,5 +244,5 @@ def test_return_then_corrected_upload_then_approve_in_a_real_browser(server, tmp
         expect(hoa.get_by_text("Không có báo cáo nào chờ duyệt.")).to_be_visible()
         browser.close()
     with db.session() as session:
-        states = session.query(Submission.review_status).filter(Submission.origin == "upload").all()
-    assert sorted(s for (s,) in states) == ["approved", "returned"]
+        states = session.execute(select(Submission.review_status).where(Submission.origin == "upload")).scalars()
+        assert sorted(states) == ["approved", "returned"]
