@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
 ]
 AS_OF = date(2025, 10, 20)
 TIMEOUT_MS = 30_000
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 pytestmark = pytest.mark.browser
 
@@ -227,6 +228,8 @@ def test_return_then_corrected_upload_then_approve_in_a_real_browser(server, tmp
         hoa.get_by_test_id("stSidebarNavLink").filter(has_text="Duyệt báo cáo").click()
         expect(hoa.get_by_text("Phường Hoàn Kiếm (00070) · ngày báo cáo 16/11/2025", exact=False)).to_be_visible()
         expect(hoa.get_by_text("3 không còn đạt", exact=False)).to_be_visible()
+        expect(hoa.get_by_role("button", name="Trả lại")).to_be_visible()
+        expect(hoa.locator(IDLE)).to_be_attached()
         hoa.screenshot(path=ARTIFACTS / "review-queue.png", full_page=True)
         hoa.get_by_label("Lý do trả lại").fill("TC09: thiếu danh sách cán bộ có chữ ký số")
         hoa.get_by_role("button", name="Trả lại").click()
@@ -234,6 +237,8 @@ def test_return_then_corrected_upload_then_approve_in_a_real_browser(server, tmp
 
         lan.get_by_test_id("stSidebarNavLink").filter(has_text="Trang xã, phường").click()
         expect(lan.get_by_text("thiếu danh sách cán bộ có chữ ký số", exact=False)).to_be_visible()
+        expect(lan.get_by_role("button", name="Gửi")).to_be_visible()
+        expect(lan.locator(IDLE)).to_be_attached()
         lan.screenshot(path=ARTIFACTS / "commune-returned.png", full_page=True)
         _upload(lan, corrected)
 
