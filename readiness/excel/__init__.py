@@ -2,7 +2,7 @@
 
 from readiness.excel.importer import ImportOutcome, Outcome, describe, import_files, load_context
 from readiness.excel.layout import Kind
-from readiness.excel.reader import Problem
+from readiness.excel.problem import Problem
 from readiness.excel.template import UnknownCommune, commune_checklist, province_workbook
 
 __all__ = [

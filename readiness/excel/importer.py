@@ -20,7 +20,8 @@ from readiness import audit, db, queries, registry, submissions
 from readiness.auth import Actor, Permission, PermissionDenied, require
 from readiness.criteria import criteria
 from readiness.excel.layout import Kind
-from readiness.excel.reader import Context, Problem, Reading, read
+from readiness.excel.problem import Problem
+from readiness.excel.reader import Context, Reading, read
 from readiness.i18n import format_number, format_percent, today, tr
 from readiness.models import CriterionKind, ImportFile, Origin, Result, Submission, SubmissionCreate
 from readiness.scoring import Status, score

@@ -83,7 +83,7 @@ def commune_checklist(session: Session, commune_code: str, prefill: bool = True)
         _labelled(sheet, row, label, value, is_input, value_columns=(3, 4))
     _date_input(sheet, "C7")
 
-    header_row = 11
+    header_row = layout.HEADER_ROW
     columns = [
         layout.CODE_COLUMN,
         layout.GROUP_COLUMN,
@@ -154,7 +154,8 @@ def province_workbook(session: Session, province: str) -> bytes:
         _labelled(sheet, row, label, value, is_input, value_columns=(3, 6))
     _date_input(sheet, "C5")
 
-    names_row, requirement_row, header_row = 9, 10, 11
+    header_row = layout.HEADER_ROW
+    names_row, requirement_row = header_row - 2, header_row - 1
     _header_cell(sheet, header_row, 1, layout.COMMUNE_CODE_LABEL)
     _header_cell(sheet, header_row, 2, layout.COMMUNE_NAME_LABEL)
     for row in (names_row, requirement_row):
