@@ -26,7 +26,7 @@ from readiness.i18n import format_number, format_percent, today, tr
 from readiness.models import CriterionKind, ImportFile, Origin, Result, Submission, SubmissionCreate
 from readiness.scoring import Status, score
 from readiness.settings import get_settings
-from readiness.text import nfc
+from readiness.text import nfc, printable
 
 
 class Outcome(StrEnum):
@@ -103,7 +103,7 @@ def import_files(files: list[tuple[str, bytes]], actor: Actor, dry_run: bool = F
     "What changed" compares each file with the commune's latest submission stored before this call."""
     with db.session() as session:
         context = load_context(session)
-        received = [_receive(nfc(filename), data, actor, context) for filename, data in files]
+        received = [_receive(nfc(printable(filename)), data, actor, context) for filename, data in files]
         pairs = list(zip(received, _changes(session, received, context), strict=True))
         if dry_run:
             return [_decide(session, item, changes, actor, write=False) for item, changes in pairs]

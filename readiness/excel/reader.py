@@ -21,7 +21,7 @@ from readiness.excel.layout import Kind
 from readiness.excel.problem import Problem, file_problem
 from readiness.i18n import format_date, format_number
 from readiness.models import Criterion, CriterionKind, ResultBase
-from readiness.text import fold, nfc
+from readiness.text import fold, nfc, sanitize
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,10 @@ class _Grid:
                 "compute formulas). Open and save the file in Excel, or type the value instead of the formula.",
             )
             return None
+        if isinstance(value, str):
+            value, refused = sanitize(value)
+            if refused:
+                self.problem(row, column, *_refused_characters(refused))
         return None if _blank(value) else value
 
     def check_merged(self, header_row: int) -> None:
@@ -197,6 +201,18 @@ class _Grid:
                 f"Cells {area} are merged inside the data table. Unmerge them (Home → Merge & Center → Unmerge "
                 "Cells) and write each value in its own cell.",
             )
+
+
+def _refused_characters(codes: list[str]) -> tuple[str, str]:
+    """The message for a text with characters no one types (see readiness.text.sanitize)."""
+    found = ", ".join(codes)
+    return (
+        f"Ô có ký tự điều khiển hoặc ký tự đảo chiều văn bản không nhìn thấy được ({found}), thường do dán từ trang "
+        "web hay phần mềm khác; chúng làm hỏng báo cáo xuất ra hoặc làm chữ hiển thị sai. Xóa nội dung ô rồi gõ lại.",
+        f"The cell holds invisible control or text-direction characters ({found}), usually pasted from a web page "
+        "or another program; they break exported reports or make text display other than it reads. Clear the "
+        "cell and type its content again.",
+    )
 
 
 def _find_table(rows: list[list[Any]]) -> tuple[Kind, int] | None:

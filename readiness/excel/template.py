@@ -20,6 +20,7 @@ from readiness.excel import layout
 from readiness.i18n import format_date, format_number, format_percent, today
 from readiness.models import Commune, Criterion, CriterionKind
 from readiness.settings import get_settings
+from readiness.text import printable
 
 
 class UnknownCommune(ValueError):
@@ -70,7 +71,7 @@ def commune_checklist(session: Session, commune_code: str, prefill: bool = True)
         since = format_date(latest.reporting_date, "vi")
         note = f"Đã điền sẵn số liệu báo cáo ngày {since}: sửa những gì đã thay đổi và ghi ngày báo cáo mới."
         sheet.cell(3, 1, note).font = Font(italic=True, color="1A7F5A")
-    reporter = latest.reporter if latest is not None else ("", "")
+    reporter = tuple(map(printable, latest.reporter)) if latest is not None else ("", "")
     header = [
         (layout.PROVINCE_LABEL, registry.province_name(commune.province_code), False),
         (layout.COMMUNE_NAME_LABEL, commune.name, False),
@@ -247,8 +248,9 @@ def _prefill(results: pd.DataFrame, criterion: Criterion, value_cell, out_of_cel
                 value_cell.number_format = "0%"
     if criterion.kind == CriterionKind.RATIO and pd.notna(out_of):
         out_of_cell.value = float(out_of)
-    evidence_cell.value = row["evidence"] or None
-    note_cell.value = row["note"] or None
+    # Text stored before imports refused control characters would make openpyxl raise: leave them out.
+    evidence_cell.value = printable(row["evidence"]) or None
+    note_cell.value = printable(row["note"]) or None
 
 
 class _Validations:
