@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from readiness import registry
 from readiness.excel import layout
@@ -75,6 +75,8 @@ def read(filename: str, data: bytes, context: Context) -> Reading:
         return Reading(problems=[file_problem(*UNREADABLE, detail=str(exc) or type(exc).__name__)])
     if found is None:
         return Reading(problems=[file_problem(*_NO_TABLE)])
+    if isinstance(found, list):
+        return Reading(problems=found)
     name, grid, kind, header_row = found
     reading = Reading(kind=kind, sheet=name)
     grid.check_merged(header_row)
@@ -97,17 +99,44 @@ _NO_TABLE = (
 )
 
 
-def _locate(data: bytes, has_formulas: bool) -> tuple[str, "_Grid", Kind, int] | None:
-    """The first sheet holding a checklist or province table, with its values (extra sheets are ignored)."""
+def _locate(data: bytes, has_formulas: bool) -> tuple[str, "_Grid", Kind, int] | list[Problem] | None:
+    """The one sheet holding a checklist or province table, with its values (sheets without one are ignored);
+    problems when several sheets hold one, hidden or not: importing one and dropping the others would lose
+    figures, and a hidden copy could take the place of the visible table."""
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    hidden = {sheet.name for sheet in workbook.sheets_metadata if sheet.visible != SheetVisibleEnum.Visible}
+    tables = []
     for name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)
         found = _find_table(rows)
         if found is not None:
-            formulas = _uncached_formulas(data, name) if has_formulas else set()
-            return name, _Grid(name, rows, formulas, sheet.merged_cell_ranges or []), *found
-    return None
+            tables.append((name, rows, sheet.merged_cell_ranges or [], *found))
+    if len(tables) > 1:
+        return _several_tables([(name, header_row) for name, _, _, _, header_row in tables], hidden)
+    if not tables:
+        return None
+    name, rows, merged, kind, header_row = tables[0]
+    formulas = _uncached_formulas(data, name) if has_formulas else set()
+    return name, _Grid(name, rows, formulas, merged), kind, header_row
+
+
+def _several_tables(tables: list[tuple[str, int]], hidden: set[str]) -> list[Problem]:
+    listed_vi = ", ".join(f"'{name}'" + (" (đang ẩn)" if name in hidden else "") for name, _ in tables)
+    listed_en = ", ".join(f"'{name}'" + (" (hidden)" if name in hidden else "") for name, _ in tables)
+    return [
+        Problem(
+            name,
+            cell_name(header_row, 0),
+            f"Sổ làm việc có {len(tables)} bảng số liệu, ở các trang tính {listed_vi}; hệ thống không đoán bảng nào "
+            "cần nhập. Mỗi tệp chỉ giữ một bảng: xóa các trang tính còn lại (kể cả trang đang ẩn: chuột phải vào "
+            "tên trang → Bỏ ẩn), hoặc gửi mỗi phiếu thành một tệp riêng.",
+            f"The workbook has {len(tables)} data tables, on sheets {listed_en}; which one to import is not "
+            "guessed. Keep one table per file: delete the other sheets (hidden ones too: right-click a sheet tab → "
+            "Unhide), or send each checklist as a file of its own.",
+        )
+        for name, header_row in tables
+    ]
 
 
 # ---------------------------------------------------------------------------------------------- the values
