@@ -5,6 +5,7 @@ Nothing here touches the database: `read` turns bytes into a `Reading` (what the
 """
 
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -580,6 +581,10 @@ def _code_range(context: Context) -> str:
 # ------------------------------------------------------------------------------------- what people type
 
 
+# No criterion counts beyond this (people, Mbps, services): a larger value is a typing slip or an attack, and
+# infinity would be stored as green.
+MAX_VALUE = 1e9
+
 _YES = {"co", "x", "yes", "y", "dat", "da dat", "da co", "true", "v", "✓", "✔"}
 _NO = {"khong", "no", "n", "chua dat", "khong dat", "chua", "chua co", "false"}
 
@@ -603,12 +608,13 @@ _DOT_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")
 
 
 def parse_number(value: Any) -> tuple[float, bool] | None:
-    """(number, typed as a percent) from a cell, or None. Text is read the Vietnamese way first:
-    "1.234,5" and "1.234" are 1234.5 and 1234, "1,5" is 1.5; "1,234.5" is read as written; "95%" is (95, True)."""
+    """(number, typed as a percent) from a cell, or None (also for NaN). Text is read the Vietnamese way first:
+    "1.234,5" and "1.234" are 1234.5 and 1234, "1,5" is 1.5; "1,234.5" is read as written; "95%" is (95, True).
+    A number too large for a float (a 400-digit text, 1e309) is infinite: callers refuse it as absurd."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value), False
+        return (float(value), False) if not math.isnan(value) else None
     text = nfc(str(value)).replace(" ", "")
     percent = text.endswith("%")
     text = text.removesuffix("%")
@@ -740,6 +746,15 @@ def _value(
 
 def _non_negative(grid: _Grid, code: str, value: Any, cell: tuple[int, int]) -> tuple[float, bool] | None:
     number = parse_number(value)
+    if number is not None and number[0] > MAX_VALUE:
+        grid.problem(
+            *cell,
+            f"Tiêu chí {code}: '{_shown(value)}' lớn bất thường (quá {format_number(MAX_VALUE, 'vi')}). Kiểm tra "
+            "lại số này.",
+            f"Criterion {code}: '{_shown(value)}' is absurdly large (above {format_number(MAX_VALUE, 'en')}). "
+            "Check this number.",
+        )
+        return None
     if number is None:
         grid.problem(
             *cell,
@@ -769,7 +784,13 @@ def _text(value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    """A cell value as the person typed or sees it, for messages."""
+    """A cell value as the person typed or sees it, for messages (cut short if long)."""
+    if isinstance(value, float) and not abs(value) <= MAX_VALUE:
+        return f"{value:g}"
     if isinstance(value, float):
         return format_number(value, "vi", 0 if value.is_integer() else 2)
-    return _text(value)
+    text = _text(value)
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+
+
+_SHOWN_CHARS = 40
