@@ -1,7 +1,8 @@
 """Comments: one thread per commune between the commune and the DOST, optionally about a submission or a criterion.
 
 The commune (its own thread) and officers write; everyone who may see the commune reads. Text is NFC with its line
-breaks kept; control characters are refused. Every comment is audited.
+breaks kept; control characters and bidi overrides are refused, invisible ones removed (text.sanitize). Every
+comment is audited.
 """
 
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ from readiness import audit, queries
 from readiness.auth import Actor, Permission, Refusal, require
 from readiness.models import Comment, Criterion, Submission
 from readiness.settings import get_settings
-from readiness.text import control_characters, nfc_lines
+from readiness.text import nfc_lines, sanitize
 
 MAX_LENGTH = 4000
 
@@ -34,14 +35,14 @@ def add(
 ) -> int:
     code = _commune(session, commune_code)
     require(actor, Permission.COMMENT, code)
-    body = nfc_lines(text or "")
-    if not body:
-        raise CommentError("Bình luận đang để trống.", "The comment is empty.")
-    if bad := control_characters(body):
+    body, bad = sanitize(nfc_lines(text or ""))
+    if bad:
         raise CommentError(
             f"Bình luận có ký tự điều khiển không được phép ({', '.join(bad)}); hãy gõ lại.",
             f"The comment contains control characters that are not allowed ({', '.join(bad)}); type it again.",
         )
+    if not body:
+        raise CommentError("Bình luận đang để trống.", "The comment is empty.")
     if len(body) > MAX_LENGTH:
         raise CommentError(
             f"Bình luận quá dài: tối đa {MAX_LENGTH} ký tự, đang có {len(body)}.",

@@ -21,7 +21,7 @@ from readiness.auth import Actor, Permission, Refusal, require
 from readiness.i18n import format_number
 from readiness.models import Criterion, EvidenceFile
 from readiness.settings import get_settings
-from readiness.text import control_characters, nfc
+from readiness.text import nfc, sanitize
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -85,8 +85,8 @@ def check(filename: str, data: bytes) -> str:
 
 def _filename(name: str) -> str:
     # Only the last part of a path, whichever system wrote it.
-    base = nfc(PureWindowsPath(PurePosixPath(name or "").name).name)
-    if bad := control_characters(base):
+    base, bad = sanitize(nfc(PureWindowsPath(PurePosixPath(name or "").name).name))
+    if bad:
         raise EvidenceError(
             f"Tên tệp có ký tự điều khiển ({', '.join(bad)}); hãy đổi tên tệp.",
             f"The file name contains control characters ({', '.join(bad)}); rename the file.",

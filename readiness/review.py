@@ -18,7 +18,7 @@ from readiness.auth import Actor, Permission, Refusal, require
 from readiness.models import Commune, Criterion, Origin, Result, ReviewStatus, Submission
 from readiness.scoring import score
 from readiness.settings import NATIONAL, get_settings
-from readiness.text import control_characters, nfc_lines
+from readiness.text import nfc_lines, sanitize
 
 REASON_MAX = 2000
 
@@ -78,13 +78,13 @@ def _transition(
 
 
 def _reason(reason: str, required: bool) -> str:
-    text = nfc_lines(reason or "")
+    text, bad = sanitize(nfc_lines(reason or ""))
     if required and not text:
         raise ReviewError(
             "Cần ghi lý do trả lại, để xã, phường biết phải sửa gì.",
             "A reason is required to return a submission, so that the commune knows what to fix.",
         )
-    if bad := control_characters(text):
+    if bad:
         raise ReviewError(
             f"Lý do có ký tự điều khiển không được phép ({', '.join(bad)}); hãy gõ lại bằng chữ thường.",
             f"The reason contains control characters that are not allowed ({', '.join(bad)}); type it again.",

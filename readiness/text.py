@@ -11,13 +11,6 @@ def nfc(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
-def control_characters(text: str) -> list[str]:
-    """The control and format characters of `text` other than line breaks and tabs (escape sequences, NUL, bidi
-    overrides, zero-width characters), as U+XXXX, for a refusal that says what was found."""
-    found = {ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\r\t"}
-    return [f"U+{ord(ch):04X}" for ch in sorted(found)]
-
-
 def nfc_lines(text: str) -> str:
     """NFC keeping line breaks (a comment, a reason): spaces collapsed within each line, blank edges removed."""
     lines = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
