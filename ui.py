@@ -19,6 +19,7 @@ from readiness.i18n import (
     format_number,
     format_percent,
     format_value,
+    pending_note,
     status_label,
     today,
     tr,
@@ -197,6 +198,12 @@ def picked_commune(event: Any) -> str | None:
 def status_frame(scope: str | None = None) -> Any:
     """Commune × criterion status of the province in scope (or of `scope`), as of the sidebar date."""
     return query(queries.status, as_of(), scope or province())
+
+
+def pending_caption(status: Any) -> None:
+    """Under figures drawn from a status frame: how much of them comes from submissions pending review."""
+    if note := pending_note(queries.pending_figures(status), lang()):
+        st.caption(f":material/pending: {note}")
 
 
 def download(

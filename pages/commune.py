@@ -207,7 +207,10 @@ if allowed(actor, Permission.ATTACH_EVIDENCE, code):
             ui.t(f"Tệp PDF, JPEG hoặc PNG (tối đa {limit} MB)", f"PDF, JPEG or PNG file (at most {limit} MB)"),
             type=["pdf", "jpg", "jpeg", "png"],
         )
-        if st.form_submit_button(ui.t("Đính kèm", "Attach"), icon=":material/attach_file:") and upload is not None:
+        attach = st.form_submit_button(ui.t("Đính kèm", "Attach"), icon=":material/attach_file:")
+        if attach and upload is None:
+            st.error(ui.t("Hãy chọn một tệp trước khi bấm Đính kèm.", "Choose a file before pressing Attach."))
+        elif attach:
             ui.act(
                 evidence.add,
                 code,

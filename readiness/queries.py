@@ -251,10 +251,22 @@ def _kpis(session: Session, frame: pd.DataFrame, criteria_: pd.DataFrame, as_of:
         "criteria_green_everywhere": int((criteria_["green"] == n).sum()) if n else 0,
         "submissions_last_days": int(session.execute(_in_scope(recent, province)).scalar_one()),
         "overdue": int(frame["overdue"].sum()),
-        # How much of the figures above comes from submissions still pending review.
+        **_pending(communes_),
+    }
+
+
+def _pending(communes_: pd.DataFrame) -> dict:
+    return {
         "pending_communes": int(communes_["pending"].sum()),
         "fully_green_pending": int((communes_["fully_green"] & communes_["pending"]).sum()),
     }
+
+
+def pending_figures(status_frame: pd.DataFrame) -> dict:
+    """How much of a status frame comes from submissions pending review: "communes", "pending_communes" (whose
+    figures are pending) and "fully_green_pending" (fully green by a pending submission)."""
+    communes_ = by_commune(status_frame)
+    return {"communes": len(communes_), **_pending(communes_)}
 
 
 def trend(session: Session, as_of: date, province: str) -> pd.DataFrame:

@@ -113,6 +113,8 @@ def test_the_overview_shows_the_queue_and_how_much_is_pending(demo_sqlite):
         kpis = queries.kpis(session, AS_OF, "01")
     assert kpis["pending_communes"] == 1
     assert any("chờ duyệt của 1/126 xã, phường" in c.value for c in at.caption)
+    heatmap = _page("pages/heatmap.py", Role.OFFICER)
+    assert any("chờ duyệt của 1/126 xã, phường (trong đó 0" in c.value for c in heatmap.caption)
 
 
 def test_a_commune_writes_and_reads_its_thread_on_its_page(initialized):
@@ -129,3 +131,22 @@ def test_a_commune_writes_and_reads_its_thread_on_its_page(initialized):
         thread = comments.thread(session, leader, "00070")
     assert thread["text"].tolist() == ["Xin bổ sung hợp đồng cáp quang", "Đã bổ sung, xin cảm ơn"]
     assert [t.value for t in at.text][-2:] == ["Xin bổ sung hợp đồng cáp quang", "Đã bổ sung, xin cảm ơn"]
+
+
+def test_a_commune_attaches_evidence_on_its_page_and_a_bad_file_is_refused(initialized):
+    at = _page("pages/commune.py", Role.COMMUNE, "00070")
+    at.file_uploader[0].upload("quyet-dinh.pdf", b"this is not a PDF", "application/pdf")
+    at.button(key="FormSubmitter:evidence_form-Đính kèm").click().run()
+    assert not at.exception
+    assert "quyet-dinh.pdf không phải PDF, JPEG hay PNG" in at.error[0].value
+    lan = account(Role.COMMUNE, "00070")
+    with db.session() as session:
+        assert evidence.files(session, lan, "00070").empty
+    at.file_uploader[0].upload("quyet-dinh.pdf", PDF_BYTES, "application/pdf")
+    at.button(key="FormSubmitter:evidence_form-Đính kèm").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Đã đính kèm quyet-dinh.pdf."
+    with db.session() as session:
+        [row] = evidence.files(session, lan, "00070").itertuples()
+    assert (row.criterion_code, row.filename, row.uploaded_by) == ("TC01", "quyet-dinh.pdf", lan.name)
+    assert any(t.value.startswith("TC01 · quyet-dinh.pdf") for t in at.text)
