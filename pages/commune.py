@@ -242,7 +242,17 @@ for message in thread.itertuples():
 if allowed(actor, Permission.COMMENT, code):
     with st.form("comment_form", clear_on_submit=True):
         text = st.text_area(ui.t("Viết trao đổi", "Write a message"))
-        about_criterion = st.selectbox(
+        left, right = st.columns(2)
+        about_submission = left.selectbox(
+            ui.t("Về báo cáo (không bắt buộc)", "About a submission (optional)"),
+            [None, *history["id"].head(20).astype(int).tolist()],
+            format_func=lambda i: (
+                ui.t("Chung", "General")
+                if i is None
+                else ui.t(f"số {i}, ngày ", f"no. {i}, of ") + ui.day(history.set_index("id").loc[i, "reporting_date"])
+            ),
+        )
+        about_criterion = right.selectbox(
             ui.t("Về tiêu chí (không bắt buộc)", "About a criterion (optional)"),
             [None, *status["criterion_code"]],
             format_func=lambda c: ui.t("Chung", "General") if c is None else c,
@@ -252,7 +262,7 @@ if allowed(actor, Permission.COMMENT, code):
                 comments.add,
                 code,
                 text,
-                None,
+                about_submission,
                 about_criterion,
                 done=ui.t("Đã gửi trao đổi.", "Message sent."),
             )
