@@ -146,6 +146,14 @@ def test_only_a_pending_submission_is_reviewed_so_an_approved_one_is_never_chang
     assert (state.review_status, state.reviewed_by) == ("approved", officer.name)
     assert len(_events("review.approved")) == 1
 
+    returned = _submit(0, datetime(2025, 9, 2, 9, tzinfo=UTC))
+    with db.write_session() as session:
+        review.return_submission(session, officer, returned, "Sai số liệu")
+    with pytest.raises(review.ReviewError) as refused, db.write_session() as session:
+        review.approve(session, OPERATOR, returned)
+    assert "already returned" in refused.value.en and "sending a newer one" in refused.value.en
+    assert _state(returned).review_status == "returned" and len(_events("review.approved")) == 1
+
 
 def test_demo_data_is_approved_and_uploads_wait_for_review(initialized):
     from readiness import demo
