@@ -68,6 +68,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with ui.errors_told_briefly():
+        main()
 else:
     app = st.App(__file__, routes=web.ROUTES, middleware=web.MIDDLEWARE)

@@ -2,8 +2,11 @@
 
 import importlib
 import importlib.util
+import logging
 import re
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -16,6 +19,8 @@ from readiness.auth import Actor, Permission, allowed
 from readiness.i18n import LANGUAGES, Bilingual, format_date, format_number, format_percent, today, tr
 from readiness.models import Role
 from readiness.settings import NATIONAL, get_settings
+
+log = logging.getLogger(__name__)
 
 COMMUNE_PAGE = "pages/commune.py"
 UPLOAD_PAGE = "pages/upload.py"
@@ -363,6 +368,26 @@ def attempt(call: Callable[[Actor | None], None], done: str) -> None:
         return
     st.session_state["done"] = done
     st.rerun()
+
+
+@contextmanager
+def errors_told_briefly() -> Iterator[None]:
+    """An unexpected error (a bug, the database gone) shows a short bilingual message with a reference; the
+    detail (traceback, SQL) goes to the server log under that reference and never to the page."""
+    try:
+        yield
+    except Exception:
+        reference = secrets.token_hex(4)
+        log.exception("unexpected error, reference %s", reference)
+        st.error(
+            t(
+                f"Đã xảy ra lỗi ngoài dự kiến; không có gì bị mất. Hãy thử lại, nếu vẫn lỗi hãy báo quản trị viên "
+                f"kèm mã {reference}.",
+                f"Something unexpected went wrong; nothing was lost. Try again, and if it persists tell an admin "
+                f"the reference {reference}.",
+            ),
+            icon=":material/error:",
+        )
 
 
 def show_done() -> None:
