@@ -11,6 +11,7 @@ import streamlit as st
 from conftest import account, log_in
 from streamlit.testing.v1 import AppTest
 
+import ui
 from readiness import db, geo, queries
 from readiness.auth import OPERATOR
 from readiness.cli import main
@@ -253,7 +254,7 @@ def test_boundaries_upload_reports_matches_and_refuses_bad_files(initialized):
     at.file_uploader[0].upload("hanoi.geojson", content, "application/geo+json").run()
     at.button[0].click().run()
     assert not at.exception
-    assert at.success[0].value == "Đã lưu ranh giới từ tệp hanoi.geojson."
+    assert at.success[0].value == f"Đã lưu ranh giới từ tệp {ui.plain('hanoi.geojson')}."
     assert _metrics(at) == {
         "Xã, phường có ranh giới": "1",
         "Đối tượng không ghép được": "1",
