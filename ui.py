@@ -2,14 +2,19 @@
 
 import importlib
 import importlib.util
-from collections.abc import Callable
+import logging
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import altair as alt
 import streamlit as st
 
-from readiness import auth, db, demo, evidence, queries
+import web
+from readiness import auth, db, demo, evidence, queries, sessions
 from readiness.auth import Actor, Permission, allowed
 from readiness.i18n import (
     LANGUAGES,
@@ -26,6 +31,8 @@ from readiness.i18n import (
 )
 from readiness.models import Role
 from readiness.settings import NATIONAL, get_settings
+
+log = logging.getLogger(__name__)
 
 COMMUNE_PAGE = "pages/commune.py"
 UPLOAD_PAGE = "pages/upload.py"
@@ -45,6 +52,22 @@ def lang() -> str:
 
 def t(vi: str, en: str) -> str:
     return tr(lang(), vi, en)
+
+
+_MARKDOWN_SIGNS = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain(text: str) -> str:
+    """User text (a file or account name, a refusal quoting input) made safe for st.markdown, st.caption,
+    st.success and the like: every ASCII punctuation sign is backslash-escaped, which Markdown reads as the
+    literal sign, so `![x](http://evil/x.png)` shows as those characters instead of loading an image (and
+    `:red[…]`, `$…$` or `**` do nothing either)."""
+    return _MARKDOWN_SIGNS.sub(r"\\\1", text)
+
+
+def refusal(exc: Bilingual) -> None:
+    """Show a bilingual refusal (plain text that may quote the user's input)."""
+    st.error(plain(exc.message(lang())))
 
 
 def number(value: float | None, decimals: int = 0) -> str:
@@ -353,38 +376,59 @@ def sso_installed() -> bool:
     return importlib.util.find_spec("authlib") is not None
 
 
+def session_token() -> str | None:
+    """The login session's token: the HttpOnly cookie set by the log-in route (web.py), as the browser sent it
+    when this tab connected. A reload, a new tab and every replica get the same cookie."""
+    return st.context.cookies.get(sessions.COOKIE)
+
+
+def csrf_token() -> str:
+    """The CSRF cookie's value, for the forms that post to the app's routes (web.py)."""
+    return st.context.cookies.get(web.CSRF_COOKIE, "")
+
+
+_SESSION_ENDED = auth.AccountError(
+    "Phiên đăng nhập đã kết thúc (đăng xuất ở nơi khác, đổi mật khẩu, tài khoản bị vô hiệu hóa hoặc hết thời hạn). "
+    "Hãy đăng nhập lại.",
+    "Your session has ended (logged out elsewhere, password changed, account disabled, or expired). "
+    "Please log in again.",
+)
+
+
 def refresh_login() -> Actor | None:
-    """Who is logged in, re-read from the database once per run, so that an account disabled (or given another
-    role) by an admin takes effect at its next click. A single-sign-on identity maps to the enabled account with
-    its e-mail; the identity alone grants nothing."""
-    current = actor()
-    try:
-        if current is not None:
-            with db.session() as session:
-                fresh = auth.actor_for(session, current.name)
-        elif sso_configured() and st.user.get("is_logged_in", False):
-            fresh = auth.sso_login(st.user.get("email"))
-        else:
-            return None
-    except auth.AccountError as exc:
+    """Who is logged in, found again at the start of every run, so that a logout, a password change or a
+    disabled account elsewhere takes effect at this tab's next click: the password session of the cookie, or
+    else the enabled account matching the single-sign-on identity's e-mail (the identity alone grants nothing)."""
+    before = actor()
+    fresh = sessions.actor_for(session_token())
+    if fresh is None and sso_configured() and st.user.get("is_logged_in", False):
+        try:
+            if before is not None and st.session_state.get("sso"):
+                with db.session() as session:
+                    fresh = auth.actor_for(session, before.name)
+            else:
+                fresh = auth.sso_login(st.user.get("email"))
+        except auth.AccountError as exc:
+            st.session_state["login_refusal"] = exc
+        st.session_state["sso"] = fresh is not None
+    if fresh is None:
         st.session_state.pop("actor", None)
-        st.session_state["login_refusal"] = exc
+        if before is not None and "login_refusal" not in st.session_state:
+            st.session_state["login_refusal"] = _SESSION_ENDED
         return None
+    st.session_state.pop("login_refusal", None)
     st.session_state["actor"] = fresh
     return fresh
 
 
-def log_in(account: Actor) -> None:
-    st.session_state["actor"] = account
-    st.session_state.pop("login_refusal", None)
-    st.rerun()
-
-
-def log_out() -> None:
-    st.session_state.pop("actor", None)
-    if st.user.get("is_logged_in", False):
+def log_out_control() -> None:
+    """Log out: a password session through the log-out route (which clears the cookie), single sign-on through
+    Streamlit's own."""
+    if session_token():
+        st.html(web.logout_form(csrf_token(), lang()))
+    elif st.button(t("Đăng xuất", "Log out"), icon=":material/logout:", key="sso_logout"):
+        st.session_state.pop("actor", None)
         st.logout()
-    st.rerun()
 
 
 def account_box(account: Actor) -> None:
@@ -392,23 +436,52 @@ def account_box(account: Actor) -> None:
         st.divider()
         communes = query(queries.communes, province()).set_index("code")["name"]
         commune = f" · {communes.get(account.commune_code, account.commune_code)}" if account.commune_code else ""
-        st.caption(f":material/person: **{account.name}** · {role_label(account.role)}{commune}")
-        if st.button(t("Đăng xuất", "Log out"), icon=":material/logout:", key="sidebar_logout"):
-            log_out()
+        st.caption(f":material/person: **{plain(account.name)}** · {role_label(account.role)}{commune}")
+        log_out_control()
 
 
 def act(write: Callable, *args: Any, done: str) -> None:
     """Run one write of readiness/ as the logged-in account, in one transaction. A refusal or a bad input (both
     explained in two languages) is shown and changes nothing; on success the page reruns (so that what it shows
     is fresh) and its show_done() says `done`."""
-    try:
+
+    def in_one_transaction(who: Actor | None) -> None:
         with db.write_session() as session:
-            write(session, actor(), *args)
+            write(session, who, *args)
+
+    attempt(in_one_transaction, done=done)
+
+
+def attempt(call: Callable[[Actor | None], None], done: str) -> None:
+    """Run `call(logged-in account)` (which manages its own transactions); show its bilingual refusal, or rerun
+    and say `done`."""
+    try:
+        call(actor())
     except Bilingual as exc:
-        st.error(exc.message(lang()))
+        refusal(exc)
         return
     st.session_state["done"] = done
     st.rerun()
+
+
+@contextmanager
+def errors_told_briefly() -> Iterator[None]:
+    """An unexpected error (a bug, the database gone) shows a short bilingual message with a reference; the
+    detail (traceback, SQL) goes to the server log under that reference and never to the page."""
+    try:
+        yield
+    except Exception:
+        reference = secrets.token_hex(4)
+        log.exception("unexpected error, reference %s", reference)
+        st.error(
+            t(
+                f"Đã xảy ra lỗi ngoài dự kiến; không có gì bị mất. Hãy thử lại, nếu vẫn lỗi hãy báo quản trị viên "
+                f"kèm mã {reference}.",
+                f"Something unexpected went wrong; nothing was lost. Try again, and if it persists tell an admin "
+                f"the reference {reference}.",
+            ),
+            icon=":material/error:",
+        )
 
 
 def show_done() -> None:

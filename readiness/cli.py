@@ -1,4 +1,10 @@
-"""The `readiness` command: the app's features for operators and scripts."""
+"""The `readiness` command: the app's features for operators and scripts.
+
+Each command imports what it needs when it runs (pandas, openpyxl, fpdf, altair and the database layer take a
+second or more and 200 MB to load): `readiness --help` and a mistyped option answer at once.
+"""
+
+from __future__ import annotations
 
 import argparse
 import getpass
@@ -7,14 +13,14 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from readiness.i18n import LANGUAGES
+from readiness.models import ReviewStatus, Role
 
-from readiness import auth, bootstrap, db, demo, evidence, excel, export, queries, registry, report, review
-from readiness.auth import OPERATOR, Actor
-from readiness.i18n import LANGUAGES, format_date, format_datetime, today, tr
-from readiness.models import ReviewStatus
-from readiness.settings import get_settings
+if TYPE_CHECKING:
+    from readiness import auth, demo, excel
+    from readiness.auth import Actor
 
 
 def _date(text: str) -> date:
@@ -25,6 +31,8 @@ def _date(text: str) -> date:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from readiness import bootstrap
+
     report = bootstrap.init()
     catalog = "updated" if report.catalog_changed else "unchanged"
     print(f"Database ready: {report.communes_added} communes added, criteria catalog {catalog}.")
@@ -32,6 +40,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from readiness import auth, bootstrap
+
     bootstrap.init()
     try:
         _demo(args)
@@ -41,6 +51,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> None:
+    from readiness import db, demo
+    from readiness.auth import OPERATOR
+
     # Printed only after the commit: a refused --clear removes nothing and must not say otherwise.
     with db.write_session() as session:
         if args.clear:
@@ -65,6 +78,10 @@ def _print_demo_accounts(accounts: list[demo.DemoAccount]) -> None:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    from readiness import bootstrap, db, queries
+    from readiness.i18n import today
+    from readiness.settings import get_settings
+
     bootstrap.init()
     as_of = args.as_of or today()
     with db.session() as session:
@@ -80,10 +97,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def acting_as(name: str | None) -> Actor:
     """The rights a command runs with: the operator's (admin), or exactly those of the account given by --as."""
+    from readiness import auth, db
+    from readiness.auth import OPERATOR
+
     if name is None:
         return OPERATOR
     with db.session() as session:
-        return auth.actor_for(session, name)
+        return auth.acting_as(session, name)
 
 
 def add_as_option(parser: argparse.ArgumentParser) -> None:
@@ -107,6 +127,9 @@ def _refused(exc: auth.Refusal) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
+    from readiness import auth, bootstrap, db
+    from readiness.auth import OPERATOR
+
     bootstrap.init()
     try:
         with db.write_session() as session:
@@ -121,6 +144,12 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from readiness import auth, bootstrap, db
+    from readiness.auth import OPERATOR
+    from readiness.i18n import format_datetime
+
     bootstrap.init()
     with db.session() as session:
         accounts = auth.list_accounts(session, OPERATOR)
@@ -134,10 +163,15 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def _text(value: object) -> str:
+    import pandas as pd
+
     return "" if pd.isna(value) else str(value)
 
 
 def cmd_user_disable(args: argparse.Namespace) -> int:
+    from readiness import auth, bootstrap, db
+    from readiness.auth import OPERATOR
+
     bootstrap.init()
     try:
         with db.write_session() as session:
@@ -149,6 +183,9 @@ def cmd_user_disable(args: argparse.Namespace) -> int:
 
 
 def cmd_user_reset_password(args: argparse.Namespace) -> int:
+    from readiness import auth, bootstrap, db
+    from readiness.auth import OPERATOR
+
     bootstrap.init()
     try:
         with db.write_session() as session:
@@ -166,7 +203,7 @@ def _add_user_commands(commands: argparse._SubParsersAction) -> None:
 
     add = actions.add_parser("add", help="create an account")
     add.add_argument("name")
-    add.add_argument("--role", required=True, help=f"one of: {auth.ROLE_NAMES}")
+    add.add_argument("--role", required=True, help=f"one of: {', '.join(Role)}")
     add.add_argument("--commune", help="commune code, for (and only for) role commune, e.g. 00070")
     add.add_argument("--email", help="e-mail that single sign-on identities are matched by")
     add.add_argument("--password-stdin", action="store_true", required=True, help=stdin_help)
@@ -185,6 +222,9 @@ def _add_user_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from readiness import bootstrap, db, excel, registry
+    from readiness.settings import get_settings
+
     bootstrap.init()
     with db.session() as session:
         if args.province:
@@ -202,6 +242,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Exit status 0 only when every file was accepted."""
+    from readiness import auth, bootstrap, excel
+
     missing = [str(path) for path in args.files if not path.is_file()]
     if missing:
         print(f"readiness import: no such file: {', '.join(missing)}", file=sys.stderr)
@@ -221,6 +263,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _outcome_text(outcome: excel.ImportOutcome, lang: str, dry_run: bool) -> str:
+    from readiness import excel
+    from readiness.i18n import format_date, tr
+
     what = (
         tr(lang, f"xã/phường {outcome.commune_code}", f"commune {outcome.commune_code}")
         if outcome.commune_code
@@ -266,6 +311,11 @@ def _out(text: str) -> Path:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from readiness import bootstrap, db, registry, report
+    from readiness.auth import OPERATOR
+    from readiness.i18n import today
+    from readiness.settings import get_settings
+
     bootstrap.init()
     as_of = args.as_of or today()
     with db.session() as session:
@@ -283,6 +333,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from readiness import bootstrap, db, export
+    from readiness.auth import OPERATOR
+    from readiness.i18n import today
+    from readiness.settings import get_settings
+
     bootstrap.init()
     as_of = args.as_of or today()
     workbook = export.warning_list_workbook if args.warning_list else export.consolidated_workbook
@@ -294,6 +349,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_review_list(args: argparse.Namespace) -> int:
+    from readiness import auth, bootstrap, db, review
+
     bootstrap.init()
     try:
         actor = acting_as(args.as_name)
@@ -324,6 +381,8 @@ def cmd_review_list(args: argparse.Namespace) -> int:
 
 
 def cmd_review_decide(args: argparse.Namespace) -> int:
+    from readiness import auth, bootstrap, db, review
+
     bootstrap.init()
     try:
         actor = acting_as(args.as_name)
@@ -362,6 +421,8 @@ def cmd_evidence_add(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"readiness evidence: no such file: {args.file}", file=sys.stderr)
         return 2
+    from readiness import auth, bootstrap, db, evidence
+
     bootstrap.init()
     try:
         actor = acting_as(args.as_name)
@@ -376,6 +437,8 @@ def cmd_evidence_add(args: argparse.Namespace) -> int:
 
 
 def cmd_evidence_list(args: argparse.Namespace) -> int:
+    from readiness import auth, bootstrap, db, evidence
+
     bootstrap.init()
     try:
         actor = acting_as(args.as_name)

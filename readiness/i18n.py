@@ -4,12 +4,16 @@ Labels are written as vi/en pairs where they are used (`tr(lang, "Tổng quan", 
 exists in one language only.
 """
 
+from __future__ import annotations
+
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import pandas as pd
-
 from readiness.settings import get_settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -186,6 +190,8 @@ def kind_label(kind: str, lang: str) -> str:
 def describe_status(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Rows of queries.status with their words added: name, status_text, value_text, target_text, gap_text,
     date_text (reporting date) and deadline_text, for tables and tooltips."""
+    import pandas as pd  # as in warning_reason
+
     unit = frame[f"unit_{lang}"]
     kind = frame["kind"]
     return frame.assign(
@@ -207,6 +213,8 @@ def describe_status(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def warning_reason(row: object, lang: str) -> str:
     """Why a commune is on the warning list (a row of queries.warning_list), in one sentence."""
+    import pandas as pd  # here, not at the top: the CLI's --help loads this module and needs no pandas
+
     parts = []
     if row.overdue_count:
         parts.append(

@@ -170,6 +170,20 @@ class Account(SQLModel, table=True):
     created_at: datetime
 
 
+class LoginSession(SQLModel, table=True):
+    """A password login that outlives the browser tab: the browser holds a random token in an HttpOnly cookie,
+    the database only its SHA-256 (a copy of the database logs no one in)."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    created_at: datetime
+    last_seen_at: datetime
+    user_agent: str = Field(default="", max_length=512)
+
+
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
 

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     counts: Literal["reported", "approved"] = "reported"
     # Largest evidence file (PDF, JPEG, PNG) accepted.
     evidence_limit_mb: int = 5
+    # A login session ends after this many hours without a click, and after this many days in any case.
+    session_idle_hours: float = 8
+    session_max_days: float = 7
     # Argon2id parameters (argon2-cffi's defaults, RFC 9106 low-memory profile). Stored hashes made with other
     # parameters are rehashed at their owner's next successful login.
     argon2_time_cost: int = 3

@@ -123,7 +123,7 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
         page.get_by_label("Tên đăng nhập").fill(leader.name)
         page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
         page.screenshot(path=ARTIFACTS / "login.png")
-        page.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+        page.get_by_role("button", name="Đăng nhập").click()
         expect(charts.first.locator("svg.marks, canvas").first).to_be_visible()
         expect(idle).to_be_attached()
 
@@ -251,3 +251,70 @@ def test_return_then_corrected_upload_then_approve_in_a_real_browser(server, tmp
     with db.session() as session:
         states = session.execute(select(Submission.review_status).where(Submission.origin == "upload")).scalars()
         assert sorted(states) == ["approved", "returned"]
+
+
+def test_login_survives_reload_and_new_tab_until_a_password_change_ends_it_everywhere(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    officer = account(Role.OFFICER)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        page = context.new_page()
+        overview = page.get_by_role("heading", name="Mức độ sẵn sàng của xã, phường")
+        who = page.get_by_test_id("stSidebar").get_by_text(officer.name, exact=True)
+
+        page.goto(server)
+        page.get_by_label("Tên đăng nhập").fill(officer.name)
+        page.get_by_label("Mật khẩu").fill("wrong-password")
+        page.get_by_role("button", name="Đăng nhập").click()
+        expect(page.get_by_role("alert")).to_have_text("Sai tên đăng nhập hoặc mật khẩu.")
+        page.screenshot(path=ARTIFACTS / "login-refused.png")
+        page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        expect(overview).to_be_visible()
+        expect(who).to_be_visible()
+        session_cookie = next(c for c in context.cookies() if c["name"] == "readiness_session")
+        assert session_cookie["httpOnly"] and session_cookie["sameSite"] == "Lax"
+
+        page.reload()
+        expect(overview).to_be_visible()
+        expect(who).to_be_visible()
+        page.screenshot(path=ARTIFACTS / "session-after-reload.png")
+
+        other = context.new_page()
+        other.goto(f"{server}/heatmap")
+        expect(other.get_by_role("heading", name="Bản đồ nhiệt mức độ sẵn sàng")).to_be_visible()
+        other.screenshot(path=ARTIFACTS / "session-second-tab.png")
+
+        page.get_by_test_id("stSidebarNavLink").filter(has_text="Tài khoản của tôi").click()
+        expect(page.get_by_role("heading", name="Tài khoản của tôi")).to_be_visible()
+        expect(page.get_by_text("Tài khoản đang đăng nhập ở 1 trình duyệt hoặc thiết bị.")).to_be_visible()
+        page.get_by_label("Mật khẩu hiện tại", exact=True).fill(TEST_PASSWORD)
+        page.get_by_label("Mật khẩu mới", exact=True).fill("officer-new-password")
+        page.get_by_label("Nhập lại mật khẩu mới", exact=True).fill("officer-new-password")
+        page.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+        expect(page.get_by_text("Đã đổi mật khẩu. Hãy đăng nhập lại.")).to_be_visible()
+        expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+        page.screenshot(path=ARTIFACTS / "session-password-changed.png")
+
+        # The other tab is logged out at its next click.
+        other.get_by_test_id("stSidebarNavLink").filter(has_text="Tổng quan").click()
+        expect(other.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+        expect(other.get_by_text("Phiên đăng nhập đã kết thúc", exact=False)).to_be_visible()
+        other.screenshot(path=ARTIFACTS / "session-other-tab-logged-out.png")
+
+        page.get_by_label("Tên đăng nhập").fill(officer.name)
+        page.get_by_label("Mật khẩu").fill("officer-new-password")
+        page.get_by_role("button", name="Đăng nhập").click()
+        expect(who).to_be_visible()
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Đăng xuất").click()
+        expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+        assert "readiness_session" not in {c["name"] for c in context.cookies()}
+        page.reload()
+        expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+        page.screenshot(path=ARTIFACTS / "session-logged-out.png")
+        browser.close()

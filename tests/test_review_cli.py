@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 import streamlit as st
-from conftest import account
+from conftest import account, log_in
 from excel_fill import checklist
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
@@ -48,7 +48,7 @@ def _tc09(capsys: pytest.CaptureFixture, *flags: str) -> tuple[int, int]:
 
 def _page_green(monkeypatch: pytest.MonkeyPatch) -> str:
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["actor"] = account(Role.LEADER)
+    log_in(at, account(Role.LEADER))
     at.session_state["as_of"] = date(2025, 11, 15)
     at.run()
     at.switch_page("pages/commune.py")

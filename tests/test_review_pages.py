@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from conftest import account
+from conftest import account, log_in
 from excel_fill import checklist
 from streamlit.testing.v1 import AppTest
 from test_review import PDF_BYTES, PNG_BYTES
 
+import ui
 from readiness import comments, db, evidence, excel, queries
 from readiness.models import Role, Submission
 
@@ -24,7 +25,7 @@ def _fresh_caches():
 
 def _page(page: str, role: Role, commune: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["actor"] = account(role, commune)
+    log_in(at, account(role, commune))
     at.session_state["as_of"] = AS_OF
     at.run()
     at.switch_page(page)
@@ -98,7 +99,7 @@ def test_the_queue_shows_what_changed_and_the_evidence_then_returns_and_approves
 @pytest.mark.parametrize(("role", "commune"), [(Role.LEADER, None), (Role.COMMUNE, "00070")])
 def test_only_officers_and_admins_get_the_queue_page(initialized, role, commune):
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["actor"] = account(role, commune)
+    log_in(at, account(role, commune))
     at.run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/review.py")
@@ -138,7 +139,7 @@ def test_a_commune_attaches_evidence_on_its_page_and_a_bad_file_is_refused(initi
     at.file_uploader[0].upload("quyet-dinh.pdf", b"this is not a PDF", "application/pdf")
     at.button(key="FormSubmitter:evidence_form-Đính kèm").click().run()
     assert not at.exception
-    assert "quyet-dinh.pdf không phải PDF, JPEG hay PNG" in at.error[0].value
+    assert ui.plain("quyet-dinh.pdf không phải PDF, JPEG hay PNG") in at.error[0].value
     lan = account(Role.COMMUNE, "00070")
     with db.session() as session:
         assert evidence.files(session, lan, "00070").empty
