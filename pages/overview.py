@@ -63,6 +63,44 @@ columns[4].metric(
     border=True,
 )
 
+st.subheader(ui.t("Tiến độ theo tuần", "Greening week by week"))
+trend = ui.query(queries.trend, ui.as_of(), ui.province())
+ui.chart(charts.trend_chart(trend, ui.lang(), criteria=criteria))
+st.caption(
+    ui.t(
+        "Đường liền: tỉ lệ xã, phường đạt đủ tiêu chí (trục trái). Đường nét đứt: số tiêu chí đạt trung bình "
+        "(trục phải).",
+        "Solid line: share of communes fully green (left axis). Dashed line: average green criteria (right axis).",
+    )
+)
+
+st.subheader(ui.t("Năm tiêu chí chậm nhất", "Five most lagging criteria"))
+lagging = figures["lagging"]
+if lagging.empty:
+    st.success(ui.t("Mọi xã, phường đều đạt mọi tiêu chí.", "Every commune meets every criterion."))
+else:
+    lang = ui.lang()
+    table = lagging.assign(
+        name=lagging[f"name_{lang}"],
+        share_met=lagging["green"] / n * 100,
+        gap_text=total_gaps(lagging, lang),
+        deadline_text=[ui.day(d) for d in lagging["deadline"]],
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_order=["criterion_code", "name", "not_green", "share_met", "gap_text", "overdue", "deadline_text"],
+        column_config={
+            "criterion_code": ui.t("Mã", "Code"),
+            "name": st.column_config.TextColumn(ui.t("Tiêu chí", "Criterion"), width="large"),
+            "not_green": ui.t("Xã, phường chưa đạt", "Communes not met"),
+            "share_met": ui.progress_column(ui.t("Tỉ lệ đạt", "Share met")),
+            "gap_text": ui.t("Tổng còn thiếu", "Total gap"),
+            "overdue": ui.t("Quá hạn", "Overdue"),
+            "deadline_text": ui.t("Hạn", "Deadline"),
+        },
+    )
+
 st.subheader(ui.t("Tiến độ so với hạn", "Against the deadlines"))
 timeliness = figures["timeliness"]
 pairs = sum(timeliness.values())
@@ -134,41 +172,3 @@ for column, title, rows, key in [
 st.page_link(
     ui.RANKING_PAGE, label=ui.t("Xem bảng xếp hạng đầy đủ", "See the full ranking"), icon=":material/leaderboard:"
 )
-
-st.subheader(ui.t("Tiến độ theo tuần", "Greening week by week"))
-trend = ui.query(queries.trend, ui.as_of(), ui.province())
-ui.chart(charts.trend_chart(trend, ui.lang(), criteria=criteria))
-st.caption(
-    ui.t(
-        "Đường liền: tỉ lệ xã, phường đạt đủ tiêu chí (trục trái). Đường nét đứt: số tiêu chí đạt trung bình "
-        "(trục phải).",
-        "Solid line: share of communes fully green (left axis). Dashed line: average green criteria (right axis).",
-    )
-)
-
-st.subheader(ui.t("Năm tiêu chí chậm nhất", "Five most lagging criteria"))
-lagging = figures["lagging"]
-if lagging.empty:
-    st.success(ui.t("Mọi xã, phường đều đạt mọi tiêu chí.", "Every commune meets every criterion."))
-else:
-    lang = ui.lang()
-    table = lagging.assign(
-        name=lagging[f"name_{lang}"],
-        share_met=lagging["green"] / n * 100,
-        gap_text=total_gaps(lagging, lang),
-        deadline_text=[ui.day(d) for d in lagging["deadline"]],
-    )
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_order=["criterion_code", "name", "not_green", "share_met", "gap_text", "overdue", "deadline_text"],
-        column_config={
-            "criterion_code": ui.t("Mã", "Code"),
-            "name": st.column_config.TextColumn(ui.t("Tiêu chí", "Criterion"), width="large"),
-            "not_green": ui.t("Xã, phường chưa đạt", "Communes not met"),
-            "share_met": ui.progress_column(ui.t("Tỉ lệ đạt", "Share met")),
-            "gap_text": ui.t("Tổng còn thiếu", "Total gap"),
-            "overdue": ui.t("Quá hạn", "Overdue"),
-            "deadline_text": ui.t("Hạn", "Deadline"),
-        },
-    )

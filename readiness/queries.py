@@ -114,7 +114,7 @@ def status(session: Session, as_of: date, province: str) -> pd.DataFrame:
     grid = grid.merge(latest, on="commune_code", how="left")
     grid = grid.merge(results, on=["submission_id", "criterion_code"], how="left")
     texts = ["evidence", "note", "reporter_name", "reporter_phone"]
-    grid[texts] = grid[texts].fillna("")
+    grid[texts] = grid[texts].astype(object).where(grid[texts].notna(), "")
     return score(grid, as_of)
 
 
@@ -418,7 +418,7 @@ def reporting(session: Session, as_of: date, province: str) -> pd.DataFrame:
     reporting_date = pd.to_datetime(received["reporting_date"])
     received = received.assign(
         arrived=local.dt.normalize(),
-        week_due=reporting_date + pd.to_timedelta((due - reporting_date.dt.weekday) % 7, unit="D"),
+        week_due=reporting_date + pd.to_timedelta((due - reporting_date.dt.day_of_week) % 7, unit="D"),
     )
     received = received[received["arrived"] <= pd.Timestamp(as_of)]
     first = received.groupby(["commune_code", "week_due"])["arrived"].min().reset_index()
