@@ -242,7 +242,7 @@ def _ranking(status_frame: pd.DataFrame, timely: pd.DataFrame) -> pd.DataFrame:
     last = pd.to_datetime(timely["green_since"]).groupby(timely["commune_code"]).max().rename("last_green")
     frame = communes_.merge(counts, on="commune_code").merge(last.reset_index(), on="commune_code")
     # Never green ranks after any date, and ties with the others never green.
-    frame["turn"] = frame["last_green"].fillna(pd.Timestamp.max)
+    frame["turn"] = frame["last_green"].fillna(pd.Timestamp("9999-12-31"))
     ranked = _shared_rank(frame, ["green", "on_time", "turn"], [False, False, True])
     ranked["last_green"] = ranked["last_green"].dt.date.astype(object).where(ranked["last_green"].notna(), None)
     identity = ["rank", "commune_code", "commune_name", "commune_kind", "province_code", "province_name"]
@@ -405,7 +405,10 @@ def reporting(session: Session, as_of: date, province: str) -> pd.DataFrame:
     # The first week expected is the first whole week from the start date.
     first_due = start + timedelta(days=6 + (due - start.weekday() - 6) % 7)
     last_due = as_of - timedelta(days=(as_of.weekday() - due) % 7)
-    weeks = pd.date_range(first_due, last_due, freq="7D").date if last_due >= first_due else []
+    columns = ["week_start", "week_due", "communes", "on_time", "late", "missing", "reported_share", "on_time_share"]
+    if last_due < first_due:
+        return pd.DataFrame(columns=columns)
+    weeks = pd.date_range(first_due, last_due, freq="7D").date
     n_communes = int(session.execute(_in_scope(select(func.count(Commune.code)), province)).scalar_one())
     statement = (
         select(Submission.commune_code, Submission.reporting_date, Submission.received_at)
@@ -433,7 +436,6 @@ def reporting(session: Session, as_of: date, province: str) -> pd.DataFrame:
     frame["week_start"] = [d - timedelta(days=6) for d in frame["week_due"]]
     frame["reported_share"] = frame["reported"] / n_communes if n_communes else 0.0
     frame["on_time_share"] = frame["on_time"] / n_communes if n_communes else 0.0
-    columns = ["week_start", "week_due", "communes", "on_time", "late", "missing", "reported_share", "on_time_share"]
     return frame[columns].iloc[::-1].reset_index(drop=True)
 
 
