@@ -132,14 +132,15 @@ for column, (key, (help_vi, help_en)) in zip(columns[:4], help_texts.items(), st
     )
 reporting = figures["reporting"]
 if reporting.empty:
-    columns[4].metric(ui.t("Báo cáo tuần", "Weekly reporting"), "–", border=True)
+    columns[4].metric(ui.t("Tỉ lệ báo cáo tuần", "Weekly reporting rate"), "–", border=True)
 else:
     week = reporting.iloc[0]
     columns[4].metric(
-        ui.t(f"Báo cáo tuần đến {ui.day(week['week_due'])}", f"Reports, week to {ui.day(week['week_due'])}"),
+        ui.t("Tỉ lệ báo cáo tuần", "Weekly reporting rate"),
         ui.percent(week["reported_share"], 1),
         delta=ui.t(
-            f"đúng hạn {ui.percent(week['on_time_share'], 1)}", f"on time {ui.percent(week['on_time_share'], 1)}"
+            f"đúng hạn {ui.percent(week['on_time_share'], 1)} · tuần đến {ui.day(week['week_due'])}",
+            f"on time {ui.percent(week['on_time_share'], 1)} · week to {ui.day(week['week_due'])}",
         ),
         delta_color="off",
         delta_arrow="off",

@@ -111,7 +111,7 @@ ui.commune_table(
         "commune_name": ui.t("Xã, phường", "Commune"),
         "province_name": ui.t("Tỉnh, thành phố", "Province"),
         "kind_text": ui.t("Loại", "Kind"),
-        "reason": st.column_config.TextColumn(ui.t("Lý do cảnh báo", "Why listed"), width="medium"),
+        "reason": st.column_config.TextColumn(ui.t("Lý do cảnh báo", "Why listed"), width="large"),
         "green_text": ui.t("Tiêu chí đạt", "Criteria met"),
         "date_text": ui.t("Báo cáo gần nhất", "Last report"),
         "reporter_name": ui.t("Người báo cáo", "Reporter"),

@@ -271,7 +271,9 @@ def test_overview_and_pdf_show_the_summary_timeliness(demo_sqlite, capsys):
     assert {key: metrics[label] for key, label in labels.items()} == {
         k: f"{v:,}".replace(",", ".") for k, v in counts.items()
     }
-    assert metrics["Báo cáo tuần đến 10/10/2025"] == "100,0%"
+    assert metrics["Tỉ lệ báo cáo tuần"] == "100,0%"
+    rate = next(m for m in at.metric if m.label == "Tỉ lệ báo cáo tuần")
+    assert rate.proto.delta == "đúng hạn 100,0% · tuần đến 10/10/2025"
     bars = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     timeliness_chart = next(s for s in bars if "stack" in json.dumps(s.get("encoding", {})))
     assert timeliness_chart is not None
