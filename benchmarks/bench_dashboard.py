@@ -49,9 +49,9 @@ def run(path: Path) -> int:
     from sqlalchemy import func, select
     from streamlit.testing.v1 import AppTest
 
-    from readiness import bootstrap, db, demo, queries
+    from readiness import auth, bootstrap, db, demo, queries
     from readiness.auth import OPERATOR
-    from readiness.models import Submission
+    from readiness.models import Role, Submission
 
     db.reset_caches()
     start = time.perf_counter()
@@ -61,6 +61,12 @@ def run(path: Path) -> int:
     if not present:
         with db.write_session() as session:
             demo.load(session, OPERATOR)
+    # Pages are for logged-in accounts only: the benchmark is an officer.
+    with db.write_session() as session:
+        if "bench-officer" not in auth.account_names(session):
+            auth.create_account(session, OPERATOR, "bench-officer", Role.OFFICER, "bench-officer-57")
+    with db.session() as session:
+        officer = auth.actor_for(session, "bench-officer")
     print(f"database ready in {time.perf_counter() - start:.1f} s: {path}")
     with db.session() as session:
         submissions = session.execute(select(func.count(Submission.id))).scalar_one()
@@ -72,6 +78,7 @@ def run(path: Path) -> int:
     def overview() -> AppTest:
         at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=120)
         at.session_state["as_of"] = AS_OF
+        at.session_state["actor"] = officer
         return at
 
     first = overview()
@@ -99,6 +106,18 @@ def run(path: Path) -> int:
         )
         figures["status, whole country"] = _median(lambda: queries.status(session, AS_OF, "all"), 3)
         figures["trend, whole country"] = _median(lambda: queries.trend(session, AS_OF, "all"), 3)
+        for day in (date(2025, 9, 15), AS_OF):
+            figures[f"timeliness, whole country, as of {day:%d/%m}"] = _median(
+                lambda day=day: queries.timeliness(session, day, "all"), 3
+            )
+            figures[f"timeliness, Hà Nội, as of {day:%d/%m}"] = _median(
+                lambda day=day: queries.timeliness(session, day, "01"), 5
+            )
+        figures["timeliness, one commune (commune page)"] = _median(
+            lambda: queries.timeliness(session, AS_OF, "all", "00070"), 5
+        )
+        figures["reporting weeks, whole country"] = _median(lambda: queries.reporting(session, AS_OF, "all"), 3)
+        figures["ranking, Hà Nội"] = _median(lambda: queries.ranking(session, AS_OF, "01"), 5)
 
     missed = []
     db.reset_caches()  # close the files before a temporary folder goes
