@@ -2,7 +2,7 @@ import streamlit as st
 
 import ui
 from readiness import export, queries
-from readiness.i18n import kind_label, warning_reason
+from readiness.i18n import kind_label, warning_reason, weekday_name
 from readiness.settings import get_settings
 
 ui.data_page("Danh sách cảnh báo", "Warning list")
@@ -23,10 +23,7 @@ st.caption(
 
 def reporting_table() -> None:
     st.subheader(ui.t("Báo cáo hằng tuần", "Weekly reporting"))
-    weekday = ui.t(
-        ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"][settings.report_due_weekday],
-        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][settings.report_due_weekday],
-    )
+    weekday = weekday_name(settings.report_due_weekday, lang)
     st.caption(
         ui.t(
             f"Mỗi xã, phường báo cáo mỗi tuần, hạn cuối ngày {weekday} (giờ Việt Nam). Một báo cáo thuộc tuần kết "

@@ -223,3 +223,19 @@ def format_days_early(days: float | None, lang: str) -> str:
     if days > 0:
         return tr(lang, f"sớm {format_number(days, lang)} ngày", f"{days:,} days early")
     return tr(lang, f"trễ {format_number(-days, lang)} ngày", f"{-days:,} days late")
+
+
+_WEEKDAYS = [
+    ("thứ Hai", "Monday"),
+    ("thứ Ba", "Tuesday"),
+    ("thứ Tư", "Wednesday"),
+    ("thứ Năm", "Thursday"),
+    ("thứ Sáu", "Friday"),
+    ("thứ Bảy", "Saturday"),
+    ("Chủ nhật", "Sunday"),
+]
+
+
+def weekday_name(weekday: int, lang: str) -> str:
+    """0 (Monday) … 6 (Sunday) in words, as in a sentence: "thứ Sáu", "Friday"."""
+    return tr(lang, *_WEEKDAYS[weekday])
