@@ -136,13 +136,13 @@ def _history(session: Session, as_of: date, province: str, commune: str | None) 
 def _green_cells(session: Session, history: pd.DataFrame, criteria_: pd.DataFrame) -> np.ndarray:
     """Boolean matrix submission × criterion (rows of `history`, columns of `criteria_`): green or not.
 
-    A submission whose cached green count equals the number of criteria is green everywhere, so only the
-    results of the others are read and scored."""
+    A submission whose cached green count is the number of criteria is green everywhere, one whose count is 0
+    nowhere: only the results of the others are read and scored."""
     codes = criteria_["code"].tolist()
     green = np.zeros((len(history), len(codes)), dtype=bool)
     full = (history["green_count"] == len(codes)).to_numpy()
     green[full] = True
-    ids = history.loc[~full, "id"].astype(int).tolist()
+    ids = history.loc[~full & (history["green_count"] > 0).to_numpy(), "id"].astype(int).tolist()
     # Naming the criteria lets the database walk the (criterion_code, submission_id) primary key.
     found = [
         _frame(
