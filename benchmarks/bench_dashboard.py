@@ -51,7 +51,7 @@ def run(path: Path) -> int:
 
     from readiness import auth, bootstrap, db, demo, queries
     from readiness.auth import OPERATOR
-    from readiness.models import Role, Submission
+    from readiness.models import Submission
 
     db.reset_caches()
     start = time.perf_counter()
@@ -61,24 +61,24 @@ def run(path: Path) -> int:
     if not present:
         with db.write_session() as session:
             demo.load(session, OPERATOR)
-    # Pages are for logged-in accounts only: the benchmark is an officer.
-    with db.write_session() as session:
-        if "bench-officer" not in auth.account_names(session):
-            auth.create_account(session, OPERATOR, "bench-officer", Role.OFFICER, "bench-officer-57")
-    with db.session() as session:
-        officer = auth.actor_for(session, "bench-officer")
     print(f"database ready in {time.perf_counter() - start:.1f} s: {path}")
     with db.session() as session:
         submissions = session.execute(select(func.count(Submission.id))).scalar_one()
         communes = len(queries.communes(session, "all"))
     print(f"{communes:,} communes, {submissions:,} submissions, as of {AS_OF:%d/%m/%Y}")
+    # Pages show figures to logged-in accounts only (the app re-reads the account from the database on each run).
+    with db.write_session() as session:
+        if "bench-leader" not in auth.account_names(session):
+            auth.create_account(session, OPERATOR, "bench-leader", "leader", "bench-leader-password")
+    with db.session() as session:
+        leader = auth.actor_for(session, "bench-leader")
 
     figures = {}
 
     def overview() -> AppTest:
         at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=120)
         at.session_state["as_of"] = AS_OF
-        at.session_state["actor"] = officer
+        at.session_state["actor"] = leader
         return at
 
     first = overview()
