@@ -106,6 +106,18 @@ def run(path: Path) -> int:
         )
         figures["status, whole country"] = _median(lambda: queries.status(session, AS_OF, "all"), 3)
         figures["trend, whole country"] = _median(lambda: queries.trend(session, AS_OF, "all"), 3)
+        for day in (date(2025, 9, 15), AS_OF):
+            figures[f"timeliness, whole country, as of {day:%d/%m}"] = _median(
+                lambda day=day: queries.timeliness(session, day, "all"), 3
+            )
+            figures[f"timeliness, Hà Nội, as of {day:%d/%m}"] = _median(
+                lambda day=day: queries.timeliness(session, day, "01"), 5
+            )
+        figures["timeliness, one commune (commune page)"] = _median(
+            lambda: queries.timeliness(session, AS_OF, "all", "00070"), 5
+        )
+        figures["reporting weeks, whole country"] = _median(lambda: queries.reporting(session, AS_OF, "all"), 3)
+        figures["ranking, Hà Nội"] = _median(lambda: queries.ranking(session, AS_OF, "01"), 5)
 
     missed = []
     db.reset_caches()  # close the files before a temporary folder goes

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from readiness import db, queries
 from readiness.models import Role
+from readiness.scoring import TIMELINESS
 
 PROJECT = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT / "test-artifacts"
@@ -109,6 +110,7 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
     with db.session() as session:
         summary = queries.summary(session, AS_OF, "01")
         kpis = queries.kpis(session, AS_OF, "01")
+        weeks = queries.reporting(session, AS_OF, "01")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -145,12 +147,14 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
                 f"{kpis['criteria_green_everywhere']}/16",
                 str(kpis["submissions_last_days"]),
                 str(kpis["overdue"]),
+                *(f"{summary['timeliness'][key]:,}".replace(",", ".") for key in TIMELINESS),
+                f"{weeks['reported_share'].iloc[0] * 100:.1f}%".replace(".", ","),
             ]
         )
         expect(page.get_by_text("Số liệu tính đến ngày 20/10/2025")).to_be_visible()
         # Streamlit keeps the previous run's elements until the new run replaces them: wait for the run to end.
         expect(idle).to_be_attached()
-        expect(page.get_by_test_id("stDataFrame")).to_be_visible()  # the five most lagging criteria
+        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()  # the five most lagging criteria
         expect(charts.first.locator("svg.marks, canvas").first).to_be_visible()
         page.screenshot(path=ARTIFACTS / "overview.png", full_page=True)
 
