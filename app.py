@@ -26,6 +26,8 @@ PAGES = [
         Permission.VIEW_PROVINCE,
     ),
     ("pages/warnings.py", "Danh sách cảnh báo", "Warning list", ":material/warning:", Permission.VIEW_PROVINCE),
+    ("pages/ranking.py", "Bảng xếp hạng", "Ranking", ":material/leaderboard:", Permission.VIEW_PROVINCE),
+    ("pages/review.py", "Duyệt báo cáo", "Review", ":material/fact_check:", Permission.REVIEW),
     ("pages/commune.py", "Trang xã, phường", "Commune page", ":material/location_city:", Permission.VIEW_COMMUNE),
     # Rights to import are checked by readiness.excel for each file (a commune account: its own commune only).
     ("pages/upload.py", "Nộp phiếu", "Upload", ":material/upload_file:", Permission.IMPORT_CHECKLIST),
@@ -68,6 +70,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with ui.errors_told_briefly():
+        main()
 else:
     app = st.App(__file__, routes=web.ROUTES, middleware=web.MIDDLEWARE)

@@ -1,6 +1,6 @@
-"""The app's own HTTP routes beside Streamlit's (app.py hands them to st.App): password log-in and log-out, which
-set and clear the HttpOnly session cookie that a Streamlit script cannot set. Rules live in readiness.sessions;
-this is the HTTP glue.
+"""The app's own HTTP routes and middleware beside Streamlit's (app.py hands them to st.App): password log-in and
+log-out, which set and clear the HttpOnly session cookie that a Streamlit script cannot set, and a filter on the
+websocket. Rules live in readiness.sessions; this is the HTTP glue.
 
 Field names avoid the properties of a form element (name, lang, action…): the sanitiser of st.html drops such
 attributes. Forms carry a CSRF token checked against a cookie of the same value (double submit): another site can make a
@@ -8,8 +8,10 @@ browser post here, but cannot read or set that cookie, so its post is refused an
 """
 
 import html
+import logging
 import secrets
 
+from google.protobuf.message import DecodeError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
@@ -17,10 +19,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from readiness import auth, sessions
 from readiness.i18n import LANGUAGES, tr
 from readiness.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 LOGIN_PATH = "/account/login"
 LOGOUT_PATH = "/account/logout"
@@ -56,6 +61,40 @@ class CsrfCookie:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+
+def _clears_caches(data: bytes | None) -> bool:
+    if not data:
+        return False
+    message = BackMsg()
+    try:
+        message.ParseFromString(data)
+    except DecodeError:
+        return False
+    return message.WhichOneof("type") == "clear_cache"
+
+
+class NoCacheClearing:
+    """Drop the "clear cache" message of Streamlit's websocket protocol. Any connected browser, logged in or not,
+    may send it (viewer mode only hides the menu item), and it empties every cache for every user. Nothing here
+    needs it: cached figures are keyed by the data version (ui.query), so a change of data is seen at once."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await self.app(scope, receive, send)
+            return
+
+        async def receive_without_clearing() -> Message:
+            while True:
+                message = await receive()
+                if message["type"] != "websocket.receive" or not _clears_caches(message.get("bytes")):
+                    return message
+                log.warning("dropped a request to clear the caches from %s", scope.get("client"))
+
+        await self.app(scope, receive_without_clearing, send)
 
 
 def _csrf_ok(request: Request, sent: str) -> bool:
@@ -178,4 +217,4 @@ ROUTES = [
     Route(LOGIN_PATH, log_in, methods=["POST"]),
     Route(LOGOUT_PATH, log_out, methods=["POST"]),
 ]
-MIDDLEWARE = [Middleware(CsrfCookie)]
+MIDDLEWARE = [Middleware(CsrfCookie), Middleware(NoCacheClearing)]

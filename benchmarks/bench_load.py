@@ -4,12 +4,14 @@ PostgreSQL.
     PYTHONPATH=$PWD python benchmarks/bench_load.py --scale province --database sqlite --sessions 30
     PYTHONPATH=$PWD python benchmarks/bench_load.py --scale national --database postgresql --sessions 10
 
-Each session is a browser context of one headless Chromium (Playwright, Debian's /usr/bin/chromium): log in (the
-password form) → overview → heatmap → commune page. A page's time runs from the navigation (the login click, or the click on the
-sidebar link) until its main elements are visible and the script has finished: the KPIs and the trend chart, the
-heatmap chart(s), the commune's metrics and criteria table. Up to --concurrency sessions run their steps at once;
-every session stays open (its WebSocket and Streamlit session alive) until all are done. One session runs first
-to warm the server (imports, caches) and is not counted: the figures are a running server's.
+Each session is a browser context of one headless Chromium (Playwright, Debian's /usr/bin/chromium): log in
+(the password form) → overview → heatmap → commune page. A page's time runs from the navigation (the login click,
+or the click on the sidebar link) until its main elements are visible and the script has finished: the KPIs and
+the trend chart, the heatmap chart(s), the commune's metrics and criteria table. Up to --concurrency sessions run
+their steps at once; every session stays open (its WebSocket and Streamlit session alive) until all are done. One
+session runs first to warm the server (imports, caches) and is not counted: the figures are a running server's.
+With --returning, Streamlit's immutable /static/ files come from a shared in-process cache, as from the HTTP
+cache of a browser that has opened the app before.
 
 Server memory: the Streamlit process's resident set (VmRSS from /proc, sampled every 50 ms) and the kernel's
 peak (VmHWM). Server CPU: user + system seconds the Streamlit process used during the measured wave.

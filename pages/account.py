@@ -37,8 +37,8 @@ st.write(
 )
 if st.button(ui.t("Đăng xuất khỏi mọi nơi", "Log out everywhere"), icon=":material/devices:"):
 
-    def everywhere(who: auth.Actor | None) -> None:
-        sessions.log_out_everywhere(who)
+    def everywhere(_: auth.Actor | None) -> None:
+        sessions.log_out_everywhere(actor)
         st.session_state.pop("actor", None)
 
     ui.attempt(everywhere, done=ui.t("Đã đăng xuất khỏi mọi nơi.", "Logged out everywhere."))

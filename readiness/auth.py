@@ -51,6 +51,9 @@ class Permission(StrEnum):
     EDIT_CATALOG = "edit_catalog"
     LOAD_BOUNDARIES = "load_boundaries"
     VIEW_AUDIT = "view_audit"
+    REVIEW = "review"
+    ATTACH_EVIDENCE = "attach_evidence"
+    COMMENT = "comment"
 
 
 _GRANTS: dict[Role, set[Permission]] = {
@@ -61,13 +64,27 @@ _GRANTS: dict[Role, set[Permission]] = {
         Permission.IMPORT_CHECKLIST,
         Permission.IMPORT_PROVINCE_WORKBOOK,
         Permission.EXPORT,
+        Permission.REVIEW,
+        Permission.ATTACH_EVIDENCE,
+        Permission.COMMENT,
     },
-    Role.COMMUNE: {Permission.VIEW_PROVINCE, Permission.VIEW_COMMUNE, Permission.IMPORT_CHECKLIST},
+    Role.COMMUNE: {
+        Permission.VIEW_PROVINCE,
+        Permission.VIEW_COMMUNE,
+        Permission.IMPORT_CHECKLIST,
+        Permission.ATTACH_EVIDENCE,
+        Permission.COMMENT,
+    },
     Role.LEADER: {Permission.VIEW_PROVINCE, Permission.VIEW_COMMUNE, Permission.EXPORT},
 }
 
 # Permissions that a commune account holds for its own commune only.
-_OWN_COMMUNE_ONLY = {Permission.VIEW_COMMUNE, Permission.IMPORT_CHECKLIST}
+_OWN_COMMUNE_ONLY = {
+    Permission.VIEW_COMMUNE,
+    Permission.IMPORT_CHECKLIST,
+    Permission.ATTACH_EVIDENCE,
+    Permission.COMMENT,
+}
 
 
 class Refusal(Bilingual):
@@ -90,7 +107,7 @@ def allowed(actor: Actor | None, permission: Permission, commune_code: str | Non
     return True
 
 
-def not_logged_in() -> PermissionDenied:
+def _not_logged_in() -> PermissionDenied:
     return PermissionDenied("Bạn cần đăng nhập để làm việc này.", "You need to log in to do this.")
 
 
@@ -99,7 +116,7 @@ def require(actor: Actor | None, permission: Permission, commune_code: str | Non
     if allowed(actor, permission, commune_code):
         return
     if actor is None:
-        raise not_logged_in()
+        raise _not_logged_in()
     if actor.role == Role.COMMUNE and permission in _OWN_COMMUNE_ONLY:
         raise PermissionDenied(
             f"Tài khoản {actor.name} chỉ được thao tác với xã/phường mã {actor.commune_code}, "
@@ -115,6 +132,7 @@ def require(actor: Actor | None, permission: Permission, commune_code: str | Non
 # Accounts --------------------------------------------------------------------------------------------------------
 
 _NAME = re.compile(r"[a-z0-9._-]{2,64}")
+_NAME_SIGN = re.compile(r"[a-z0-9._-]")
 # Names no account may take: the operator's (how the command line appears in the audit trail) and names that
 # would read as the system itself there.
 RESERVED_NAMES = frozenset({OPERATOR.name, "system", "root", "operator", "anonymous", "unknown"})
@@ -290,7 +308,7 @@ def _check_name(name: str) -> None:
         )
     if _NAME.fullmatch(name):
         return
-    odd = list(dict.fromkeys(c for c in name if not _NAME.fullmatch(c * 2)))[:3]
+    odd = list(dict.fromkeys(c for c in name if not _NAME_SIGN.fullmatch(c)))[:3]
     shown = ", ".join(f"{c!r} ({unicodedata.name(c, f'U+{ord(c):04X}')})" for c in odd)
     detail_vi, detail_en = (shown, shown) if odd else (f"dài {len(name)} ký tự", f"length {len(name)}")
     if any(unicodedata.name(c, "").startswith(("CYRILLIC", "GREEK")) for c in odd):
@@ -422,7 +440,7 @@ def change_password(actor: Actor | None, current_password: str, new_password: st
     current password counts as a failed login (it is a guess like any other). Every session of the account ends,
     this one too: each browser logs in again with the new password."""
     if actor is None:
-        raise not_logged_in()
+        raise _not_logged_in()
     _check_password(new_password)
     account = _check_attempt(
         actor.name,
