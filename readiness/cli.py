@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from readiness import auth, bootstrap, db, demo, excel, export, queries, registry, report
+from readiness import auth, bootstrap, db, demo, excel, export, mail, queries, registry, report
 from readiness.auth import OPERATOR, Actor
 from readiness.i18n import LANGUAGES, format_date, format_datetime, today, tr
 from readiness.settings import get_settings
@@ -292,6 +292,33 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_warnings_send(args: argparse.Namespace) -> int:
+    """Exit status 0 when nothing is left owed for the week (or on a dry run), 1 when a delivery failed."""
+    bootstrap.init()
+    as_of = args.as_of or today()
+    try:
+        actor = acting_as(args.as_name)
+        deliveries = mail.send_warnings(
+            as_of, get_settings().province, actor=actor, dry_run=args.dry_run, resend=args.resend
+        )
+    except auth.Refusal as exc:
+        return _refused(exc)
+    except mail.MailNotConfigured as exc:
+        print(f"readiness warnings send: {exc}", file=sys.stderr)
+        return 2
+    week = mail.week_of(as_of)
+    print(f"Warning list of the week of {week:%d/%m/%Y} (figures as of {as_of:%d/%m/%Y}):")
+    if not deliveries:
+        print("  nobody to send to: set READINESS_WARNING_RECIPIENTS, or give listed communes' accounts an e-mail")
+    for d in deliveries:
+        scope = "whole list + Excel" if d.scope == mail.WHOLE_LIST else f"commune {d.scope}"
+        error = f" ({d.error})" if d.error else ""
+        print(f"  {d.outcome:<12} {d.recipient} [{scope}]{error}")
+    counts = {outcome: sum(d.outcome == outcome for d in deliveries) for outcome in (mail.SENT, mail.FAILED)}
+    print(f"{counts[mail.SENT]} sent, {counts[mail.FAILED]} failed (owed: the next run retries them).")
+    return 1 if counts[mail.FAILED] else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="readiness", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -338,6 +365,18 @@ def build_parser() -> argparse.ArgumentParser:
     export_.add_argument("--lang", choices=list(LANGUAGES), default="vi", help="language (default: vi)")
     export_.add_argument("--warning-list", action="store_true", help="export this week's warning list instead")
     export_.set_defaults(handler=cmd_export)
+
+    warnings_ = commands.add_parser("warnings", help="the weekly warning list: send it by e-mail")
+    warning_actions = warnings_.add_subparsers(dest="warnings_command", required=True)
+    send = warning_actions.add_parser(
+        "send",
+        help="mail this week's warning list to READINESS_WARNING_RECIPIENTS and to the listed communes' accounts",
+    )
+    send.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today); the week is the one of this day")
+    send.add_argument("--dry-run", action="store_true", help="list who would get what; send and record nothing")
+    send.add_argument("--resend", action="store_true", help="send again to recipients already sent this week")
+    add_as_option(send)
+    send.set_defaults(handler=cmd_warnings_send)
     return parser
 
 
