@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from readiness import registry
 from readiness.models import Boundary, Commune, Criterion, Province, Result, Submission
-from readiness.scoring import Status, score
+from readiness.scoring import TIMELINESS, Status, classify_timeliness, score
 from readiness.settings import NATIONAL, get_settings
 from readiness.text import fold
 
@@ -26,7 +26,8 @@ def _in_scope(statement: Select, province: str) -> Select:
 
 
 def _frame(session: Session, statement: Select) -> pd.DataFrame:
-    result = session.execute(statement)
+    # Core execution: the ORM's row processing costs more than the query itself for large results.
+    result = session.connection().execute(statement)
     columns = list(result.keys())
     # Column by column: handing pandas the Row objects themselves costs more than the query (53,000 rows).
     values = list(zip(*result.all(), strict=True)) or [()] * len(columns)
@@ -110,6 +111,103 @@ def status(session: Session, as_of: date, province: str) -> pd.DataFrame:
     grid = grid.merge(results, on=["submission_id", "criterion_code"], how="left")
     grid[["evidence", "note"]] = grid[["evidence", "note"]].fillna("")
     return score(grid, as_of)
+
+
+def _history(session: Session, as_of: date, province: str) -> pd.DataFrame:
+    """Every submission that counts for its commune and reporting date up to `as_of` (the newest received for a
+    date wins, as in `latest_submissions`), ordered by commune and reporting date."""
+    statement = (
+        select(Submission.id, Submission.commune_code, Submission.reporting_date, Submission.green_count)
+        .join(Commune)
+        .where(Submission.reporting_date <= as_of)
+        .order_by(Submission.commune_code, Submission.reporting_date, Submission.received_at, Submission.id)
+    )
+    history = _frame(session, _in_scope(statement, province))
+    return history.drop_duplicates(["commune_code", "reporting_date"], keep="last").reset_index(drop=True)
+
+
+def _green_cells(session: Session, history: pd.DataFrame, criteria_: pd.DataFrame) -> np.ndarray:
+    """Boolean matrix submission × criterion (rows of `history`, columns of `criteria_`): green or not.
+
+    A submission whose cached green count equals the number of criteria is green everywhere, so only the
+    results of the others are read and scored."""
+    codes = criteria_["code"].tolist()
+    green = np.zeros((len(history), len(codes)), dtype=bool)
+    full = (history["green_count"] == len(codes)).to_numpy()
+    green[full] = True
+    ids = history.loc[~full, "id"].astype(int).tolist()
+    # Naming the criteria lets the database walk the (criterion_code, submission_id) primary key.
+    found = [
+        _frame(
+            session,
+            select(Result.submission_id, Result.criterion_code, Result.value, Result.out_of).where(
+                Result.criterion_code.in_(codes), Result.submission_id.in_(ids[start : start + 5000])
+            ),
+        )
+        for start in range(0, len(ids), 5000)
+    ]
+    if not found:
+        return green
+    results = pd.concat(found, ignore_index=True)
+    scored = score(results.merge(criteria_[["code", "kind", "target"]], left_on="criterion_code", right_on="code"))
+    met = scored[scored["status"] == Status.GREEN]
+    green[
+        pd.Index(history["id"]).get_indexer(met["submission_id"]), pd.Index(codes).get_indexer(met["criterion_code"])
+    ] = True
+    return green
+
+
+def timeliness(session: Session, as_of: date, province: str) -> pd.DataFrame:
+    """One row per commune and criterion (every commune in scope, criteria in catalog order) with columns
+    commune_code, criterion_code, deadline, green (as in `status`), green_since (reporting date of its last turn
+    to green, None when not green), days_early (deadline − green_since in days; negative: late; NaN when not
+    green) and timeliness (scoring.Timeliness: on_time, late, in_progress, overdue), from the submission history
+    up to `as_of`."""
+    criteria_ = catalog(session)
+    history = _history(session, as_of, province)
+    green = _green_cells(session, history, criteria_)
+    codes = communes(session, province)["code"].to_numpy()
+    n_criteria = len(criteria_)
+    current = np.zeros((len(codes), n_criteria), dtype=bool)
+    since = np.full((len(codes), n_criteria), np.datetime64("NaT"), dtype="datetime64[D]")
+    if len(history):
+        # Rows of one commune are contiguous: the last is its current report; the row after the last non-green
+        # one is where the current green run began.
+        starts = np.flatnonzero(history["commune_code"].ne(history["commune_code"].shift()).to_numpy())
+        ends = np.append(starts[1:], len(history)) - 1
+        position = np.arange(len(history))[:, None]
+        last_not_green = np.maximum.reduceat(np.where(green, -1, position), starts, axis=0)
+        turn = np.maximum(last_not_green + 1, starts[:, None])
+        dates = pd.to_datetime(history["reporting_date"]).to_numpy().astype("datetime64[D]")
+        at = pd.Index(codes).get_indexer(history["commune_code"].iloc[starts])
+        current[at] = green[ends]
+        since[at] = np.where(green[ends], dates[np.minimum(turn, len(history) - 1)], np.datetime64("NaT"))
+    frame = pd.DataFrame(
+        {
+            "commune_code": np.repeat(codes, n_criteria),
+            "criterion_code": np.tile(criteria_["code"].to_numpy(), len(codes)),
+            "deadline": np.tile(criteria_["deadline"].to_numpy(), len(codes)),
+            "green": current.ravel(),
+            "green_since": pd.to_datetime(since.ravel()),
+        }
+    )
+    frame["days_early"] = (pd.to_datetime(frame["deadline"]) - frame["green_since"]).dt.days
+    frame["timeliness"] = classify_timeliness(frame["green"], frame["green_since"], frame["deadline"], as_of)
+    frame["green_since"] = frame["green_since"].dt.date.where(frame["green"], None)
+    return frame
+
+
+def timeliness_counts(frame: pd.DataFrame, key: str | None = None) -> pd.DataFrame | dict:
+    """How many commune × criterion pairs of `timeliness` are on time, late, in progress and overdue: one dict over
+    all of them, or a frame with one row per value of `key` (commune_code, criterion_code) and those four
+    columns."""
+    if key is None:
+        counts = frame["timeliness"].value_counts()
+        return {label: int(counts.get(label, 0)) for label in TIMELINESS}
+    counts = frame.groupby([key, "timeliness"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=TIMELINESS, fill_value=0)
+    counts.columns = [str(c) for c in counts.columns]
+    return counts.reset_index()
 
 
 def _status_counts(status_frame: pd.DataFrame, key: str) -> pd.DataFrame:
