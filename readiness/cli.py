@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from readiness import auth, bootstrap, db, demo, excel, export, mail, queries, registry, report
+from readiness import auth, bootstrap, db, demo, excel, export, mail, official, queries, registry, report
 from readiness.auth import OPERATOR, Actor
 from readiness.i18n import LANGUAGES, format_date, format_datetime, today, tr
 from readiness.settings import get_settings
@@ -267,6 +267,11 @@ def _out(text: str) -> Path:
 def cmd_report(args: argparse.Namespace) -> int:
     bootstrap.init()
     as_of = args.as_of or today()
+    if args.official:
+        return _official_report(args, as_of)
+    if args.number is not None:
+        print("readiness report: --number is for the official report: add --official", file=sys.stderr)
+        return 2
     with db.session() as session:
         try:
             if args.commune is not None:
@@ -278,6 +283,23 @@ def cmd_report(args: argparse.Namespace) -> int:
             return 2
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes), figures as of {as_of:%d/%m/%Y}.")
+    return 0
+
+
+def _official_report(args: argparse.Namespace, as_of: date) -> int:
+    fmt = args.out.suffix.lower().lstrip(".")
+    if fmt not in official.FORMATS or args.commune is not None:
+        problem = (
+            "is for the province, not one commune" if args.commune is not None else "needs --out FILE.pdf or .docx"
+        )
+        print(f"readiness report: --official {problem}", file=sys.stderr)
+        return 2
+    province = get_settings().province
+    details = official.Details.from_settings(province, number=args.number or "")
+    with db.session() as session:
+        data = official.official_report(session, as_of, province, fmt, details, actor=OPERATOR)
+    args.out.write_bytes(data)
+    print(f"Wrote {args.out} ({len(data):,} bytes), official report, figures as of {as_of:%d/%m/%Y}.")
     return 0
 
 
@@ -352,11 +374,19 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the messages")
     add_as_option(import_)
     import_.set_defaults(handler=cmd_import)
-    report_ = commands.add_parser("report", help="leaders' summary PDF of the province, or one commune's sheet")
-    report_.add_argument("--out", type=_out, required=True, help="PDF file to write")
+    report_ = commands.add_parser(
+        "report", help="leaders' summary PDF of the province, one commune's sheet, or the official report"
+    )
+    report_.add_argument("--out", type=_out, required=True, help="PDF file to write (.pdf or .docx with --official)")
     report_.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
     report_.add_argument("--lang", choices=list(LANGUAGES), default="vi", help="language (default: vi)")
     report_.add_argument("--commune", help="one commune's one-page sheet; code with or without leading zeros (70)")
+    report_.add_argument(
+        "--official",
+        action="store_true",
+        help="the official report (Nghị định 30/2020/NĐ-CP) as PDF or Word, by the extension of --out",
+    )
+    report_.add_argument("--number", help="the official report's number, as in 'Số: 12/BC-SKHCN' (default: blank)")
     report_.set_defaults(handler=cmd_report)
 
     export_ = commands.add_parser("export", help="Excel: consolidated table of all communes, or the warning list")

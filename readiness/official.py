@@ -26,6 +26,7 @@ from sqlmodel import Session
 from readiness import charts, queries, registry
 from readiness.auth import Actor, Permission, require
 from readiness.i18n import format_date, format_number, format_percent, today, warning_reason
+from readiness.scoring import TIMELINESS
 from readiness.settings import NATIONAL, get_settings
 from readiness.text import nfc
 
@@ -41,11 +42,12 @@ TEXT_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 LEFT_BLOCK, RIGHT_BLOCK = 72, TEXT_WIDTH - 72
 BODY_PT = 14
 HEADER_PT = 13
-TABLE_PT = 11
+TABLE_PT = 10.5
 INDENT_MM = 12.7
 PLACEHOLDER = "…"
 # Communes and criteria named in the body; the annexes hold every one.
 NAMED = 5
+_CHART_PX = 470
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
 
 
@@ -148,7 +150,7 @@ def _names(items: Sequence[str]) -> str:
     return "; ".join(items)
 
 
-def _body(figures: dict, as_of: date, province: str, details: Details) -> list[Paragraph]:
+def _body(figures: dict, timely: dict, as_of: date, province: str, details: Details) -> list[Paragraph]:
     kpis, criteria, frame, warnings = figures["kpis"], figures["criteria"], figures["status"], figures["warnings"]
     communes = queries.by_commune(frame)
     n, k = kpis["communes"], kpis["criteria"]
@@ -179,8 +181,10 @@ def _body(figures: dict, as_of: date, province: str, details: Details) -> list[P
         ),
         Paragraph(
             f"2. Trong tổng số {_n(n * k)} lượt tiêu chí của các xã, phường: {_n(green)} lượt đạt, {_n(red)} lượt "
-            f"chưa đạt và {_n(grey)} lượt chưa có báo cáo; {_n(kpis['overdue'])} lượt tiêu chí chưa đạt đã quá "
-            f"hạn. Kết quả theo từng tiêu chí tại Phụ lục I."
+            f"chưa đạt và {_n(grey)} lượt chưa có báo cáo. Về tiến độ so với thời hạn: {_n(timely['on_time'])} lượt "
+            f"đạt đúng hạn, {_n(timely['late'])} lượt đạt nhưng trễ hạn, {_n(timely['in_progress'])} lượt đang thực "
+            f"hiện (chưa đến hạn) và {_n(timely['overdue'])} lượt đã quá hạn mà chưa đạt. Kết quả theo từng tiêu "
+            f"chí tại Phụ lục I."
         ),
         Paragraph(f"{ROMAN[2]}. CÁC XÃ, PHƯỜNG VÀ TIÊU CHÍ CÒN CHẬM", "heading"),
     ]
@@ -226,24 +230,35 @@ def _body(figures: dict, as_of: date, province: str, details: Details) -> list[P
     return body
 
 
-def _criteria_table(criteria: pd.DataFrame) -> Table:
+def _criteria_table(criteria: pd.DataFrame, timely: pd.DataFrame) -> Table:
+    """Per criterion: status counts (as `summary --json`'s "criteria") and timeliness counts."""
+    # by_criterion has its own "overdue" (red past deadline); the table's is timeliness's (never reported too).
+    frame = criteria.drop(columns="overdue").merge(timely, on="criterion_code", how="left")
     rows = [
         [
             str(i),
             f"{r.criterion_code} – {r.name_vi}",
             format_date(r.deadline, "vi"),
-            _n(r.green),
-            _n(r.red),
-            _n(r.grey),
-            _n(r.overdue),
+            *(_n(getattr(r, column)) for column in ("green", "red", "grey", *TIMELINESS)),
         ]
-        for i, r in enumerate(criteria.itertuples(), start=1)
+        for i, r in enumerate(frame.itertuples(), start=1)
     ]
     return Table(
-        ["TT", "Tiêu chí", "Hạn", "Đạt", "Chưa đạt", "Chưa báo cáo", "Quá hạn"],
+        [
+            "TT",
+            "Tiêu chí",
+            "Hạn",
+            "Đạt",
+            "Chưa đạt",
+            "Chưa báo cáo",
+            "Đúng hạn",
+            "Trễ hạn",
+            "Đang thực hiện",
+            "Quá hạn",
+        ],
         rows,
-        widths=[9, 69, 23, 14, 16, 18, 16],
-        align=["C", "L", "C", "R", "R", "R", "R"],
+        widths=[8, 42, 23, 11, 13, 14, 13, 12, 16, 13],
+        align=["C", "L", "C", "R", "R", "R", "R", "R", "R", "R"],
     )
 
 
@@ -266,12 +281,18 @@ def _warning_table(warnings: pd.DataFrame, criteria: int) -> Table:
     )
 
 
+def _png(chart: object) -> bytes:
+    # The dashboard's charts fill their container; on paper a fixed width keeps their labels legible.
+    return charts.to_png(chart.properties(width=_CHART_PX))
+
+
 def build(
     session: Session, as_of: date, province: str, details: Details, *, issued: date | None = None, charts_: bool = True
 ) -> Document:
     """The report's content: every figure from queries.report_figures (as the pages and `summary --json`)."""
     figures = queries.report_figures(session, as_of, province)
     criteria, warnings = figures["criteria"], figures["warnings"]
+    timely = queries.timeliness(session, as_of, province)
     k = figures["kpis"]["criteria"]
     place = registry.province_name(province)
     subject = (
@@ -281,13 +302,16 @@ def build(
         "Phụ lục I",
         "KẾT QUẢ THỰC HIỆN THEO TIÊU CHÍ",
         f"Số liệu tính đến ngày {format_date(as_of, 'vi')}",
-        _criteria_table(criteria),
+        _criteria_table(criteria, queries.timeliness_counts(timely, "criterion_code")),
     )
     if charts_:
         trend = queries.trend(session, as_of, province)
         results.charts = [
-            ("Số xã, phường chưa đạt theo tiêu chí", charts.to_png(charts.gap_chart(criteria, "vi"))),
-            ("Tiến độ theo tuần", charts.to_png(charts.trend_chart(trend, "vi", criteria=k))),
+            ("Số xã, phường chưa đạt theo tiêu chí", _png(charts.gap_chart(criteria, "vi"))),
+            (
+                "Tiến độ theo tuần (đường liền: tỉ lệ xã, phường đạt đủ tiêu chí; nét đứt: số tiêu chí đạt bình quân)",
+                _png(charts.trend_chart(trend, "vi", criteria=k)),
+            ),
         ]
     listed = Annex(
         "Phụ lục II",
@@ -299,7 +323,7 @@ def build(
         details=details,
         issued=issued or today(),
         subject=subject,
-        body=_body(figures, as_of, province, details),
+        body=_body(figures, queries.timeliness_counts(timely), as_of, province, details),
         annexes=[results, listed],
     )
 
@@ -395,10 +419,10 @@ def pdf_bytes(document: Document) -> bytes:
         pdf.multi_cell(width, height, nfc(text), align="C", new_x="LEFT", new_y="NEXT")
 
     def rule(x: float, width: float, length: float) -> None:
-        y = pdf.get_y() + 0.5
+        y = pdf.get_y() + 1
         pdf.set_line_width(0.3)
         pdf.line(x + (width - length) / 2, y, x + (width + length) / 2, y)
-        pdf.set_y(y + 2)
+        pdf.set_y(y + 2.5)
 
     def fitted(text: str, style: str, size: float, width: float) -> float:
         pdf.set_font(SERIF, style, size)
