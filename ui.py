@@ -19,6 +19,7 @@ COMMUNE_PAGE = "pages/commune.py"
 UPLOAD_PAGE = "pages/upload.py"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def actor() -> Actor | None:

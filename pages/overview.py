@@ -1,7 +1,7 @@
 import streamlit as st
 
 import ui
-from readiness import charts, queries, report
+from readiness import charts, official, queries, report
 from readiness.i18n import total_gaps
 from readiness.settings import get_settings
 
@@ -15,6 +15,21 @@ ui.download_export(
     file_name=f"bao-cao-san-sang-{ui.as_of():%Y-%m-%d}.pdf",
     mime=ui.PDF,
 )
+# The official report (Nghị định 30/2020/NĐ-CP): header fields from the READINESS_REPORT_* settings; the office fills
+# in the number and the proposals in Word before signing.
+for fmt, label, mime in (
+    (official.PDF, ui.t("Tải báo cáo hành chính (PDF)", "Download official report (PDF)"), ui.PDF),
+    (official.DOCX, ui.t("Tải báo cáo hành chính (Word)", "Download official report (Word)"), ui.DOCX),
+):
+    ui.download_export(
+        label,
+        official.official_report,
+        ui.as_of(),
+        ui.province(),
+        fmt,
+        file_name=f"bao-cao-hanh-chinh-{ui.as_of():%Y-%m-%d}.{fmt}",
+        mime=mime,
+    )
 
 figures = ui.query(queries.overview, ui.as_of(), ui.province())
 kpis = figures["kpis"]
