@@ -618,17 +618,20 @@ def docx_bytes(document: Document) -> bytes:
         return p
 
     def rule(cell: object, block_mm: float, length_mm: float) -> None:
-        """A short centred line: an empty paragraph whose top border the indents cut to `length_mm`."""
+        """A short centred line: the bottom border of a small empty paragraph, cut to `length_mm` by its indents
+        (a bottom border keeps it clear of the text above, where a top border would read as an underline)."""
         p = cell.add_paragraph()
         p.paragraph_format.left_indent = p.paragraph_format.right_indent = Mm((block_mm - length_mm) / 2)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         borders = OxmlElement("w:pBdr")
-        top = OxmlElement("w:top")
+        bottom = OxmlElement("w:bottom")
         for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-            top.set(qn(key), value)
-        borders.append(top)
+            bottom.set(qn(key), value)
+        borders.append(bottom)
         p._p.get_or_add_pPr().append(borders)
-        p.add_run().font.size = Pt(4)
+        # An exact line, whatever the size of the (empty) paragraph mark, and room below before the next text.
+        p.paragraph_format.line_spacing = Pt(7)
+        p.paragraph_format.space_after = Pt(6)
 
     def no_borders(table: object) -> None:
         properties = table._tbl.tblPr
@@ -640,7 +643,10 @@ def docx_bytes(document: Document) -> bytes:
         properties.append(borders)
 
     def widths(table: object, millimetres: Sequence[float]) -> None:
+        # Both the grid (LibreOffice lays out by it) and each cell (Word does).
         table.autofit = False
+        for column, width in zip(table.columns, millimetres, strict=True):
+            column.width = Mm(width)
         for row in table.rows:
             for cell, width in zip(row.cells, millimetres, strict=True):
                 cell.width = Mm(width)
@@ -649,10 +655,11 @@ def docx_bytes(document: Document) -> bytes:
     no_borders(header)
     widths(header, [LEFT_BLOCK, RIGHT_BLOCK])
     left, right = header.cell(0, 0), header.cell(0, 1)
-    put(left, details.parent_body.upper(), size=HEADER_PT, paragraph=left.paragraphs[0])
-    put(left, details.issuing_body.upper(), bold=True, size=HEADER_PT)
+    # 12 pt, the decree's smallest for these lines: the longest names then fit their block on one line.
+    put(left, details.parent_body.upper(), size=12, paragraph=left.paragraphs[0])
+    put(left, details.issuing_body.upper(), bold=True, size=12)
     rule(left, LEFT_BLOCK, LEFT_BLOCK / 3)
-    put(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12.5, paragraph=right.paragraphs[0])
+    put(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12, paragraph=right.paragraphs[0])
     put(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=BODY_PT)
     rule(right, RIGHT_BLOCK, 62)
     put(header.cell(1, 0), details.symbol, size=HEADER_PT, paragraph=header.cell(1, 0).paragraphs[0])
@@ -660,14 +667,10 @@ def docx_bytes(document: Document) -> bytes:
 
     put(word, "BÁO CÁO", bold=True).paragraph_format.space_before = Pt(18)
     put(word, document.subject, bold=True)
-    title_rule = word.add_table(rows=1, cols=1)
-    no_borders(title_rule)
-    title_rule.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths(title_rule, [TEXT_WIDTH])
-    title_rule.cell(0, 0).paragraphs[0].paragraph_format.space_after = Pt(0)
-    title_rule.cell(0, 0)._tc.remove(title_rule.cell(0, 0).paragraphs[0]._p)
-    rule(title_rule.cell(0, 0), TEXT_WIDTH, TEXT_WIDTH / 4)
-    put(word, f"Kính gửi: {details.addressee}.").paragraph_format.space_after = Pt(12)
+    rule(word, TEXT_WIDTH, TEXT_WIDTH / 4)
+    addressee = put(word, f"Kính gửi: {details.addressee}.")
+    addressee.paragraph_format.space_before = Pt(8)
+    addressee.paragraph_format.space_after = Pt(12)
 
     for paragraph in document.body:
         p = put(
