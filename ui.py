@@ -16,6 +16,7 @@ from readiness.models import Role
 from readiness.settings import NATIONAL, get_settings
 
 COMMUNE_PAGE = "pages/commune.py"
+RANKING_PAGE = "pages/ranking.py"
 UPLOAD_PAGE = "pages/upload.py"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
@@ -169,6 +170,49 @@ def commune_table(table: Any, columns: list[str], config: dict, key: str) -> Non
     st.caption(t("Chọn một dòng để mở trang của xã, phường.", "Select a row to open the commune's page."))
     if picked.selection.rows:
         open_commune(table.iloc[picked.selection.rows[0]]["commune_code"])
+
+
+def ranking_table(ranking: Any, key: str) -> None:
+    """Communes with their rank (queries.ranking rows); choosing a row opens the commune's page."""
+    table = ranking.assign(
+        green_text=[
+            f"{g}/{g + r + e}" for g, r, e in zip(ranking["green"], ranking["red"], ranking["grey"], strict=True)
+        ],
+        last_text=[day(d) if d is not None else "–" for d in ranking["last_green"]],
+    )
+    columns = ["rank", "commune_name", "green_text", "on_time", "late", "last_text"]
+    if national():
+        columns.insert(2, "province_name")
+    commune_table(
+        table,
+        columns,
+        {
+            "rank": t("Hạng", "Rank"),
+            "commune_name": t("Xã, phường", "Commune"),
+            "province_name": t("Tỉnh, thành phố", "Province"),
+            "green_text": t("Tiêu chí đạt", "Criteria met"),
+            "on_time": t("Đạt đúng hạn", "Met on time"),
+            "late": t("Đạt trễ hạn", "Met late"),
+            "last_text": t("Lần cuối chuyển sang đạt", "Last turned green"),
+        },
+        key=key,
+    )
+
+
+def province_ranking_table(ranking: Any) -> None:
+    """Provinces with their rank (queries.province_ranking rows)."""
+    st.dataframe(
+        ranking.assign(share=ranking["fully_green_share"] * 100),
+        hide_index=True,
+        column_order=["rank", "province_name", "communes", "fully_green", "share"],
+        column_config={
+            "rank": t("Hạng", "Rank"),
+            "province_name": t("Tỉnh, thành phố", "Province"),
+            "communes": t("Xã, phường", "Communes"),
+            "fully_green": t("Đạt đủ tiêu chí", "Fully green"),
+            "share": progress_column(t("Tỉ lệ đạt đủ", "Share fully green")),
+        },
+    )
 
 
 def chart(spec: alt.TopLevelMixin, key: str | None = None) -> Any:

@@ -3,7 +3,7 @@ import streamlit as st
 import ui
 from readiness import charts, excel, queries, report
 from readiness.auth import Permission, allowed
-from readiness.i18n import describe_status, format_datetime, kind_label
+from readiness.i18n import describe_status, format_datetime, format_days_early, kind_label, timeliness_label
 from readiness.scoring import Status
 
 actor = ui.logged_in()
@@ -71,7 +71,13 @@ with right:
         mime=ui.PDF,
     )
 
-table = describe_status(status, lang).assign(progress=status["progress"] * 100)
+timely = ui.query(queries.timeliness, ui.as_of(), ui.province(), code).set_index("criterion_code")
+table = describe_status(status, lang).assign(
+    progress=status["progress"] * 100,
+    timeliness_text=[timeliness_label(timely.at[c, "timeliness"], lang) for c in status["criterion_code"]],
+    green_since_text=[ui.day(timely.at[c, "green_since"]) for c in status["criterion_code"]],
+    days_text=[format_days_early(timely.at[c, "days_early"], lang) for c in status["criterion_code"]],
+)
 st.subheader(ui.t("Các tiêu chí", "Criteria"))
 st.dataframe(
     table,
@@ -86,6 +92,9 @@ st.dataframe(
         "progress",
         "gap_text",
         "deadline_text",
+        "timeliness_text",
+        "green_since_text",
+        "days_text",
         "evidence",
         "note",
     ],
@@ -98,6 +107,9 @@ st.dataframe(
         "progress": ui.progress_column(ui.t("Tiến độ", "Progress")),
         "gap_text": ui.t("Còn thiếu", "Gap"),
         "deadline_text": ui.t("Hạn", "Deadline"),
+        "timeliness_text": ui.t("Tiến độ so với hạn", "Against the deadline"),
+        "green_since_text": ui.t("Đạt từ ngày", "Green since"),
+        "days_text": ui.t("Sớm / trễ", "Early / late"),
         "evidence": ui.t("Minh chứng", "Evidence"),
         "note": ui.t("Ghi chú", "Note"),
     },

@@ -2,7 +2,7 @@ import streamlit as st
 
 import ui
 from readiness import charts, official, queries, report
-from readiness.i18n import total_gaps
+from readiness.i18n import timeliness_label, total_gaps
 from readiness.settings import get_settings
 
 ui.data_page("Mức độ sẵn sàng của xã, phường", "Commune readiness")
@@ -115,3 +115,75 @@ else:
             "deadline_text": ui.t("Hạn", "Deadline"),
         },
     )
+
+st.subheader(ui.t("Tiến độ so với hạn", "Against the deadlines"))
+timeliness = figures["timeliness"]
+pairs = sum(timeliness.values())
+help_texts = {
+    "on_time": (
+        "Cặp xã, phường – tiêu chí đạt, chuyển sang đạt lần cuối không muộn hơn hạn.",
+        "Commune–criterion pairs green, last turned green by the deadline.",
+    ),
+    "late": (
+        "Cặp xã, phường – tiêu chí đạt, chuyển sang đạt lần cuối sau hạn.",
+        "Pairs green, last turned green after the deadline.",
+    ),
+    "in_progress": ("Cặp chưa đạt, chưa đến hạn.", "Pairs not green, deadline not passed."),
+    "overdue": (
+        "Cặp chưa đạt (kể cả chưa báo cáo), đã quá hạn.",
+        "Pairs not green (never reported included), deadline passed.",
+    ),
+}
+columns = st.columns(5)
+for column, (key, (help_vi, help_en)) in zip(columns[:4], help_texts.items(), strict=True):
+    column.metric(
+        timeliness_label(key, ui.lang()),
+        ui.number(timeliness[key]),
+        delta=ui.percent(timeliness[key] / pairs if pairs else 0, 1),
+        delta_color="off",
+        delta_arrow="off",
+        help=ui.t(help_vi, help_en),
+        border=True,
+    )
+reporting = figures["reporting"]
+if reporting.empty:
+    columns[4].metric(ui.t("Báo cáo tuần", "Weekly reporting"), "–", border=True)
+else:
+    week = reporting.iloc[0]
+    columns[4].metric(
+        ui.t(f"Báo cáo tuần đến {ui.day(week['week_due'])}", f"Reports, week to {ui.day(week['week_due'])}"),
+        ui.percent(week["reported_share"], 1),
+        delta=ui.t(
+            f"đúng hạn {ui.percent(week['on_time_share'], 1)}", f"on time {ui.percent(week['on_time_share'], 1)}"
+        ),
+        delta_color="off",
+        delta_arrow="off",
+        help=ui.t(
+            "Tỉ lệ xã, phường đã gửi báo cáo cho tuần gần nhất đã đến hạn, và tỉ lệ gửi đúng hạn (giờ Việt Nam).",
+            "Share of communes that reported for the last week due, and the share on time (Vietnam time).",
+        ),
+        border=True,
+    )
+ui.chart(charts.timeliness_chart(figures["timeliness_by_criterion"], ui.lang()))
+
+st.subheader(ui.t("Xếp hạng", "Ranking"))
+if ui.national():
+    ranked, bottom_title = figures["province_ranking"], ui.t("Mười tỉnh, thành phố cuối bảng", "Bottom ten provinces")
+    top_title = ui.t("Mười tỉnh, thành phố dẫn đầu", "Top ten provinces")
+else:
+    ranked, bottom_title = figures["ranking"], ui.t("Mười xã, phường cuối bảng", "Bottom ten communes")
+    top_title = ui.t("Mười xã, phường dẫn đầu", "Top ten communes")
+left, right = st.columns(2)
+for column, title, rows, key in [
+    (left, top_title, ranked.head(10), "top_ten"),
+    (right, bottom_title, ranked.tail(10), "bottom_ten"),
+]:
+    with column:
+        st.markdown(f"**{title}**")
+        if ui.national():
+            ui.province_ranking_table(rows)
+        else:
+            ui.ranking_table(rows, key=key)
+st.page_link(
+    ui.RANKING_PAGE, label=ui.t("Xem bảng xếp hạng đầy đủ", "See the full ranking"), icon=":material/leaderboard:"
+)

@@ -179,6 +179,17 @@ def warning_reason(row: object, lang: str) -> str:
                 f"{row.overdue_count} overdue ({row.overdue_criteria}), longest {row.max_days_overdue} days",
             )
         )
+    if row.at_risk_count:
+        days = int(row.days_to_deadline)
+        parts.append(
+            tr(
+                lang,
+                f"{row.at_risk_count} tiêu chí chưa đạt sắp đến hạn ({row.at_risk_criteria}), "
+                + ("hạn là hôm nay" if days == 0 else f"hạn gần nhất còn {days} ngày"),
+                f"{row.at_risk_count} not met and due soon ({row.at_risk_criteria}), "
+                + ("due today" if days == 0 else f"nearest due in {days} days"),
+            )
+        )
     if row.stale:
         if pd.isna(row.days_since_report):
             parts.append(tr(lang, "chưa từng báo cáo", "never reported"))
@@ -187,3 +198,28 @@ def warning_reason(row: object, lang: str) -> str:
             parts.append(tr(lang, f"không báo cáo {days} ngày", f"no report for {days} days"))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:]
+
+
+_TIMELINESS_LABELS = {
+    "on_time": ("Đúng hạn", "On time"),
+    "late": ("Trễ hạn", "Late"),
+    "in_progress": ("Đang thực hiện", "In progress"),
+    "overdue": ("Quá hạn", "Overdue"),
+}
+
+
+def timeliness_label(timeliness: str, lang: str) -> str:
+    """A value of scoring.Timeliness in words."""
+    return tr(lang, *_TIMELINESS_LABELS[timeliness])
+
+
+def format_days_early(days: float | None, lang: str) -> str:
+    """How long before (or after) its deadline a criterion turned green: "sớm 5 ngày", "trễ 13 ngày"."""
+    if _missing(days):
+        return "–"
+    days = int(days)
+    if days == 0:
+        return tr(lang, "đúng ngày hạn", "on the deadline day")
+    if days > 0:
+        return tr(lang, f"sớm {format_number(days, lang)} ngày", f"{days:,} days early")
+    return tr(lang, f"trễ {format_number(-days, lang)} ngày", f"{-days:,} days late")

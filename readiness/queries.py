@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from readiness import registry
 from readiness.models import Boundary, Commune, Criterion, Province, Result, Submission
-from readiness.scoring import TIMELINESS, Status, classify_timeliness, score
+from readiness.scoring import TIMELINESS, Status, Timeliness, classify_timeliness, score
 from readiness.settings import NATIONAL, get_settings
 from readiness.text import fold
 
@@ -74,12 +74,15 @@ def latest_submissions(session: Session, as_of: date, province: str) -> pd.DataF
         Submission.reporting_date,
         Submission.received_at,
         Submission.green_count,
+        Submission.reporter_name,
+        Submission.reporter_phone,
     ).join(Submission, and_(Submission.id == newest))
     return _frame(session, _in_scope(statement, province))
 
 
 def status(session: Session, as_of: date, province: str) -> pd.DataFrame:
-    """One row per commune and criterion with its value, status, progress, gap and overdue flag."""
+    """One row per commune and criterion with its value, status, progress, gap and overdue flag, and the reporter
+    of the commune's newest submission."""
     latest = latest_submissions(session, as_of, province)
     criteria_ = catalog(session)
     results = pd.DataFrame(columns=["submission_id", "criterion_code", "value", "out_of", "evidence", "note"])
@@ -107,13 +110,15 @@ def status(session: Session, as_of: date, province: str) -> pd.DataFrame:
         columns={"code": "commune_code", "name": "commune_name", "kind": "commune_kind"}
     )
     grid = grid.merge(criteria_.rename(columns={"code": "criterion_code"}), how="cross")
-    grid = grid.merge(latest[["commune_code", "submission_id", "reporting_date"]], on="commune_code", how="left")
+    latest = latest[["commune_code", "submission_id", "reporting_date", "reporter_name", "reporter_phone"]]
+    grid = grid.merge(latest, on="commune_code", how="left")
     grid = grid.merge(results, on=["submission_id", "criterion_code"], how="left")
-    grid[["evidence", "note"]] = grid[["evidence", "note"]].fillna("")
+    texts = ["evidence", "note", "reporter_name", "reporter_phone"]
+    grid[texts] = grid[texts].astype(object).where(grid[texts].notna(), "")
     return score(grid, as_of)
 
 
-def _history(session: Session, as_of: date, province: str) -> pd.DataFrame:
+def _history(session: Session, as_of: date, province: str, commune: str | None) -> pd.DataFrame:
     """Every submission that counts for its commune and reporting date up to `as_of` (the newest received for a
     date wins, as in `latest_submissions`), ordered by commune and reporting date."""
     statement = (
@@ -122,6 +127,8 @@ def _history(session: Session, as_of: date, province: str) -> pd.DataFrame:
         .where(Submission.reporting_date <= as_of)
         .order_by(Submission.commune_code, Submission.reporting_date, Submission.received_at, Submission.id)
     )
+    if commune is not None:
+        statement = statement.where(Submission.commune_code == commune)
     history = _frame(session, _in_scope(statement, province))
     return history.drop_duplicates(["commune_code", "reporting_date"], keep="last").reset_index(drop=True)
 
@@ -157,16 +164,17 @@ def _green_cells(session: Session, history: pd.DataFrame, criteria_: pd.DataFram
     return green
 
 
-def timeliness(session: Session, as_of: date, province: str) -> pd.DataFrame:
+def timeliness(session: Session, as_of: date, province: str, commune: str | None = None) -> pd.DataFrame:
     """One row per commune and criterion (every commune in scope, criteria in catalog order) with columns
     commune_code, criterion_code, deadline, green (as in `status`), green_since (reporting date of its last turn
     to green, None when not green), days_early (deadline − green_since in days; negative: late; NaN when not
     green) and timeliness (scoring.Timeliness: on_time, late, in_progress, overdue), from the submission history
-    up to `as_of`."""
+    up to `as_of`. With `commune`, that commune's rows only."""
     criteria_ = catalog(session)
-    history = _history(session, as_of, province)
+    history = _history(session, as_of, province, commune)
     green = _green_cells(session, history, criteria_)
-    codes = communes(session, province)["code"].to_numpy()
+    codes = communes(session, province)["code"]
+    codes = (codes[codes == commune] if commune is not None else codes).to_numpy()
     n_criteria = len(criteria_)
     current = np.zeros((len(codes), n_criteria), dtype=bool)
     since = np.full((len(codes), n_criteria), np.datetime64("NaT"), dtype="datetime64[D]")
@@ -203,11 +211,49 @@ def timeliness_counts(frame: pd.DataFrame, key: str | None = None) -> pd.DataFra
     columns."""
     if key is None:
         counts = frame["timeliness"].value_counts()
-        return {label: int(counts.get(label, 0)) for label in TIMELINESS}
+        return {str(label): int(counts.get(label, 0)) for label in TIMELINESS}
     counts = frame.groupby([key, "timeliness"]).size().unstack(fill_value=0)
     counts = counts.reindex(columns=TIMELINESS, fill_value=0)
     counts.columns = [str(c) for c in counts.columns]
     return counts.reset_index()
+
+
+def _shared_rank(frame: pd.DataFrame, keys: list[str], ascending: list[bool]) -> pd.DataFrame:
+    """`frame` sorted by `keys`, with a "rank" column where rows equal on every key share the rank of the first
+    of them (competition ranking: 1, 2, 2, 4)."""
+    ordered = frame.sort_values(keys, ascending=ascending, kind="stable").reset_index(drop=True)
+    tied = ordered[keys].eq(ordered[keys].shift()).all(axis=1)
+    first = pd.Series(np.arange(1, len(ordered) + 1), index=ordered.index)
+    ordered["rank"] = first.where(~tied).ffill().astype(int)
+    return ordered
+
+
+def ranking(session: Session, as_of: date, province: str) -> pd.DataFrame:
+    """Communes ranked by criteria green (most first), then criteria green on time (most first), then the date of
+    their last turn to green (earliest first; none last). Ties share a rank. Columns: rank, commune_code,
+    commune_name, commune_kind, province_code, province_name, green, red, grey, fully_green, on_time, late,
+    last_green."""
+    return _ranking(status(session, as_of, province), timeliness(session, as_of, province))
+
+
+def _ranking(status_frame: pd.DataFrame, timely: pd.DataFrame) -> pd.DataFrame:
+    communes_ = by_commune(status_frame)
+    counts = timeliness_counts(timely, "commune_code")[["commune_code", "on_time", "late"]]
+    last = pd.to_datetime(timely["green_since"]).groupby(timely["commune_code"]).max().rename("last_green")
+    frame = communes_.merge(counts, on="commune_code").merge(last.reset_index(), on="commune_code")
+    # Never green ranks after any date, and ties with the others never green.
+    frame["turn"] = frame["last_green"].fillna(pd.Timestamp.max)
+    ranked = _shared_rank(frame, ["green", "on_time", "turn"], [False, False, True])
+    ranked["last_green"] = ranked["last_green"].dt.date.astype(object).where(ranked["last_green"].notna(), None)
+    identity = ["rank", "commune_code", "commune_name", "commune_kind", "province_code", "province_name"]
+    return ranked[[*identity, "green", "red", "grey", "fully_green", "on_time", "late", "last_green"]]
+
+
+def province_ranking(status_frame: pd.DataFrame) -> pd.DataFrame:
+    """National mode: provinces ranked by their share of communes fully green (ties share a rank), with the
+    columns of `by_province`."""
+    ranked = _shared_rank(by_province(status_frame), ["fully_green_share"], [False])
+    return ranked[["rank", *ranked.columns.drop("rank")]]
 
 
 def _status_counts(status_frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -222,7 +268,15 @@ def by_commune(status_frame: pd.DataFrame) -> pd.DataFrame:
     """Per commune: counts of green, red and grey criteria, and whether it is fully green."""
     counts = _status_counts(status_frame, "commune_code")
     info = status_frame.drop_duplicates("commune_code").set_index("commune_code")[
-        ["commune_name", "commune_kind", "province_code", "province_name", "reporting_date"]
+        [
+            "commune_name",
+            "commune_kind",
+            "province_code",
+            "province_name",
+            "reporting_date",
+            "reporter_name",
+            "reporter_phone",
+        ]
     ]
     frame = info.join(counts).reset_index()
     frame["fully_green"] = frame["green"] == status_frame["criterion_code"].nunique()
@@ -260,13 +314,20 @@ def summary(session: Session, as_of: date, province: str) -> dict:
     frame = status(session, as_of, province)
     communes_ = by_commune(frame)
     criteria_ = by_criterion(frame)
+    timely = timeliness(session, as_of, province)
+    per_commune = timeliness_counts(timely, "commune_code").set_index("commune_code")
     return {
         "as_of": as_of.isoformat(),
         "province": registry.province_name(province),
         "communes": len(communes_),
         "fully_green": int(communes_["fully_green"].sum()),
         "criteria": {row.criterion_code: {s: int(getattr(row, s)) for s in STATUSES} for row in criteria_.itertuples()},
-        "by_commune": {row.commune_code: {s: int(getattr(row, s)) for s in STATUSES} for row in communes_.itertuples()},
+        "by_commune": {
+            row.commune_code: {s: int(getattr(row, s)) for s in STATUSES}
+            | {str(k): int(per_commune.at[row.commune_code, k]) for k in (Timeliness.ON_TIME, Timeliness.LATE)}
+            for row in communes_.itertuples()
+        },
+        "timeliness": timeliness_counts(timely),
     }
 
 
@@ -329,32 +390,92 @@ def trend(session: Session, as_of: date, province: str) -> pd.DataFrame:
     )
 
 
+def reporting(session: Session, as_of: date, province: str) -> pd.DataFrame:
+    """Reporting timeliness week by week, as DHIS2 counts it: every commune is expected to report once a week.
+
+    A submission belongs to the reporting week of the seven days that end on the due weekday
+    (`report_due_weekday`) on or after its reporting date. A commune reported that week on time when its first
+    submission for it was received by the end of the due day, Vietnam time (`timezone`); late when received after;
+    missing when none was received by the end of `as_of`. Weeks run from the first whole week from `start_date`
+    to the last one due on or before `as_of`, newest first. Columns: week_start, week_due, communes, on_time, late,
+    missing, reported_share, on_time_share."""
+    settings = get_settings()
+    due = settings.report_due_weekday
+    start = settings.start_date
+    # The first week expected is the first whole week from the start date.
+    first_due = start + timedelta(days=6 + (due - start.weekday() - 6) % 7)
+    last_due = as_of - timedelta(days=(as_of.weekday() - due) % 7)
+    weeks = pd.date_range(first_due, last_due, freq="7D").date if last_due >= first_due else []
+    n_communes = int(session.execute(_in_scope(select(func.count(Commune.code)), province)).scalar_one())
+    statement = (
+        select(Submission.commune_code, Submission.reporting_date, Submission.received_at)
+        .join(Commune)
+        .where(Submission.reporting_date <= last_due)
+    )
+    received = _frame(session, _in_scope(statement, province))
+    # Times are stored in UTC (naive on SQLite): the day a report arrived is the day in Vietnam.
+    local = pd.to_datetime(received["received_at"], utc=True).dt.tz_convert(settings.timezone).dt.tz_localize(None)
+    reporting_date = pd.to_datetime(received["reporting_date"])
+    received = received.assign(
+        arrived=local.dt.normalize(),
+        week_due=reporting_date + pd.to_timedelta((due - reporting_date.dt.day_of_week) % 7, unit="D"),
+    )
+    received = received[received["arrived"] <= pd.Timestamp(as_of)]
+    first = received.groupby(["commune_code", "week_due"])["arrived"].min().reset_index()
+    first["on_time"] = first["arrived"] <= first["week_due"]
+    per_week = first.groupby("week_due")["on_time"].agg(on_time="sum", reported="size")
+    per_week.index = per_week.index.date
+    frame = pd.DataFrame({"week_due": list(weeks)}).join(per_week, on="week_due").fillna(0)
+    frame[["on_time", "reported"]] = frame[["on_time", "reported"]].astype(int)
+    frame["late"] = frame["reported"] - frame["on_time"]
+    frame["missing"] = n_communes - frame["reported"]
+    frame["communes"] = n_communes
+    frame["week_start"] = [d - timedelta(days=6) for d in frame["week_due"]]
+    frame["reported_share"] = frame["reported"] / n_communes if n_communes else 0.0
+    frame["on_time_share"] = frame["on_time"] / n_communes if n_communes else 0.0
+    columns = ["week_start", "week_due", "communes", "on_time", "late", "missing", "reported_share", "on_time_share"]
+    return frame[columns].iloc[::-1].reset_index(drop=True)
+
+
 def warning_list(session: Session, as_of: date, province: str) -> pd.DataFrame:
-    """This week's warning list: communes with overdue red criteria, or not fully green and silent for
-    `stale_after_days` days. Most severe first."""
+    """This week's warning list: communes with overdue red criteria, with criteria not green whose deadline is at
+    most `at_risk_days` away (at risk), or not fully green and silent for `stale_after_days` days. Most severe
+    first: overdue, then at risk (nearest deadline first), then silent."""
     return _warnings(status(session, as_of, province), as_of)
 
 
+def _per_commune(rows: pd.DataFrame, count: str, codes: str) -> pd.DataFrame:
+    """How many rows each commune has, and their criterion codes ("TC02, TC09")."""
+    return rows.groupby("commune_code").agg(
+        **{count: ("criterion_code", "size"), codes: ("criterion_code", lambda c: ", ".join(sorted(c)))}
+    )
+
+
 def _warnings(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    settings = get_settings()
     communes_ = by_commune(frame)
     overdue = frame[frame["overdue"]]
-    per_commune = overdue.groupby("commune_code").agg(
-        overdue_count=("criterion_code", "size"),
-        overdue_criteria=("criterion_code", lambda codes: ", ".join(sorted(codes))),
-        max_days_overdue=("days_overdue", "max"),
+    days_left = (pd.to_datetime(frame["deadline"]) - pd.Timestamp(as_of)).dt.days
+    at_risk = frame[(frame["status"] != Status.GREEN) & days_left.between(0, settings.at_risk_days)]
+    listed = (
+        communes_.set_index("commune_code")
+        .join(_per_commune(overdue, "overdue_count", "overdue_criteria"))
+        .join(overdue.groupby("commune_code").agg(max_days_overdue=("days_overdue", "max")))
+        .join(_per_commune(at_risk, "at_risk_count", "at_risk_criteria"))
+        .join(days_left[at_risk.index].groupby(at_risk["commune_code"]).min().rename("days_to_deadline"))
     )
-    listed = communes_.set_index("commune_code").join(per_commune)
-    listed[["overdue_count", "max_days_overdue"]] = listed[["overdue_count", "max_days_overdue"]].fillna(0).astype(int)
-    listed["overdue_criteria"] = listed["overdue_criteria"].fillna("")
+    counts = ["overdue_count", "max_days_overdue", "at_risk_count"]
+    listed[counts] = listed[counts].fillna(0).astype(int)
+    listed[["overdue_criteria", "at_risk_criteria"]] = listed[["overdue_criteria", "at_risk_criteria"]].fillna("")
     last = pd.to_datetime(listed["reporting_date"])
     listed["days_since_report"] = (pd.Timestamp(as_of) - last).dt.days
-    stale_after = get_settings().stale_after_days
-    listed["stale"] = ~listed["fully_green"] & (last.isna() | (listed["days_since_report"] > stale_after))
-    listed = listed[(listed["overdue_count"] > 0) | listed["stale"]]
+    listed["stale"] = ~listed["fully_green"] & (last.isna() | (listed["days_since_report"] > settings.stale_after_days))
+    listed = listed[(listed["overdue_count"] > 0) | (listed["at_risk_count"] > 0) | listed["stale"]]
     return (
         listed.sort_values(
-            ["overdue_count", "max_days_overdue", "days_since_report", "green"],
-            ascending=[False, False, False, True],
+            ["overdue_count", "max_days_overdue", "at_risk_count", "days_to_deadline", "days_since_report", "green"],
+            ascending=[False, False, False, True, False, True],
+            na_position="last",
         )
         .reset_index()
         .loc[
@@ -370,9 +491,14 @@ def _warnings(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
                 "overdue_count",
                 "overdue_criteria",
                 "max_days_overdue",
+                "at_risk_count",
+                "at_risk_criteria",
+                "days_to_deadline",
                 "reporting_date",
                 "days_since_report",
                 "stale",
+                "reporter_name",
+                "reporter_phone",
             ],
         ]
     )
@@ -391,11 +517,32 @@ def commune_history(session: Session, commune_code: str) -> pd.DataFrame:
 
 
 def overview(session: Session, as_of: date, province: str) -> dict:
-    """The overview page's figures from one pass over the status: "kpis" (as `kpis`) and "lagging" (the five
-    criteria of `lagging_criteria`)."""
+    """The overview page's figures from one pass over the status: "kpis" (as `kpis`), "lagging" (the five
+    criteria of `lagging_criteria`) and those of `_management`."""
     frame = status(session, as_of, province)
     criteria_ = by_criterion(frame)
-    return {"kpis": _kpis(session, frame, criteria_, as_of, province), "lagging": _lagging(criteria_, 5)}
+    return {
+        "kpis": _kpis(session, frame, criteria_, as_of, province),
+        "lagging": _lagging(criteria_, 5),
+        **_management(session, frame, criteria_, as_of, province),
+    }
+
+
+def _management(session: Session, frame: pd.DataFrame, criteria_: pd.DataFrame, as_of: date, province: str) -> dict:
+    """The weekly management figures of the overview and the report: "timeliness" (`timeliness_counts` over all
+    pairs), "timeliness_by_criterion" (per criterion, with its names and deadline), "ranking" (`ranking`),
+    "province_ranking" (national mode only, else None) and "reporting" (`reporting`)."""
+    timely = timeliness(session, as_of, province)
+    per_criterion = criteria_[["criterion_code", "position", "name_vi", "name_en", "deadline"]].merge(
+        timeliness_counts(timely, "criterion_code"), on="criterion_code"
+    )
+    return {
+        "timeliness": timeliness_counts(timely),
+        "timeliness_by_criterion": per_criterion,
+        "ranking": _ranking(frame, timely),
+        "province_ranking": province_ranking(frame) if province == NATIONAL else None,
+        "reporting": reporting(session, as_of, province),
+    }
 
 
 def lagging_criteria(session: Session, as_of: date, province: str, limit: int = 5) -> pd.DataFrame:
@@ -497,12 +644,14 @@ def commune_trend(session: Session, as_of: date, commune_code: str) -> pd.DataFr
 
 def report_figures(session: Session, as_of: date, province: str) -> dict:
     """The province report's figures from one pass over the status (the same functions as the pages):
-    "kpis", "lagging" (as `overview`), "status", "criteria" (`by_criterion`), "warnings" (`warning_list`)."""
+    "kpis", "lagging" and the management figures (as `overview`), "status", "criteria" (`by_criterion`),
+    "warnings" (`warning_list`)."""
     frame = status(session, as_of, province)
     criteria_ = by_criterion(frame)
     return {
         "kpis": _kpis(session, frame, criteria_, as_of, province),
         "lagging": _lagging(criteria_, 5),
+        **_management(session, frame, criteria_, as_of, province),
         "status": frame,
         "criteria": criteria_,
         "warnings": _warnings(frame, as_of),

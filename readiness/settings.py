@@ -4,7 +4,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     upload_limit_mb: int = 10
     # A commune that has not reported for this many days goes on the warning list.
     stale_after_days: int = 7
+    # A criterion not green whose deadline falls within this many days puts its commune on the warning list
+    # ("at risk"), before it is overdue.
+    at_risk_days: int = 14
+    # Communes report every week by the end of this weekday, Vietnam time (0 Monday … 6 Sunday; 4 Friday).
+    report_due_weekday: int = Field(default=4, ge=0, le=6)
     # Dates ("as of today") and times are shown in this zone.
     timezone: str = "Asia/Ho_Chi_Minh"
     # Seconds a writer waits for SQLite's lock before giving up.
@@ -75,6 +80,14 @@ class Settings(BaseSettings):
         if not value.isdigit():
             raise ValueError(f"READINESS_PROVINCE must be a province code such as 1 or 'all', not {value!r}")
         return f"{int(value):02d}"
+
+    @field_validator("report_due_weekday", mode="before")
+    @classmethod
+    def _weekday_by_name(cls, value: object) -> object:
+        names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        if isinstance(value, str) and value.strip().lower() in names:
+            return names.index(value.strip().lower())
+        return value
 
     @property
     def warning_recipient_list(self) -> list[str]:
