@@ -48,6 +48,8 @@ PLACEHOLDER = "…"
 # Communes and criteria named in the body; the annexes hold every one.
 NAMED = 5
 _CHART_PX = 470
+# Communes at each end of the ranking in Phụ lục III.
+RANKED = 10
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
 
 
@@ -206,6 +208,7 @@ def _body(figures: dict, timely: dict, as_of: date, province: str, details: Deta
         body.append(Paragraph("Tuần này không có xã, phường nào trong danh sách cảnh báo."))
     else:
         overdue = int((warnings["overdue_count"] > 0).sum())
+        at_risk = int((warnings["at_risk_count"] > 0).sum())
         stale = int(warnings["stale"].sum())
         named = [
             f"{r.commune_name} ({_lower_first(warning_reason(r, 'vi'))})" for r in warnings.head(NAMED).itertuples()
@@ -214,8 +217,9 @@ def _body(figures: dict, timely: dict, as_of: date, province: str, details: Deta
         body.append(
             Paragraph(
                 f"Tuần này có {_n(len(warnings))} xã, phường trong danh sách cảnh báo (chi tiết tại Phụ lục II), "
-                f"trong đó {_n(overdue)} xã, phường có tiêu chí quá hạn chưa đạt và {_n(stale)} xã, phường chưa "
-                f"đạt đủ tiêu chí nhưng không gửi báo cáo quá {stale_days} ngày, gồm: {_names(named)}{more}. "
+                f"trong đó {_n(overdue)} xã, phường có tiêu chí quá hạn chưa đạt, {_n(at_risk)} xã, phường có tiêu "
+                f"chí sắp đến hạn mà chưa đạt và {_n(stale)} xã, phường chưa đạt đủ tiêu chí nhưng không gửi báo cáo "
+                f"quá {stale_days} ngày (một xã, phường có thể thuộc nhiều trường hợp), gồm: {_names(named)}{more}. "
                 f"Danh sách cảnh báo đã được gửi tới các xã, phường có tên để khẩn trương khắc phục."
             )
         )
@@ -281,6 +285,19 @@ def _warning_table(warnings: pd.DataFrame, criteria: int) -> Table:
     )
 
 
+def _ranking_table(ranked: pd.DataFrame, criteria: int) -> Table:
+    rows = [
+        [_n(r.rank), f"{r.commune_name} ({r.commune_code})", f"{r.green}/{criteria}", _n(r.on_time), _n(r.late)]
+        for r in ranked.itertuples()
+    ]
+    return Table(
+        ["Hạng", "Xã, phường", "Tiêu chí đạt", "Đạt đúng hạn", "Đạt trễ hạn"],
+        rows,
+        widths=[16, 73, 26, 25, 25],
+        align=["C", "L", "C", "R", "R"],
+    )
+
+
 def _png(chart: object) -> bytes:
     # The dashboard's charts fill their container; on paper a fixed width keeps their labels legible.
     return charts.to_png(chart.properties(width=_CHART_PX))
@@ -319,12 +336,19 @@ def build(
         f"Tuần có ngày {format_date(as_of, 'vi')}; nặng nhất trước",
         _warning_table(warnings, k) if not warnings.empty else None,
     )
+    ranked = queries.ranking(session, as_of, province)
+    ranks = Annex(
+        "Phụ lục III",
+        "XẾP HẠNG CÁC XÃ, PHƯỜNG",
+        f"{RANKED} xã, phường đứng đầu và {RANKED} xã, phường đứng cuối; cùng kết quả thì cùng hạng",
+        _ranking_table(pd.concat([ranked.head(RANKED), ranked.tail(RANKED)]).drop_duplicates("commune_code"), k),
+    )
     return Document(
         details=details,
         issued=issued or today(),
         subject=subject,
         body=_body(figures, queries.timeliness_counts(timely), as_of, province, details),
-        annexes=[results, listed],
+        annexes=[results, listed, ranks],
     )
 
 
