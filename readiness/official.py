@@ -298,56 +298,80 @@ def _ranking_table(ranked: pd.DataFrame, criteria: int) -> Table:
     )
 
 
+def _province_ranking_table(ranked: pd.DataFrame, criteria: int) -> Table:
+    rows = [
+        [
+            _n(r.rank),
+            r.province_name,
+            _n(r.communes),
+            _n(r.fully_green),
+            format_percent(r.fully_green_share, "vi", 1),
+            format_number(r.average_green, "vi", 1),
+        ]
+        for r in ranked.itertuples()
+    ]
+    return Table(
+        ["Hạng", "Tỉnh, thành phố", "Số xã, phường", f"Đạt đủ {criteria} tiêu chí", "Tỷ lệ", "Tiêu chí đạt bình quân"],
+        rows,
+        widths=[15, 50, 24, 26, 22, 28],
+        align=["C", "L", "R", "R", "R", "R"],
+    )
+
+
 def _png(chart: object) -> bytes:
     # The dashboard's charts fill their container; on paper a fixed width keeps their labels legible.
     return charts.to_png(chart.properties(width=_CHART_PX))
 
 
-def build(
-    session: Session, as_of: date, province: str, details: Details, *, issued: date | None = None, charts_: bool = True
-) -> Document:
+def build(session: Session, as_of: date, province: str, details: Details, *, issued: date | None = None) -> Document:
     """The report's content: every figure from queries.report_figures (as the pages and `summary --json`)."""
     figures = queries.report_figures(session, as_of, province)
     criteria, warnings = figures["criteria"], figures["warnings"]
-    timely = queries.timeliness(session, as_of, province)
     k = figures["kpis"]["criteria"]
     place = registry.province_name(province)
     subject = (
         f"Kết quả thực hiện các tiêu chí sẵn sàng theo Nghị quyết số 57-NQ/TW của các xã, phường trên địa bàn {place}"
     )
+    trend = queries.trend(session, as_of, province)
     results = Annex(
         "Phụ lục I",
         "KẾT QUẢ THỰC HIỆN THEO TIÊU CHÍ",
         f"Số liệu tính đến ngày {format_date(as_of, 'vi')}",
-        _criteria_table(criteria, queries.timeliness_counts(timely, "criterion_code")),
-    )
-    if charts_:
-        trend = queries.trend(session, as_of, province)
-        results.charts = [
-            ("Số xã, phường chưa đạt theo tiêu chí", _png(charts.gap_chart(criteria, "vi"))),
+        _criteria_table(criteria, figures["timeliness_by_criterion"][["criterion_code", *TIMELINESS]]),
+        charts=[
+            (
+                "Tiến độ thực hiện so với thời hạn",
+                _png(charts.timeliness_chart(figures["timeliness_by_criterion"], "vi")),
+            ),
             (
                 "Tiến độ theo tuần (đường liền: tỉ lệ xã, phường đạt đủ tiêu chí; nét đứt: số tiêu chí đạt bình quân)",
                 _png(charts.trend_chart(trend, "vi", criteria=k)),
             ),
-        ]
+        ],
+    )
     listed = Annex(
         "Phụ lục II",
         "DANH SÁCH CẢNH BÁO",
         f"Tuần có ngày {format_date(as_of, 'vi')}; nặng nhất trước",
         _warning_table(warnings, k) if not warnings.empty else None,
     )
-    ranked = queries.ranking(session, as_of, province)
+    if province == NATIONAL:
+        ranked, unit, table = figures["province_ranking"], "tỉnh, thành phố", _province_ranking_table
+        ends = pd.concat([ranked.head(RANKED), ranked.tail(RANKED)]).drop_duplicates("province_code")
+    else:
+        ranked, unit, table = figures["ranking"], "xã, phường", _ranking_table
+        ends = pd.concat([ranked.head(RANKED), ranked.tail(RANKED)]).drop_duplicates("commune_code")
     ranks = Annex(
         "Phụ lục III",
-        "XẾP HẠNG CÁC XÃ, PHƯỜNG",
-        f"{RANKED} xã, phường đứng đầu và {RANKED} xã, phường đứng cuối; cùng kết quả thì cùng hạng",
-        _ranking_table(pd.concat([ranked.head(RANKED), ranked.tail(RANKED)]).drop_duplicates("commune_code"), k),
+        f"XẾP HẠNG CÁC {unit.upper()}",
+        f"{RANKED} {unit} đứng đầu và {RANKED} {unit} đứng cuối; cùng kết quả thì cùng hạng",
+        table(ends, k),
     )
     return Document(
         details=details,
         issued=issued or today(),
         subject=subject,
-        body=_body(figures, queries.timeliness_counts(timely), as_of, province, details),
+        body=_body(figures, figures["timeliness"], as_of, province, details),
         annexes=[results, listed, ranks],
     )
 

@@ -43,11 +43,6 @@ def _report(fmt: str) -> bytes:
         return official.official_report(session, AS_OF, "01", fmt, details, actor=OPERATOR, issued=ISSUED)
 
 
-def _timeliness() -> dict:
-    with db.session() as session:
-        return queries.timeliness_counts(queries.timeliness(session, AS_OF, "01"))
-
-
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -56,7 +51,9 @@ def _expected_sentences(summary: dict, timely: dict) -> list[str]:
     criteria = summary["criteria"].values()
     green, red, grey = (format_number(sum(c[s] for c in criteria), "vi") for s in ("green", "red", "grey"))
     n, k = summary["communes"], len(summary["criteria"])
-    on_time, late, in_progress, overdue = (format_number(timely[key], "vi") for key in timely)
+    on_time, late, in_progress, overdue = (
+        format_number(timely[key], "vi") for key in ("on_time", "late", "in_progress", "overdue")
+    )
     return [
         f"Có {summary['fully_green']}/{n} xã, phường đạt đủ {k}/{k} tiêu chí",
         f"Trong tổng số {format_number(n * k, 'vi')} lượt tiêu chí của các xã, phường: {green} lượt đạt, {red} lượt "
@@ -67,7 +64,8 @@ def _expected_sentences(summary: dict, timely: dict) -> list[str]:
 
 
 def test_pdf_reads_back_with_header_date_and_summary_figures(demo_sqlite, capsys, tmp_path: Path) -> None:
-    summary, timely = _summary(capsys), _timeliness()
+    summary = _summary(capsys)
+    timely = summary["timeliness"]
     data = _report(official.PDF)
     reader = PdfReader(io.BytesIO(data))
     pages = [page.extract_text() for page in reader.pages]
@@ -86,7 +84,7 @@ def test_pdf_reads_back_with_header_date_and_summary_figures(demo_sqlite, capsys
         "ĐỀ XUẤT, KIẾN NGHỊ",
     ]:
         assert line in text, line
-    assert "Phụ lục I" in text and "Phụ lục II" in text
+    assert all(f"Phụ lục {n}" in text for n in ("I", "II", "III"))
     assert "(Kèm theo Báo cáo số 12/BC-SKHCN ngày 05/01/2026 của Sở Khoa học và Công nghệ)" in text
     # A4, page numbers from page 2 only, centred at the top.
     assert [round(float(v) / 72 * 25.4) for v in reader.pages[0].mediabox[2:]] == [210, 297]
@@ -105,7 +103,8 @@ def test_pdf_reads_back_with_header_date_and_summary_figures(demo_sqlite, capsys
 
 
 def test_docx_reads_back_with_times_new_roman_and_the_same_figures(demo_sqlite, capsys) -> None:
-    summary, timely = _summary(capsys), _timeliness()
+    summary = _summary(capsys)
+    timely = summary["timeliness"]
     document = docx.Document(io.BytesIO(_report(official.DOCX)))
     header, *_ = document.tables
     header_text = [p.text for row in header.rows for cell in row.cells for p in cell.paragraphs if p.text]
@@ -134,6 +133,15 @@ def test_docx_reads_back_with_times_new_roman_and_the_same_figures(demo_sqlite, 
     assert len(criteria.rows) == 1 + len(summary["criteria"])
     totals = [sum(int(row.cells[i].text.replace(".", "")) for row in criteria.rows[1:]) for i in range(6, 10)]
     assert totals == [timely[k] for k in ("on_time", "late", "in_progress", "overdue")]
+    # Annex III: the top and bottom ten of the ranking, with green counts as `summary --json`.
+    ranking = next(t for t in document.tables if t.rows[0].cells[0].text == "Hạng")
+    with db.session() as session:
+        ranked = queries.ranking(session, AS_OF, "01")
+    expected = [*ranked["commune_code"].head(10), *ranked["commune_code"].tail(10)]
+    shown = [row.cells[1].text.rsplit("(", 1)[1].rstrip(")") for row in ranking.rows[1:]]
+    assert shown == expected
+    for row, code in zip(ranking.rows[1:], shown, strict=True):
+        assert row.cells[2].text == f"{summary['by_commune'][code]['green']}/{len(summary['criteria'])}"
     # Times New Roman in every script slot, A4 with the decree's margins, page numbers from page 2.
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert {fonts.get(qn(slot)) for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")} == {"Times New Roman"}
