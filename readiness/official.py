@@ -467,10 +467,11 @@ def pdf_bytes(document: Document) -> bytes:
         pdf.multi_cell(width, height, nfc(text), align="C", new_x="LEFT", new_y="NEXT")
 
     def rule(x: float, width: float, length: float) -> None:
-        y = pdf.get_y() + 1
+        # Well below the descenders, or the rule reads as an underline of the text above.
+        y = pdf.get_y() + 2.5
         pdf.set_line_width(0.3)
         pdf.line(x + (width - length) / 2, y, x + (width + length) / 2, y)
-        pdf.set_y(y + 2.5)
+        pdf.set_y(y + 3)
 
     def fitted(text: str, style: str, size: float, width: float) -> float:
         pdf.set_font(SERIF, style, size)
