@@ -405,6 +405,9 @@ _INSTANCES = {
 }
 
 
+_UNICODES = [*range(0x20, 0x250), *range(0x300, 0x370), *range(0x1E00, 0x1F00), *range(0x2000, 0x2300)]
+
+
 @cache
 def serif_files() -> dict[str, Path]:
     """Static Noto Serif files (regular, bold, italic, bold italic) made from the package's variable fonts once and
@@ -418,16 +421,18 @@ def serif_files() -> dict[str, Path]:
         from fontTools.varLib import instancer
 
         folder.mkdir(parents=True, exist_ok=True)
+        subsets: dict[str, TTFont] = {}
         for style, path in missing.items():
             name, weight = _INSTANCES[style]
-            font = TTFont(fontpkg_noto_serif.ROOT / "files" / f"{name}[wdth,wght].ttf")
-            # Latin with Vietnamese and the punctuation a report uses: subsetting first makes instancing fast.
-            subsetter = subset.Subsetter(subset.Options(layout_features=["*"], notdef_outline=True))
-            subsetter.populate(
-                unicodes=[*range(0x20, 0x250), *range(0x300, 0x370), *range(0x1E00, 0x1F00), *range(0x2000, 0x2190)]
-            )
-            subsetter.subset(font)
-            static = instancer.instantiateVariableFont(font, {"wght": weight, "wdth": 100})
+            if name not in subsets:
+                font = TTFont(fontpkg_noto_serif.ROOT / "files" / f"{name}[wdth,wght].ttf")
+                # Latin with Vietnamese, punctuation and the symbols a report uses (≥, →, №, ₫): subsetting first
+                # makes instancing fast; each variable file is subset once for its two weights.
+                subsetter = subset.Subsetter(subset.Options(layout_features=["*"], notdef_outline=True))
+                subsetter.populate(unicodes=_UNICODES)
+                subsetter.subset(font)
+                subsets[name] = font
+            static = instancer.instantiateVariableFont(subsets[name], {"wght": weight, "wdth": 100}, inplace=False)
             # Written aside and renamed: another process making the same file never reads half of it.
             handle, temporary = tempfile.mkstemp(dir=folder, suffix=".ttf")
             os.close(handle)
