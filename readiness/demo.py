@@ -29,6 +29,12 @@ _TYPICAL_GREEN_WEEK = {
 }  # fmt: skip
 
 
+# Made-up reporters (names and mobile numbers) for the demo's warning list.
+_FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+_MIDDLE_NAMES = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc", "Hữu", "Thanh"]
+_GIVEN_NAMES = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hương", "Lan", "Long", "Mai", "Nam", "Phương"]
+
+
 def reporting_dates() -> list[date]:
     return [FIRST_WEEK + timedelta(weeks=w) for w in range(WEEKS)]
 
@@ -107,6 +113,10 @@ def _commune_story(commune: Commune, catalog: list[Criterion], seed: int) -> lis
     }
     starts = {c.code: rng.uniform(0.2, 0.7) for c in catalog}
     out_of = {"TC11": dossiers, "TC16": computers}
+    # A rng of its own, so that the reported values stay those of earlier versions of the demo.
+    people = random.Random(f"{seed}:{commune.code}:reporter")
+    reporter = f"{people.choice(_FAMILY_NAMES)} {people.choice(_MIDDLE_NAMES)} {people.choice(_GIVEN_NAMES)}"
+    phone = f"09{people.randint(0, 99_999_999):08d}"
     stories = []
     for week, day in enumerate(reporting_dates()):
         if week < first_week:
@@ -119,6 +129,8 @@ def _commune_story(commune: Commune, catalog: list[Criterion], seed: int) -> lis
                 received_at=datetime.combine(day, _REPORT_TIME, tzinfo=UTC),
                 received_from="demo",
                 origin=Origin.DEMO,
+                reporter_name=reporter,
+                reporter_phone=phone,
                 results=results,
             )
         )
