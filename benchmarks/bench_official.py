@@ -4,8 +4,9 @@
 
 Budget (issue 10): at most 3 s per file for a province. Each format is timed on its first run in the process
 (vl-convert starts up then; the static serif files are made once into READINESS_CACHE_DIR if missing, timed
-separately as "font cache") and as the best of `--repeat` runs. The SQLite database in --workdir is built with the
-demo data on the first run and reused afterwards.
+separately as "font cache") and as the best of `--repeat` runs, in wall-clock time (the budget) and in CPU time
+of this process (all its threads; what the report costs when the machine is shared and busy). The SQLite
+database in --workdir is built with the demo data on the first run and reused afterwards.
 """
 
 import argparse
@@ -47,15 +48,19 @@ def main() -> int:
     failed = False
     details = official.Details.from_settings("01", number="12")
     for fmt in official.FORMATS:
-        times = []
+        times, cpu = [], []
         for _ in range(args.repeat):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             with db.session() as session:
                 data = official.official_report(session, AS_OF, "01", fmt, details, actor=OPERATOR)
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
         best = min(times)
         failed |= best > BUDGET_S
-        print(f"{fmt:<5} first {times[0]:.2f} s, best {best:.2f} s, {len(data):,} bytes (budget {BUDGET_S:.0f} s)")
+        print(
+            f"{fmt:<5} first {times[0]:.2f} s, best {best:.2f} s (CPU {min(cpu):.2f} s), {len(data):,} bytes "
+            f"(budget {BUDGET_S:.0f} s)"
+        )
     return 1 if failed else 0
 
 

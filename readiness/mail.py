@@ -138,7 +138,7 @@ def _commune_mail(recipient: str, row: object, items: pd.DataFrame, criteria: in
         )
     lines += [
         "",
-        "Đề nghị xã, phường khẩn trương hoàn thành các tiêu chí còn thiếu và gửi phiếu tự đánh giá cập nhật.",
+        f"Đề nghị {row.commune_name} khẩn trương hoàn thành các tiêu chí còn thiếu và gửi phiếu tự đánh giá cập nhật.",
     ]
     return Mail(
         recipient=recipient,
