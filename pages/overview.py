@@ -25,20 +25,22 @@ if allowed(who, Permission.EXPORT):
         signer = right.text_input(ui.t("Họ và tên người ký", "Signer's name"), value=get_settings().report_signer_name)
         details = official.Details.from_settings(ui.province(), number=number.strip())
         details.signer_name = signer.strip()
-        for fmt, label, mime in (
+        downloads = (
             (official.PDF, ui.t("Tải báo cáo hành chính (PDF)", "Download official report (PDF)"), ui.PDF),
             (official.DOCX, ui.t("Tải báo cáo hành chính (Word)", "Download official report (Word)"), ui.DOCX),
-        ):
-            ui.download_export(
-                label,
-                official.official_report,
-                ui.as_of(),
-                ui.province(),
-                fmt,
-                details,
-                file_name=f"bao-cao-hanh-chinh-{ui.as_of():%Y-%m-%d}.{fmt}",
-                mime=mime,
-            )
+        )
+        for column, (fmt, label, mime) in zip(st.columns(2), downloads, strict=True):
+            with column:
+                ui.download_export(
+                    label,
+                    official.official_report,
+                    ui.as_of(),
+                    ui.province(),
+                    fmt,
+                    details,
+                    file_name=f"bao-cao-hanh-chinh-{ui.as_of():%Y-%m-%d}.{fmt}",
+                    mime=mime,
+                )
 
 figures = ui.query(queries.overview, ui.as_of(), ui.province())
 kpis = figures["kpis"]
