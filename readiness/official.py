@@ -91,14 +91,19 @@ class Details:
         )
 
     @property
+    def document_number(self) -> str:
+        """ "12/BC-SKHCN", with "…" for a number not given yet."""
+        return f"{self.number or PLACEHOLDER}/BC-{self.issuer_code}"
+
+    @property
     def symbol(self) -> str:
-        return f"Số: {self.number or PLACEHOLDER}/BC-{self.issuer_code}"
+        return f"Số: {self.document_number}"
 
 
 @dataclass
 class Paragraph:
     text: str
-    # "heading" (bold section title), "text" (justified prose), "placeholder" (to fill, marked), "closing".
+    # "heading" (bold section title), "text" (justified prose) or "placeholder" (to fill in, marked).
     kind: str = "text"
 
 
@@ -136,7 +141,7 @@ class Document:
     @property
     def reference(self) -> str:
         """How an annex cites the report: "(Kèm theo Báo cáo số 12/BC-SKHCN ngày 05/01/2026 của Sở ...)"."""
-        number = f"{self.details.number or PLACEHOLDER}/BC-{self.details.issuer_code}"
+        number = self.details.document_number
         return f"(Kèm theo Báo cáo số {number} ngày {format_date(self.issued, 'vi')} của {self.details.issuing_body})"
 
 
@@ -229,7 +234,7 @@ def _body(figures: dict, timely: dict, as_of: date, province: str, details: Deta
             "[Phần đề xuất, kiến nghị: đơn vị soạn thảo bổ sung nội dung trước khi trình ký, sau đó xóa dòng này.]",
             "placeholder",
         ),
-        Paragraph(f"{details.issuing_body} kính báo cáo {details.addressee}./.", "closing"),
+        Paragraph(f"{details.issuing_body} kính báo cáo {details.addressee}./."),
     ]
     return body
 

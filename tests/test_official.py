@@ -177,3 +177,15 @@ def test_settings_name_the_issuer_and_signer(demo_sqlite, monkeypatch: pytest.Mo
     assert "Nguyễn Văn A" in text
     assert "Kính gửi: Thường trực Thành ủy Hà Nội." in text
     assert "Số: 12/BC-SKHCN" in text
+
+
+def test_a_province_with_no_report_yet_gets_a_report_that_says_so(initialized) -> None:
+    details = official.Details.from_settings("01")
+    with db.session() as session:
+        pdf = official.official_report(session, AS_OF, "01", official.PDF, details, actor=OPERATOR)
+        word = official.official_report(session, AS_OF, "01", official.DOCX, details, actor=OPERATOR)
+    text = _flat("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
+    said = "0/126 xã, phường đã gửi phiếu tự đánh giá; 126 xã, phường chưa gửi báo cáo nào"
+    assert said in text
+    assert "Số: …/BC-SKHCN" in text
+    assert said in _flat("\n".join(p.text for p in docx.Document(io.BytesIO(word)).paragraphs))
