@@ -9,9 +9,21 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
-from readiness import auth, db, demo, queries
+from readiness import auth, db, demo, evidence, queries
 from readiness.auth import Actor, Permission, allowed
-from readiness.i18n import LANGUAGES, Bilingual, format_date, format_number, format_percent, today, tr
+from readiness.i18n import (
+    LANGUAGES,
+    Bilingual,
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+    format_value,
+    pending_note,
+    status_label,
+    today,
+    tr,
+)
 from readiness.models import Role
 from readiness.settings import NATIONAL, get_settings
 
@@ -233,6 +245,12 @@ def status_frame(scope: str | None = None) -> Any:
     return query(queries.status, as_of(), scope or province())
 
 
+def pending_caption(status: Any) -> None:
+    """Under figures drawn from a status frame: how much of them comes from submissions pending review."""
+    if note := pending_note(queries.pending_figures(status), lang()):
+        st.caption(f":material/pending: {note}")
+
+
 def download(
     label: str,
     build: Callable[..., bytes],
@@ -240,6 +258,7 @@ def download(
     file_name: str,
     mime: str,
     icon: str = ":material/download:",
+    key: str | None = None,
     **kwargs: Any,
 ) -> None:
     """A download button whose file is built by `build(session, *args, **kwargs)` only when it is clicked.
@@ -251,7 +270,7 @@ def download(
         with db.session() as session:
             return build(session, *args, **kwargs)
 
-    st.download_button(label, data=data, file_name=file_name, mime=mime, icon=icon, on_click="ignore")
+    st.download_button(label, data=data, file_name=file_name, mime=mime, icon=icon, on_click="ignore", key=key)
 
 
 def download_export(label: str, build: Callable[..., bytes], *args: Any, file_name: str, mime: str) -> None:
@@ -264,6 +283,81 @@ def download_export(label: str, build: Callable[..., bytes], *args: Any, file_na
 def progress_column(label: str) -> Any:
     """A 0–100 progress bar column; whole percents need no decimal separator, so they read the same in vi and en."""
     return st.column_config.ProgressColumn(label, format="%.0f%%", min_value=0, max_value=100)
+
+
+def _evidence_bytes(session: Any, evidence_id: int, *, actor: Actor) -> bytes:
+    return evidence.content(session, actor, evidence_id).content
+
+
+def evidence_files(files: Any, key: str, show_superseded: bool = True) -> None:
+    """A commune's evidence files (rows of evidence.files): images inline, every file downloadable. Reading a
+    file's bytes checks the account's rights in readiness.evidence."""
+    who = logged_in()
+    current = files if show_superseded else files[~files["superseded"]]
+    if current.empty:
+        st.caption(t("Chưa có tệp minh chứng.", "No evidence files yet."))
+        return
+    for row in current.itertuples():
+        state = t(" · đã bị thay thế", " · superseded") if row.superseded else ""
+        # Plain text, never Markdown: a file name is the uploader's text.
+        st.text(
+            f"{row.criterion_code} · {row.filename} · {number(row.size / 1024, 1)} KB · {row.uploaded_by} · "
+            f"{format_datetime(row.uploaded_at, lang())}{state}"
+        )
+        if row.media_type != evidence.PDF and not row.superseded:
+            with db.session() as session:
+                st.image(_evidence_bytes(session, int(row.id), actor=who), width=480)
+        download(
+            t("Tải tệp", "Download"),
+            _evidence_bytes,
+            int(row.id),
+            actor=who,
+            file_name=row.filename,
+            mime=row.media_type,
+            key=f"{key}_evidence_{row.id}",
+        )
+
+
+def _values(frame: Any, value: str, out_of: str) -> list[str]:
+    units = frame[f"unit_{lang()}"]
+    columns = (frame["kind"], frame[value], frame[out_of], units)
+    return [format_value(k, v, o, u, lang()) for k, v, o, u in zip(*columns, strict=True)]
+
+
+def changes_table(changes: Any) -> None:
+    """What a submission changes against the commune's previous counting submission (rows of review.changes):
+    criteria turning green or red first, values before → after."""
+    words = {
+        "newly_green": t("Mới đạt", "Newly green"),
+        "no_longer_green": t("Không còn đạt", "No longer green"),
+        "value": t("Đổi giá trị", "Value changed"),
+        "": "",
+    }
+    order = {"newly_green": 0, "no_longer_green": 1, "value": 2, "": 3}
+    shown = changes.assign(
+        rank=changes["change"].map(order),
+        name=changes[f"name_{lang()}"],
+        before=_values(changes, "value_before", "out_of_before"),
+        after=_values(changes, "value", "out_of"),
+        status_text=[
+            f"{status_label(b, lang())} → {status_label(a, lang())}"
+            for b, a in zip(changes["status_before"], changes["status"], strict=True)
+        ],
+        change_text=changes["change"].map(words),
+    ).sort_values(["rank", "position"])
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_order=["criterion_code", "name", "change_text", "status_text", "before", "after"],
+        column_config={
+            "criterion_code": t("Mã", "Code"),
+            "name": st.column_config.TextColumn(t("Tiêu chí", "Criterion"), width="medium"),
+            "change_text": t("Thay đổi", "Change"),
+            "status_text": t("Trạng thái trước → sau", "Status before → after"),
+            "before": t("Giá trị trước", "Value before"),
+            "after": t("Giá trị mới", "Value now"),
+        },
+    )
 
 
 # Login state ------------------------------------------------------------------------------------------------------

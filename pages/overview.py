@@ -1,9 +1,9 @@
 import streamlit as st
 
 import ui
-from readiness import charts, official, queries, report
+from readiness import charts, db, official, queries, report, review
 from readiness.auth import Permission, allowed
-from readiness.i18n import timeliness_label, total_gaps
+from readiness.i18n import pending_note, timeliness_label, total_gaps
 from readiness.settings import get_settings
 
 who = ui.data_page("Mức độ sẵn sàng của xã, phường", "Commune readiness")
@@ -89,6 +89,26 @@ columns[4].metric(
     border=True,
 )
 
+if note := pending_note(kpis, ui.lang()):
+    st.caption(f":material/pending: {note}")
+with db.session() as session:
+    # Not cached: the oldest pending age moves with the clock, not with the data.
+    queue = review.queue_summary(session, ui.province())
+if queue["pending"]:
+    counted = queries.counts_setting() == "reported"
+    st.info(
+        ui.t(
+            f"{ui.number(queue['pending'])} báo cáo chờ duyệt, báo cáo cũ nhất đã chờ {queue['oldest_days']} ngày "
+            + ("(đã được tính vào số liệu)." if counted else "(chưa được tính vào số liệu)."),
+            f"{ui.number(queue['pending'])} submissions pending review; the oldest has waited "
+            f"{queue['oldest_days']} days " + ("(counted in the figures)." if counted else "(not yet counted)."),
+        ),
+        icon=":material/pending_actions:",
+    )
+    who = ui.logged_in()
+    if allowed(who, Permission.REVIEW):
+        st.page_link("pages/review.py", label=ui.t("Mở hàng chờ duyệt", "Open the review queue"))
+
 st.subheader(ui.t("Tiến độ theo tuần", "Greening week by week"))
 trend = ui.query(queries.trend, ui.as_of(), ui.province())
 ui.chart(charts.trend_chart(trend, ui.lang(), criteria=criteria))
@@ -115,12 +135,28 @@ else:
     st.dataframe(
         table,
         hide_index=True,
-        column_order=["criterion_code", "name", "not_green", "share_met", "gap_text", "overdue", "deadline_text"],
+        column_order=[
+            "criterion_code",
+            "name",
+            "not_green",
+            "share_met",
+            "green_pending",
+            "gap_text",
+            "overdue",
+            "deadline_text",
+        ],
         column_config={
             "criterion_code": ui.t("Mã", "Code"),
             "name": st.column_config.TextColumn(ui.t("Tiêu chí", "Criterion"), width="large"),
             "not_green": ui.t("Xã, phường chưa đạt", "Communes not met"),
             "share_met": ui.progress_column(ui.t("Tỉ lệ đạt", "Share met")),
+            "green_pending": st.column_config.NumberColumn(
+                ui.t("Đạt, chờ duyệt", "Met, pending"),
+                help=ui.t(
+                    "Số xã, phường đạt tiêu chí này theo báo cáo chưa được duyệt.",
+                    "Communes meeting this criterion according to a submission not yet reviewed.",
+                ),
+            ),
             "gap_text": ui.t("Tổng còn thiếu", "Total gap"),
             "overdue": ui.t("Quá hạn", "Overdue"),
             "deadline_text": ui.t("Hạn", "Deadline"),
@@ -158,14 +194,15 @@ for column, (key, (help_vi, help_en)) in zip(columns[:4], help_texts.items(), st
     )
 reporting = figures["reporting"]
 if reporting.empty:
-    columns[4].metric(ui.t("Báo cáo tuần", "Weekly reporting"), "–", border=True)
+    columns[4].metric(ui.t("Tỉ lệ báo cáo tuần", "Weekly reporting rate"), "–", border=True)
 else:
     week = reporting.iloc[0]
     columns[4].metric(
-        ui.t(f"Báo cáo tuần đến {ui.day(week['week_due'])}", f"Reports, week to {ui.day(week['week_due'])}"),
+        ui.t("Tỉ lệ báo cáo tuần", "Weekly reporting rate"),
         ui.percent(week["reported_share"], 1),
         delta=ui.t(
-            f"đúng hạn {ui.percent(week['on_time_share'], 1)}", f"on time {ui.percent(week['on_time_share'], 1)}"
+            f"đúng hạn {ui.percent(week['on_time_share'], 1)} · tuần đến {ui.day(week['week_due'])}",
+            f"on time {ui.percent(week['on_time_share'], 1)} · week to {ui.day(week['week_due'])}",
         ),
         delta_color="off",
         delta_arrow="off",

@@ -2,7 +2,7 @@ import streamlit as st
 
 import ui
 from readiness import export, queries
-from readiness.i18n import kind_label, warning_reason
+from readiness.i18n import kind_label, warning_reason, weekday_name
 from readiness.settings import get_settings
 
 ui.data_page("Danh sách cảnh báo", "Warning list")
@@ -23,10 +23,7 @@ st.caption(
 
 def reporting_table() -> None:
     st.subheader(ui.t("Báo cáo hằng tuần", "Weekly reporting"))
-    weekday = ui.t(
-        ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"][settings.report_due_weekday],
-        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][settings.report_due_weekday],
-    )
+    weekday = weekday_name(settings.report_due_weekday, lang)
     st.caption(
         ui.t(
             f"Mỗi xã, phường báo cáo mỗi tuần, hạn cuối ngày {weekday} (giờ Việt Nam). Một báo cáo thuộc tuần kết "
@@ -111,7 +108,7 @@ ui.commune_table(
         "commune_name": ui.t("Xã, phường", "Commune"),
         "province_name": ui.t("Tỉnh, thành phố", "Province"),
         "kind_text": ui.t("Loại", "Kind"),
-        "reason": st.column_config.TextColumn(ui.t("Lý do cảnh báo", "Why listed"), width="medium"),
+        "reason": st.column_config.TextColumn(ui.t("Lý do cảnh báo", "Why listed"), width="large"),
         "green_text": ui.t("Tiêu chí đạt", "Criteria met"),
         "date_text": ui.t("Báo cáo gần nhất", "Last report"),
         "reporter_name": ui.t("Người báo cáo", "Reporter"),

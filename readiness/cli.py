@@ -10,9 +10,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from readiness import auth, bootstrap, db, demo, excel, export, mail, official, queries, registry, report
+from readiness import (
+    auth,
+    bootstrap,
+    db,
+    demo,
+    evidence,
+    excel,
+    export,
+    mail,
+    official,
+    queries,
+    registry,
+    report,
+    review,
+)
 from readiness.auth import OPERATOR, Actor
 from readiness.i18n import LANGUAGES, format_date, format_datetime, today, tr
+from readiness.models import ReviewStatus
 from readiness.settings import get_settings
 
 
@@ -67,7 +82,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     bootstrap.init()
     as_of = args.as_of or today()
     with db.session() as session:
-        data = queries.summary(session, as_of, get_settings().province)
+        data = queries.summary(session, as_of, get_settings().province, approved_only=args.approved_only or None)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
@@ -341,6 +356,136 @@ def cmd_warnings_send(args: argparse.Namespace) -> int:
     return 1 if counts[mail.FAILED] else 0
 
 
+def cmd_review_list(args: argparse.Namespace) -> int:
+    bootstrap.init()
+    try:
+        actor = acting_as(args.as_name)
+        with db.session() as session:
+            frame = review.submissions(session, actor, ReviewStatus(args.status) if args.status else None)
+    except auth.Refusal as exc:
+        return _refused(exc)
+    rows = [
+        {
+            "id": int(row.id),
+            "commune_code": row.commune_code,
+            "reporting_date": row.reporting_date.isoformat(),
+            "origin": row.origin,
+            "status": row.review_status,
+            "reason": row.review_reason,
+        }
+        for row in frame.itertuples()
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        reason = f"  {row['reason']}" if row["reason"] else ""
+        print(
+            f"{row['id']:>7} {row['commune_code']} {row['reporting_date']} {row['origin']:<18} {row['status']}{reason}"
+        )
+    return 0
+
+
+def cmd_review_decide(args: argparse.Namespace) -> int:
+    bootstrap.init()
+    try:
+        actor = acting_as(args.as_name)
+        with db.write_session() as session:
+            if args.review_command == "approve":
+                review.approve(session, actor, args.id)
+            else:
+                review.return_submission(session, actor, args.id, args.reason or "", args.criteria)
+    except auth.Refusal as exc:
+        return _refused(exc)
+    print(f"Submission {args.id} {'approved' if args.review_command == 'approve' else 'returned'}.")
+    return 0
+
+
+def _add_review_commands(commands: argparse._SubParsersAction) -> None:
+    review_ = commands.add_parser("review", help="the DOST's review: list, approve, return submissions")
+    actions = review_.add_subparsers(dest="review_command", required=True)
+    list_ = actions.add_parser("list", help="submissions with their review status, oldest first")
+    list_.add_argument("--status", choices=[str(s) for s in ReviewStatus], help="only this status")
+    list_.add_argument("--json", action="store_true", help="print a JSON array")
+    add_as_option(list_)
+    list_.set_defaults(handler=cmd_review_list)
+    approve = actions.add_parser("approve", help="approve a pending submission")
+    approve.add_argument("id", type=int)
+    add_as_option(approve)
+    approve.set_defaults(handler=cmd_review_decide)
+    return_ = actions.add_parser("return", help="return a pending submission to its commune, with a reason")
+    return_.add_argument("id", type=int)
+    return_.add_argument("--reason", help="why (required): what the commune must fix")
+    return_.add_argument("--criteria", nargs="*", default=[], metavar="CODE", help="the criteria concerned")
+    add_as_option(return_)
+    return_.set_defaults(handler=cmd_review_decide)
+
+
+def cmd_evidence_add(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        print(f"readiness evidence: no such file: {args.file}", file=sys.stderr)
+        return 2
+    bootstrap.init()
+    try:
+        actor = acting_as(args.as_name)
+        with db.write_session() as session:
+            evidence_id = evidence.add(
+                session, actor, args.commune, args.criterion, args.file.name, args.file.read_bytes()
+            )
+    except auth.Refusal as exc:
+        return _refused(exc)
+    print(f"Evidence file {evidence_id} stored for commune {args.commune}, criterion {args.criterion.upper()}.")
+    return 0
+
+
+def cmd_evidence_list(args: argparse.Namespace) -> int:
+    bootstrap.init()
+    try:
+        actor = acting_as(args.as_name)
+        with db.session() as session:
+            frame = evidence.files(session, actor, args.commune)
+    except auth.Refusal as exc:
+        return _refused(exc)
+    rows = [
+        {
+            "id": int(row.id),
+            "commune_code": row.commune_code,
+            "criterion_code": row.criterion_code,
+            "filename": row.filename,
+            "media_type": row.media_type,
+            "size": int(row.size),
+            "sha256": row.sha256,
+            "uploaded_by": row.uploaded_by,
+            "uploaded_at": row.uploaded_at.isoformat(),
+            "superseded": bool(row.superseded),
+        }
+        for row in frame.itertuples()
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        state = " (superseded)" if row["superseded"] else ""
+        print(f"{row['id']:>6} {row['criterion_code']} {row['filename']} {row['media_type']} {row['size']:,} B{state}")
+    return 0
+
+
+def _add_evidence_commands(commands: argparse._SubParsersAction) -> None:
+    evidence_ = commands.add_parser("evidence", help="evidence files (PDF, JPEG, PNG) per commune and criterion")
+    actions = evidence_.add_subparsers(dest="evidence_command", required=True)
+    add = actions.add_parser("add", help="attach a file to a commune's criterion")
+    add.add_argument("commune", help="commune code, e.g. 00070 or 70")
+    add.add_argument("criterion", help="criterion code, e.g. TC01")
+    add.add_argument("file", type=Path)
+    add_as_option(add)
+    add.set_defaults(handler=cmd_evidence_add)
+    list_ = actions.add_parser("list", help="a commune's evidence files")
+    list_.add_argument("commune")
+    list_.add_argument("--json", action="store_true", help="print a JSON array")
+    add_as_option(list_)
+    list_.set_defaults(handler=cmd_evidence_list)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="readiness", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -356,9 +501,14 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="greening per criterion and per commune")
     summary.add_argument("--json", action="store_true", help="print the summary as JSON")
     summary.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
+    summary.add_argument(
+        "--approved-only", action="store_true", help="count approved submissions only, whatever READINESS_COUNTS says"
+    )
     summary.set_defaults(handler=cmd_summary)
 
     _add_user_commands(commands)
+    _add_review_commands(commands)
+    _add_evidence_commands(commands)
     template = commands.add_parser("template", help="write the commune checklist or the province workbook (.xlsx)")
     which = template.add_mutually_exclusive_group(required=True)
     which.add_argument("--commune", metavar="CODE", help="the commune's official code, e.g. 00070 or 70")

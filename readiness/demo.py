@@ -13,7 +13,16 @@ from sqlmodel import Session, select
 
 from readiness import audit, auth, criteria, registry, submissions
 from readiness.auth import Actor, Permission, require
-from readiness.models import Commune, Criterion, CriterionKind, Origin, ResultBase, Role, SubmissionCreate
+from readiness.models import (
+    Commune,
+    Criterion,
+    CriterionKind,
+    Origin,
+    ResultBase,
+    ReviewStatus,
+    Role,
+    SubmissionCreate,
+)
 from readiness.settings import get_settings
 
 FIRST_WEEK = date(2025, 7, 5)
@@ -131,6 +140,7 @@ def _commune_story(commune: Commune, catalog: list[Criterion], seed: int) -> lis
                 origin=Origin.DEMO,
                 reporter_name=reporter,
                 reporter_phone=phone,
+                review_status=ReviewStatus.APPROVED,
                 results=results,
             )
         )

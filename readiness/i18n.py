@@ -70,6 +70,43 @@ _STATUS_LABELS = {
 }
 
 
+_REVIEW_LABELS = {
+    "pending": ("Chờ duyệt", "Pending"),
+    "approved": ("Đã duyệt", "Approved"),
+    "returned": ("Trả lại", "Returned"),
+}
+_ORIGIN_LABELS = {
+    "upload": ("Phiếu tải lên", "Uploaded checklist"),
+    "province_workbook": ("Bảng tổng hợp của tỉnh", "Province workbook"),
+    "web": ("Nhập trên web", "Web form"),
+    "demo": ("Dữ liệu mẫu", "Demo data"),
+}
+
+
+def review_label(status: str, lang: str) -> str:
+    """A submission's review status in words: chờ duyệt, đã duyệt, trả lại."""
+    return tr(lang, *_REVIEW_LABELS.get(status, (status, status)))
+
+
+def origin_label(origin: str, lang: str) -> str:
+    return tr(lang, *_ORIGIN_LABELS.get(origin, (origin, origin)))
+
+
+def pending_note(kpis: dict, lang: str) -> str:
+    """Beside figures that include submissions not yet reviewed (queries.kpis): how much of them is pending."""
+    pending, n = kpis["pending_communes"], kpis["communes"]
+    if not pending:
+        return ""
+    fully = kpis["fully_green_pending"]
+    return tr(
+        lang,
+        f"Số liệu gồm báo cáo chờ duyệt của {format_number(pending, lang)}/{format_number(n, lang)} xã, phường "
+        f"(trong đó {format_number(fully, lang)} xã, phường đạt đủ tiêu chí).",
+        f"These figures include submissions pending review from {format_number(pending, lang)} of "
+        f"{format_number(n, lang)} communes ({format_number(fully, lang)} of them fully green).",
+    )
+
+
 def status_label(status: str, lang: str) -> str:
     return tr(lang, *_STATUS_LABELS[status])
 
@@ -223,3 +260,19 @@ def format_days_early(days: float | None, lang: str) -> str:
     if days > 0:
         return tr(lang, f"sớm {format_number(days, lang)} ngày", f"{days:,} days early")
     return tr(lang, f"trễ {format_number(-days, lang)} ngày", f"{-days:,} days late")
+
+
+_WEEKDAYS = [
+    ("thứ Hai", "Monday"),
+    ("thứ Ba", "Tuesday"),
+    ("thứ Tư", "Wednesday"),
+    ("thứ Năm", "Thursday"),
+    ("thứ Sáu", "Friday"),
+    ("thứ Bảy", "Saturday"),
+    ("Chủ nhật", "Sunday"),
+]
+
+
+def weekday_name(weekday: int, lang: str) -> str:
+    """0 (Monday) … 6 (Sunday) in words, as in a sentence: "thứ Sáu", "Friday"."""
+    return tr(lang, *_WEEKDAYS[weekday])

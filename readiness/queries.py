@@ -1,7 +1,11 @@
 """Read-only queries that every page, the PDF and the CLI share: one number, one function.
 
 Each takes a session, the as-of date and the province in scope ("01", or NATIONAL for all) and returns plain
-DataFrames or dicts. Status comes from each commune's newest submission on or before the as-of date.
+DataFrames or dicts. Status comes from each commune's newest counting submission on or before the as-of date.
+
+Which submissions count is decided in one place, `counting`: with READINESS_COUNTS=reported every submission the
+DOST has not returned, with READINESS_COUNTS=approved (or `approved_only=True`) only approved ones. A returned
+submission never counts: the commune's previous counting submission stands instead.
 """
 
 from collections.abc import Sequence
@@ -13,7 +17,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlmodel import Session
 
 from readiness import registry
-from readiness.models import Boundary, Commune, Criterion, Province, Result, Submission
+from readiness.models import Boundary, Commune, Criterion, Province, Result, ReviewStatus, Submission
 from readiness.scoring import TIMELINESS, Status, Timeliness, classify_timeliness, score
 from readiness.settings import NATIONAL, get_settings
 from readiness.text import fold
@@ -38,10 +42,22 @@ def _end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
 
+def counting(statement: Select, approved_only: bool | None = None) -> Select:
+    """`statement` (over Submission) restricted to the submissions that count in figures: the one rule every
+    query of submission history goes through. `approved_only` None follows READINESS_COUNTS."""
+    if approved_only is None:
+        approved_only = get_settings().counts == "approved"
+    if approved_only:
+        return statement.where(Submission.review_status == ReviewStatus.APPROVED)
+    return statement.where(Submission.review_status != ReviewStatus.RETURNED)
+
+
 def data_version(session: Session) -> tuple:
-    """Changes whenever submissions, the catalog or the boundaries change: the key under which pages cache
-    query results."""
-    submissions = session.execute(select(func.count(Submission.id), func.max(Submission.id))).one()
+    """Changes whenever submissions, their review, the catalog or the boundaries change: the key under which pages
+    cache query results."""
+    submissions = session.execute(
+        select(func.count(Submission.id), func.max(Submission.id), func.max(Submission.reviewed_at))
+    ).one()
     catalog = session.execute(select(func.count(Criterion.code), func.sum(Criterion.target))).one()
     boundary = session.execute(select(func.max(Boundary.id))).scalar_one()
     return (*submissions, *catalog, boundary)
@@ -58,11 +74,28 @@ def communes(session: Session, province: str) -> pd.DataFrame:
     return _frame(session, _in_scope(statement, province).order_by(Commune.code))
 
 
-def latest_submissions(session: Session, as_of: date, province: str) -> pd.DataFrame:
-    """Each commune's newest submission on or before `as_of` (communes that never reported are left out)."""
+def commune_in_scope(session: Session, commune_code: str) -> str | None:
+    """The official code of a commune of the province in scope, given with or without leading zeros; None if
+    there is no such commune here."""
+    try:
+        code = registry.commune_code(commune_code)
+    except registry.UnknownCode:
+        return None
+    commune = session.get(Commune, code)
+    province = get_settings().province
+    if commune is None or (province != NATIONAL and commune.province_code != province):
+        return None
+    return code
+
+
+def latest_submissions(session: Session, as_of: date, province: str, approved_only: bool | None = None) -> pd.DataFrame:
+    """Each commune's newest counting submission on or before `as_of` (communes without one are left out), with
+    its review status."""
     newest = (
-        select(Submission.id)
-        .where(Submission.commune_code == Commune.code, Submission.reporting_date <= as_of)
+        counting(
+            select(Submission.id).where(Submission.commune_code == Commune.code, Submission.reporting_date <= as_of),
+            approved_only,
+        )
         .order_by(Submission.reporting_date.desc(), Submission.received_at.desc(), Submission.id.desc())
         .limit(1)
         .correlate(Commune)
@@ -76,14 +109,15 @@ def latest_submissions(session: Session, as_of: date, province: str) -> pd.DataF
         Submission.green_count,
         Submission.reporter_name,
         Submission.reporter_phone,
+        Submission.review_status,
     ).join(Submission, and_(Submission.id == newest))
     return _frame(session, _in_scope(statement, province))
 
 
-def status(session: Session, as_of: date, province: str) -> pd.DataFrame:
+def status(session: Session, as_of: date, province: str, approved_only: bool | None = None) -> pd.DataFrame:
     """One row per commune and criterion with its value, status, progress, gap and overdue flag, and the reporter
-    of the commune's newest submission."""
-    latest = latest_submissions(session, as_of, province)
+    of the submission it comes from; `review_status` says whether that submission is still pending."""
+    latest = latest_submissions(session, as_of, province, approved_only)
     criteria_ = catalog(session)
     results = pd.DataFrame(columns=["submission_id", "criterion_code", "value", "out_of", "evidence", "note"])
     if not latest.empty:
@@ -110,7 +144,9 @@ def status(session: Session, as_of: date, province: str) -> pd.DataFrame:
         columns={"code": "commune_code", "name": "commune_name", "kind": "commune_kind"}
     )
     grid = grid.merge(criteria_.rename(columns={"code": "criterion_code"}), how="cross")
-    latest = latest[["commune_code", "submission_id", "reporting_date", "reporter_name", "reporter_phone"]]
+    latest = latest[
+        ["commune_code", "submission_id", "reporting_date", "review_status", "reporter_name", "reporter_phone"]
+    ]
     grid = grid.merge(latest, on="commune_code", how="left")
     grid = grid.merge(results, on=["submission_id", "criterion_code"], how="left")
     texts = ["evidence", "note", "reporter_name", "reporter_phone"]
@@ -118,14 +154,17 @@ def status(session: Session, as_of: date, province: str) -> pd.DataFrame:
     return score(grid, as_of)
 
 
-def _history(session: Session, as_of: date, province: str, commune: str | None) -> pd.DataFrame:
-    """Every submission that counts for its commune and reporting date up to `as_of` (the newest received for a
-    date wins, as in `latest_submissions`), ordered by commune and reporting date."""
-    statement = (
+def _history(
+    session: Session, as_of: date, province: str, commune: str | None, approved_only: bool | None
+) -> pd.DataFrame:
+    """Every submission that counts (`counting`) for its commune and reporting date up to `as_of` (the newest
+    received for a date wins, as in `latest_submissions`), ordered by commune and reporting date."""
+    statement = counting(
         select(Submission.id, Submission.commune_code, Submission.reporting_date, Submission.green_count)
         .join(Commune)
         .where(Submission.reporting_date <= as_of)
-        .order_by(Submission.commune_code, Submission.reporting_date, Submission.received_at, Submission.id)
+        .order_by(Submission.commune_code, Submission.reporting_date, Submission.received_at, Submission.id),
+        approved_only,
     )
     if commune is not None:
         statement = statement.where(Submission.commune_code == commune)
@@ -136,13 +175,13 @@ def _history(session: Session, as_of: date, province: str, commune: str | None) 
 def _green_cells(session: Session, history: pd.DataFrame, criteria_: pd.DataFrame) -> np.ndarray:
     """Boolean matrix submission × criterion (rows of `history`, columns of `criteria_`): green or not.
 
-    A submission whose cached green count equals the number of criteria is green everywhere, so only the
-    results of the others are read and scored."""
+    A submission whose cached green count is the number of criteria is green everywhere, one whose count is 0
+    nowhere: only the results of the others are read and scored."""
     codes = criteria_["code"].tolist()
     green = np.zeros((len(history), len(codes)), dtype=bool)
     full = (history["green_count"] == len(codes)).to_numpy()
     green[full] = True
-    ids = history.loc[~full, "id"].astype(int).tolist()
+    ids = history.loc[~full & (history["green_count"] > 0).to_numpy(), "id"].astype(int).tolist()
     # Naming the criteria lets the database walk the (criterion_code, submission_id) primary key.
     found = [
         _frame(
@@ -164,14 +203,17 @@ def _green_cells(session: Session, history: pd.DataFrame, criteria_: pd.DataFram
     return green
 
 
-def timeliness(session: Session, as_of: date, province: str, commune: str | None = None) -> pd.DataFrame:
+def timeliness(
+    session: Session, as_of: date, province: str, commune: str | None = None, approved_only: bool | None = None
+) -> pd.DataFrame:
     """One row per commune and criterion (every commune in scope, criteria in catalog order) with columns
     commune_code, criterion_code, deadline, green (as in `status`), green_since (reporting date of its last turn
     to green, None when not green), days_early (deadline − green_since in days; negative: late; NaN when not
     green) and timeliness (scoring.Timeliness: on_time, late, in_progress, overdue), from the submission history
-    up to `as_of`. With `commune`, that commune's rows only."""
+    up to `as_of`: the submissions `counting` admits (`approved_only` as there). With `commune`, that commune's rows
+    only."""
     criteria_ = catalog(session)
-    history = _history(session, as_of, province, commune)
+    history = _history(session, as_of, province, commune, approved_only)
     green = _green_cells(session, history, criteria_)
     codes = communes(session, province)["code"]
     codes = (codes[codes == commune] if commune is not None else codes).to_numpy()
@@ -242,7 +284,7 @@ def _ranking(status_frame: pd.DataFrame, timely: pd.DataFrame) -> pd.DataFrame:
     last = pd.to_datetime(timely["green_since"]).groupby(timely["commune_code"]).max().rename("last_green")
     frame = communes_.merge(counts, on="commune_code").merge(last.reset_index(), on="commune_code")
     # Never green ranks after any date, and ties with the others never green.
-    frame["turn"] = frame["last_green"].fillna(pd.Timestamp.max)
+    frame["turn"] = frame["last_green"].fillna(pd.Timestamp("9999-12-31"))
     ranked = _shared_rank(frame, ["green", "on_time", "turn"], [False, False, True])
     ranked["last_green"] = ranked["last_green"].dt.date.astype(object).where(ranked["last_green"].notna(), None)
     identity = ["rank", "commune_code", "commune_name", "commune_kind", "province_code", "province_name"]
@@ -265,7 +307,8 @@ def _status_counts(status_frame: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def by_commune(status_frame: pd.DataFrame) -> pd.DataFrame:
-    """Per commune: counts of green, red and grey criteria, and whether it is fully green."""
+    """Per commune: counts of green, red and grey criteria, whether it is fully green, and whether its figures come
+    from a submission pending review."""
     counts = _status_counts(status_frame, "commune_code")
     info = status_frame.drop_duplicates("commune_code").set_index("commune_code")[
         [
@@ -274,20 +317,28 @@ def by_commune(status_frame: pd.DataFrame) -> pd.DataFrame:
             "province_code",
             "province_name",
             "reporting_date",
+            "review_status",
             "reporter_name",
             "reporter_phone",
         ]
     ]
     frame = info.join(counts).reset_index()
     frame["fully_green"] = frame["green"] == status_frame["criterion_code"].nunique()
+    frame["pending"] = frame.pop("review_status") == ReviewStatus.PENDING
     return frame
 
 
 def by_criterion(status_frame: pd.DataFrame) -> pd.DataFrame:
-    """Per criterion: counts of communes green, red and grey, overdue, and the total gap in its unit."""
+    """Per criterion: counts of communes green, red and grey, overdue, the total gap in its unit, and how many of
+    the green ones come from submissions pending review (green_pending)."""
     counts = _status_counts(status_frame, "criterion_code")
     countable = status_frame[~status_frame["gap_is_share"]]
-    extra = status_frame.groupby("criterion_code").agg(overdue=("overdue", "sum"))
+    green_pending = (status_frame["status"] == Status.GREEN) & (status_frame["review_status"] == ReviewStatus.PENDING)
+    extra = (
+        status_frame.assign(green_pending=green_pending)
+        .groupby("criterion_code")
+        .agg(overdue=("overdue", "sum"), green_pending=("green_pending", "sum"))
+    )
     extra["gap"] = countable.groupby("criterion_code")["gap"].sum()
     info = status_frame.drop_duplicates("criterion_code").set_index("criterion_code")[
         [
@@ -309,18 +360,28 @@ def by_criterion(status_frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def summary(session: Session, as_of: date, province: str) -> dict:
-    """The figures of `readiness summary --json` (a contract: keep its keys stable)."""
-    frame = status(session, as_of, province)
+def counts_setting(approved_only: bool | None = None) -> str:
+    """Which submissions the figures count: "approved" or "reported"."""
+    return (
+        "approved" if approved_only or (approved_only is None and get_settings().counts == "approved") else "reported"
+    )
+
+
+def summary(session: Session, as_of: date, province: str, approved_only: bool | None = None) -> dict:
+    """The figures of `readiness summary --json` (a contract: keep its keys stable). "counts" says which submissions
+    count; "pending" is how many communes' figures come from a submission pending review."""
+    frame = status(session, as_of, province, approved_only)
     communes_ = by_commune(frame)
     criteria_ = by_criterion(frame)
-    timely = timeliness(session, as_of, province)
+    timely = timeliness(session, as_of, province, approved_only=approved_only)
     per_commune = timeliness_counts(timely, "commune_code").set_index("commune_code")
     return {
         "as_of": as_of.isoformat(),
         "province": registry.province_name(province),
+        "counts": counts_setting(approved_only),
         "communes": len(communes_),
         "fully_green": int(communes_["fully_green"].sum()),
+        "pending": int(communes_["pending"].sum()),
         "criteria": {row.criterion_code: {s: int(getattr(row, s)) for s in STATUSES} for row in criteria_.itertuples()},
         "by_commune": {
             row.commune_code: {s: int(getattr(row, s)) for s in STATUSES}
@@ -355,7 +416,22 @@ def _kpis(session: Session, frame: pd.DataFrame, criteria_: pd.DataFrame, as_of:
         "criteria_green_everywhere": int((criteria_["green"] == n).sum()) if n else 0,
         "submissions_last_days": int(session.execute(_in_scope(recent, province)).scalar_one()),
         "overdue": int(frame["overdue"].sum()),
+        **_pending(communes_),
     }
+
+
+def _pending(communes_: pd.DataFrame) -> dict:
+    return {
+        "pending_communes": int(communes_["pending"].sum()),
+        "fully_green_pending": int((communes_["fully_green"] & communes_["pending"]).sum()),
+    }
+
+
+def pending_figures(status_frame: pd.DataFrame) -> dict:
+    """How much of a status frame comes from submissions pending review: "communes", "pending_communes" (whose
+    figures are pending) and "fully_green_pending" (fully green by a pending submission)."""
+    communes_ = by_commune(status_frame)
+    return {"communes": len(communes_), **_pending(communes_)}
 
 
 def trend(session: Session, as_of: date, province: str) -> pd.DataFrame:
@@ -366,7 +442,7 @@ def trend(session: Session, as_of: date, province: str) -> pd.DataFrame:
         points.append(as_of)
     # Ordered in the database along ix_submission_latest, so that the newest submission of a commune and point
     # comes last without reading (and converting) every received_at.
-    statement = (
+    statement = counting(
         select(Submission.commune_code, Submission.reporting_date, Submission.green_count)
         .join(Commune)
         .where(Submission.reporting_date <= as_of)
@@ -395,19 +471,22 @@ def reporting(session: Session, as_of: date, province: str) -> pd.DataFrame:
 
     A submission belongs to the reporting week of the seven days that end on the due weekday
     (`report_due_weekday`) on or after its reporting date. A commune reported that week on time when its first
-    submission for it was received by the end of the due day, Vietnam time (`timezone`); late when received after;
-    missing when none was received by the end of `as_of`. Weeks run from the first whole week from `start_date`
-    to the last one due on or before `as_of`, newest first. Columns: week_start, week_due, communes, on_time, late,
-    missing, reported_share, on_time_share."""
+    counting submission for it (a returned one is not a report) was received by the end of the due day, Vietnam
+    time (`timezone`); late when received after; missing when none was received by the end of `as_of`. Weeks run
+    from the first whole week from `start_date` to the last one due on or before `as_of`, newest first.
+    Columns: week_start, week_due, communes, on_time, late, missing, reported_share, on_time_share."""
     settings = get_settings()
     due = settings.report_due_weekday
     start = settings.start_date
     # The first week expected is the first whole week from the start date.
     first_due = start + timedelta(days=6 + (due - start.weekday() - 6) % 7)
     last_due = as_of - timedelta(days=(as_of.weekday() - due) % 7)
-    weeks = pd.date_range(first_due, last_due, freq="7D").date if last_due >= first_due else []
+    columns = ["week_start", "week_due", "communes", "on_time", "late", "missing", "reported_share", "on_time_share"]
+    if last_due < first_due:
+        return pd.DataFrame(columns=columns)
+    weeks = pd.date_range(first_due, last_due, freq="7D").date
     n_communes = int(session.execute(_in_scope(select(func.count(Commune.code)), province)).scalar_one())
-    statement = (
+    statement = counting(
         select(Submission.commune_code, Submission.reporting_date, Submission.received_at)
         .join(Commune)
         .where(Submission.reporting_date <= last_due)
@@ -433,7 +512,6 @@ def reporting(session: Session, as_of: date, province: str) -> pd.DataFrame:
     frame["week_start"] = [d - timedelta(days=6) for d in frame["week_due"]]
     frame["reported_share"] = frame["reported"] / n_communes if n_communes else 0.0
     frame["on_time_share"] = frame["on_time"] / n_communes if n_communes else 0.0
-    columns = ["week_start", "week_due", "communes", "on_time", "late", "missing", "reported_share", "on_time_share"]
     return frame[columns].iloc[::-1].reset_index(drop=True)
 
 
@@ -505,14 +583,15 @@ def _warnings(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
 
 
 def commune_history(session: Session, commune_code: str) -> pd.DataFrame:
-    """All submissions of one commune, newest first; `superseded` marks those a newer one replaced."""
-    statement = (
-        select(*Submission.__table__.c)
-        .where(Submission.commune_code == commune_code)
-        .order_by(Submission.reporting_date.desc(), Submission.received_at.desc(), Submission.id.desc())
+    """All submissions of one commune, newest first, with their review. `counts` marks those the counting rule
+    admits; `superseded` those a newer counting submission for the same date replaced."""
+    order = (Submission.reporting_date.desc(), Submission.received_at.desc(), Submission.id.desc())
+    frame = _frame(
+        session, select(*Submission.__table__.c).where(Submission.commune_code == commune_code).order_by(*order)
     )
-    frame = _frame(session, statement)
-    frame["superseded"] = frame.duplicated("reporting_date", keep="first")
+    counted = _frame(session, counting(select(Submission.id).where(Submission.commune_code == commune_code)))
+    frame["counts"] = frame["id"].isin(counted["id"])
+    frame["superseded"] = frame["counts"] & frame["reporting_date"].where(frame["counts"]).duplicated(keep="first")
     return frame
 
 
@@ -636,7 +715,7 @@ def commune_submissions(session: Session, as_of: date, commune_code: str) -> pd.
 def commune_trend(session: Session, as_of: date, commune_code: str) -> pd.DataFrame:
     """One commune's green count by reporting date (the submission that counts for each date)."""
     history = commune_submissions(session, as_of, commune_code)
-    current = history[~history["superseded"]].sort_values("reporting_date")
+    current = history[history["counts"] & ~history["superseded"]].sort_values("reporting_date")
     return pd.DataFrame(
         {"date": current["reporting_date"].tolist(), "green": current["green_count"].astype(int).tolist()}
     )

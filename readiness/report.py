@@ -26,13 +26,14 @@ from readiness.i18n import (
     format_number,
     format_percent,
     format_target,
+    pending_note,
     status_label,
     timeliness_label,
     total_gaps,
     tr,
     warning_reason,
 )
-from readiness.models import Commune
+from readiness.models import Commune, ReviewStatus
 from readiness.settings import NATIONAL, get_settings
 from readiness.text import nfc, printable
 
@@ -233,6 +234,8 @@ def _kpis(pdf: _Pdf, kpis: dict, lang: str) -> None:
             (format_number(n, lang), tr(lang, "xã, phường trong phạm vi báo cáo", "communes covered by this report")),
         ],
     )
+    if note := pending_note(kpis, lang):
+        pdf.text_line(note, size=8.5, color=90)
 
 
 def _timeliness(pdf: _Pdf, figures: dict, lang: str) -> None:
@@ -596,6 +599,8 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
             f"Đạt {green}/{len(rows)} tiêu chí · theo báo cáo ngày {format_date(first.reporting_date, lang)}",
             f"{green}/{len(rows)} criteria met · from the report of {format_date(first.reporting_date, lang)}",
         )
+        if first.review_status == ReviewStatus.PENDING:
+            summary += tr(lang, " (chờ duyệt)", " (pending review)")
     pdf.text_line(summary, size=11, style="B")
     pdf.ln(1)
 

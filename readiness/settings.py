@@ -3,6 +3,7 @@
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,10 @@ class Settings(BaseSettings):
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     password_min_length: int = 10
+    # Which submissions count in every figure: "reported" (all but those the DOST returned) or "approved".
+    counts: Literal["reported", "approved"] = "reported"
+    # Largest evidence file (PDF, JPEG, PNG) accepted.
+    evidence_limit_mb: int = 5
     # Argon2id parameters (argon2-cffi's defaults, RFC 9106 low-memory profile). Stored hashes made with other
     # parameters are rehashed at their owner's next successful login.
     argon2_time_cost: int = 3

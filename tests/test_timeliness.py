@@ -3,6 +3,8 @@ PostgreSQL. Deadlines from data/criteria.toml: TC01, TC05, TC07 31/08/2025; TC09
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from readiness import bootstrap, db, queries, registry, submissions
 from readiness.models import Origin, ResultBase, SubmissionCreate
 
@@ -132,3 +134,49 @@ def test_national_scope(database, monkeypatch):
     later = int((hanoi.drop_duplicates("criterion_code")["deadline"] >= date(2025, 9, 20)).sum())
     expected = {"on_time": 1, "late": 0, "in_progress": 126 * later, "overdue": 126 * (16 - later) - 1}
     assert queries.timeliness_counts(hanoi) == expected
+
+
+@pytest.fixture
+def targets(initialized) -> dict[str, float]:
+    """Each criterion's target: reported as the value, it is green (a ratio given as a share)."""
+    with db.session() as session:
+        return queries.catalog(session).set_index("code")["target"].to_dict()
+
+
+def test_ranking_ties_share_a_rank(targets):
+    # Two communes equal on every key share rank 1; one with as many green but fewer on time comes 3rd; the
+    # communes never green all share the last rank.
+    for commune in ["00070", "00073"]:
+        _submit(commune, date(2025, 8, 2), targets | {"TC15": 0})
+    _submit("00004", date(2025, 8, 2), targets | {"TC15": 0, "TC01": 0})
+    _submit("00004", date(2025, 9, 6), targets | {"TC15": 0})  # TC01 green late
+    _submit("00008", date(2025, 8, 2), {"TC01": 1})
+    _submit("00025", date(2025, 7, 26), {"TC01": 1})  # as green, but turned green a week earlier
+    with db.session() as session:
+        ranking = queries.ranking(session, date(2025, 9, 20), "01")
+    ranks = ranking.set_index("commune_code")["rank"]
+    assert ranks["00070"] == ranks["00073"] == 1
+    assert ranks["00004"] == 3
+    assert ranks["00025"] == 4 and ranks["00008"] == 5
+    never = ranking[ranking["green"] == 0]
+    assert len(never) == 121 and set(never["rank"]) == {6}
+    assert ranking["rank"].is_monotonic_increasing
+    row = ranking.set_index("commune_code").loc["00004"]
+    assert (row["green"], row["on_time"], row["late"], row["last_green"]) == (15, 14, 1, date(2025, 9, 6))
+
+
+def test_province_ranking_by_share_fully_green(database, monkeypatch):
+    monkeypatch.setenv("READINESS_PROVINCE", "all")
+    db.reset_caches()
+    bootstrap.init()
+    with db.session() as session:
+        targets = queries.catalog(session).set_index("code")["target"].to_dict()
+    _submit("00070", date(2025, 9, 6), targets)  # Hà Nội: 1 of 126 fully green
+    danang = registry.communes("48")
+    _submit(danang[0].code, date(2025, 9, 6), targets)
+    with db.session() as session:
+        ranking = queries.province_ranking(queries.status(session, date(2025, 9, 20), "all"))
+    ranks = ranking.set_index("province_code")["rank"]
+    first, second = sorted([("01", 1 / 126), ("48", 1 / len(danang))], key=lambda p: -p[1])
+    assert ranks[first[0]] == 1 and ranks[second[0]] == 2
+    assert set(ranks.drop(["01", "48"])) == {3} and len(ranking) == 34
