@@ -14,18 +14,32 @@ import altair as alt
 import streamlit as st
 
 import web
-from readiness import auth, db, demo, queries, sessions
+from readiness import auth, db, demo, evidence, queries, sessions
 from readiness.auth import Actor, Permission, allowed
-from readiness.i18n import LANGUAGES, Bilingual, format_date, format_number, format_percent, today, tr
+from readiness.i18n import (
+    LANGUAGES,
+    Bilingual,
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+    format_value,
+    pending_note,
+    status_label,
+    today,
+    tr,
+)
 from readiness.models import Role
 from readiness.settings import NATIONAL, get_settings
 
 log = logging.getLogger(__name__)
 
 COMMUNE_PAGE = "pages/commune.py"
+RANKING_PAGE = "pages/ranking.py"
 UPLOAD_PAGE = "pages/upload.py"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def actor() -> Actor | None:
@@ -193,6 +207,49 @@ def commune_table(table: Any, columns: list[str], config: dict, key: str) -> Non
         open_commune(table.iloc[picked.selection.rows[0]]["commune_code"])
 
 
+def ranking_table(ranking: Any, key: str) -> None:
+    """Communes with their rank (queries.ranking rows); choosing a row opens the commune's page."""
+    table = ranking.assign(
+        green_text=[
+            f"{g}/{g + r + e}" for g, r, e in zip(ranking["green"], ranking["red"], ranking["grey"], strict=True)
+        ],
+        last_text=[day(d) if d is not None else "–" for d in ranking["last_green"]],
+    )
+    columns = ["rank", "commune_name", "green_text", "on_time", "late", "last_text"]
+    if national():
+        columns.insert(2, "province_name")
+    commune_table(
+        table,
+        columns,
+        {
+            "rank": t("Hạng", "Rank"),
+            "commune_name": t("Xã, phường", "Commune"),
+            "province_name": t("Tỉnh, thành phố", "Province"),
+            "green_text": t("Tiêu chí đạt", "Criteria met"),
+            "on_time": t("Đạt đúng hạn", "Met on time"),
+            "late": t("Đạt trễ hạn", "Met late"),
+            "last_text": t("Lần cuối chuyển sang đạt", "Last turned green"),
+        },
+        key=key,
+    )
+
+
+def province_ranking_table(ranking: Any) -> None:
+    """Provinces with their rank (queries.province_ranking rows)."""
+    st.dataframe(
+        ranking.assign(share=ranking["fully_green_share"] * 100),
+        hide_index=True,
+        column_order=["rank", "province_name", "communes", "fully_green", "share"],
+        column_config={
+            "rank": t("Hạng", "Rank"),
+            "province_name": t("Tỉnh, thành phố", "Province"),
+            "communes": t("Xã, phường", "Communes"),
+            "fully_green": t("Đạt đủ tiêu chí", "Fully green"),
+            "share": progress_column(t("Tỉ lệ đạt đủ", "Share fully green")),
+        },
+    )
+
+
 def chart(spec: alt.TopLevelMixin, key: str | None = None) -> Any:
     """Draw an Altair chart of readiness.charts; with a key, clicks select (returns the selection state)."""
     if key is None:
@@ -211,6 +268,12 @@ def status_frame(scope: str | None = None) -> Any:
     return query(queries.status, as_of(), scope or province())
 
 
+def pending_caption(status: Any) -> None:
+    """Under figures drawn from a status frame: how much of them comes from submissions pending review."""
+    if note := pending_note(queries.pending_figures(status), lang()):
+        st.caption(f":material/pending: {note}")
+
+
 def download(
     label: str,
     build: Callable[..., bytes],
@@ -218,6 +281,7 @@ def download(
     file_name: str,
     mime: str,
     icon: str = ":material/download:",
+    key: str | None = None,
     **kwargs: Any,
 ) -> None:
     """A download button whose file is built by `build(session, *args, **kwargs)` only when it is clicked.
@@ -229,7 +293,7 @@ def download(
         with db.session() as session:
             return build(session, *args, **kwargs)
 
-    st.download_button(label, data=data, file_name=file_name, mime=mime, icon=icon, on_click="ignore")
+    st.download_button(label, data=data, file_name=file_name, mime=mime, icon=icon, on_click="ignore", key=key)
 
 
 def download_export(label: str, build: Callable[..., bytes], *args: Any, file_name: str, mime: str) -> None:
@@ -242,6 +306,81 @@ def download_export(label: str, build: Callable[..., bytes], *args: Any, file_na
 def progress_column(label: str) -> Any:
     """A 0–100 progress bar column; whole percents need no decimal separator, so they read the same in vi and en."""
     return st.column_config.ProgressColumn(label, format="%.0f%%", min_value=0, max_value=100)
+
+
+def _evidence_bytes(session: Any, evidence_id: int, *, actor: Actor) -> bytes:
+    return evidence.content(session, actor, evidence_id).content
+
+
+def evidence_files(files: Any, key: str, show_superseded: bool = True) -> None:
+    """A commune's evidence files (rows of evidence.files): images inline, every file downloadable. Reading a
+    file's bytes checks the account's rights in readiness.evidence."""
+    who = logged_in()
+    current = files if show_superseded else files[~files["superseded"]]
+    if current.empty:
+        st.caption(t("Chưa có tệp minh chứng.", "No evidence files yet."))
+        return
+    for row in current.itertuples():
+        state = t(" · đã bị thay thế", " · superseded") if row.superseded else ""
+        # Plain text, never Markdown: a file name is the uploader's text.
+        st.text(
+            f"{row.criterion_code} · {row.filename} · {number(row.size / 1024, 1)} KB · {row.uploaded_by} · "
+            f"{format_datetime(row.uploaded_at, lang())}{state}"
+        )
+        if row.media_type != evidence.PDF and not row.superseded:
+            with db.session() as session:
+                st.image(_evidence_bytes(session, int(row.id), actor=who), width=480)
+        download(
+            t("Tải tệp", "Download"),
+            _evidence_bytes,
+            int(row.id),
+            actor=who,
+            file_name=row.filename,
+            mime=row.media_type,
+            key=f"{key}_evidence_{row.id}",
+        )
+
+
+def _values(frame: Any, value: str, out_of: str) -> list[str]:
+    units = frame[f"unit_{lang()}"]
+    columns = (frame["kind"], frame[value], frame[out_of], units)
+    return [format_value(k, v, o, u, lang()) for k, v, o, u in zip(*columns, strict=True)]
+
+
+def changes_table(changes: Any) -> None:
+    """What a submission changes against the commune's previous counting submission (rows of review.changes):
+    criteria turning green or red first, values before → after."""
+    words = {
+        "newly_green": t("Mới đạt", "Newly green"),
+        "no_longer_green": t("Không còn đạt", "No longer green"),
+        "value": t("Đổi giá trị", "Value changed"),
+        "": "",
+    }
+    order = {"newly_green": 0, "no_longer_green": 1, "value": 2, "": 3}
+    shown = changes.assign(
+        rank=changes["change"].map(order),
+        name=changes[f"name_{lang()}"],
+        before=_values(changes, "value_before", "out_of_before"),
+        after=_values(changes, "value", "out_of"),
+        status_text=[
+            f"{status_label(b, lang())} → {status_label(a, lang())}"
+            for b, a in zip(changes["status_before"], changes["status"], strict=True)
+        ],
+        change_text=changes["change"].map(words),
+    ).sort_values(["rank", "position"])
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_order=["criterion_code", "name", "change_text", "status_text", "before", "after"],
+        column_config={
+            "criterion_code": t("Mã", "Code"),
+            "name": st.column_config.TextColumn(t("Tiêu chí", "Criterion"), width="medium"),
+            "change_text": t("Thay đổi", "Change"),
+            "status_text": t("Trạng thái trước → sau", "Status before → after"),
+            "before": t("Giá trị trước", "Value before"),
+            "after": t("Giá trị mới", "Value now"),
+        },
+    )
 
 
 # Login state ------------------------------------------------------------------------------------------------------

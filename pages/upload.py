@@ -140,9 +140,11 @@ if st.button(ui.t("Xác nhận nhập", "Confirm import"), type="primary", icon=
             True,
             ui.t(
                 f"Đã nhập {ui.plain(outcome.filename)}: {outcome.newly_green} tiêu chí mới đạt, "
-                f"{outcome.no_longer_green} tiêu chí không còn đạt so với báo cáo trước.",
+                f"{outcome.no_longer_green} tiêu chí không còn đạt so với báo cáo trước. Báo cáo đang chờ Sở KH&CN "
+                "duyệt; xem tình trạng và lý do (nếu bị trả lại) ở trang xã, phường.",
                 f"Imported {ui.plain(outcome.filename)}: {outcome.newly_green} criteria newly green, "
-                f"{outcome.no_longer_green} no longer green since the previous report.",
+                f"{outcome.no_longer_green} no longer green since the previous report. It is pending the DOST's "
+                "review; its state (and the reason, if returned) shows on the commune page.",
             ),
         )
     else:  # imported meanwhile by someone else, or refused now

@@ -51,6 +51,9 @@ class Permission(StrEnum):
     EDIT_CATALOG = "edit_catalog"
     LOAD_BOUNDARIES = "load_boundaries"
     VIEW_AUDIT = "view_audit"
+    REVIEW = "review"
+    ATTACH_EVIDENCE = "attach_evidence"
+    COMMENT = "comment"
 
 
 _GRANTS: dict[Role, set[Permission]] = {
@@ -61,13 +64,27 @@ _GRANTS: dict[Role, set[Permission]] = {
         Permission.IMPORT_CHECKLIST,
         Permission.IMPORT_PROVINCE_WORKBOOK,
         Permission.EXPORT,
+        Permission.REVIEW,
+        Permission.ATTACH_EVIDENCE,
+        Permission.COMMENT,
     },
-    Role.COMMUNE: {Permission.VIEW_PROVINCE, Permission.VIEW_COMMUNE, Permission.IMPORT_CHECKLIST},
+    Role.COMMUNE: {
+        Permission.VIEW_PROVINCE,
+        Permission.VIEW_COMMUNE,
+        Permission.IMPORT_CHECKLIST,
+        Permission.ATTACH_EVIDENCE,
+        Permission.COMMENT,
+    },
     Role.LEADER: {Permission.VIEW_PROVINCE, Permission.VIEW_COMMUNE, Permission.EXPORT},
 }
 
 # Permissions that a commune account holds for its own commune only.
-_OWN_COMMUNE_ONLY = {Permission.VIEW_COMMUNE, Permission.IMPORT_CHECKLIST}
+_OWN_COMMUNE_ONLY = {
+    Permission.VIEW_COMMUNE,
+    Permission.IMPORT_CHECKLIST,
+    Permission.ATTACH_EVIDENCE,
+    Permission.COMMENT,
+}
 
 
 class Refusal(Bilingual):
