@@ -6,6 +6,7 @@ from readiness import db, excel, queries
 from readiness.auth import Permission, allowed
 from readiness.excel import Outcome
 from readiness.i18n import format_date, status_label
+from readiness.settings import get_settings
 
 STATUS_COLOURS = {"green": "#d5f0e0", "red": "#f8d7d4", "grey": "#e9ecea"}
 
@@ -50,7 +51,12 @@ done = st.session_state.pop("upload_done", None)
 if done:
     (st.success if done[0] else st.warning)(done[1])
 uploads = st.session_state.setdefault("upload_round", 0)
-uploaded = st.file_uploader(ui.t("Chọn tệp .xlsx", "Choose an .xlsx file"), type=["xlsx"], key=f"upload_file_{uploads}")
+uploaded = st.file_uploader(
+    ui.t("Chọn tệp .xlsx", "Choose an .xlsx file"),
+    type=["xlsx"],
+    max_upload_size=get_settings().upload_limit_mb,
+    key=f"upload_file_{uploads}",
+)
 if uploaded is None:
     st.stop()
 

@@ -42,8 +42,11 @@ def data_version(session: Session) -> tuple:
     query results."""
     submissions = session.execute(select(func.count(Submission.id), func.max(Submission.id))).one()
     catalog = session.execute(select(func.count(Criterion.code), func.sum(Criterion.target))).one()
-    boundary = session.execute(select(func.max(Boundary.id))).scalar_one()
-    return (*submissions, *catalog, boundary)
+    # The newest load time too: SQLite reuses the id of a deleted newest row, so a replaced file keeps its id.
+    boundary = session.execute(
+        select(func.count(Boundary.id), func.max(Boundary.id), func.max(Boundary.loaded_at))
+    ).one()
+    return (*submissions, *catalog, *boundary)
 
 
 def catalog(session: Session) -> pd.DataFrame:

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     start_date: date = date(2025, 7, 1)
     # Kept equal to server.maxUploadSize in .streamlit/config.toml.
     upload_limit_mb: int = 10
+    # Largest accepted boundary GeoJSON (a national file of 3,321 communes is tens of MB); server.maxUploadSize in
+    # .streamlit/config.toml is kept equal to it, the workbook uploader sets its own lower limit.
+    boundary_limit_mb: int = 80
     # A commune that has not reported for this many days goes on the warning list.
     stale_after_days: int = 7
     # Dates ("as of today") and times are shown in this zone.
