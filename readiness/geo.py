@@ -276,8 +276,8 @@ def parse(content: bytes, level: Level = Level.COMMUNE) -> tuple[list[_Feature],
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict):
             raise _refuse(
-                f"Đối tượng thứ {number} không phải một GeoJSON Feature có properties.",
-                f"Feature {number} is not a GeoJSON Feature with properties.",
+                f"Đối tượng #{number} không phải một GeoJSON Feature có properties.",
+                f"Feature #{number} is not a GeoJSON Feature with properties.",
             )
         properties = feature.get("properties") or {}
         label = _label(number, properties, level)
@@ -288,8 +288,10 @@ def parse(content: bytes, level: Level = Level.COMMUNE) -> tuple[list[_Feature],
         kind = geometry.get("type") if isinstance(geometry, dict) else None
         if kind not in GEOMETRIES:
             raise _refuse(
-                f"Đối tượng thứ {number} ({label}) không có ranh giới dạng Polygon/MultiPolygon (kiểu: {kind}).",
-                f"Feature {number} ({label}) has no Polygon/MultiPolygon boundary (geometry type: {kind}).",
+                f"Đối tượng {label} không có ranh giới dạng Polygon/MultiPolygon (kiểu: {kind}). Mỗi xã, phường cần "
+                "một vùng; hãy bỏ điểm, đường khỏi tệp.",
+                f"Feature {label} has no Polygon/MultiPolygon boundary (geometry type: {kind}). Each commune needs an "
+                "area; remove points and lines from the file.",
             )
         shape, problem = _normalise(_shape(_polygons(geometry, label)))
         if problem:
