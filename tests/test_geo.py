@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from readiness import bootstrap, charts, db, geo, queries, registry
 from readiness.auth import Actor, PermissionDenied
+from readiness.cli import main
 from readiness.i18n import today
 from readiness.models import AuditEvent, Boundary, Role
 from readiness.settings import get_settings
@@ -58,7 +59,11 @@ def test_features_match_by_code_else_by_name_and_the_rest_is_listed(initialized)
         stored = geo.boundaries(session, "01")
     codes = [f["properties"]["code"] for f in stored["features"]]
     assert codes == ["00070", "00004", "00008"]
-    assert [f["properties"]["name"] for f in stored["features"]][0] == "Phường Hoàn Kiếm"
+    assert [f["properties"]["name"] for f in stored["features"]] == [
+        "Phường Hoàn Kiếm",
+        "Phường Ba Đình",
+        "Phường Ngọc Hà",
+    ]
     assert loaded.matched == 3
     assert loaded.unmatched_features == ["#4 (00070)", "Xã Không Có Thật", "#6"]
     assert len(loaded.without_boundary) == 126 - 3
@@ -325,3 +330,55 @@ def test_national_mode_a_province_file_draws_the_country_and_a_commune_file_each
     assert hanoi["bbox"] != hue["bbox"] and hanoi["bbox"][0] >= country["bbox"][0]
     filled = _drawn(hanoi, "01")
     assert 0.2 < filled.mean() < 0.95
+
+
+# The command line ----------------------------------------------------------------------------------------------------
+
+
+def _status_json(capsys, *options: str) -> dict:
+    capsys.readouterr()
+    assert main(["boundaries", "status", "--json", *options]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_cli_load_prints_the_matching_report_and_status_json_agrees(initialized, capsys, tmp_path):
+    features = [(p, s) for p, s in geodata.hanoi_communes() if p["ma_xa"] not in ("00004", "00008")]
+    stray = ({"ma_xa": "99999", "ten_xa": "Xã Ở Tỉnh Khác"}, shapely.box(105.0, 20.0, 105.01, 20.01))
+    path = tmp_path / "hanoi.geojson"
+    path.write_bytes(geodata.feature_collection([*features, stray]))
+    assert main(["boundaries", "load", str(path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "Boundaries saved: 124 communes matched.",
+        "Features not matched: 1",
+        "  Xã Ở Tỉnh Khác (99999)",
+        "Communes without a boundary: 2",
+        "  00004 Phường Ba Đình",
+        "  00008 Phường Ngọc Hà",
+    ]
+    assert _status_json(capsys) == {
+        "communes_with_boundary": 124,
+        "communes_without": ["00004", "00008"],
+        "unmatched_features": ["Xã Ở Tỉnh Khác (99999)"],
+    }
+
+
+def test_cli_refuses_a_bad_file_with_a_message_and_stores_nothing(initialized, capsys, tmp_path):
+    path = tmp_path / "bad.geojson"
+    path.write_bytes(_file(_feature("abc", ma_xa="70")))
+    assert main(["boundaries", "load", str(path), "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: Feature #1 (70): malformed coordinates (abc).")
+    assert "fix or re-export the file" in err
+    status = _status_json(capsys)
+    assert status["communes_with_boundary"] == 0 and len(status["communes_without"]) == 126
+    assert _stored_count() == 0
+
+
+def test_cli_loads_the_province_level_file(initialized, capsys, tmp_path):
+    path = tmp_path / "provinces.geojson"
+    path.write_bytes(geodata.feature_collection(geodata.national("province")))
+    assert main(["boundaries", "load", str(path), "--level", "province"]) == 0
+    assert capsys.readouterr().out.startswith("Đã lưu ranh giới: 34 tỉnh ghép được.")
+    status = _status_json(capsys, "--level", "province")
+    assert status == {"provinces_with_boundary": 34, "provinces_without": [], "unmatched_features": []}
