@@ -56,6 +56,7 @@ WGS84 = {"urn:ogc:def:crs:ogc:1.3:crs84", "urn:ogc:def:crs:epsg::4326", "epsg:43
 SCREEN_STEPS = 2000
 GRID = 1e-5
 _SCAN_CHUNK = 1 << 22
+_NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))
 
 
 class BoundaryError(Bilingual, ValueError):
@@ -111,10 +112,12 @@ def limit_bytes() -> int:
 def _depth(content: bytes) -> int:
     """The deepest nesting of arrays and objects, found without building them (a deeply nested file would
     otherwise exhaust Python's recursion or memory before any check). Brackets inside strings do not count."""
-    text = np.frombuffer(content.replace(b"\\\\", b"").replace(b'\\"', b""), dtype=np.uint8)
+    # Escaped backslashes and quotes out first, then only quotes and brackets are kept (a tenth of a GeoJSON file).
+    text = content.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_STRUCTURE)
+    codes = np.frombuffer(text, dtype=np.uint8)
     level = parity = deepest = 0
-    for start in range(0, len(text), _SCAN_CHUNK):
-        chunk = text[start : start + _SCAN_CHUNK]
+    for start in range(0, len(codes), _SCAN_CHUNK):
+        chunk = codes[start : start + _SCAN_CHUNK]
         outside = ((np.cumsum(chunk == ord('"'), dtype=np.int64) + parity) & 1) == 0
         step = ((chunk == ord("[")) | (chunk == ord("{"))).astype(np.int64) - (
             (chunk == ord("]")) | (chunk == ord("}"))
@@ -382,22 +385,26 @@ def _simplified(shapes: list[Any]) -> list[Any]:
     return list(shapely.orient_polygons(geometries, exterior_cw=True))
 
 
-def _collection(
-    level: Level, matched: list[tuple[str, _Feature]], scope: pd.DataFrame, unmatched: list[str], notes: list[Note]
-) -> str:
-    """The stored FeatureCollection: matched features only, with properties code, name, province_code; the load's
-    unmatched features and notes as foreign members. Written as text: re-parsing tens of MB of coordinates to build
-    dicts would double the load time."""
+def _collection(level: Level, features: list[str], bbox: list[float], **members: Any) -> str:
+    """A stored FeatureCollection: features (already GeoJSON text) with properties code, name, province_code, and
+    foreign members for what the load found. Written as text: re-parsing tens of MB of coordinates into dicts would
+    double the load time."""
+    head = {"type": "FeatureCollection", "bbox": bbox, "level": str(level), **members}
+    return json.dumps(head, ensure_ascii=False)[:-1] + ',"features":[' + ",".join(features) + "]}"
+
+
+def _rows(level: Level, matched: list[tuple[str, _Feature]], scope: pd.DataFrame) -> dict[str, tuple[list, list]]:
+    """Per province (per country at province level): its features simplified together as GeoJSON text, and their
+    bounding box. A national commune file is stored, read and drawn one province at a time."""
     names = scope.set_index("code")
     groups: dict[str, list[tuple[str, _Feature]]] = {}
     for code, feature in matched:
-        groups.setdefault(names.at[code, "province_code"] if level == Level.COMMUNE else NATIONAL, []).append(
-            (code, feature)
-        )
-    parts, bboxes = [], {}
+        key = names.at[code, "province_code"] if level == Level.COMMUNE else NATIONAL
+        groups.setdefault(key, []).append((code, feature))
+    rows = {}
     for key, group in groups.items():
         shapes = _simplified([f.geometry for _, f in group])
-        bboxes[key] = [round(float(b), 5) for b in shapely.total_bounds(np.asarray(shapes, dtype=object))]
+        texts = []
         for (code, _), shape in zip(group, shapes, strict=True):
             properties = {
                 "code": code,
@@ -405,23 +412,16 @@ def _collection(
                 "province_code": names.at[code, "province_code"],
             }
             text = json.dumps(properties, ensure_ascii=False)
-            parts.append(f'{{"type":"Feature","properties":{text},"geometry":{shapely.to_geojson(shape)}}}')
-    box = np.asarray(list(bboxes.values()))
-    head = {
-        "type": "FeatureCollection",
-        "bbox": [*box[:, :2].min(axis=0).tolist(), *box[:, 2:].max(axis=0).tolist()],
-        # Per province: a national commune file is drawn one province at a time.
-        "bboxes": bboxes,
-        "level": str(level),
-        "unmatched_features": unmatched,
-        "notes": [list(n) for n in notes],
-    }
-    return json.dumps(head, ensure_ascii=False)[:-1] + ',"features":[' + ",".join(parts) + "]}"
+            texts.append(f'{{"type":"Feature","properties":{text},"geometry":{shapely.to_geojson(shape)}}}')
+        bbox = [round(float(b), 5) for b in shapely.total_bounds(np.asarray(shapes, dtype=object))]
+        rows[key] = (texts, bbox)
+    return rows
 
 
 def load_boundaries(session: Session, actor: Actor, content: bytes, level: Level | str = Level.COMMUNE) -> Report:
-    """Check, normalise and store a boundary file for the configured province (or, at province level, the national
-    map), replacing the previous one of that level. A bad file raises BoundaryError and stores nothing."""
+    """Check, normalise and store a boundary file of communes (of the configured province, or of the whole country
+    in national mode) or of the 34 provinces, replacing the previous one of that level. A bad file raises
+    BoundaryError and stores nothing."""
     require(actor, Permission.LOAD_BOUNDARIES)
     level = Level(level)
     province = get_settings().province
@@ -435,26 +435,34 @@ def load_boundaries(session: Session, actor: Actor, content: bytes, level: Level
             f"No feature in the file matches any {_level_name(level, 'en')} (by code or name). Check that the file "
             "is of the right level and province and has a code (e.g. ma_xa) or name property.",
         )
-    scope_key = NATIONAL if level == Level.PROVINCE else province
-    session.execute(delete(Boundary).where(Boundary.province_code == scope_key, Boundary.level == str(level)))
-    session.add(
-        Boundary(
-            province_code=scope_key,
-            level=str(level),
-            geojson=_collection(level, matched, scope, unmatched, notes),
-            loaded_at=datetime.now(UTC),
-            loaded_by=actor.name,
-        )
+    rows = _rows(level, matched, scope)
+    codes = sorted(code for code, _ in matched)
+    found = {"unmatched_features": unmatched, "notes": [list(n) for n in notes]}
+    if level == Level.COMMUNE and province == NATIONAL:
+        # One row per province to draw, and one for the whole load's report.
+        session.execute(delete(Boundary).where(Boundary.level == str(level)))
+        texts = {key: _collection(level, features, bbox) for key, (features, bbox) in rows.items()}
+        boxes = np.asarray([bbox for _, bbox in rows.values()])
+        country = [*boxes[:, :2].min(axis=0).tolist(), *boxes[:, 2:].max(axis=0).tolist()]
+        texts[NATIONAL] = _collection(level, [], country, matched_codes=codes, **found)
+    else:
+        key = NATIONAL if level == Level.PROVINCE else province
+        session.execute(delete(Boundary).where(Boundary.province_code == key, Boundary.level == str(level)))
+        features, bbox = rows[key]
+        texts = {key: _collection(level, features, bbox, **found)}
+    now = datetime.now(UTC)
+    session.add_all(
+        Boundary(province_code=key, level=str(level), geojson=text, loaded_at=now, loaded_by=actor.name)
+        for key, text in texts.items()
     )
     audit.record(
         session,
         actor.name,
         "boundaries.load",
-        scope_key,
+        NATIONAL if level == Level.PROVINCE else province,
         f"{level}: {len(matched)} matched, {len(unmatched)} unmatched, {len(notes)} notes",
     )
-    matched_codes = {code for code, _ in matched}
-    return Report(level, len(matched), unmatched, _without(scope, matched_codes), notes)
+    return Report(level, len(matched), unmatched, _without(scope, set(codes)), notes)
 
 
 def _level_name(level: Level, lang: str) -> str:
@@ -479,30 +487,21 @@ def _stored(session: Session, scope: str, level: Level) -> dict | None:
 
 
 def boundaries(session: Session, province: str, level: Level | str = Level.COMMUNE) -> dict | None:
-    """The normalised FeatureCollection to draw: the communes of `province` (from its own file, else from a
-    national commune file), or with level "province" the 34 provinces; None when nothing is loaded."""
+    """The normalised FeatureCollection to draw: the communes of one province, or with level "province" the 34
+    provinces; None when none are loaded."""
     level = Level(level)
-    if level == Level.PROVINCE:
-        return _stored(session, NATIONAL, level)
-    own = _stored(session, province, level)
-    if own is not None or province == NATIONAL:
-        return own
-    national = _stored(session, NATIONAL, level)
-    if national is None:
-        return None
-    features = [f for f in national["features"] if f["properties"]["province_code"] == province]
-    if not features:
-        return None
-    return {**national, "features": features, "bbox": national["bboxes"][province], "unmatched_features": []}
+    stored = _stored(session, NATIONAL if level == Level.PROVINCE else province, level)
+    return stored if stored is not None and stored["features"] else None
 
 
 def status(session: Session, province: str, level: Level | str = Level.COMMUNE) -> Report | None:
-    """What the stored file of `province` (or the province-level file) matched, as at load time; None if none."""
+    """What the stored file of `province` (national mode: of the country; or the province-level file) matched, as at
+    load time; None if none is loaded."""
     level = Level(level)
-    stored = boundaries(session, province, level)
+    stored = _stored(session, NATIONAL if level == Level.PROVINCE else province, level)
     if stored is None:
         return None
     scope = areas(session, level, province)
-    codes = {f["properties"]["code"] for f in stored["features"]}
+    codes = set(stored.get("matched_codes") or (f["properties"]["code"] for f in stored["features"]))
     notes = [Note(*n) for n in stored.get("notes", [])]
     return Report(level, len(codes), stored.get("unmatched_features", []), _without(scope, codes), notes)
