@@ -25,15 +25,20 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "tests"))
 AS_OF = date(2025, 10, 20)
+CPU: list[float] = []
 BUDGETS = {"province map (Hà Nội, 126 communes)": 1.0, "national map (34 provinces)": 3.0}
 
 
 def _median(function, repeat: int) -> tuple[float, object]:
-    times, result = [], None
+    """Median wall time, and the result. The CPU time of the same runs goes to CPU[-1]: on a machine shared with
+    other jobs the wall time mostly measures the wait for a core."""
+    times, cpu, result = [], [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = function()
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    CPU.append(statistics.median(cpu))
     return statistics.median(times), result
 
 
@@ -76,6 +81,7 @@ def run(folder: Path, spacing: float, repeat: int) -> int:
             f"(limit {limit} MB)",
             "",
             "",
+            "",
         )
     )
 
@@ -88,12 +94,20 @@ def run(folder: Path, spacing: float, repeat: int) -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert report.matched == 3321
     with db.session() as session:
-        stored = session.execute(text("select length(geojson) from boundary where level = 'commune'")).scalar_one()
-    rows.append(("load national commune file (read, check, repair, simplify, store)", "", f"{seconds:.1f} s"))
-    rows.append((f"  stored after simplification: {stored / 2**20:.1f} MB", "", ""))
-    rows.append((f"  peak memory of the process: {max(peak, before) / 1024:.0f} MB", "", ""))
+        stored = session.execute(text("select sum(length(geojson)) from boundary where level = 'commune'")).scalar_one()
+    rows.append(
+        (
+            "load national commune file (read, check, repair, simplify, store)",
+            "",
+            f"{seconds:.1f} s",
+            f"{CPU[-1]:.1f} s",
+        )
+    )
+    rows.append((f"  stored after simplification: {stored / 2**20:.1f} MB", "", "", ""))
+    rows.append((f"  peak memory of the process: {max(peak, before) / 1024:.0f} MB", "", "", ""))
     seconds, _ = _median(lambda: load(province_file, "province"), repeat)
-    rows.append((f"load province file (34 provinces, {len(province_file) / 2**20:.1f} MB)", "", f"{seconds:.2f} s"))
+    name = f"load province file (34 provinces, {len(province_file) / 2**20:.1f} MB)"
+    rows.append((name, "", f"{seconds:.2f} s", f"{CPU[-1]:.2f} s"))
 
     with db.session() as session:
         hanoi_status = queries.status(session, AS_OF, "01")
@@ -118,16 +132,22 @@ def run(folder: Path, spacing: float, repeat: int) -> int:
         ("national map (34 provinces)", country_chart),
     ):
         built, chart = _median(build, repeat)
+        built_cpu = CPU[-1]
         spec = chart.to_dict()
         size = len(json.dumps(spec)) / 2**20
         svg, _ = _median(lambda spec=spec: _svg(spec), repeat)
+        svg_cpu = CPU[-1]
         png, _ = _median(lambda chart=chart: charts.to_png(chart), repeat)
-        rows.append((f"{name}: read + build the chart ({size:.2f} MB spec)", "", f"{built * 1000:.0f} ms"))
-        rows.append((f"{name}: read + build + render SVG (page)", f"≤ {BUDGETS[name]:.0f} s", f"{built + svg:.2f} s"))
-        rows.append((f"{name}: read + build + render PNG (PDF)", "", f"{built + png:.2f} s"))
+        png_cpu = CPU[-1]
+        budget = f"≤ {BUDGETS[name]:.0f} s"
+        rows.append(
+            (f"{name}: read + build the chart ({size:.2f} MB spec)", "", f"{built:.2f} s", f"{built_cpu:.2f} s")
+        )
+        rows.append((f"{name}: + render SVG (page)", budget, f"{built + svg:.2f} s", f"{built_cpu + svg_cpu:.2f} s"))
+        rows.append((f"{name}: + render PNG (PDF)", "", f"{built + png:.2f} s", f"{built_cpu + png_cpu:.2f} s"))
 
-    print("| measure | budget | measured |")
-    print("|---|---|---|")
+    print("| measure | budget | wall | CPU |")
+    print("|---|---|---:|---:|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
     return 0
