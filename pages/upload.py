@@ -5,7 +5,7 @@ import ui
 from readiness import db, excel, queries
 from readiness.auth import Permission, allowed
 from readiness.excel import Outcome
-from readiness.i18n import format_date, status_label
+from readiness.i18n import Bilingual, format_date, status_label
 from readiness.settings import get_settings
 
 STATUS_COLOURS = {"green": "#d5f0e0", "red": "#f8d7d4", "grey": "#e9ecea"}
@@ -60,8 +60,12 @@ uploaded = st.file_uploader(
 if uploaded is None:
     st.stop()
 
-files = [(uploaded.name, uploaded.getvalue())]
-(preview,) = excel.import_files(files, actor, dry_run=True)
+# Checked, archived and audited once per file received (the page reruns on every click).
+checked = st.session_state.get("upload_checked")
+if checked is None or checked[0] != uploaded.file_id:
+    (preview,) = excel.check_files([(uploaded.name, uploaded.getvalue())], actor)
+    st.session_state["upload_checked"] = checked = (uploaded.file_id, preview)
+preview = checked[1]
 if preview.outcome == Outcome.REJECTED:
     st.error(
         ui.t(
@@ -122,16 +126,20 @@ st.markdown(
     ui.t(
         f"**Xem trước** — {where}, ngày báo cáo **{day}**: "
         f"{(table['status'] == 'green').sum()} đạt, {(table['status'] == 'red').sum()} chưa đạt, "
-        f"{(table['status'] == 'grey').sum()} chưa báo cáo. Chưa có gì được ghi.",
+        f"{(table['status'] == 'grey').sum()} chưa báo cáo. Số liệu chưa được ghi.",
         f"**Preview** — {where}, reporting date **{day}**: "
         f"{(table['status'] == 'green').sum()} green, {(table['status'] == 'red').sum()} red, "
-        f"{(table['status'] == 'grey').sum()} not reported. Nothing has been stored yet.",
+        f"{(table['status'] == 'grey').sum()} not reported. No figures have been stored yet.",
     )
 )
 # A checklist's rows all in view (35 px a row); a province workbook scrolls.
 st.dataframe(styled, hide_index=True, width="stretch", height=min(len(shown) + 1, 20) * 35 + 3)
 if st.button(ui.t("Xác nhận nhập", "Confirm import"), type="primary", icon=":material/check:"):
-    (outcome,) = excel.import_files(files, actor)
+    try:
+        outcome = excel.confirm(preview.archive_id, actor)
+    except Bilingual as exc:
+        st.error(exc.message(ui.lang()))
+        st.stop()
     if outcome.outcome == Outcome.ACCEPTED:
         st.session_state["upload_done"] = (
             True,
@@ -151,4 +159,5 @@ if st.button(ui.t("Xác nhận nhập", "Confirm import"), type="primary", icon=
             ),
         )
     st.session_state["upload_round"] = uploads + 1
+    del st.session_state["upload_checked"]
     st.rerun()

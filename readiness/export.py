@@ -22,7 +22,7 @@ from readiness.auth import Actor, Permission, require
 from readiness.i18n import format_date, format_datetime, status_label, tr, warning_reason
 from readiness.models import CriterionKind
 from readiness.report import STATUS_FILL
-from readiness.text import nfc
+from readiness.text import nfc, printable
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -37,7 +37,8 @@ _DATE_FORMAT = "DD/MM/YYYY"
 def put(sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None) -> Cell:
     """Write one cell; text is NFC and never a formula, missing values stay empty."""
     if isinstance(value, str):
-        value = nfc(value) or None
+        # Text stored before imports refused control characters would make openpyxl raise: leave them out.
+        value = nfc(printable(value)) or None
     elif value is not None and pd.isna(value):
         value = None
     cell = sheet.cell(row=row, column=column, value=value)

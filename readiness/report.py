@@ -33,7 +33,7 @@ from readiness.i18n import (
 )
 from readiness.models import Commune
 from readiness.settings import NATIONAL, get_settings
-from readiness.text import nfc
+from readiness.text import nfc, printable
 
 FONT = "BeVietnamPro"
 _FONT_FILES = {"": "Regular", "B": "Bold", "I": "Italic"}
@@ -472,7 +472,7 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
 
     table_rows, fills = [], []
     for row in describe_status(rows, lang).itertuples():
-        evidence = nfc(row.evidence)
+        evidence = nfc(printable(row.evidence))
         evidence = evidence if len(evidence) <= _EVIDENCE_CHARS else evidence[: _EVIDENCE_CHARS - 1] + "…"
         table_rows.append([row.criterion_code, row.name, row.value_text, row.target_text, row.status_text, evidence])
         fills.append([None, None, None, None, STATUS_FILL[row.status], None])

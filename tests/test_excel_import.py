@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from readiness import db, excel, queries
 from readiness.auth import OPERATOR, Actor
-from readiness.excel.reader import MAX_RATIO
+from readiness.excel.container import MAX_RATIO
 from readiness.i18n import today
 from readiness.models import AuditEvent, ImportFile, Result, Role, Submission
 from readiness.settings import Settings, get_settings
@@ -477,5 +477,3 @@ def test_the_streamlit_upload_limit_is_the_largest_upload_and_the_workbook_uploa
     # Streamlit's server refuses any body above maxUploadSize, whatever a widget asks: it must admit a national
     # boundary file; the workbook uploader is held to the importer's limit.
     assert config["server"]["maxUploadSize"] == settings.boundary_limit_mb > settings.upload_limit_mb
-    source = (PROJECT_DIR / "pages" / "upload.py").read_text(encoding="utf-8")
-    assert "max_upload_size=get_settings().upload_limit_mb" in source
