@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 import shapely
 import vl_convert
+from alembic import command
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from readiness import bootstrap, charts, db, geo, queries, registry
 from readiness.auth import Actor, PermissionDenied
@@ -382,3 +383,38 @@ def test_cli_loads_the_province_level_file(initialized, capsys, tmp_path):
     assert capsys.readouterr().out.startswith("Đã lưu ranh giới: 34 tỉnh ghép được.")
     status = _status_json(capsys, "--level", "province")
     assert status == {"provinces_with_boundary": 34, "provinces_without": [], "unmatched_features": []}
+
+
+def test_files_stored_before_normalisation_are_kept_but_out_of_use_after_the_migration(database):
+    config = db.alembic_config()
+    with db.get_engine().begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(
+            text(
+                "INSERT INTO boundary (province_code, geojson, loaded_at, loaded_by) "
+                "VALUES ('01', :geojson, CURRENT_TIMESTAMP, 'admin')"
+            ),
+            {"geojson": json.dumps(_collection({"ma_xa": "70"}))},
+        )
+    bootstrap.init()
+    with db.session() as session:
+        assert session.execute(select(Boundary.level, Boundary.loaded_by)).all() == [("legacy", "admin")]
+        assert geo.boundaries(session, "01") is None and geo.status(session, "01") is None
+    _load(_collection({"ma_xa": "70"}))
+    with db.session() as session:
+        assert geo.status(session, "01").matched == 1
+        assert _stored_count() == 2  # the old file is still there
+
+
+def test_a_huge_polygon_is_simplified_on_load_to_what_a_screen_needs(initialized):
+    # Nine megabytes of one commune's outline (the file that made the PDF take 114 s before simplification).
+    circle = shapely.segmentize(shapely.Point(105.85, 21.03).buffer(0.05), 1.5e-6)
+    content = geodata.feature_collection([({"ma_xa": "70"}, circle)])
+    assert len(content) > 8 * 2**20
+    _load(content)
+    with db.session() as session:
+        stored = geo.boundaries(session, "01")
+    shape = shapely.from_geojson(json.dumps(stored["features"][0]["geometry"]))
+    assert shapely.get_num_coordinates(shape) < 2_000
+    assert shape.area == pytest.approx(circle.area, rel=0.01)
