@@ -247,15 +247,17 @@ def _shape(polygons: list[list[np.ndarray]]) -> Any:
 
 def _normalise(shape: Any) -> tuple[Any, str | None]:
     """A valid (Multi)Polygon of the shape, and what was done to it (None, "repaired" or "degenerate")."""
-    problem = None
-    if not shape.is_valid:
-        shape = shapely.make_valid(shape, method="structure", keep_collapsed=False)
-        problem = "repaired"
-    parts = [p for p in shapely.get_parts(shape) if p.geom_type in GEOMETRIES and not p.is_empty]
-    shape = shapely.union_all(parts) if parts else None
-    if shape is None or shape.is_empty or shape.area == 0:
+    if shape.is_valid and shape.area > 0:
+        return shape, None
+    if shape.is_valid:
         return None, "degenerate"
-    return shape, problem
+    # make_valid may also return the lines and points a collapsed part leaves: only areas are kept.
+    repaired = shapely.make_valid(shape, method="structure", keep_collapsed=False)
+    parts = [p for p in shapely.get_parts(repaired) if p.geom_type in GEOMETRIES and not p.is_empty]
+    repaired = shapely.union_all(parts) if parts else None
+    if repaired is None or repaired.area == 0:
+        return None, "degenerate"
+    return repaired, "repaired"
 
 
 def parse(content: bytes, level: Level = Level.COMMUNE) -> tuple[list[_Feature], list[Note]]:
