@@ -73,7 +73,10 @@ class Note(NamedTuple):
         problems = {
             "empty": ("không có hình (bỏ qua)", "has no geometry (left out)"),
             "degenerate": ("hình suy biến, không có diện tích (bỏ qua)", "degenerate, no area (left out)"),
-            "repaired": ("hình tự cắt, đã sửa tự động", "self-intersecting, repaired automatically"),
+            "repaired": (
+                "hình không hợp lệ (tự cắt, lỗ nằm ngoài…), đã sửa tự động",
+                "invalid shape (self-intersecting, a hole outside…), repaired automatically",
+            ),
         }
         return f"{self.feature}: {tr(lang, *problems[self.problem])}"
 
@@ -92,21 +95,12 @@ class Report(NamedTuple):
 
 
 class _Feature(NamedTuple):
-    number: int
     label: str
     properties: dict
     geometry: Any  # shapely Polygon or MultiPolygon
 
 
-def _refuse(vi: str, en: str) -> BoundaryError:
-    return BoundaryError(vi, en)
-
-
 # Reading -----------------------------------------------------------------------------------------------------------
-
-
-def limit_bytes() -> int:
-    return get_settings().boundary_limit_mb * 1024 * 1024
 
 
 def _depth(content: bytes) -> int:
@@ -129,7 +123,7 @@ def _depth(content: bytes) -> int:
 
 
 def _no_constants(name: str) -> float:
-    raise _refuse(
+    raise BoundaryError(
         f"Tệp có giá trị {name} (không phải số hữu hạn) — GeoJSON chỉ cho phép số. Hãy sửa hoặc xuất lại tệp.",
         f"The file contains {name}, which is not a finite number; GeoJSON allows numbers only. Fix or re-export it.",
     )
@@ -137,9 +131,9 @@ def _no_constants(name: str) -> float:
 
 def _read_json(content: bytes) -> Any:
     limit = get_settings().boundary_limit_mb
-    if len(content) > limit_bytes():
+    if len(content) > limit * 1024 * 1024:
         size = len(content) / 1024 / 1024
-        raise _refuse(
+        raise BoundaryError(
             f"Tệp {size:.1f} MB vượt giới hạn {limit} MB. Hãy giản lược ranh giới (ví dụ mapshaper -simplify 10%) "
             "hoặc tăng READINESS_BOUNDARY_LIMIT_MB.",
             f"The file is {size:.1f} MB, over the {limit} MB limit. Simplify the boundaries (e.g. mapshaper "
@@ -148,19 +142,19 @@ def _read_json(content: bytes) -> Any:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _refuse(
+        raise BoundaryError(
             f"Tệp không phải văn bản UTF-8 (byte lỗi ở vị trí {exc.start}). Hãy xuất lại GeoJSON với mã UTF-8.",
             f"The file is not UTF-8 text (bad byte at position {exc.start}). Export the GeoJSON again as UTF-8.",
         ) from exc
     if _depth(content) > MAX_DEPTH:
-        raise _refuse(
+        raise BoundaryError(
             f"Tệp lồng nhau quá sâu (hơn {MAX_DEPTH} tầng) — không phải GeoJSON ranh giới hợp lệ.",
             f"The file nests deeper than {MAX_DEPTH} levels; it is not a valid boundary GeoJSON.",
         )
     try:
         return json.loads(text, parse_constant=_no_constants)
     except json.JSONDecodeError as exc:
-        raise _refuse(
+        raise BoundaryError(
             f"Tệp không phải GeoJSON hợp lệ (lỗi JSON ở dòng {exc.lineno}, cột {exc.colno}: {exc.msg}). "
             "Hãy xuất lại tệp dưới dạng GeoJSON, mã UTF-8.",
             f"The file is not valid GeoJSON (JSON error at line {exc.lineno}, column {exc.colno}: {exc.msg}). "
@@ -175,7 +169,7 @@ def _check_crs(data: dict) -> None:
     name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
     if isinstance(name, str) and name.strip().lower() in WGS84:
         return
-    raise _refuse(
+    raise BoundaryError(
         f"Tệp dùng hệ toạ độ {name or crs!r}, không phải WGS 84 kinh độ/vĩ độ. Hãy xuất lại theo EPSG:4326 "
         "(QGIS: Xuất → Lưu đối tượng thành… → Hệ toạ độ EPSG:4326).",
         f"The file uses the coordinate system {name or crs!r}, not WGS 84 longitude/latitude. Export it again in "
@@ -193,7 +187,7 @@ def _label(number: int, properties: dict, level: Level) -> str:
 
 
 def _bad_coordinates(label: str, vi: str, en: str) -> BoundaryError:
-    return _refuse(
+    return BoundaryError(
         f"Đối tượng {label}: {vi}. Toạ độ phải là các cặp số [kinh độ, vĩ độ] theo WGS 84; hãy sửa hoặc xuất lại tệp.",
         f"Feature {label}: {en}. Coordinates must be [longitude, latitude] number pairs in WGS 84; fix or re-export "
         "the file.",
@@ -266,21 +260,21 @@ def parse(content: bytes, level: Level = Level.COMMUNE) -> tuple[list[_Feature],
     data = _read_json(content)
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         found = data.get("type") if isinstance(data, dict) else type(data).__name__
-        raise _refuse(
+        raise BoundaryError(
             f"Tệp phải là một GeoJSON FeatureCollection (kiểu tìm thấy: {found}).",
             f"The file must be a GeoJSON FeatureCollection (found type: {found}).",
         )
     _check_crs(data)
     features = data.get("features")
     if not isinstance(features, list) or not features:
-        raise _refuse(
+        raise BoundaryError(
             "FeatureCollection không có đối tượng nào (mục features rỗng).",
             "The FeatureCollection has no features (its features list is empty).",
         )
     kept, notes = [], []
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict):
-            raise _refuse(
+            raise BoundaryError(
                 f"Đối tượng #{number} không phải một GeoJSON Feature có properties.",
                 f"Feature #{number} is not a GeoJSON Feature with properties.",
             )
@@ -292,7 +286,7 @@ def parse(content: bytes, level: Level = Level.COMMUNE) -> tuple[list[_Feature],
             continue
         kind = geometry.get("type") if isinstance(geometry, dict) else None
         if kind not in GEOMETRIES:
-            raise _refuse(
+            raise BoundaryError(
                 f"Đối tượng {label} không có ranh giới dạng Polygon/MultiPolygon (kiểu: {kind}). Mỗi xã, phường cần "
                 "một vùng; hãy bỏ điểm, đường khỏi tệp.",
                 f"Feature {label} has no Polygon/MultiPolygon boundary (geometry type: {kind}). Each commune needs an "
@@ -302,7 +296,7 @@ def parse(content: bytes, level: Level = Level.COMMUNE) -> tuple[list[_Feature],
         if problem:
             notes.append(Note(label, problem))
         if shape is not None:
-            kept.append(_Feature(number, label, properties, shape))
+            kept.append(_Feature(label, properties, shape))
     return kept, notes
 
 
@@ -431,7 +425,7 @@ def load_boundaries(session: Session, actor: Actor, content: bytes, level: Level
     scope = areas(session, level, province)
     matched, unmatched = _match(features, scope, level)
     if not matched:
-        raise _refuse(
+        raise BoundaryError(
             f"Không đối tượng nào trong tệp khớp với {_level_name(level, 'vi')} nào (theo mã hay tên). Hãy kiểm tra "
             "tệp có đúng cấp và đúng tỉnh, và có thuộc tính mã (ví dụ ma_xa) hoặc tên.",
             f"No feature in the file matches any {_level_name(level, 'en')} (by code or name). Check that the file "

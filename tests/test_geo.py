@@ -281,7 +281,7 @@ def test_each_kind_of_real_file_draws_the_communes_not_the_whole_frame(initializ
 def test_a_self_intersecting_boundary_is_repaired_and_listed(initialized):
     loaded = _load(_file(_bow_tie(), _feature([RING], ma_xa="4")))
     assert [(n.feature, n.problem) for n in loaded.notes] == [("Phường Ngọc Hà (8)", "repaired")]
-    assert "self-intersecting, repaired automatically" in loaded.notes[0].text("en")
+    assert "invalid shape (self-intersecting, a hole outside…), repaired automatically" in loaded.notes[0].text("en")
     with db.session() as session:
         stored = geo.boundaries(session, "01")
         assert [n.problem for n in geo.status(session, "01").notes] == ["repaired"]
