@@ -39,7 +39,9 @@ if upload is not None and st.button(ui.t("Lưu ranh giới", "Save boundaries"),
             geo.load_boundaries,
             upload.getvalue(),
             level,
-            done=ui.t(f"Đã lưu ranh giới từ tệp {upload.name}.", f"Boundaries saved from {upload.name}."),
+            done=ui.t(
+                f"Đã lưu ranh giới từ tệp {ui.plain(upload.name)}.", f"Boundaries saved from {ui.plain(upload.name)}."
+            ),
         )
 
 report = ui.query(geo.status, ui.province(), level)

@@ -389,7 +389,7 @@ def test_files_stored_before_normalisation_are_kept_but_out_of_use_after_the_mig
     config = db.alembic_config()
     with db.get_engine().begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+        command.upgrade(config, "0004")
         connection.execute(
             text(
                 "INSERT INTO boundary (province_code, geojson, loaded_at, loaded_by) "
