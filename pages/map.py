@@ -33,13 +33,24 @@ def boundary_map(status, communes, shapes, scope: str) -> None:
         format_func=lambda c: ui.t("Số tiêu chí đạt", "Criteria met") if c == GREEN_COUNT else f"{c} · {names[c]}",
         key=f"map_colour_{scope}",
     )
+    timeliness = None
+    if colour != GREEN_COUNT and st.radio(
+        ui.t("Theo", "By"),
+        [False, True],
+        format_func=lambda by_deadline: (
+            ui.t("So với hạn", "Against the deadline") if by_deadline else ui.t("Trạng thái", "Status")
+        ),
+        horizontal=True,
+        key=f"map_by_deadline_{scope}",
+    ):
+        timeliness = ui.query(queries.timeliness, ui.as_of(), scope)
     st.caption(
         ui.t(
             "Bấm vào một xã, phường để mở trang của xã, phường; di chuột để xem các tiêu chí chưa đạt.",
             "Click a commune to open its page; hover to see the criteria not met.",
         )
     )
-    chart = charts.choropleth_chart(shapes, communes, status, lang, colour or None)
+    chart = charts.choropleth_chart(shapes, communes, status, lang, colour or None, timeliness)
     picked = ui.picked_commune(ui.chart(chart, key=f"boundary_map_{scope}"))
     if picked:
         ui.open_commune(picked)

@@ -410,11 +410,17 @@ def _boundary_map(geojson: dict, lookup: pd.DataFrame, color: alt.Color, tooltip
 
 
 def choropleth_chart(
-    geojson: dict, communes: pd.DataFrame, status: pd.DataFrame, lang: str, criterion: str | None = None
+    geojson: dict,
+    communes: pd.DataFrame,
+    status: pd.DataFrame,
+    lang: str,
+    criterion: str | None = None,
+    timeliness: pd.DataFrame | None = None,
 ) -> Chart:
     """Commune boundaries coloured by green count like the tile map, or with `criterion` by that criterion's
-    status. Tooltip: name, code, green count, the criteria not yet green. Clicking a commune selects it (selection
-    parameter "commune", field commune_code); communes without data are grey."""
+    status, or (given queries.timeliness) by its timeliness: on time, late, in progress, overdue. Tooltip: name,
+    code, green count, the criteria not yet green. Clicking a commune selects it (selection parameter "commune",
+    field commune_code); communes without data are grey."""
     criteria = int((communes["green"] + communes["red"] + communes["grey"]).max()) if len(communes) else 16
     lagging = _lagging_criteria(status)
     lookup = pd.DataFrame(
@@ -434,12 +440,21 @@ def choropleth_chart(
             scale=_green_scale(criteria),
             legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt", "Criteria met"), orient="top"),
         )
-    else:
+    elif timeliness is None:
         one = status[status["criterion_code"] == criterion].set_index("commune_code")["status"]
         lookup["colour_value"] = [_status_text(one[c], lang) for c in communes["commune_code"]]
         color = alt.Color(
             "colour_value:N",
             scale=_status_scale(lang),
+            legend=alt.Legend(title=criterion, orient="top", direction="horizontal"),
+        )
+    else:
+        one = timeliness[timeliness["criterion_code"] == criterion].set_index("commune_code")["timeliness"]
+        lookup["colour_value"] = [timeliness_label(one[c], lang) for c in communes["commune_code"]]
+        labels = [timeliness_label(key, lang) for key in TIMELINESS_COLOURS]
+        color = alt.Color(
+            "colour_value:N",
+            scale=alt.Scale(domain=labels, range=list(TIMELINESS_COLOURS.values())),
             legend=alt.Legend(title=criterion, orient="top", direction="horizontal"),
         )
     tooltip = [

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from readiness import charts, db, queries
+from readiness.i18n import timeliness_label
 
 AS_OF = date(2025, 9, 20)
 
@@ -183,3 +184,19 @@ def test_to_png_renders_a_non_empty_image_at_the_requested_scale(status):
     assert large.size[0] == pytest.approx(2 * small.size[0], abs=2)
     # Not a blank canvas: the bars and labels put many colours on it.
     assert len(small.convert("RGB").getcolors(maxcolors=100_000) or []) > 20
+
+
+def test_choropleth_by_one_criterion_against_its_deadline(status):
+    with db.session() as session:
+        timely = queries.timeliness(session, AS_OF, "01")
+    communes = queries.by_commune(status)
+    spec = charts.choropleth_chart(
+        _squares(list(communes["commune_code"][:5])), communes, status, "vi", "TC02", timely
+    ).to_dict()
+    rows = {r["commune_code"]: r["colour_value"] for r in _values(spec, spec["transform"][0]["from"]["data"])}
+    tc02 = timely[timely["criterion_code"] == "TC02"].set_index("commune_code")["timeliness"]
+    assert rows == {code: timeliness_label(value, "vi") for code, value in tc02.items()}
+    assert len(set(rows.values())) >= 2  # a mix as of 20/09/2025, not one colour
+    colour = spec["encoding"]["color"]["condition"]
+    assert colour["scale"]["domain"] == [timeliness_label(k, "vi") for k in charts.TIMELINESS_COLOURS]
+    assert colour["scale"]["range"] == list(charts.TIMELINESS_COLOURS.values())

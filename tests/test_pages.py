@@ -13,9 +13,10 @@ from conftest import account, log_in
 from streamlit.testing.v1 import AppTest
 
 import ui
-from readiness import bootstrap, db, geo, queries, submissions
+from readiness import bootstrap, charts, db, geo, queries, submissions
 from readiness.auth import OPERATOR
 from readiness.cli import main
+from readiness.i18n import timeliness_label
 from readiness.models import Origin, ResultBase, Role, SubmissionCreate
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -194,6 +195,16 @@ def test_map_draws_one_tile_per_commune_and_the_boundary_map_once_boundaries_are
     rows = _chart_rows(at, 0).set_index("commune_code")
     words = {"green": "Đạt", "red": "× Chưa đạt", "grey": "? Chưa báo cáo"}
     assert rows["colour_value"].to_dict() == {code: words[s] for code, s in tc05.items()}
+    # Or by the same criterion against its deadline.
+    at.radio(key="map_by_deadline_01").set_value(True).run()
+    assert not at.exception
+    colour = _charts(at)[0]["encoding"]["color"]["condition"]
+    assert colour["scale"]["range"] == list(charts.TIMELINESS_COLOURS.values())
+    with db.session() as session:
+        timely = queries.timeliness(session, AS_OF, "01")
+    tc05 = timely[timely["criterion_code"] == "TC05"].set_index("commune_code")["timeliness"]
+    rows = _chart_rows(at, 0).set_index("commune_code")
+    assert rows["colour_value"].to_dict() == {code: timeliness_label(t, "vi") for code, t in tc05.items()}
 
 
 def test_national_map_draws_the_provinces_and_a_chosen_province_shows_its_communes(database, monkeypatch):
