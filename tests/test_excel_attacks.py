@@ -98,10 +98,10 @@ def no_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("a parser was started on a hostile file")
 
-    from readiness.excel import reader
+    from readiness.excel import table
 
-    monkeypatch.setattr(reader, "CalamineWorkbook", refuse)
-    monkeypatch.setattr(reader, "_uncached_formulas", refuse)
+    monkeypatch.setattr(table, "CalamineWorkbook", refuse)
+    monkeypatch.setattr(table, "_uncached_formulas", refuse)
 
 
 @pytest.mark.parametrize("case", list(ATTACKS))

@@ -24,7 +24,7 @@ from readiness.auth import Actor, Permission, PermissionDenied, allowed, require
 from readiness.criteria import criteria
 from readiness.excel.layout import Kind
 from readiness.excel.problem import Problem
-from readiness.excel.reader import Context, Reading, read
+from readiness.excel.table import Context, Reading, read
 from readiness.i18n import format_number, format_percent, today, tr
 from readiness.models import CriterionKind, ImportFile, Origin, Result, Submission, SubmissionCreate
 from readiness.scoring import Status, score
