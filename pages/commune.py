@@ -118,6 +118,7 @@ else:
     origins = {
         "upload": ui.t("Phiếu tải lên", "Uploaded checklist"),
         "province_workbook": ui.t("Bảng tổng hợp của tỉnh", "Province workbook"),
+        "web": ui.t("Nhập trên web", "Web form"),
         "demo": ui.t("Dữ liệu mẫu", "Demo data"),
     }
     superseded = history["superseded"]

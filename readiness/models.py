@@ -26,6 +26,7 @@ class CriterionKind(StrEnum):
 class Origin(StrEnum):
     UPLOAD = "upload"
     PROVINCE_WORKBOOK = "province_workbook"
+    WEB = "web"  # the 16 criteria typed in the browser (readiness.excel.webform)
     DEMO = "demo"
 
 

@@ -19,7 +19,16 @@ from readiness.excel import layout
 from readiness.excel.container import UNREADABLE, Limits, check_container
 from readiness.excel.layout import Kind
 from readiness.excel.problem import Problem, file_problem
-from readiness.excel.values import Parsed, Refused, cell_text, parse_reporting_date, parse_value, safe_text, shown
+from readiness.excel.values import (
+    NO_VALUES,
+    Parsed,
+    Refused,
+    cell_text,
+    parse_reporting_date,
+    parse_value,
+    safe_text,
+    shown,
+)
 from readiness.models import Criterion, ResultBase
 
 
@@ -430,8 +439,8 @@ def _read_checklist_table(grid: _Grid, header_row: int, context: Context, readin
         grid.problem(
             header_row,
             columns[layout.VALUE_COLUMN],
-            "Phiếu chưa có giá trị nào ở cột 'Giá trị'. Điền số liệu rồi tải lên.",
-            "The checklist has no value in the 'Giá trị' (value) column. Fill it in and upload it.",
+            NO_VALUES.vi,
+            NO_VALUES.en,
         )
     if reading.reports:
         reading.reports[0].results = sorted(results, key=lambda r: context.criteria[r.criterion_code].position)

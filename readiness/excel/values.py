@@ -24,6 +24,11 @@ class Refused(NamedTuple):
 
 Parsed = tuple[float | None, float | None]  # (value, out_of) as stored; (None, None): not reported
 
+NO_VALUES = Refused(
+    "Phiếu chưa có giá trị nào ở cột 'Giá trị'. Điền số liệu rồi tải lên.",
+    "The checklist has no value in the 'Giá trị' (value) column. Fill it in and upload it.",
+)
+
 
 # No criterion counts beyond this (people, Mbps, services): a larger value is a typing slip or an attack, and
 # infinity would be stored as green.
