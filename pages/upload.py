@@ -105,7 +105,8 @@ else:
             {
                 "code": [row.criterion_code for row in form.rows],
                 "name": [ui.t(catalog[r.criterion_code].name_vi, catalog[r.criterion_code].name_en) for r in form.rows],
-                "requirement": [requirement(catalog[row.criterion_code]) for row in form.rows],
+                # What is asked, without the deadline line, to fit the table.
+                "requirement": [requirement(catalog[row.criterion_code]).split("\n")[0] for row in form.rows],
                 "value": [row.value for row in form.rows],
                 "out_of": [row.out_of for row in form.rows],
                 "evidence": [row.evidence for row in form.rows],
@@ -120,16 +121,17 @@ else:
             height=(len(typed) + 1) * 35 + 3,
             disabled=["code", "name", "requirement"],
             column_config={
-                "code": st.column_config.TextColumn(ui.t("Mã", "Code"), width="small"),
-                "name": st.column_config.TextColumn(ui.t("Tiêu chí", "Criterion")),
-                "requirement": st.column_config.TextColumn(ui.t("Yêu cầu", "Target")),
+                "code": st.column_config.TextColumn(ui.t("Mã", "Code"), width=60),
+                "name": st.column_config.TextColumn(ui.t("Tiêu chí", "Criterion"), width=340),
+                "requirement": st.column_config.TextColumn(ui.t("Yêu cầu", "Target"), width=120),
                 "value": st.column_config.TextColumn(
                     ui.t("Giá trị", "Value"),
+                    width=80,
                     help=ui.t("Có/Không, một số, hoặc tỷ lệ như 95%", "Có/Không, a number or a share such as 95%"),
                 ),
-                "out_of": st.column_config.TextColumn(ui.t("Trên tổng số", "Out of")),
-                "evidence": st.column_config.TextColumn(ui.t("Minh chứng", "Evidence")),
-                "note": st.column_config.TextColumn(ui.t("Ghi chú", "Note")),
+                "out_of": st.column_config.TextColumn(ui.t("Trên tổng số", "Out of"), width=100),
+                "evidence": st.column_config.TextColumn(ui.t("Minh chứng", "Evidence"), width=160),
+                "note": st.column_config.TextColumn(ui.t("Ghi chú", "Note"), width=120),
             },
         )
         sent = st.form_submit_button(ui.t("Kiểm tra", "Check"), icon=":material/fact_check:", key=f"{editor_key}_check")
