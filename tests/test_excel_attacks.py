@@ -222,7 +222,7 @@ def test_the_upload_page_refuses_the_attack_file_and_keeps_serving(initialized):
     assert at.dataframe[0].value[["Trang tính", "Ô"]].values.tolist() == [[SHEET, "XFD1048576"]]
     with db.session() as session:
         archived = [(f.outcome, f.problems != "") for f in session.scalars(select(ImportFile))]
-        events = [e.action for e in session.scalars(select(AuditEvent))]
+        events = [e.action for e in session.scalars(select(AuditEvent)) if e.action.startswith("import.")]
     assert (archived, events) == ([("rejected", True)], ["import.rejected"])
     at.file_uploader[0].upload("phieu.xlsx", checklist(), XLSX).run()  # the same session goes on working
     assert not at.exception
