@@ -10,6 +10,7 @@ never confirmed stays "checked" in the archive: the person abandoned it at the p
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -122,10 +123,14 @@ def import_files(files: list[tuple[str, bytes]], actor: Actor, dry_run: bool = F
 def check_files(files: list[tuple[str, bytes]], actor: Actor) -> list[ImportOutcome]:
     """Read and check each (filename, bytes) as an import does, and archive and audit it whatever it holds, but
     store no figures: a file that could be imported comes back CHECKED, with its `archive_id` for `confirm`."""
+    return _check(actor, lambda context: [_receive(nfc(printable(name)), data, actor, context) for name, data in files])
+
+
+def _check(actor: Actor, receive: Callable[[Context], list["_Received"]]) -> list[ImportOutcome]:
     _require_importer(actor)
     with db.session() as session:
         context = load_context(session)
-        received = [_receive(nfc(printable(filename)), data, actor, context) for filename, data in files]
+        received = receive(context)
         pairs = list(zip(received, _changes(session, received, context), strict=True))
     return [_store(item, changes, actor, store=False) for item, changes in pairs]
 
@@ -154,12 +159,8 @@ def confirm(archive_id: int, actor: Actor) -> ImportOutcome:
 def check_form(form: WebForm, actor: Actor) -> ImportOutcome:
     """`check_files` for a web form: read with the checklist's rules, archived (as its JSON) and audited; CHECKED
     when it could be stored, then `confirm` stores it with origin `web`."""
-    _require_importer(actor)
-    with db.session() as session:
-        context = load_context(session)
-        received = [_receive_form(form, actor, context)]
-        (changes,) = _changes(session, received, context)
-    return _store(received[0], changes, actor, store=False)
+    (outcome,) = _check(actor, lambda context: [_receive_form(form, actor, context)])
+    return outcome
 
 
 def _require_importer(actor: Actor) -> None:
