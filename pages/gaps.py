@@ -7,6 +7,7 @@ from readiness.i18n import describe_status, total_gaps
 ui.data_page("Khoảng cách theo tiêu chí", "Gaps by criterion")
 lang = ui.lang()
 status = ui.status_frame()
+ui.pending_caption(status)
 criteria = queries.by_criterion(status)
 
 st.caption(

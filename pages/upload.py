@@ -152,7 +152,11 @@ else:
         st.stop()
 
 preview = checked[1]
-sent_vi, sent_en = ("Phiếu nhập trên web", "The web form") if by_form else (f"Tệp {preview.filename}", preview.filename)
+sent_vi, sent_en = (
+    ("Phiếu nhập trên web", "The web form")
+    if by_form
+    else (f"Tệp {ui.plain(preview.filename)}", ui.plain(preview.filename))
+)
 if preview.outcome == Outcome.REJECTED:
     st.error(
         ui.t(
@@ -226,18 +230,20 @@ if st.button(ui.t("Xác nhận nhập", "Confirm import"), type="primary", icon=
     try:
         outcome = excel.confirm(preview.archive_id, actor)
     except Bilingual as exc:
-        st.error(exc.message(ui.lang()))
+        ui.refusal(exc)
         st.stop()
     if outcome.outcome == Outcome.ACCEPTED:
         st.session_state["upload_done"] = (
             True,
             ui.t(
-                f"Đã nhập {'phiếu nhập trên web' if by_form else outcome.filename}: "
+                f"Đã nhập {'phiếu nhập trên web' if by_form else ui.plain(outcome.filename)}: "
                 f"{outcome.newly_green} tiêu chí mới đạt, "
-                f"{outcome.no_longer_green} tiêu chí không còn đạt so với báo cáo trước.",
-                f"Imported {'the web form' if by_form else outcome.filename}: "
+                f"{outcome.no_longer_green} tiêu chí không còn đạt so với báo cáo trước. Báo cáo đang chờ Sở KH&CN "
+                "duyệt; xem tình trạng và lý do (nếu bị trả lại) ở trang xã, phường.",
+                f"Imported {'the web form' if by_form else ui.plain(outcome.filename)}: "
                 f"{outcome.newly_green} criteria newly green, "
-                f"{outcome.no_longer_green} no longer green since the previous report.",
+                f"{outcome.no_longer_green} no longer green since the previous report. It is pending the DOST's "
+                "review; its state (and the reason, if returned) shows on the commune page.",
             ),
         )
     else:  # imported meanwhile by someone else, or refused now

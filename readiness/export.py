@@ -167,6 +167,13 @@ def consolidated_workbook(session: Session, as_of: date, province: str, lang: st
     _finish(sheet, "3:4", "C5")
 
     _details(book.create_sheet(tr(lang, "Chi tiết", "Details")), status, place, as_of, lang)
+    _ranking(
+        book.create_sheet(tr(lang, "Xếp hạng", "Ranking")),
+        queries.ranking(session, as_of, province),
+        place,
+        as_of,
+        lang,
+    )
     _criteria(book.create_sheet(tr(lang, "Tiêu chí", "Criteria")), catalog, lang)
     return _save(book)
 
@@ -233,6 +240,52 @@ def _details(sheet: Worksheet, status: pd.DataFrame, place: str, as_of: date, la
     _finish(sheet, "4:4", "C5")
 
 
+def _ranking(sheet: Worksheet, ranking: pd.DataFrame, place: str, as_of: date, lang: str) -> None:
+    """Every commune with its rank (queries.ranking): ties share a rank."""
+    _title(
+        sheet,
+        tr(lang, "Xếp hạng xã, phường", "Commune ranking"),
+        _subtitle(place, as_of, lang)
+        + tr(
+            lang,
+            " · theo số tiêu chí đạt, rồi số đạt đúng hạn, rồi ngày chuyển sang đạt lần cuối",
+            " · by criteria met, then met on time, then the date of the last turn to green",
+        ),
+    )
+    _headers(
+        sheet,
+        4,
+        [
+            (tr(lang, "Hạng", "Rank"), 7),
+            (tr(lang, "Mã xã", "Code"), 8),
+            (tr(lang, "Xã, phường", "Commune"), 24),
+            (tr(lang, "Loại", "Kind"), 8),
+            (tr(lang, "Tỉnh, thành phố", "Province"), 18),
+            (tr(lang, "Số tiêu chí đạt", "Criteria met"), 10),
+            (tr(lang, "Đạt đúng hạn", "Met on time"), 10),
+            (tr(lang, "Đạt trễ hạn", "Met late"), 10),
+            (tr(lang, "Lần cuối chuyển sang đạt", "Last turned green"), 14),
+        ],
+    )
+    sheet.row_dimensions[4].height = 30
+    for r, row in enumerate(ranking.itertuples(), start=5):
+        values = [
+            row.rank,
+            row.commune_code,
+            row.commune_name,
+            row.commune_kind,
+            row.province_name,
+            row.green,
+            row.on_time,
+            row.late,
+            row.last_green,
+        ]
+        for c, value in enumerate(values, start=1):
+            put(sheet, r, c, value, _DATE_FORMAT if c == 9 else None)
+    sheet.auto_filter.ref = f"A4:I{max(5, len(ranking) + 4)}"
+    _finish(sheet, "4:4", "D5")
+
+
 def _criteria(sheet: Worksheet, catalog: pd.DataFrame, lang: str) -> None:
     _title(sheet, tr(lang, "Danh mục 16 tiêu chí", "The 16 criteria").replace("16", str(len(catalog))), "")
     _headers(
@@ -297,9 +350,14 @@ def warning_list_workbook(session: Session, as_of: date, province: str, lang: st
             (tr(lang, "Số tiêu chí quá hạn", "Overdue criteria"), 10),
             (tr(lang, "Tiêu chí quá hạn", "Which are overdue"), 22),
             (tr(lang, "Quá hạn lâu nhất (ngày)", "Longest overdue (days)"), 11),
+            (tr(lang, "Số tiêu chí sắp đến hạn", "Criteria at risk"), 10),
+            (tr(lang, "Tiêu chí sắp đến hạn", "Which are at risk"), 22),
+            (tr(lang, "Số ngày đến hạn gần nhất", "Days to the nearest deadline"), 11),
             (tr(lang, "Báo cáo gần nhất", "Last report"), 12),
             (tr(lang, "Số ngày từ báo cáo gần nhất", "Days since last report"), 12),
             (tr(lang, "Lý do cảnh báo", "Why it is listed"), 50),
+            (tr(lang, "Người báo cáo", "Reporter"), 22),
+            (tr(lang, "Điện thoại", "Phone"), 14),
         ],
     )
     sheet.row_dimensions[4].height = 45
@@ -316,12 +374,17 @@ def warning_list_workbook(session: Session, as_of: date, province: str, lang: st
             row.overdue_count,
             row.overdue_criteria,
             row.max_days_overdue,
+            row.at_risk_count,
+            row.at_risk_criteria,
+            None if pd.isna(row.days_to_deadline) else int(row.days_to_deadline),
             row.reporting_date,
-            row.days_since_report,
+            None if pd.isna(row.days_since_report) else int(row.days_since_report),
             warning_reason(row, lang),
+            row.reporter_name,
+            row.reporter_phone,
         ]
         for c, value in enumerate(values, start=1):
-            put(sheet, r, c, value, _DATE_FORMAT if c == 12 else None)
+            put(sheet, r, c, value, _DATE_FORMAT if c == 15 else None)
     if warnings.empty:
         put(
             sheet,
