@@ -166,8 +166,9 @@ def test_the_form_on_the_upload_page_checks_previews_and_confirms(initialized):
     assert "Xem trước" in preview and "15/11/2025" in preview and f"{GOOD_GREEN} đạt" in preview
     at.button(key="upload_confirm").click().run()
     assert not at.exception
-    assert at.success[0].value == (
-        f"Đã nhập phiếu nhập trên web: {GOOD_GREEN} tiêu chí mới đạt, 0 tiêu chí không còn đạt so với báo cáo trước."
+    assert at.success[0].value.startswith(
+        f"Đã nhập phiếu nhập trên web: {GOOD_GREEN} tiêu chí mới đạt, 0 tiêu chí không còn đạt so với báo cáo "
+        "trước. Báo cáo đang chờ Sở KH&CN duyệt"
     )
     with db.session() as session:
         submission = session.scalars(select(Submission)).one()
