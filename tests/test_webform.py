@@ -172,8 +172,9 @@ def test_the_form_on_the_upload_page_checks_previews_and_confirms(initialized):
     )
     with db.session() as session:
         submission = session.scalars(select(Submission)).one()
-    assert (submission.origin, submission.received_from, submission.green_count) == (
+    assert (submission.origin, submission.received_from, submission.green_count, submission.review_status) == (
         "web",
         "test-commune-00070",
         GOOD_GREEN,
+        "pending",
     )
