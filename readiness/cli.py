@@ -24,10 +24,22 @@ def _date(text: str) -> date:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    report = bootstrap.init()
-    catalog = "updated" if report.catalog_changed else "unchanged"
-    print(f"Database ready: {report.communes_added} communes added, criteria catalog {catalog}.")
+    report = bootstrap.sync_catalog(OPERATOR)
+    print(f"Database ready: {report.communes_added} communes added, {_catalog_text(report)}")
     return 0
+
+
+def cmd_catalog_sync(args: argparse.Namespace) -> int:
+    text = _catalog_text(bootstrap.sync_catalog(OPERATOR))
+    print(text[0].upper() + text[1:])
+    return 0
+
+
+def _catalog_text(report: bootstrap.InitReport) -> str:
+    path = get_settings().catalog_path
+    if not report.catalog_applied:
+        return f"criteria catalog unchanged ({path})."
+    return f"criteria catalog updated from {path}:\n" + "\n".join(f"  {c}" for c in report.catalog_applied)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -298,6 +310,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", help="create or upgrade the database, seed communes and criteria")
     init.set_defaults(handler=cmd_init)
+
+    catalog = commands.add_parser("catalog", help="the criteria catalog")
+    catalog_actions = catalog.add_subparsers(dest="catalog_command", required=True)
+    catalog_actions.add_parser(
+        "sync",
+        help="apply READINESS_CATALOG_PATH to the database (audited); no other command changes the catalog",
+    ).set_defaults(handler=cmd_catalog_sync)
 
     demo_ = commands.add_parser("demo", help="load demo submissions (July–November 2025)")
     demo_.add_argument("--clear", action="store_true", help="remove the demo submissions and nothing else")

@@ -4,6 +4,7 @@ Each takes a session, the as-of date and the province in scope ("01", or NATIONA
 DataFrames or dicts. Status comes from each commune's newest submission on or before the as-of date.
 """
 
+import hashlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -38,12 +39,14 @@ def _end_of_day(day: date) -> datetime:
 
 
 def data_version(session: Session) -> tuple:
-    """Changes whenever submissions, the catalog or the boundaries change: the key under which pages cache
-    query results."""
+    """Changes whenever submissions, any field of the catalog or the boundaries change: the key under which
+    pages cache query results. The catalog counts by a digest of all its rows (16 rows: cheap), so that a new
+    deadline or name shows at once."""
     submissions = session.execute(select(func.count(Submission.id), func.max(Submission.id))).one()
-    catalog = session.execute(select(func.count(Criterion.code), func.sum(Criterion.target))).one()
+    rows = session.execute(select(*Criterion.__table__.c).order_by(Criterion.code)).all()
+    catalog_digest = hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()
     boundary = session.execute(select(func.max(Boundary.id))).scalar_one()
-    return (*submissions, *catalog, boundary)
+    return (*submissions, catalog_digest, boundary)
 
 
 def catalog(session: Session) -> pd.DataFrame:
