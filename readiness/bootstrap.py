@@ -57,5 +57,7 @@ def _prepare(syncing: Actor | None) -> InitReport:
         changes = criteria.sync_catalog(session, entries)
         if changes:
             submissions.recount(session)
-            audit.record(session, (syncing or OPERATOR).name, "catalog.sync", settings.catalog_path.name, "; ".join(changes))
+            audit.record(
+                session, (syncing or OPERATOR).name, "catalog.sync", settings.catalog_path.name, "; ".join(changes)
+            )
     return InitReport(added, changes, [])
