@@ -14,6 +14,7 @@ from readiness.auth import Actor, Permission, allowed
 from readiness.i18n import LANGUAGES, Bilingual, format_date, format_number, format_percent, today, tr
 from readiness.models import Role
 from readiness.settings import NATIONAL, get_settings
+from readiness.views.columns import Table
 
 COMMUNE_PAGE = "pages/commune.py"
 UPLOAD_PAGE = "pages/upload.py"
@@ -154,20 +155,50 @@ def open_commune(code: str) -> None:
     st.switch_page(COMMUNE_PAGE, query_params={"commune": code})
 
 
-def commune_table(table: Any, columns: list[str], config: dict, key: str) -> None:
-    """A table with one row per commune (a commune_code column); choosing a row opens that commune's page."""
-    picked = st.dataframe(
-        table,
-        hide_index=True,
-        column_order=columns,
-        column_config=config,
-        on_select="rerun",
-        selection_mode="single-row",
-        key=key,
+def column_config(spec: Table) -> dict[str, Any]:
+    """st.dataframe's column_config from a view's column spec (readiness.views): headers in the page's
+    language, widths, dates as dd/mm/yyyy, progress as bars."""
+    config = {}
+    for column in spec.on("page"):
+        label, width = column.header(lang()), column.page
+        if column.kind == "int":
+            config[column.key] = st.column_config.NumberColumn(label, width=width)
+        elif column.kind == "date":
+            config[column.key] = st.column_config.DateColumn(label, width=width, format=_DATE_FORMATS[lang()])
+        elif column.kind == "datetime":
+            date_format = _DATE_FORMATS[lang()]
+            config[column.key] = st.column_config.DatetimeColumn(label, width=width, format=f"{date_format} HH:mm:ss")
+        elif column.kind == "progress":
+            config[column.key] = progress_column(label, width)
+        else:
+            config[column.key] = st.column_config.TextColumn(label, width=width)
+    return config
+
+
+# Moment.js formats of ui.day: 05/01/2026 and 05 Jan 2026.
+_DATE_FORMATS = {"vi": "DD/MM/YYYY", "en": "DD MMM YYYY"}
+
+
+def table(frame: Any, spec: Table, **kwargs: Any) -> Any:
+    """A view's frame as the page shows it: the spec's columns, in its order, with its headers."""
+    return st.dataframe(
+        frame, hide_index=True, column_order=spec.keys("page"), column_config=column_config(spec), **kwargs
     )
+
+
+def wrapped_row_height(texts: Any, characters_per_line: int = 90) -> int | None:
+    """A row height (px) at which the longest of `texts` wraps in full in a wide column; None (one line) when
+    every text fits one line. Streamlit wraps cell text only in rows taller than 4 rem."""
+    lines = max((len(str(text)) for text in texts), default=0) // characters_per_line + 1
+    return None if lines == 1 else max(65, 22 * lines + 10)
+
+
+def commune_table(frame: Any, spec: Table, key: str) -> None:
+    """A table with one row per commune (a commune_code column); choosing a row opens that commune's page."""
+    picked = table(frame, spec, on_select="rerun", selection_mode="single-row", key=key)
     st.caption(t("Chọn một dòng để mở trang của xã, phường.", "Select a row to open the commune's page."))
     if picked.selection.rows:
-        open_commune(table.iloc[picked.selection.rows[0]]["commune_code"])
+        open_commune(frame.iloc[picked.selection.rows[0]]["commune_code"])
 
 
 def chart(spec: alt.TopLevelMixin, key: str | None = None) -> Any:
@@ -216,9 +247,9 @@ def download_export(label: str, build: Callable[..., bytes], *args: Any, file_na
         download(label, build, *args, file_name=file_name, mime=mime, actor=who)
 
 
-def progress_column(label: str) -> Any:
+def progress_column(label: str, width: str | None = None) -> Any:
     """A 0–100 progress bar column; whole percents need no decimal separator, so they read the same in vi and en."""
-    return st.column_config.ProgressColumn(label, format="%.0f%%", min_value=0, max_value=100)
+    return st.column_config.ProgressColumn(label, width=width, format="%.0f%%", min_value=0, max_value=100)
 
 
 # Login state ------------------------------------------------------------------------------------------------------

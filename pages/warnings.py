@@ -2,8 +2,8 @@ import streamlit as st
 
 import ui
 from readiness import export, queries
-from readiness.i18n import kind_label, warning_reason
 from readiness.settings import get_settings
+from readiness.views import tables as views
 
 ui.data_page("Danh sách cảnh báo", "Warning list")
 lang = ui.lang()
@@ -21,7 +21,6 @@ if warnings.empty:
     st.success(ui.t("Tuần này không có xã, phường nào phải cảnh báo.", "No commune on the warning list this week."))
     st.stop()
 
-criteria = int((warnings["green"] + warnings["red"] + warnings["grey"]).max())
 overdue = int((warnings["overdue_count"] > 0).sum())
 silent = int(warnings["stale"].sum())
 left, middle, right = st.columns(3)
@@ -41,27 +40,4 @@ ui.download_export(
     mime=ui.XLSX,
 )
 
-table = warnings.assign(
-    rank=range(1, len(warnings) + 1),
-    reason=[warning_reason(row, lang) for row in warnings.itertuples()],
-    kind_text=[kind_label(k, lang) for k in warnings["commune_kind"]],
-    green_text=[f"{g}/{criteria}" for g in warnings["green"]],
-    date_text=[ui.day(d) for d in warnings["reporting_date"]],
-)
-columns = ["rank", "commune_name", "kind_text", "reason", "green_text", "date_text"]
-if ui.national():
-    columns.insert(2, "province_name")
-ui.commune_table(
-    table,
-    columns,
-    {
-        "rank": "#",
-        "commune_name": ui.t("Xã, phường", "Commune"),
-        "province_name": ui.t("Tỉnh, thành phố", "Province"),
-        "kind_text": ui.t("Loại", "Kind"),
-        "reason": st.column_config.TextColumn(ui.t("Lý do cảnh báo", "Why listed"), width="medium"),
-        "green_text": ui.t("Tiêu chí đạt", "Criteria met"),
-        "date_text": ui.t("Báo cáo gần nhất", "Last report"),
-    },
-    key="warning_communes",
-)
+ui.commune_table(views.warning_list(warnings, lang), views.warning_table(ui.national()), "warning_communes")

@@ -4,7 +4,7 @@ import logging
 from typing import NamedTuple
 
 from readiness import audit, criteria, db, registry, submissions
-from readiness.auth import OPERATOR, Actor, Permission, require
+from readiness.auth import Actor, Permission, require
 from readiness.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -55,9 +55,8 @@ def _prepare(syncing: Actor | None) -> InitReport:
         if syncing is None and not first_run:
             return InitReport(added, [], criteria.catalog_changes(session, entries))
         changes = criteria.sync_catalog(session, entries)
-        if changes:
+        # The first run stores the catalog as it seeds the registry: set-up, not a change to audit.
+        if changes and not first_run:
             submissions.recount(session)
-            audit.record(
-                session, (syncing or OPERATOR).name, "catalog.sync", settings.catalog_path.name, "; ".join(changes)
-            )
+            audit.record(session, syncing.name, "catalog.sync", settings.catalog_path.name, "; ".join(changes))
     return InitReport(added, changes, [])

@@ -3,6 +3,7 @@
 Each PostgreSQL case gets a schema of its own, dropped afterwards.
 """
 
+import json
 import os
 import shutil
 import sys
@@ -10,6 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
@@ -128,3 +130,10 @@ def app_as(initialized: str) -> Callable[..., AppTest]:
         return at
 
     return make
+
+
+def shown(element: object) -> pd.DataFrame:
+    """What an AppTest dataframe element shows: its column_order, under the headers of its column_config."""
+    config = json.loads(element.proto.columns)
+    order = list(element.proto.column_order) or list(element.value.columns)
+    return element.value[order].rename(columns={key: config.get(key, {}).get("label", key) for key in order})

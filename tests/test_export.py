@@ -12,6 +12,7 @@ from readiness.auth import Actor, PermissionDenied
 from readiness.cli import main
 from readiness.i18n import status_label
 from readiness.models import Origin, ResultBase, Role, SubmissionCreate
+from readiness.views import palette
 
 AS_OF = date(2025, 9, 20)
 LEADER = Actor("lãnh đạo", Role.LEADER)
@@ -66,14 +67,14 @@ def test_workbooks_are_readable(demo_sqlite):
     book, _ = consolidated()
     sheet = book["Tổng hợp"]
     assert sheet.freeze_panes == "C5"
-    assert sheet["A3"].font.b and sheet["A3"].fill.fgColor.rgb.endswith("1F4E79")
+    assert sheet["A3"].font.b and sheet["A3"].fill.fgColor.rgb.endswith(palette.HEADING.lstrip("#"))
     assert sheet.column_dimensions["B"].width >= 20
     assert {str(r) for r in sheet.merged_cells.ranges} >= {"A3:A4", "G3:H3"}
     assert sheet["A1"].value == "Tổng hợp mức độ sẵn sàng của xã, phường"
     assert sheet["A2"].value.startswith("Thành phố Hà Nội · số liệu tính đến ngày 20/09/2025")
     assert sheet["E5"].number_format == "DD/MM/YYYY" and isinstance(sheet["E5"].value, datetime)
     red = next(c for row in sheet.iter_rows(min_row=5, min_col=7) for c in row if c.value == "Chưa đạt")
-    assert red.fill.fgColor.rgb.endswith("FFCDD2")
+    assert red.fill.fgColor.rgb.endswith(palette.STATUS_TINT["red"].lstrip("#"))
     assert book["Chi tiết"].freeze_panes == "C5" and book["Chi tiết"].auto_filter.ref.startswith("A4:")
 
 
