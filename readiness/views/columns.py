@@ -52,8 +52,8 @@ class Column:
         return str(value)
 
     def excel(self, value: object) -> object:
-        """The value as stored in an Excel cell (its number format is `excel_format`)."""
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
+        """The value as stored in an Excel cell (its number format is `excel_format`); empty text is no value."""
+        if value is None or value == "" or (not isinstance(value, str) and pd.isna(value)):
             return None
         if self.kind == "progress":
             return value / 100
