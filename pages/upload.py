@@ -4,7 +4,7 @@ import ui
 from readiness import db, excel, queries
 from readiness.auth import Permission, allowed
 from readiness.excel import Outcome
-from readiness.i18n import format_date
+from readiness.i18n import Bilingual, format_date
 from readiness.views import tables as views
 from readiness.views.palette import STATUS_TINT
 
@@ -53,8 +53,12 @@ uploaded = st.file_uploader(ui.t("Chọn tệp .xlsx", "Choose an .xlsx file"), 
 if uploaded is None:
     st.stop()
 
-files = [(uploaded.name, uploaded.getvalue())]
-(preview,) = excel.import_files(files, actor, dry_run=True)
+# Checked, archived and audited once per file received (the page reruns on every click).
+checked = st.session_state.get("upload_checked")
+if checked is None or checked[0] != uploaded.file_id:
+    (preview,) = excel.check_files([(uploaded.name, uploaded.getvalue())], actor)
+    st.session_state["upload_checked"] = checked = (uploaded.file_id, preview)
+preview = checked[1]
 if preview.outcome == Outcome.REJECTED:
     st.error(
         ui.t(
@@ -97,16 +101,20 @@ st.markdown(
     ui.t(
         f"**Xem trước** — {where}, ngày báo cáo **{day}**: "
         f"{(preview_rows['status'] == 'green').sum()} đạt, {(preview_rows['status'] == 'red').sum()} chưa đạt, "
-        f"{(preview_rows['status'] == 'grey').sum()} chưa báo cáo. Chưa có gì được ghi.",
+        f"{(preview_rows['status'] == 'grey').sum()} chưa báo cáo. Số liệu chưa được ghi.",
         f"**Preview** — {where}, reporting date **{day}**: "
         f"{(preview_rows['status'] == 'green').sum()} green, {(preview_rows['status'] == 'red').sum()} red, "
-        f"{(preview_rows['status'] == 'grey').sum()} not reported. Nothing has been stored yet.",
+        f"{(preview_rows['status'] == 'grey').sum()} not reported. No figures have been stored yet.",
     )
 )
 # A checklist's rows all in view (35 px a row); a province workbook scrolls.
 ui.table(styled, spec, width="stretch", height=min(len(preview_rows) + 1, 20) * 35 + 3)
 if st.button(ui.t("Xác nhận nhập", "Confirm import"), type="primary", icon=":material/check:"):
-    (outcome,) = excel.import_files(files, actor)
+    try:
+        outcome = excel.confirm(preview.archive_id, actor)
+    except Bilingual as exc:
+        st.error(exc.message(ui.lang()))
+        st.stop()
     if outcome.outcome == Outcome.ACCEPTED:
         st.session_state["upload_done"] = (
             True,
@@ -126,4 +134,5 @@ if st.button(ui.t("Xác nhận nhập", "Confirm import"), type="primary", icon=
             ),
         )
     st.session_state["upload_round"] = uploads + 1
+    del st.session_state["upload_checked"]
     st.rerun()

@@ -21,7 +21,7 @@ from readiness import queries, registry
 from readiness.auth import Actor, Permission, require
 from readiness.i18n import format_date, format_datetime, status_label, tr
 from readiness.models import CriterionKind
-from readiness.text import nfc
+from readiness.text import nfc, printable
 from readiness.views import palette
 from readiness.views import tables as views
 from readiness.views.columns import Table
@@ -39,7 +39,8 @@ _DATE_FORMAT = "DD/MM/YYYY"
 def put(sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None) -> Cell:
     """Write one cell; text is NFC and never a formula, missing values stay empty."""
     if isinstance(value, str):
-        value = nfc(value) or None
+        # Text stored before imports refused control characters would make openpyxl raise: leave them out.
+        value = nfc(printable(value)) or None
     elif value is not None and pd.isna(value):
         value = None
     cell = sheet.cell(row=row, column=column, value=value)

@@ -22,7 +22,7 @@ from readiness.auth import Actor, Permission, require
 from readiness.i18n import format_count, format_date, format_datetime, format_number, format_percent, tr
 from readiness.models import Commune
 from readiness.settings import NATIONAL, get_settings
-from readiness.text import nfc
+from readiness.text import nfc, printable
 from readiness.views import palette
 from readiness.views import tables as views
 from readiness.views.columns import Table
@@ -381,7 +381,7 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
     pdf.ln(1)
 
     sheet = views.commune_sheet(rows, lang)
-    evidence = map(nfc, sheet["evidence"])
+    evidence = (nfc(printable(e)) for e in sheet["evidence"])
     sheet["evidence"] = [e if len(e) <= _EVIDENCE_CHARS else e[: _EVIDENCE_CHARS - 1] + "…" for e in evidence]
     spec = views.COMMUNE_SHEET
     fills = [[palette.STATUS_TINT[s] if c.key == STATUS.key else None for c in spec.on("pdf")] for s in sheet["status"]]

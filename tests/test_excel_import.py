@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from readiness import db, excel, queries
 from readiness.auth import OPERATOR, Actor
-from readiness.excel.reader import MAX_RATIO
+from readiness.excel.container import MAX_RATIO
 from readiness.i18n import today
 from readiness.models import AuditEvent, ImportFile, Result, Role, Submission
 from readiness.settings import Settings, get_settings

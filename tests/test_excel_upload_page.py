@@ -5,11 +5,12 @@ from pathlib import Path
 import pytest
 from conftest import account, shown
 from excel_fill import GOOD_GREEN, checklist
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from readiness import db, queries
 from readiness.auth import Actor
-from readiness.models import Role
+from readiness.models import AuditEvent, ImportFile, Role, Submission
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,7 +33,7 @@ def test_preview_then_confirm_stores_the_checklist_and_says_what_changed(initial
     at.file_uploader[0].upload("phieu.xlsx", checklist(), XLSX).run()
     assert not at.exception
     assert "Xem trước" in at.markdown[0].value and "15/11/2025" in at.markdown[0].value
-    assert "Chưa có gì được ghi" in at.markdown[0].value
+    assert "Số liệu chưa được ghi" in at.markdown[0].value
     preview = shown(at.dataframe[0])
     assert len(preview) == 16
     assert (preview["Trạng thái"] == "Đạt").sum() == GOOD_GREEN
@@ -82,3 +83,36 @@ def test_the_page_speaks_english_on_request(initialized):
             "Problem and fix": "Criterion TC03: the number met, 35, is above the out-of number 30. Check both numbers.",
         }
     ]
+
+
+def archive_and_audit() -> tuple[list[tuple[str, str]], list[str]]:
+    with db.session() as session:
+        files = [(f.filename, f.outcome) for f in session.scalars(select(ImportFile).order_by(ImportFile.id))]
+        actions = [e.action for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    return files, [a for a in actions if a.startswith("import.")]
+
+
+def test_every_file_received_is_archived_and_audited_once_and_confirm_turns_it_into_accepted(initialized):
+    at = upload_page()
+    at.file_uploader[0].upload("phieu.xlsx", checklist(), XLSX).run()
+    at.run()  # any rerun of the page (a click elsewhere) must not archive the file again
+    assert archive_and_audit() == ([("phieu.xlsx", "checked")], ["import.checked"])
+    at.button[0].click().run()
+    assert not at.exception
+    assert archive_and_audit() == ([("phieu.xlsx", "accepted")], ["import.checked", "import.accepted"])
+    with db.session() as session:
+        submission = session.scalars(select(Submission)).one()
+        assert submission.import_file_id == session.scalars(select(ImportFile.id)).one()
+
+
+def test_rejected_and_abandoned_uploads_are_archived_and_audited(initialized):
+    at = upload_page()
+    at.file_uploader[0].upload("sai.xlsx", checklist(TC01=("có lẽ", None)), XLSX).run()
+    at.file_uploader[0].upload("bo-do.xlsx", checklist(), XLSX).run()  # previewed, then left
+    at = upload_page()
+    assert archive_and_audit() == (
+        [("sai.xlsx", "rejected"), ("bo-do.xlsx", "checked")],
+        ["import.rejected", "import.checked"],
+    )
+    with db.session() as session:
+        assert queries.data_version(session)[0] == 0

@@ -1,8 +1,16 @@
 """The Excel round trip: templates people fill in, and the import that checks, stores and archives them."""
 
-from readiness.excel.importer import ImportOutcome, Outcome, describe, import_files, load_context
+from readiness.excel.importer import (
+    ImportOutcome,
+    Outcome,
+    check_files,
+    confirm,
+    describe,
+    import_files,
+    load_context,
+)
 from readiness.excel.layout import Kind
-from readiness.excel.reader import Problem
+from readiness.excel.problem import Problem
 from readiness.excel.template import UnknownCommune, commune_checklist, province_workbook
 
 __all__ = [
@@ -11,7 +19,9 @@ __all__ = [
     "Outcome",
     "Problem",
     "UnknownCommune",
+    "check_files",
     "commune_checklist",
+    "confirm",
     "describe",
     "import_files",
     "load_context",

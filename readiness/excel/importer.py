@@ -1,7 +1,10 @@
 """Importing received workbooks. Each file is accepted whole or rejected whole in one transaction, and its bytes
 are archived whatever the outcome; an identical file already imported is a duplicate and is not counted twice.
 
-A dry run reads and checks exactly as an import does and writes nothing, not even the archive.
+A dry run reads and checks exactly as an import does and writes nothing, not even the archive. The upload page
+works in two steps instead: `check_files` archives and audits every file on receipt (a file without problems as
+"checked", stored figures unchanged) and `confirm` turns a checked file into an accepted import. A checked file
+never confirmed stays "checked" in the archive: the person abandoned it at the preview.
 """
 
 import hashlib
@@ -17,21 +20,26 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from readiness import audit, db, queries, registry, submissions
-from readiness.auth import Actor, Permission, PermissionDenied, require
+from readiness.auth import Actor, Permission, PermissionDenied, allowed, require
 from readiness.criteria import criteria
 from readiness.excel.layout import Kind
-from readiness.excel.reader import Context, Problem, Reading, read
+from readiness.excel.problem import Problem
+from readiness.excel.reader import Context, Reading, read
 from readiness.i18n import format_target, format_value, today, tr
 from readiness.models import ImportFile, Origin, Result, Submission, SubmissionCreate
 from readiness.scoring import Status, score
 from readiness.settings import get_settings
-from readiness.text import nfc
+from readiness.text import nfc, printable
+
+_CHANGE_COLUMNS = ["commune_code", "criterion_code", "value", "out_of", "status", "previous_status"]
+_NO_CHANGES = pd.DataFrame(columns=_CHANGE_COLUMNS)
 
 
 class Outcome(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     DUPLICATE = "duplicate"
+    CHECKED = "checked"  # archived at the preview, figures not stored (yet)
 
 
 @dataclass
@@ -49,6 +57,7 @@ class ImportOutcome:
     problems: list[Problem]
     changes: pd.DataFrame
     submission_ids: list[int]
+    archive_id: int | None = None
 
     @property
     def commune_code(self) -> str | None:
@@ -102,11 +111,45 @@ def import_files(files: list[tuple[str, bytes]], actor: Actor, dry_run: bool = F
     "What changed" compares each file with the commune's latest submission stored before this call."""
     with db.session() as session:
         context = load_context(session)
-        received = [_receive(nfc(filename), data, actor, context) for filename, data in files]
+        received = [_receive(nfc(printable(filename)), data, actor, context) for filename, data in files]
         pairs = list(zip(received, _changes(session, received, context), strict=True))
         if dry_run:
             return [_decide(session, item, changes, actor, write=False) for item, changes in pairs]
     return [_store(item, changes, actor) for item, changes in pairs]
+
+
+def check_files(files: list[tuple[str, bytes]], actor: Actor) -> list[ImportOutcome]:
+    """Read and check each (filename, bytes) as an import does, and archive and audit it whatever it holds, but
+    store no figures: a file that could be imported comes back CHECKED, with its `archive_id` for `confirm`."""
+    _require_importer(actor)
+    with db.session() as session:
+        context = load_context(session)
+        received = [_receive(nfc(printable(filename)), data, actor, context) for filename, data in files]
+        pairs = list(zip(received, _changes(session, received, context), strict=True))
+    return [_store(item, changes, actor, store=False) for item, changes in pairs]
+
+
+def confirm(archive_id: int, actor: Actor) -> ImportOutcome:
+    """Import a file archived as CHECKED by `check_files` for the same account: it is read and checked again
+    (figures, rights or the catalog may have changed since the preview) and its archive entry becomes accepted,
+    rejected or duplicate. A file confirmed already, or by someone else, is refused."""
+    _require_importer(actor)
+    with db.session() as session:
+        archive = session.get(ImportFile, archive_id)
+        if archive is None or archive.outcome != Outcome.CHECKED or archive.received_from != actor.name:
+            raise PermissionDenied(
+                "Tệp này đã được nhập hoặc không phải do tài khoản của bạn gửi. Tải tệp lên lại.",
+                "This file has been imported already or was not sent by your account. Upload it again.",
+            )
+        context = load_context(session)
+        received = [_receive(archive.filename, archive.content, actor, context)]
+        (changes,) = _changes(session, received, context)
+    return _store(received[0], changes, actor, archive_id=archive_id)
+
+
+def _require_importer(actor: Actor) -> None:
+    if not allowed(actor, Permission.IMPORT_PROVINCE_WORKBOOK):
+        require(actor, Permission.IMPORT_CHECKLIST, actor.commune_code)
 
 
 @dataclass(frozen=True)
@@ -124,15 +167,17 @@ def _receive(filename: str, data: bytes, actor: Actor, context: Context) -> _Rec
     return _Received(filename, data, hashlib.sha256(data).hexdigest(), reading, problems)
 
 
-def _store(item: _Received, changes: pd.DataFrame, actor: Actor) -> ImportOutcome:
+def _store(
+    item: _Received, changes: pd.DataFrame, actor: Actor, store: bool = True, archive_id: int | None = None
+) -> ImportOutcome:
     try:
         with db.write_session() as session:
-            return _decide(session, item, changes, actor, write=True)
+            return _decide(session, item, changes, actor, write=True, store=store, archive_id=archive_id)
     except IntegrityError:
         # PostgreSQL: the same file was imported by a concurrent request that committed first (the unique
         # constraint on file and commune caught it). Decided again, it is now a duplicate.
         with db.write_session() as session:
-            return _decide(session, item, changes, actor, write=True)
+            return _decide(session, item, changes, actor, write=True, store=store, archive_id=archive_id)
 
 
 def _permission_problems(reading: Reading, actor: Actor) -> list[Problem]:
@@ -148,29 +193,49 @@ def _permission_problems(reading: Reading, actor: Actor) -> list[Problem]:
     return problems
 
 
-def _decide(session: Session, item: _Received, changes: pd.DataFrame, actor: Actor, write: bool) -> ImportOutcome:
+def _decide(
+    session: Session,
+    item: _Received,
+    changes: pd.DataFrame,
+    actor: Actor,
+    write: bool,
+    store: bool = True,
+    archive_id: int | None = None,
+) -> ImportOutcome:
+    """The outcome of one file; with `write`, archived (a new entry, or the checked entry `archive_id` updated),
+    audited, and its figures stored if accepted and `store`."""
     reading, problems = item.reading, item.problems
+    archive = None
+    if archive_id is not None:
+        # Locked, so that of two confirmations at once the second finds the file no longer checked.
+        archive = session.scalars(select(ImportFile).where(ImportFile.id == archive_id).with_for_update()).one()
     if problems:
         outcome = Outcome.REJECTED
-    elif session.execute(select(Submission.id).where(Submission.file_sha256 == item.sha256).limit(1)).first():
+    elif (archive is not None and archive.outcome != Outcome.CHECKED) or session.execute(
+        select(Submission.id).where(Submission.file_sha256 == item.sha256).limit(1)
+    ).first():
         outcome = Outcome.DUPLICATE
     else:
-        outcome = Outcome.ACCEPTED
+        outcome = Outcome.ACCEPTED if store else Outcome.CHECKED
     ids: list[int] = []
     if write:
         received_at = datetime.now(UTC)
-        archive = ImportFile(
-            sha256=item.sha256,
-            size=len(item.data),
-            filename=item.name,
-            content=item.data,
-            received_at=received_at,
-            received_from=actor.name,
-            kind=str(reading.kind or ""),
-            outcome=str(outcome),
-            problems=json.dumps([p._asdict() for p in problems], ensure_ascii=False) if problems else "",
-        )
-        session.add(archive)
+        if archive is None:
+            archive = ImportFile(
+                sha256=item.sha256,
+                size=len(item.data),
+                filename=item.name,
+                content=item.data,
+                received_at=received_at,
+                received_from=actor.name,
+                outcome="",
+            )
+            session.add(archive)
+        elif archive.outcome != Outcome.CHECKED:
+            return _outcome(item, Outcome.DUPLICATE, archive.id)  # confirmed meanwhile: leave its entry alone
+        archive.kind = str(reading.kind or "")
+        archive.outcome = str(outcome)
+        archive.problems = json.dumps([p._asdict() for p in problems], ensure_ascii=False) if problems else ""
         session.flush()
         if outcome == Outcome.ACCEPTED:
             statuses = zip(changes["commune_code"].tolist(), changes["status"].tolist(), strict=True)
@@ -185,17 +250,28 @@ def _decide(session: Session, item: _Received, changes: pd.DataFrame, actor: Act
             detail=f"{item.name}; {len(problems)} problems" if problems else item.name,
             file_sha256=item.sha256,
         )
+    return _outcome(item, outcome, archive.id if archive is not None else None, changes, ids)
+
+
+def _outcome(
+    item: _Received,
+    outcome: Outcome,
+    archive_id: int | None,
+    changes: pd.DataFrame = _NO_CHANGES,
+    ids: list[int] | None = None,
+) -> ImportOutcome:
     return ImportOutcome(
         filename=item.name,
         outcome=outcome,
         sha256=item.sha256,
         size=len(item.data),
-        kind=reading.kind,
-        reporting_date=reading.reporting_date,
-        communes=[report.commune_code for report in reading.reports],
-        problems=problems,
-        changes=changes if outcome == Outcome.ACCEPTED else _NO_CHANGES,
-        submission_ids=ids,
+        kind=item.reading.kind,
+        reporting_date=item.reading.reporting_date,
+        communes=[report.commune_code for report in item.reading.reports],
+        problems=item.problems,
+        changes=changes if outcome in (Outcome.ACCEPTED, Outcome.CHECKED) else _NO_CHANGES,
+        submission_ids=ids or [],
+        archive_id=archive_id,
     )
 
 
@@ -226,8 +302,6 @@ def _submissions(
     ]
 
 
-_CHANGE_COLUMNS = ["commune_code", "criterion_code", "value", "out_of", "status", "previous_status"]
-_NO_CHANGES = pd.DataFrame(columns=_CHANGE_COLUMNS)
 _RESULT_COLUMNS = ["criterion_code", "value", "out_of"]
 
 

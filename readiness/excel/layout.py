@@ -19,6 +19,29 @@ class Kind(StrEnum):
 CHECKLIST_SHEET = "Phiếu tự đánh giá"
 PROVINCE_SHEET = "Tổng hợp"
 
+# The templates' table header stands on this row; the rows above it hold the title and the header block.
+HEADER_ROW = 11
+# Room for what people add to a template (a title, notes under the table, a column of remarks). A received sheet
+# may reach this far beyond what the template needs and no further: a workbook whose sheet reaches cell XFD1048576
+# would make the parser allocate every cell up to it (hundreds of GiB), so it is refused before any parser runs.
+SPARE_ROWS = 200
+SPARE_COLUMNS = 30
+# A checklist or province workbook has one sheet; people add a few (notes, a copy).
+MAX_SHEETS = 20
+
+
+def max_rows(criteria: int, communes: int) -> int:
+    """Rows a received sheet may use: a checklist has a row per criterion, the province workbook one per commune
+    in scope, both under the header block."""
+    return HEADER_ROW + max(criteria, communes) + SPARE_ROWS
+
+
+def max_columns(criteria: int) -> int:
+    """Columns a received sheet may use: the province workbook's commune code and name, then a value column per
+    criterion and an out-of column per ratio criterion (at most two per criterion); a checklist needs fewer."""
+    return 2 + 2 * criteria + SPARE_COLUMNS
+
+
 # Header block: a label cell, and its value in the first filled cell to its right.
 PROVINCE_LABEL = "Tỉnh/Thành phố"
 COMMUNE_NAME_LABEL = "Tên xã/phường"

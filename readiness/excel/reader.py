@@ -4,49 +4,25 @@ found by their labels, parsed the way people type them and validated against the
 Nothing here touches the database: `read` turns bytes into a `Reading` (what the file says, or every problem).
 """
 
-import codecs
 import io
+import math
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from readiness import registry
 from readiness.excel import layout
+from readiness.excel.container import UNREADABLE, Limits, check_container
 from readiness.excel.layout import Kind
-from readiness.i18n import format_date, format_number, tr
+from readiness.excel.problem import Problem, file_problem
+from readiness.i18n import format_date, format_number
 from readiness.models import Criterion, CriterionKind, ResultBase
-from readiness.text import fold, nfc
-
-# A real workbook's parts compress about 5-30 to 1; zip bombs reach 1000 to 1. Refuse, before inflating
-# anything, a large part above this ratio or a whole file that would inflate beyond this many times the
-# upload limit. Small parts may compress further harmlessly (a sheet of identical empty cells).
-MAX_RATIO = 100
-RATIO_CHECKED_FROM = 1 << 20
-MAX_INFLATION = 20
-# A megabyte as Streamlit's server.maxUploadSize counts it, so that the two limits coincide.
-MB = 1024 * 1024
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-_CHUNK = 1 << 20
-
-
-class Problem(NamedTuple):
-    """One thing wrong with a received file: where (sheet, cell; empty for the file as a whole) and what."""
-
-    sheet: str
-    cell: str
-    vi: str
-    en: str
-
-    def message(self, lang: str) -> str:
-        return tr(lang, self.vi, self.en)
+from readiness.text import fold, nfc, sanitize
 
 
 @dataclass(frozen=True)
@@ -59,6 +35,14 @@ class Context:
     today: date
     start_date: date
     limit_mb: int
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            self.limit_mb,
+            layout.max_rows(len(self.criteria), len(self.communes)),
+            layout.max_columns(len(self.criteria)),
+        )
 
 
 @dataclass
@@ -83,15 +67,17 @@ class Reading:
 
 def read(filename: str, data: bytes, context: Context) -> Reading:
     """Everything a file says, or every problem found in it."""
-    problems, has_formulas = check_container(filename, data, context.limit_mb)
+    problems, has_formulas = check_container(filename, data, context.limits)
     if problems:
         return Reading(problems=problems)
     try:
         found = _locate(data, has_formulas)
     except Exception as exc:  # whatever a parser raises on a broken or hostile file is a problem with the file
-        return Reading(problems=[_file_problem(*_UNREADABLE, detail=str(exc) or type(exc).__name__)])
+        return Reading(problems=[file_problem(*UNREADABLE, detail=str(exc) or type(exc).__name__)])
     if found is None:
-        return Reading(problems=[_file_problem(*_NO_TABLE)])
+        return Reading(problems=[file_problem(*_NO_TABLE)])
+    if isinstance(found, list):
+        return Reading(problems=found)
     name, grid, kind, header_row = found
     reading = Reading(kind=kind, sheet=name)
     grid.check_merged(header_row)
@@ -114,174 +100,47 @@ _NO_TABLE = (
 )
 
 
-def _locate(data: bytes, has_formulas: bool) -> tuple[str, "_Grid", Kind, int] | None:
-    """The first sheet holding a checklist or province table, with its values (extra sheets are ignored)."""
+def _locate(data: bytes, has_formulas: bool) -> tuple[str, "_Grid", Kind, int] | list[Problem] | None:
+    """The one sheet holding a checklist or province table, with its values (sheets without one are ignored);
+    problems when several sheets hold one, hidden or not: importing one and dropping the others would lose
+    figures, and a hidden copy could take the place of the visible table."""
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    hidden = {sheet.name for sheet in workbook.sheets_metadata if sheet.visible != SheetVisibleEnum.Visible}
+    tables = []
     for name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)
         found = _find_table(rows)
         if found is not None:
-            formulas = _uncached_formulas(data, name) if has_formulas else set()
-            return name, _Grid(name, rows, formulas, sheet.merged_cell_ranges or []), *found
-    return None
+            tables.append((name, rows, sheet.merged_cell_ranges or [], *found))
+    if len(tables) > 1:
+        return _several_tables([(name, header_row) for name, _, _, _, header_row in tables], hidden)
+    if not tables:
+        return None
+    name, rows, merged, kind, header_row = tables[0]
+    formulas = _uncached_formulas(data, name) if has_formulas else set()
+    return name, _Grid(name, rows, formulas, merged), kind, header_row
 
 
-# ---------------------------------------------------------------------------------------------- the container
-
-_UNREADABLE = (
-    "Không đọc được nội dung sổ làm việc ({detail}). Mở tệp trong Excel, lưu lại dạng .xlsx rồi tải lên lần nữa.",
-    "The workbook's content cannot be read ({detail}). Open it in Excel, save it as .xlsx and upload it again.",
-)
-
-
-def _file_problem(vi: str, en: str, **values: Any) -> Problem:
-    return Problem("", "", vi.format(**values), en.format(**values))
-
-
-def check_container(filename: str, data: bytes, limit_mb: int) -> tuple[list[Problem], bool]:
-    """Refuse what is not a plain .xlsx workbook before parsing it: returns the problems, and whether any
-    worksheet holds formulas (only then is the slower check for formulas without saved values needed)."""
-    if not data:
-        return [
-            _file_problem(
-                "Tệp rỗng (0 byte). Hãy chọn đúng tệp phiếu .xlsx đã điền.",
-                "The file is empty (0 bytes). Choose the filled-in .xlsx file.",
-            )
-        ], False
-    if len(data) > limit_mb * MB:
-        return [
-            _file_problem(
-                "Tệp nặng {size_vi} MB, vượt giới hạn {limit} MB. Xóa hình ảnh, trang tính thừa rồi lưu lại.",
-                "The file is {size_en} MB, above the {limit} MB limit. Remove pictures and extra sheets and save it.",
-                size_vi=format_number(len(data) / MB, "vi", 1),
-                size_en=format_number(len(data) / MB, "en", 1),
-                limit=limit_mb,
-            )
-        ], False
-    if data.startswith(_OLE_MAGIC):
-        if "EncryptionInfo".encode("utf-16-le") in data:
-            return [
-                _file_problem(
-                    "Tệp được đặt mật khẩu (mã hóa) nên không đọc được. Trong Excel: Tệp → Thông tin → Bảo vệ sổ "
-                    "làm việc → Mã hóa bằng mật khẩu, xóa mật khẩu, lưu lại rồi tải lên.",
-                    "The workbook is password-protected (encrypted) and cannot be read. In Excel: File → Info → "
-                    "Protect Workbook → Encrypt with Password, clear the password, save and upload again.",
-                )
-            ], False
-        return [
-            _file_problem(
-                "Tệp là định dạng Excel 97–2003 (.xls). Mở trong Excel và lưu lại dạng Sổ làm việc Excel (.xlsx).",
-                "The file is in the Excel 97–2003 format (.xls). Open it in Excel and save it as an Excel "
-                "Workbook (.xlsx).",
-            )
-        ], False
-    if not data.startswith(b"PK"):
-        if _looks_like_text(data):
-            return [
-                _file_problem(
-                    "Tệp '{name}' là văn bản (CSV hoặc TXT) chứ không phải sổ làm việc Excel, dù có đuôi .xlsx. "
-                    "Hãy tải phiếu mẫu, điền vào đó và lưu dạng .xlsx.",
-                    "'{name}' is a text file (CSV or TXT), not an Excel workbook, even if it ends in .xlsx. "
-                    "Download the template, fill it in and save it as .xlsx.",
-                    name=filename,
-                )
-            ], False
-        return [
-            _file_problem(
-                "Tệp '{name}' không phải sổ làm việc Excel (.xlsx). Hãy tải phiếu mẫu, điền vào đó và lưu dạng .xlsx.",
-                "'{name}' is not an Excel workbook (.xlsx). Download the template, fill it in and save it as .xlsx.",
-                name=filename,
-            )
-        ], False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return _check_parts(archive, filename, limit_mb)
-    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
-        return [
-            _file_problem(
-                "Tệp bị hỏng hoặc không đầy đủ (có thể việc tải về hay sao chép bị ngắt giữa chừng). Mở tệp gốc "
-                "trong Excel, lưu lại rồi tải lên lần nữa.",
-                "The file is damaged or incomplete (perhaps a download or copy was cut short). Open the original "
-                "in Excel, save it again and upload it.",
-            )
-        ], False
+def _several_tables(tables: list[tuple[str, int]], hidden: set[str]) -> list[Problem]:
+    listed_vi = ", ".join(f"'{name}'" + (" (đang ẩn)" if name in hidden else "") for name, _ in tables)
+    listed_en = ", ".join(f"'{name}'" + (" (hidden)" if name in hidden else "") for name, _ in tables)
+    return [
+        Problem(
+            name,
+            cell_name(header_row, 0),
+            f"Sổ làm việc có {len(tables)} bảng số liệu, ở các trang tính {listed_vi}; hệ thống không đoán bảng nào "
+            "cần nhập. Mỗi tệp chỉ giữ một bảng: xóa các trang tính còn lại (kể cả trang đang ẩn: chuột phải vào "
+            "tên trang → Bỏ ẩn), hoặc gửi mỗi phiếu thành một tệp riêng.",
+            f"The workbook has {len(tables)} data tables, on sheets {listed_en}; which one to import is not "
+            "guessed. Keep one table per file: delete the other sheets (hidden ones too: right-click a sheet tab → "
+            "Unhide), or send each checklist as a file of its own.",
+        )
+        for name, header_row in tables
+    ]
 
 
-def _looks_like_text(data: bytes) -> bool:
-    head = data[:4096]
-    try:
-        # Incremental: a character cut at the end of the sample is not a decoding error.
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return False
-    return b"\0" not in head
-
-
-def _check_parts(archive: zipfile.ZipFile, filename: str, limit_mb: int) -> tuple[list[Problem], bool]:
-    parts = archive.infolist()
-    names = {part.filename.lower() for part in parts}
-    if any(part.flag_bits & 0x1 for part in parts):
-        return [
-            _file_problem(
-                "Tệp nén được đặt mật khẩu nên không đọc được. Bỏ mật khẩu, lưu lại dạng .xlsx rồi tải lên.",
-                "The archive is password-protected and cannot be read. Remove the password, save as .xlsx "
-                "and upload again.",
-            )
-        ], False
-    content_types = archive.read("[Content_Types].xml") if "[content_types].xml" in names else b""
-    macros = filename.lower().endswith((".xlsm", ".xltm")) or any(n.endswith("vbaproject.bin") for n in names)
-    if macros or b"macroEnabled" in content_types:
-        return [
-            _file_problem(
-                "Tệp có macro (VBA) hoặc là tệp .xlsm; vì an toàn, hệ thống không nhận tệp có macro. Trong Excel "
-                "chọn Lưu thành → Sổ làm việc Excel (.xlsx) rồi tải tệp .xlsx lên.",
-                "The file contains macros (VBA) or is an .xlsm file; for safety, files with macros are refused. "
-                "In Excel choose Save As → Excel Workbook (.xlsx) and upload the .xlsx file.",
-            )
-        ], False
-    if _XLSX_MAIN.encode() not in content_types:
-        return [
-            _file_problem(
-                "Tệp '{name}' là tệp nén nhưng không phải sổ làm việc Excel (.xlsx). Hãy tải phiếu mẫu, điền "
-                "vào đó và lưu dạng .xlsx.",
-                "'{name}' is a zip archive but not an Excel workbook (.xlsx). Download the template, fill it in "
-                "and save it as .xlsx.",
-                name=filename,
-            )
-        ], False
-    budget = limit_mb * MB * MAX_INFLATION
-    declared = sum(part.file_size for part in parts)
-    worst = max(
-        (part.file_size / max(part.compress_size, 1) for part in parts if part.file_size > RATIO_CHECKED_FROM),
-        default=0.0,
-    )
-    if declared > budget or worst > MAX_RATIO:
-        return [_bomb(declared, worst)], False
-    # The sizes in the headers may lie. Inflating every part as a stream (zipfile stops at the declared size,
-    # then checks the CRC: a part that inflates further is damaged) proves them before any parser sees the
-    # file, in constant memory.
-    has_formulas = False
-    for part in parts:
-        is_sheet = part.filename.startswith("xl/worksheets/")
-        tail = b""
-        with archive.open(part) as stream:
-            while chunk := stream.read(_CHUNK):
-                if is_sheet and not has_formulas:
-                    has_formulas = b"<f>" in tail + chunk or b"<f " in tail + chunk
-                    tail = chunk[-3:]
-    return [], has_formulas
-
-
-def _bomb(size: int, ratio: float) -> Problem:
-    return _file_problem(
-        "Tệp khi giải nén lớn bất thường (trên {size} MB, nén {ratio}:1), có thể là tệp độc hại (zip bomb); hệ "
-        "thống không mở tệp này. Hãy gửi phiếu được lưu trực tiếp từ Excel.",
-        "The file would inflate to an absurd size (over {size} MB, compressed {ratio}:1) and may be malicious "
-        "(a zip bomb); it is not opened. Send a checklist saved directly from Excel.",
-        size=f"{size / MB:.0f}",
-        ratio=f"{ratio:.0f}",
-    )
+# ---------------------------------------------------------------------------------------------- the values
 
 
 def _uncached_formulas(data: bytes, sheet_name: str) -> set[tuple[int, int]]:
@@ -352,6 +211,10 @@ class _Grid:
                 "compute formulas). Open and save the file in Excel, or type the value instead of the formula.",
             )
             return None
+        if isinstance(value, str):
+            value, refused = sanitize(value)
+            if refused:
+                self.problem(row, column, *_refused_characters(refused))
         return None if _blank(value) else value
 
     def check_merged(self, header_row: int) -> None:
@@ -368,6 +231,18 @@ class _Grid:
                 f"Cells {area} are merged inside the data table. Unmerge them (Home → Merge & Center → Unmerge "
                 "Cells) and write each value in its own cell.",
             )
+
+
+def _refused_characters(codes: list[str]) -> tuple[str, str]:
+    """The message for a text with characters no one types (see readiness.text.sanitize)."""
+    found = ", ".join(codes)
+    return (
+        f"Ô có ký tự điều khiển hoặc ký tự đảo chiều văn bản không nhìn thấy được ({found}), thường do dán từ trang "
+        "web hay phần mềm khác; chúng làm hỏng báo cáo xuất ra hoặc làm chữ hiển thị sai. Xóa nội dung ô rồi gõ lại.",
+        f"The cell holds invisible control or text-direction characters ({found}), usually pasted from a web page "
+        "or another program; they break exported reports or make text display other than it reads. Clear the "
+        "cell and type its content again.",
+    )
 
 
 def _find_table(rows: list[list[Any]]) -> tuple[Kind, int] | None:
@@ -706,6 +581,10 @@ def _code_range(context: Context) -> str:
 # ------------------------------------------------------------------------------------- what people type
 
 
+# No criterion counts beyond this (people, Mbps, services): a larger value is a typing slip or an attack, and
+# infinity would be stored as green.
+MAX_VALUE = 1e9
+
 _YES = {"co", "x", "yes", "y", "dat", "da dat", "da co", "true", "v", "✓", "✔"}
 _NO = {"khong", "no", "n", "chua dat", "khong dat", "chua", "chua co", "false"}
 
@@ -729,12 +608,13 @@ _DOT_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")
 
 
 def parse_number(value: Any) -> tuple[float, bool] | None:
-    """(number, typed as a percent) from a cell, or None. Text is read the Vietnamese way first:
-    "1.234,5" and "1.234" are 1234.5 and 1234, "1,5" is 1.5; "1,234.5" is read as written; "95%" is (95, True)."""
+    """(number, typed as a percent) from a cell, or None (also for NaN). Text is read the Vietnamese way first:
+    "1.234,5" and "1.234" are 1234.5 and 1234, "1,5" is 1.5; "1,234.5" is read as written; "95%" is (95, True).
+    A number too large for a float (a 400-digit text, 1e309) is infinite: callers refuse it as absurd."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value), False
+        return (float(value), False) if not math.isnan(value) else None
     text = nfc(str(value)).replace(" ", "")
     percent = text.endswith("%")
     text = text.removesuffix("%")
@@ -866,6 +746,15 @@ def _value(
 
 def _non_negative(grid: _Grid, code: str, value: Any, cell: tuple[int, int]) -> tuple[float, bool] | None:
     number = parse_number(value)
+    if number is not None and number[0] > MAX_VALUE:
+        grid.problem(
+            *cell,
+            f"Tiêu chí {code}: '{_shown(value)}' lớn bất thường (quá {format_number(MAX_VALUE, 'vi')}). Kiểm tra "
+            "lại số này.",
+            f"Criterion {code}: '{_shown(value)}' is absurdly large (above {format_number(MAX_VALUE, 'en')}). "
+            "Check this number.",
+        )
+        return None
     if number is None:
         grid.problem(
             *cell,
@@ -895,7 +784,13 @@ def _text(value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    """A cell value as the person typed or sees it, for messages."""
+    """A cell value as the person typed or sees it, for messages (cut short if long)."""
+    if isinstance(value, float) and not abs(value) <= MAX_VALUE:
+        return f"{value:g}"
     if isinstance(value, float):
         return format_number(value, "vi", 0 if value.is_integer() else 2)
-    return _text(value)
+    text = _text(value)
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+
+
+_SHOWN_CHARS = 40

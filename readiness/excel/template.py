@@ -20,6 +20,7 @@ from readiness.excel import layout
 from readiness.i18n import format_date, format_number, format_percent, today
 from readiness.models import Commune, Criterion, CriterionKind
 from readiness.settings import get_settings
+from readiness.text import printable
 
 
 class UnknownCommune(ValueError):
@@ -70,7 +71,7 @@ def commune_checklist(session: Session, commune_code: str, prefill: bool = True)
         since = format_date(latest.reporting_date, "vi")
         note = f"Đã điền sẵn số liệu báo cáo ngày {since}: sửa những gì đã thay đổi và ghi ngày báo cáo mới."
         sheet.cell(3, 1, note).font = Font(italic=True, color="1A7F5A")
-    reporter = latest.reporter if latest is not None else ("", "")
+    reporter = tuple(map(printable, latest.reporter)) if latest is not None else ("", "")
     header = [
         (layout.PROVINCE_LABEL, registry.province_name(commune.province_code), False),
         (layout.COMMUNE_NAME_LABEL, commune.name, False),
@@ -83,7 +84,7 @@ def commune_checklist(session: Session, commune_code: str, prefill: bool = True)
         _labelled(sheet, row, label, value, is_input, value_columns=(3, 4))
     _date_input(sheet, "C7")
 
-    header_row = 11
+    header_row = layout.HEADER_ROW
     columns = [
         layout.CODE_COLUMN,
         layout.GROUP_COLUMN,
@@ -154,7 +155,8 @@ def province_workbook(session: Session, province: str) -> bytes:
         _labelled(sheet, row, label, value, is_input, value_columns=(3, 6))
     _date_input(sheet, "C5")
 
-    names_row, requirement_row, header_row = 9, 10, 11
+    header_row = layout.HEADER_ROW
+    names_row, requirement_row = header_row - 2, header_row - 1
     _header_cell(sheet, header_row, 1, layout.COMMUNE_CODE_LABEL)
     _header_cell(sheet, header_row, 2, layout.COMMUNE_NAME_LABEL)
     for row in (names_row, requirement_row):
@@ -246,8 +248,9 @@ def _prefill(results: pd.DataFrame, criterion: Criterion, value_cell, out_of_cel
                 value_cell.number_format = "0%"
     if criterion.kind == CriterionKind.RATIO and pd.notna(out_of):
         out_of_cell.value = float(out_of)
-    evidence_cell.value = row["evidence"] or None
-    note_cell.value = row["note"] or None
+    # Text stored before imports refused control characters would make openpyxl raise: leave them out.
+    evidence_cell.value = printable(row["evidence"]) or None
+    note_cell.value = printable(row["note"]) or None
 
 
 class _Validations:

@@ -1,0 +1,54 @@
+"""The upload page's two steps in the domain: check_files archives and audits on receipt, confirm imports."""
+
+import pytest
+from conftest import account
+from excel_fill import GOOD_GREEN, checklist
+from sqlalchemy import select
+
+from readiness import db, excel
+from readiness.auth import PermissionDenied
+from readiness.models import AuditEvent, ImportFile, Role, Submission
+
+OFFICER = account(Role.OFFICER)
+
+
+def archive() -> list[tuple[str, str]]:
+    with db.session() as session:
+        return [(f.outcome, f.received_from) for f in session.scalars(select(ImportFile).order_by(ImportFile.id))]
+
+
+def test_check_then_confirm_updates_one_archive_entry(initialized):
+    (checked,) = excel.check_files([("phieu.xlsx", checklist())], OFFICER)
+    assert checked.outcome == excel.Outcome.CHECKED and checked.newly_green == GOOD_GREEN
+    assert archive() == [("checked", OFFICER.name)]
+    outcome = excel.confirm(checked.archive_id, OFFICER)
+    assert (outcome.outcome, outcome.archive_id, outcome.newly_green) == ("accepted", checked.archive_id, GOOD_GREEN)
+    assert archive() == [("accepted", OFFICER.name)]
+    with pytest.raises(PermissionDenied):  # a second click, or a second tab
+        excel.confirm(checked.archive_id, OFFICER)
+    with db.session() as session:
+        assert len(session.scalars(select(Submission)).all()) == 1
+        actions = [e.action for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert actions == ["import.checked", "import.accepted"]
+
+
+def test_only_the_account_that_sent_a_file_confirms_it(initialized):
+    (checked,) = excel.check_files([("phieu.xlsx", checklist())], OFFICER)
+    with pytest.raises(PermissionDenied):
+        excel.confirm(checked.archive_id, account(Role.ADMIN))
+    assert archive() == [("checked", OFFICER.name)]
+
+
+def test_a_file_imported_meanwhile_is_a_duplicate_on_confirm(initialized):
+    data = checklist()
+    (first,) = excel.check_files([("a.xlsx", data)], OFFICER)
+    (second,) = excel.check_files([("b.xlsx", data)], OFFICER)
+    assert excel.confirm(first.archive_id, OFFICER).outcome == "accepted"
+    assert excel.confirm(second.archive_id, OFFICER).outcome == "duplicate"
+    assert [outcome for outcome, _ in archive()] == ["accepted", "duplicate"]
+
+
+def test_a_leader_may_not_send_files(initialized):
+    with pytest.raises(PermissionDenied):
+        excel.check_files([("phieu.xlsx", checklist())], account(Role.LEADER))
+    assert archive() == []
