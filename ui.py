@@ -57,6 +57,7 @@ def sidebar() -> None:
 
     The choices live in plain session keys ("lang", "as_of"): Streamlit drops a widget's own state when
     st.switch_page changes page, and the widgets are rebuilt from these keys."""
+    streamlit_texts()
     with st.sidebar:
         st.radio(
             "Ngôn ngữ / Language",
@@ -77,6 +78,29 @@ def sidebar() -> None:
             on_change=_keep,
             args=("as_of",),
         )
+
+
+# Streamlit 1.67 has no way to translate its own widget texts (streamlit/streamlit#1353, #13500), so the few that
+# show here are replaced by CSS, keyed on the data-testid / data-key attributes Streamlit sets on them: the text
+# itself is shrunk to nothing and the Vietnamese drawn in its place.
+_STREAMLIT_TEXTS_VI = """<style>
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span,
+[data-key="__select_all__"] [data-item-hl],
+[role="listbox"][data-empty="true"] > [role="option"] > span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"]
+  p::after {{ content: "Chọn tệp"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "Tối đa {limit} MB mỗi tệp"; font-size: 0.875rem; }}
+[data-key="__select_all__"] [data-item-hl]::after {{ content: "Chọn tất cả"; font-size: 0.875rem; }}
+[role="listbox"][data-empty="true"] > [role="option"] > span::after {{ content: "Không có kết quả"; font-size: 1rem; }}
+</style>"""
+
+
+def streamlit_texts() -> None:
+    """Streamlit's own widget texts ("Upload", "10MB per file", "Select all", "No results") in Vietnamese."""
+    if lang() == "vi":
+        st.html(_STREAMLIT_TEXTS_VI.format(limit=get_settings().upload_limit_mb))
 
 
 def as_of() -> date:
