@@ -14,6 +14,7 @@ from readiness import auth, bootstrap, db, demo, excel, export, queries, registr
 from readiness.auth import OPERATOR, Actor
 from readiness.i18n import LANGUAGES, format_date, format_datetime, today, tr
 from readiness.settings import get_settings
+from readiness.views import tables as views
 
 
 def _date(text: str) -> date:
@@ -261,9 +262,10 @@ def _outcome_text(outcome: excel.ImportOutcome, lang: str, dry_run: bool) -> str
             f"{len(outcome.problems)} problem(s), no figures stored",
         )
     ]
-    for problem in outcome.problems:
+    # The rows of the upload page's problems table (readiness.views), one line each.
+    for problem in views.import_problems(outcome.problems, lang).itertuples():
         where = f"{problem.sheet}!{problem.cell}" if problem.cell else tr(lang, "tệp", "file")
-        lines.append(f"  {where}: {problem.message(lang)}")
+        lines.append(f"  {where}: {problem.message}")
     return "\n".join(lines)
 
 

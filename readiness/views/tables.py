@@ -63,7 +63,7 @@ def commune_sheet(status: pd.DataFrame, lang: str) -> pd.DataFrame:
 LAGGING = Table(
     (
         replace(CODE, pdf=10),
-        replace(NAME, page="large"),
+        replace(NAME, page="medium"),
         Column("not_green", "Xã, phường chưa đạt", "Communes not met", kind="int", pdf=15, align="R"),
         Column("share_met", "Tỉ lệ đạt", "Share met", kind="progress", pdf=11, align="R"),
         Column("gap_text", "Tổng còn thiếu", "Total gap", pdf=26, align="R"),
