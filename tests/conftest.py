@@ -76,10 +76,17 @@ def initialized(database: str) -> str:
 
 
 @pytest.fixture
-def demo_data(initialized: str) -> str:
+def demo_data(database: str, _demo_sqlite_template: Path) -> str:
+    """`initialized` with the Hà Nội demo loaded. On SQLite a copy of the one demo database made per test session
+    (the same rows: demo.load is deterministic), which saves loading it again for every test."""
+    if database.startswith("sqlite:///"):
+        shutil.copy(_demo_sqlite_template, database.removeprefix("sqlite:///"))
+        db.reset_caches()
+        return database
+    bootstrap.init()
     with db.write_session() as session:
         demo.load(session, OPERATOR)
-    return initialized
+    return database
 
 
 @pytest.fixture(scope="session")

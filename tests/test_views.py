@@ -58,43 +58,40 @@ def assert_rows_in_pdf(frame: pd.DataFrame, spec: Table, text: str) -> None:
             assert " ".join(cell.split()) in text, cell
 
 
-def test_warning_list_on_the_page_in_the_pdf_and_in_excel(demo_sqlite):
+def test_warning_list_and_lagging_criteria_on_their_pages_in_the_pdf_and_in_excel(demo_sqlite):
     with db.session() as session:
         warnings = queries.warning_list(session, AS_OF, "01")
+        figures = queries.overview(session, AS_OF, "01")
         pdf = pdf_text(report.province_report(session, AS_OF, "01", "vi", actor=LEADER))
         book = load_workbook(io.BytesIO(export.warning_list_workbook(session, AS_OF, "01", "vi", actor=LEADER)))
-    frame = views.warning_list(warnings, "vi")
-    assert len(frame) > 3 and frame["reporting_date"].notna().all()
+    listed = views.warning_list(warnings, "vi")
+    assert len(listed) > 3 and listed["reporting_date"].notna().all()
+    lagging = views.lagging(figures["lagging"], figures["kpis"]["communes"], "vi")
+    assert len(lagging) == 5
 
     at = page("pages/warnings.py")
-    pd.testing.assert_frame_equal(shown(at.dataframe[0]), on_page(frame, views.warning_table(False)), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        shown(at.dataframe[0]), on_page(listed, views.warning_table(False)), check_dtype=False
+    )
+    at.switch_page("pages/overview.py").run()
+    pd.testing.assert_frame_equal(shown(at.dataframe[0]), on_page(lagging, views.LAGGING), check_dtype=False)
 
-    assert_rows_in_pdf(frame, views.warning_table(False), pdf.split("Danh sách cảnh báo tuần này")[1])
+    lagging_part, warning_part = pdf.split("Năm tiêu chí chậm nhất")[1].split("Danh sách cảnh báo tuần này")
+    assert_rows_in_pdf(lagging, views.LAGGING, lagging_part)
+    assert_rows_in_pdf(listed, views.warning_table(False), warning_part)
 
     spec = views.warning_table(national=True)
     sheet = book.active
     assert [c.value for c in sheet[4]] == spec.headers("xlsx", "vi")
-    cells = [list(r) for r in sheet.iter_rows(min_row=5, values_only=True)]
     expected = [
         [c.excel(v) for c, v in zip(spec.on("xlsx"), row, strict=True)]
-        for row in frame[spec.keys("xlsx")].itertuples(index=False)
+        for row in listed[spec.keys("xlsx")].itertuples(index=False)
     ]
-    assert [
-        [v.date() if hasattr(v, "date") and c.kind == "date" else v for c, v in zip(spec.on("xlsx"), row, strict=True)]
-        for row in cells
-    ] == expected
-
-
-def test_lagging_criteria_on_the_overview_and_in_the_pdf(demo_sqlite):
-    with db.session() as session:
-        figures = queries.overview(session, AS_OF, "01")
-        pdf = pdf_text(report.province_report(session, AS_OF, "01", "vi", actor=LEADER))
-    frame = views.lagging(figures["lagging"], figures["kpis"]["communes"], "vi")
-    assert len(frame) == 5
-
-    at = page("pages/overview.py")
-    pd.testing.assert_frame_equal(shown(at.dataframe[0]), on_page(frame, views.LAGGING), check_dtype=False)
-    assert_rows_in_pdf(frame, views.LAGGING, pdf.split("Năm tiêu chí chậm nhất")[1])
+    cells = [
+        [v.date() if c.kind == "date" and v is not None else v for c, v in zip(spec.on("xlsx"), row, strict=True)]
+        for row in sheet.iter_rows(min_row=5, values_only=True)
+    ]
+    assert cells == expected
 
 
 def test_commune_sheet_on_the_commune_page_and_in_its_pdf(demo_sqlite):
