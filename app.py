@@ -1,10 +1,16 @@
-"""Readiness: the Streamlit entry. Prepares the database, logs the user in, then shows the pages the role allows."""
+"""Readiness: the Streamlit entry. Prepares the database, logs the user in, then shows the pages the role allows.
+
+`streamlit run app.py` finds the st.App below and serves this file as the app's script with the log-in and
+log-out routes of web.py beside it (Streamlit imports the file once as a module for that, then runs it as the
+script, as __main__, on every click).
+"""
 
 from pathlib import Path
 
 import streamlit as st
 
 import ui
+import web
 from readiness import auth, bootstrap, db
 from readiness.auth import Permission, allowed
 from readiness.settings import get_settings
@@ -22,6 +28,8 @@ PAGES = [
         Permission.VIEW_PROVINCE,
     ),
     ("pages/warnings.py", "Danh sách cảnh báo", "Warning list", ":material/warning:", Permission.VIEW_PROVINCE),
+    ("pages/ranking.py", "Bảng xếp hạng", "Ranking", ":material/leaderboard:", Permission.VIEW_PROVINCE),
+    ("pages/review.py", "Duyệt báo cáo", "Review", ":material/fact_check:", Permission.REVIEW),
     ("pages/commune.py", "Trang xã, phường", "Commune page", ":material/location_city:", Permission.VIEW_COMMUNE),
     # Rights to import are checked by readiness.excel for each file (a commune account: its own commune only).
     ("pages/upload.py", "Nộp phiếu", "Upload", ":material/upload_file:", Permission.IMPORT_CHECKLIST),
@@ -38,23 +46,24 @@ def _prepare_database(url: str) -> None:
     bootstrap.init()
 
 
-st.set_page_config(page_title="Readiness · NQ57", page_icon=":material/task_alt:", layout="wide")
-_prepare_database(get_settings().database_url)
-ui.sidebar()
-actor = ui.refresh_login()
-if actor is None:
-    # Nothing is shown before login. On a database without accounts, the one-time setup creates the first admin.
-    with db.session() as session:
-        first_run = not auth.accounts_exist(session)
-    if first_run:
-        entry, title, icon = "pages/setup.py", ui.t("Thiết lập lần đầu", "First-run setup"), ":material/key:"
-    else:
-        entry, title, icon = "pages/login.py", ui.t("Đăng nhập", "Log in"), ":material/login:"
-    # Every page's address shows the login form before login: a reload (F5) or a shared link gets the form, not
-    # Streamlit's "Page not found" dialog, and after login the same address opens that page (same url_path).
-    addresses = [st.Page(entry, title=title, icon=icon, url_path=Path(path).stem) for path, *_ in PAGES]
-    st.navigation([st.Page(entry, title=title, icon=icon, default=True), *addresses], position="hidden").run()
-else:
+def main() -> None:
+    st.set_page_config(page_title="Readiness · NQ57", page_icon=":material/task_alt:", layout="wide")
+    _prepare_database(get_settings().database_url)
+    ui.sidebar()
+    actor = ui.refresh_login()
+    if actor is None:
+        # Nothing is shown before login. On a database without accounts, the one-time setup creates the first admin.
+        with db.session() as session:
+            first_run = not auth.accounts_exist(session)
+        if first_run:
+            entry, title, icon = "pages/setup.py", ui.t("Thiết lập lần đầu", "First-run setup"), ":material/key:"
+        else:
+            entry, title, icon = "pages/login.py", ui.t("Đăng nhập", "Log in"), ":material/login:"
+        # Every page's address shows the login form before login: a reload (F5) or a shared link gets the form,
+        # not Streamlit's "Page not found" dialog, and after login the same address opens that page (same url_path).
+        addresses = [st.Page(entry, title=title, icon=icon, url_path=Path(path).stem) for path, *_ in PAGES]
+        st.navigation([st.Page(entry, title=title, icon=icon, default=True), *addresses], position="hidden").run()
+        return
     ui.account_box(actor)
     pages = [
         st.Page(path, title=ui.t(vi, en), icon=icon, default=i == 0)
@@ -62,3 +71,10 @@ else:
         if permission is None or allowed(actor, permission, actor.commune_code)
     ]
     st.navigation(pages).run()
+
+
+if __name__ == "__main__":
+    with ui.errors_told_briefly():
+        main()
+else:
+    app = st.App(__file__, routes=web.ROUTES, middleware=web.MIDDLEWARE)

@@ -2,21 +2,42 @@
 
 import importlib
 import importlib.util
-from collections.abc import Callable
+import logging
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import altair as alt
 import streamlit as st
 
-from readiness import auth, db, demo, queries
+import web
+from readiness import auth, db, demo, evidence, queries, sessions
 from readiness.auth import Actor, Permission, allowed
-from readiness.i18n import LANGUAGES, Bilingual, format_date, format_number, format_percent, today, tr
+from readiness.i18n import (
+    LANGUAGES,
+    Bilingual,
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+    format_value,
+    pending_note,
+    status_label,
+    today,
+    tr,
+)
 from readiness.models import Role
 from readiness.settings import NATIONAL, get_settings
+from readiness.views import tables as views
 from readiness.views.columns import Table
 
+log = logging.getLogger(__name__)
+
 COMMUNE_PAGE = "pages/commune.py"
+RANKING_PAGE = "pages/ranking.py"
 UPLOAD_PAGE = "pages/upload.py"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
@@ -34,6 +55,22 @@ def lang() -> str:
 
 def t(vi: str, en: str) -> str:
     return tr(lang(), vi, en)
+
+
+_MARKDOWN_SIGNS = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain(text: str) -> str:
+    """User text (a file or account name, a refusal quoting input) made safe for st.markdown, st.caption,
+    st.success and the like: every ASCII punctuation sign is backslash-escaped, which Markdown reads as the
+    literal sign, so `![x](http://evil/x.png)` shows as those characters instead of loading an image (and
+    `:red[…]`, `$…$` or `**` do nothing either)."""
+    return _MARKDOWN_SIGNS.sub(r"\\\1", text)
+
+
+def refusal(exc: Bilingual) -> None:
+    """Show a bilingual refusal (plain text that may quote the user's input)."""
+    st.error(plain(exc.message(lang())))
 
 
 def number(value: float | None, decimals: int = 0) -> str:
@@ -180,22 +217,23 @@ def open_commune(code: str) -> None:
 
 
 def column_config(spec: Table) -> dict[str, Any]:
-    """st.dataframe's column_config from a view's column spec (readiness.views): headers in the page's
-    language, widths, dates as dd/mm/yyyy, progress as bars."""
+    """st.dataframe's column_config from a view's column spec (readiness.views): headers (and tooltips) in the
+    page's language, widths, dates as dd/mm/yyyy, progress as bars."""
     config = {}
     for column in spec.on("page"):
-        label, width = column.header(lang()), column.page
+        options = {"width": column.page, "help": t(*column.help) if column.help else None}
+        label = column.header(lang())
         if column.kind == "int":
-            config[column.key] = st.column_config.NumberColumn(label, width=width)
+            config[column.key] = st.column_config.NumberColumn(label, **options)
         elif column.kind == "date":
-            config[column.key] = st.column_config.DateColumn(label, width=width, format=_DATE_FORMATS[lang()])
+            config[column.key] = st.column_config.DateColumn(label, format=_DATE_FORMATS[lang()], **options)
         elif column.kind == "datetime":
-            date_format = _DATE_FORMATS[lang()]
-            config[column.key] = st.column_config.DatetimeColumn(label, width=width, format=f"{date_format} HH:mm:ss")
+            date_format = f"{_DATE_FORMATS[lang()]} HH:mm:ss"
+            config[column.key] = st.column_config.DatetimeColumn(label, format=date_format, **options)
         elif column.kind == "progress":
-            config[column.key] = progress_column(label, width)
+            config[column.key] = progress_column(label, **options)
         else:
-            config[column.key] = st.column_config.TextColumn(label, width=width)
+            config[column.key] = st.column_config.TextColumn(label, **options)
     return config
 
 
@@ -225,6 +263,27 @@ def commune_table(frame: Any, spec: Table, key: str) -> None:
         open_commune(frame.iloc[picked.selection.rows[0]]["commune_code"])
 
 
+def ranking_table(ranking: Any, key: str) -> None:
+    """Communes with their rank (queries.ranking rows); choosing a row opens the commune's page."""
+    commune_table(views.ranking(ranking, lang()), views.ranking_table(national()), key=key)
+
+
+def province_ranking_table(ranking: Any) -> None:
+    """Provinces with their rank (queries.province_ranking rows)."""
+    st.dataframe(
+        ranking.assign(share=ranking["fully_green_share"] * 100),
+        hide_index=True,
+        column_order=["rank", "province_name", "communes", "fully_green", "share"],
+        column_config={
+            "rank": t("Hạng", "Rank"),
+            "province_name": t("Tỉnh, thành phố", "Province"),
+            "communes": t("Xã, phường", "Communes"),
+            "fully_green": t("Đạt đủ tiêu chí", "Fully green"),
+            "share": progress_column(t("Tỉ lệ đạt đủ", "Share fully green")),
+        },
+    )
+
+
 def chart(spec: alt.TopLevelMixin, key: str | None = None) -> Any:
     """Draw an Altair chart of readiness.charts; with a key, clicks select (returns the selection state)."""
     if key is None:
@@ -243,6 +302,12 @@ def status_frame(scope: str | None = None) -> Any:
     return query(queries.status, as_of(), scope or province())
 
 
+def pending_caption(status: Any) -> None:
+    """Under figures drawn from a status frame: how much of them comes from submissions pending review."""
+    if note := pending_note(queries.pending_figures(status), lang()):
+        st.caption(f":material/pending: {note}")
+
+
 def download(
     label: str,
     build: Callable[..., bytes],
@@ -250,6 +315,7 @@ def download(
     file_name: str,
     mime: str,
     icon: str = ":material/download:",
+    key: str | None = None,
     **kwargs: Any,
 ) -> None:
     """A download button whose file is built by `build(session, *args, **kwargs)` only when it is clicked.
@@ -261,7 +327,7 @@ def download(
         with db.session() as session:
             return build(session, *args, **kwargs)
 
-    st.download_button(label, data=data, file_name=file_name, mime=mime, icon=icon, on_click="ignore")
+    st.download_button(label, data=data, file_name=file_name, mime=mime, icon=icon, on_click="ignore", key=key)
 
 
 def download_export(label: str, build: Callable[..., bytes], *args: Any, file_name: str, mime: str) -> None:
@@ -271,9 +337,84 @@ def download_export(label: str, build: Callable[..., bytes], *args: Any, file_na
         download(label, build, *args, file_name=file_name, mime=mime, actor=who)
 
 
-def progress_column(label: str, width: str | None = None) -> Any:
+def progress_column(label: str, width: str | None = None, help: str | None = None) -> Any:
     """A 0–100 progress bar column; whole percents need no decimal separator, so they read the same in vi and en."""
-    return st.column_config.ProgressColumn(label, width=width, format="%.0f%%", min_value=0, max_value=100)
+    return st.column_config.ProgressColumn(label, width=width, help=help, format="%.0f%%", min_value=0, max_value=100)
+
+
+def _evidence_bytes(session: Any, evidence_id: int, *, actor: Actor) -> bytes:
+    return evidence.content(session, actor, evidence_id).content
+
+
+def evidence_files(files: Any, key: str, show_superseded: bool = True) -> None:
+    """A commune's evidence files (rows of evidence.files): images inline, every file downloadable. Reading a
+    file's bytes checks the account's rights in readiness.evidence."""
+    who = logged_in()
+    current = files if show_superseded else files[~files["superseded"]]
+    if current.empty:
+        st.caption(t("Chưa có tệp minh chứng.", "No evidence files yet."))
+        return
+    for row in current.itertuples():
+        state = t(" · đã bị thay thế", " · superseded") if row.superseded else ""
+        # Plain text, never Markdown: a file name is the uploader's text.
+        st.text(
+            f"{row.criterion_code} · {row.filename} · {number(row.size / 1024, 1)} KB · {row.uploaded_by} · "
+            f"{format_datetime(row.uploaded_at, lang())}{state}"
+        )
+        if row.media_type != evidence.PDF and not row.superseded:
+            with db.session() as session:
+                st.image(_evidence_bytes(session, int(row.id), actor=who), width=480)
+        download(
+            t("Tải tệp", "Download"),
+            _evidence_bytes,
+            int(row.id),
+            actor=who,
+            file_name=row.filename,
+            mime=row.media_type,
+            key=f"{key}_evidence_{row.id}",
+        )
+
+
+def _values(frame: Any, value: str, out_of: str) -> list[str]:
+    units = frame[f"unit_{lang()}"]
+    columns = (frame["kind"], frame[value], frame[out_of], units)
+    return [format_value(k, v, o, u, lang()) for k, v, o, u in zip(*columns, strict=True)]
+
+
+def changes_table(changes: Any) -> None:
+    """What a submission changes against the commune's previous counting submission (rows of review.changes):
+    criteria turning green or red first, values before → after."""
+    words = {
+        "newly_green": t("Mới đạt", "Newly green"),
+        "no_longer_green": t("Không còn đạt", "No longer green"),
+        "value": t("Đổi giá trị", "Value changed"),
+        "": "",
+    }
+    order = {"newly_green": 0, "no_longer_green": 1, "value": 2, "": 3}
+    shown = changes.assign(
+        rank=changes["change"].map(order),
+        name=changes[f"name_{lang()}"],
+        before=_values(changes, "value_before", "out_of_before"),
+        after=_values(changes, "value", "out_of"),
+        status_text=[
+            f"{status_label(b, lang())} → {status_label(a, lang())}"
+            for b, a in zip(changes["status_before"], changes["status"], strict=True)
+        ],
+        change_text=changes["change"].map(words),
+    ).sort_values(["rank", "position"])
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_order=["criterion_code", "name", "change_text", "status_text", "before", "after"],
+        column_config={
+            "criterion_code": t("Mã", "Code"),
+            "name": st.column_config.TextColumn(t("Tiêu chí", "Criterion"), width="medium"),
+            "change_text": t("Thay đổi", "Change"),
+            "status_text": t("Trạng thái trước → sau", "Status before → after"),
+            "before": t("Giá trị trước", "Value before"),
+            "after": t("Giá trị mới", "Value now"),
+        },
+    )
 
 
 # Login state ------------------------------------------------------------------------------------------------------
@@ -314,38 +455,59 @@ def sso_installed() -> bool:
     return importlib.util.find_spec("authlib") is not None
 
 
+def session_token() -> str | None:
+    """The login session's token: the HttpOnly cookie set by the log-in route (web.py), as the browser sent it
+    when this tab connected. A reload, a new tab and every replica get the same cookie."""
+    return st.context.cookies.get(sessions.COOKIE)
+
+
+def csrf_token() -> str:
+    """The CSRF cookie's value, for the forms that post to the app's routes (web.py)."""
+    return st.context.cookies.get(web.CSRF_COOKIE, "")
+
+
+_SESSION_ENDED = auth.AccountError(
+    "Phiên đăng nhập đã kết thúc (đăng xuất ở nơi khác, đổi mật khẩu, tài khoản bị vô hiệu hóa hoặc hết thời hạn). "
+    "Hãy đăng nhập lại.",
+    "Your session has ended (logged out elsewhere, password changed, account disabled, or expired). "
+    "Please log in again.",
+)
+
+
 def refresh_login() -> Actor | None:
-    """Who is logged in, re-read from the database once per run, so that an account disabled (or given another
-    role) by an admin takes effect at its next click. A single-sign-on identity maps to the enabled account with
-    its e-mail; the identity alone grants nothing."""
-    current = actor()
-    try:
-        if current is not None:
-            with db.session() as session:
-                fresh = auth.actor_for(session, current.name)
-        elif sso_configured() and st.user.get("is_logged_in", False):
-            fresh = auth.sso_login(st.user.get("email"))
-        else:
-            return None
-    except auth.AccountError as exc:
+    """Who is logged in, found again at the start of every run, so that a logout, a password change or a
+    disabled account elsewhere takes effect at this tab's next click: the password session of the cookie, or
+    else the enabled account matching the single-sign-on identity's e-mail (the identity alone grants nothing)."""
+    before = actor()
+    fresh = sessions.actor_for(session_token())
+    if fresh is None and sso_configured() and st.user.get("is_logged_in", False):
+        try:
+            if before is not None and st.session_state.get("sso"):
+                with db.session() as session:
+                    fresh = auth.actor_for(session, before.name)
+            else:
+                fresh = auth.sso_login(st.user.get("email"))
+        except auth.AccountError as exc:
+            st.session_state["login_refusal"] = exc
+        st.session_state["sso"] = fresh is not None
+    if fresh is None:
         st.session_state.pop("actor", None)
-        st.session_state["login_refusal"] = exc
+        if before is not None and "login_refusal" not in st.session_state:
+            st.session_state["login_refusal"] = _SESSION_ENDED
         return None
+    st.session_state.pop("login_refusal", None)
     st.session_state["actor"] = fresh
     return fresh
 
 
-def log_in(account: Actor) -> None:
-    st.session_state["actor"] = account
-    st.session_state.pop("login_refusal", None)
-    st.rerun()
-
-
-def log_out() -> None:
-    st.session_state.pop("actor", None)
-    if st.user.get("is_logged_in", False):
+def log_out_control() -> None:
+    """Log out: a password session through the log-out route (which clears the cookie), single sign-on through
+    Streamlit's own."""
+    if session_token():
+        st.html(web.logout_form(csrf_token(), lang()))
+    elif st.button(t("Đăng xuất", "Log out"), icon=":material/logout:", key="sso_logout"):
+        st.session_state.pop("actor", None)
         st.logout()
-    st.rerun()
 
 
 def account_box(account: Actor) -> None:
@@ -353,23 +515,52 @@ def account_box(account: Actor) -> None:
         st.divider()
         communes = query(queries.communes, province()).set_index("code")["name"]
         commune = f" · {communes.get(account.commune_code, account.commune_code)}" if account.commune_code else ""
-        st.caption(f":material/person: **{account.name}** · {role_label(account.role)}{commune}")
-        if st.button(t("Đăng xuất", "Log out"), icon=":material/logout:", key="sidebar_logout"):
-            log_out()
+        st.caption(f":material/person: **{plain(account.name)}** · {role_label(account.role)}{commune}")
+        log_out_control()
 
 
 def act(write: Callable, *args: Any, done: str) -> None:
     """Run one write of readiness/ as the logged-in account, in one transaction. A refusal or a bad input (both
     explained in two languages) is shown and changes nothing; on success the page reruns (so that what it shows
     is fresh) and its show_done() says `done`."""
-    try:
+
+    def in_one_transaction(who: Actor | None) -> None:
         with db.write_session() as session:
-            write(session, actor(), *args)
+            write(session, who, *args)
+
+    attempt(in_one_transaction, done=done)
+
+
+def attempt(call: Callable[[Actor | None], None], done: str) -> None:
+    """Run `call(logged-in account)` (which manages its own transactions); show its bilingual refusal, or rerun
+    and say `done`."""
+    try:
+        call(actor())
     except Bilingual as exc:
-        st.error(exc.message(lang()))
+        refusal(exc)
         return
     st.session_state["done"] = done
     st.rerun()
+
+
+@contextmanager
+def errors_told_briefly() -> Iterator[None]:
+    """An unexpected error (a bug, the database gone) shows a short bilingual message with a reference; the
+    detail (traceback, SQL) goes to the server log under that reference and never to the page."""
+    try:
+        yield
+    except Exception:
+        reference = secrets.token_hex(4)
+        log.exception("unexpected error, reference %s", reference)
+        st.error(
+            t(
+                f"Đã xảy ra lỗi ngoài dự kiến; không có gì bị mất. Hãy thử lại, nếu vẫn lỗi hãy báo quản trị viên "
+                f"kèm mã {reference}.",
+                f"Something unexpected went wrong; nothing was lost. Try again, and if it persists tell an admin "
+                f"the reference {reference}.",
+            ),
+            icon=":material/error:",
+        )
 
 
 def show_done() -> None:

@@ -49,7 +49,7 @@ def run(path: Path) -> int:
     from sqlalchemy import func, select
     from streamlit.testing.v1 import AppTest
 
-    from readiness import bootstrap, db, demo, queries
+    from readiness import auth, bootstrap, db, demo, queries
     from readiness.auth import OPERATOR
     from readiness.models import Submission
 
@@ -66,12 +66,19 @@ def run(path: Path) -> int:
         submissions = session.execute(select(func.count(Submission.id))).scalar_one()
         communes = len(queries.communes(session, "all"))
     print(f"{communes:,} communes, {submissions:,} submissions, as of {AS_OF:%d/%m/%Y}")
+    # Pages show figures to logged-in accounts only (the app re-reads the account from the database on each run).
+    with db.write_session() as session:
+        if "bench-leader" not in auth.account_names(session):
+            auth.create_account(session, OPERATOR, "bench-leader", "leader", "bench-leader-password")
+    with db.session() as session:
+        leader = auth.actor_for(session, "bench-leader")
 
     figures = {}
 
     def overview() -> AppTest:
         at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=120)
         at.session_state["as_of"] = AS_OF
+        at.session_state["actor"] = leader
         return at
 
     first = overview()
@@ -99,6 +106,18 @@ def run(path: Path) -> int:
         )
         figures["status, whole country"] = _median(lambda: queries.status(session, AS_OF, "all"), 3)
         figures["trend, whole country"] = _median(lambda: queries.trend(session, AS_OF, "all"), 3)
+        for day in (date(2025, 9, 15), AS_OF):
+            figures[f"timeliness, whole country, as of {day:%d/%m}"] = _median(
+                lambda day=day: queries.timeliness(session, day, "all"), 3
+            )
+            figures[f"timeliness, Hà Nội, as of {day:%d/%m}"] = _median(
+                lambda day=day: queries.timeliness(session, day, "01"), 5
+            )
+        figures["timeliness, one commune (commune page)"] = _median(
+            lambda: queries.timeliness(session, AS_OF, "all", "00070"), 5
+        )
+        figures["reporting weeks, whole country"] = _median(lambda: queries.reporting(session, AS_OF, "all"), 3)
+        figures["ranking, Hà Nội"] = _median(lambda: queries.ranking(session, AS_OF, "01"), 5)
 
     missed = []
     db.reset_caches()  # close the files before a temporary folder goes

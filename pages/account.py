@@ -1,13 +1,13 @@
 import streamlit as st
 
 import ui
-from readiness import auth
+from readiness import auth, sessions
 
 actor = ui.logged_in()
 st.title(ui.t("Tài khoản của tôi", "My account"))
 ui.show_done()
 commune = f" · {ui.t('xã/phường', 'commune')} {actor.commune_code}" if actor.commune_code else ""
-st.write(f"**{actor.name}** · {ui.role_label(actor.role)}{commune}")
+st.write(f"**{ui.plain(actor.name)}** · {ui.role_label(actor.role)}{commune}")
 
 st.subheader(ui.t("Đổi mật khẩu", "Change password"))
 with st.form("change_password", clear_on_submit=True, width=480):
@@ -19,8 +19,27 @@ if submitted:
     if new != confirm:
         st.error(ui.t("Hai mật khẩu mới không giống nhau.", "The two new passwords differ."))
     else:
-        ui.act(auth.change_password, current, new, done=ui.t("Đã đổi mật khẩu.", "Password changed."))
+
+        def change(who: auth.Actor | None) -> None:
+            auth.change_password(who, current, new)
+            st.session_state.pop("actor", None)  # every session of the account has ended, this one too
+
+        ui.attempt(change, done=ui.t("Đã đổi mật khẩu. Hãy đăng nhập lại.", "Password changed. Please log in again."))
 
 st.divider()
-if st.button(ui.t("Đăng xuất", "Log out"), icon=":material/logout:"):
-    ui.log_out()
+st.subheader(ui.t("Phiên đăng nhập", "Sessions"))
+open_sessions = sessions.active(actor.name)
+st.write(
+    ui.t(
+        f"Tài khoản đang đăng nhập ở {open_sessions} trình duyệt hoặc thiết bị.",
+        f"The account is logged in on {open_sessions} browser(s) or device(s).",
+    )
+)
+if st.button(ui.t("Đăng xuất khỏi mọi nơi", "Log out everywhere"), icon=":material/devices:"):
+
+    def everywhere(_: auth.Actor | None) -> None:
+        sessions.log_out_everywhere(actor)
+        st.session_state.pop("actor", None)
+
+    ui.attempt(everywhere, done=ui.t("Đã đăng xuất khỏi mọi nơi.", "Logged out everywhere."))
+ui.log_out_control()

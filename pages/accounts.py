@@ -63,7 +63,10 @@ with create, st.form("create_account", clear_on_submit=False):
             password,
             commune,
             email,
-            done=ui.t(f"Đã tạo tài khoản {auth.normal_name(name)}.", f"Account {auth.normal_name(name)} created."),
+            done=ui.t(
+                f"Đã tạo tài khoản {ui.plain(auth.normal_name(name))}.",
+                f"Account {ui.plain(auth.normal_name(name))} created.",
+            ),
         )
 
 with state:
@@ -72,11 +75,18 @@ with state:
     if left.button(
         ui.t("Vô hiệu hóa", "Disable"), icon=":material/block:", disabled=who is None, key="disable_account"
     ):
-        ui.act(auth.disable_account, who, True, done=ui.t(f"Đã vô hiệu hóa {who}.", f"{who} disabled."))
+        ui.act(
+            auth.disable_account, who, True, done=ui.t(f"Đã vô hiệu hóa {ui.plain(who)}.", f"{ui.plain(who)} disabled.")
+        )
     if right.button(
         ui.t("Kích hoạt lại", "Enable"), icon=":material/check:", disabled=who is None, key="enable_account"
     ):
-        ui.act(auth.disable_account, who, False, done=ui.t(f"Đã kích hoạt lại {who}.", f"{who} enabled."))
+        ui.act(
+            auth.disable_account,
+            who,
+            False,
+            done=ui.t(f"Đã kích hoạt lại {ui.plain(who)}.", f"{ui.plain(who)} enabled."),
+        )
 
 with reset, st.form("reset_password", clear_on_submit=True):
     who = st.selectbox(ui.t("Tài khoản", "Account"), accounts["name"], key="reset_account")
@@ -86,5 +96,8 @@ with reset, st.form("reset_password", clear_on_submit=True):
             auth.reset_password,
             who,
             new,
-            done=ui.t(f"Đã đặt lại mật khẩu của {who}; tài khoản được mở khóa.", f"Password of {who} reset; unlocked."),
+            done=ui.t(
+                f"Đã đặt lại mật khẩu của {ui.plain(who)}; tài khoản được mở khóa.",
+                f"Password of {ui.plain(who)} reset; unlocked.",
+            ),
         )

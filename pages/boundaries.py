@@ -19,7 +19,9 @@ if upload is not None and st.button(ui.t("Lưu ranh giới", "Save boundaries"),
     ui.act(
         geo.load_boundaries,
         upload.getvalue(),
-        done=ui.t(f"Đã lưu ranh giới từ tệp {upload.name}.", f"Boundaries saved from {upload.name}."),
+        done=ui.t(
+            f"Đã lưu ranh giới từ tệp {ui.plain(upload.name)}.", f"Boundaries saved from {ui.plain(upload.name)}."
+        ),
     )
 
 boundaries = ui.query(geo.boundaries, ui.province())

@@ -1,14 +1,16 @@
+import pandas as pd
 import streamlit as st
 
 import ui
-from readiness import charts, excel, queries, report
+from readiness import charts, comments, db, evidence, excel, queries, report
 from readiness.auth import Permission, allowed
-from readiness.i18n import format_count, format_datetime, kind_label
+from readiness.i18n import format_count, format_datetime, kind_label, origin_label, review_label
 from readiness.scoring import Status
 from readiness.views import tables as views
 
 actor = ui.logged_in()
 st.title(ui.t("Trang xã, phường", "Commune page"))
+ui.show_done()
 if not ui.has_submissions():
     ui.empty_state()
 lang = ui.lang()
@@ -43,6 +45,26 @@ left, middle, right = st.columns(3)
 left.metric(ui.t("Tiêu chí đạt", "Criteria met"), format_count(green, criteria, lang), border=True)
 middle.metric(ui.t("Chưa đạt", "Not met"), ui.number((status["status"] == Status.RED).sum()), border=True)
 right.metric(ui.t("Báo cáo gần nhất", "Last report"), ui.day(reported) if reported == reported else "–", border=True)
+if first["review_status"] == "pending":
+    st.caption(
+        ui.t(
+            ":material/pending: Số liệu trên lấy từ báo cáo đang chờ Sở KH&CN duyệt.",
+            ":material/pending: These figures come from a submission pending the DOST's review.",
+        )
+    )
+history = ui.query(queries.commune_submissions, ui.as_of(), code)
+newest = history.iloc[0] if not history.empty else None
+if newest is not None and newest["review_status"] == "returned":
+    concerned = f" ({newest['review_criteria']})" if newest["review_criteria"] else ""
+    st.warning(
+        ui.t(
+            f"Báo cáo ngày {ui.day(newest['reporting_date'])} đã bị Sở KH&CN trả lại{concerned}: "
+            f"{newest['review_reason']} — hãy sửa và gửi báo cáo mới.",
+            f"The DOST returned the submission of {ui.day(newest['reporting_date'])}{concerned}: "
+            f"{newest['review_reason']} — correct it and send a new one.",
+        ),
+        icon=":material/undo:",
+    )
 if reported != reported:
     st.info(
         ui.t(
@@ -72,8 +94,9 @@ with right:
         mime=ui.PDF,
     )
 
+timely = ui.query(queries.timeliness, ui.as_of(), ui.province(), code)
 st.subheader(ui.t("Các tiêu chí", "Criteria"))
-ui.table(views.commune_sheet(status, lang), views.COMMUNE_SHEET, height="content")
+ui.table(views.commune_sheet(status, timely, lang), views.COMMUNE_SHEET, height="content")
 
 st.subheader(ui.t("Tiến độ của xã, phường", "The commune's progress"))
 trend = ui.query(queries.commune_trend, ui.as_of(), code)
@@ -83,25 +106,26 @@ else:
     ui.chart(charts.commune_trend_chart(trend, lang, criteria))
 
 st.subheader(ui.t("Lịch sử báo cáo", "Submission history"))
-history = ui.query(queries.commune_submissions, ui.as_of(), code)
 if history.empty:
     st.caption(ui.t("Chưa có báo cáo.", "No reports yet."))
 else:
-    origins = {
-        "upload": ui.t("Phiếu tải lên", "Uploaded checklist"),
-        "province_workbook": ui.t("Bảng tổng hợp của tỉnh", "Province workbook"),
-        "demo": ui.t("Dữ liệu mẫu", "Demo data"),
-    }
-    superseded = history["superseded"]
+
+    def state(counts: bool, superseded: bool) -> str:
+        if not counts:
+            return ui.t("Không được tính", "Not counted")
+        return ui.t("Đã bị thay thế", "Superseded") if superseded else ui.t("Đang dùng", "Current")
+
     st.dataframe(
         history.assign(
             date_text=[ui.day(d) for d in history["reporting_date"]],
             received_text=[format_datetime(r, lang) for r in history["received_at"]],
-            origin_text=[origins.get(o, o) for o in history["origin"]],
+            origin_text=[origin_label(o, lang) for o in history["origin"]],
             green_text=[format_count(g, criteria, lang) for g in history["green_count"]],
-            state_text=[
-                ui.t("Đã bị thay thế", "Superseded") if s else ui.t("Đang dùng", "Current")
-                for s in history["superseded"]
+            state_text=[state(c, s) for c, s in zip(history["counts"], history["superseded"], strict=True)],
+            review_text=[review_label(r, lang) for r in history["review_status"]],
+            reason_text=[
+                f"{reason} ({codes})" if codes else reason
+                for reason, codes in zip(history["review_reason"], history["review_criteria"], strict=True)
             ],
         ),
         hide_index=True,
@@ -112,6 +136,9 @@ else:
             "received_from",
             "reporter_name",
             "green_text",
+            "review_text",
+            "reason_text",
+            "reviewed_by",
             "state_text",
         ],
         column_config={
@@ -121,12 +148,94 @@ else:
             "received_from": ui.t("Gửi từ", "Sent by"),
             "reporter_name": ui.t("Người báo cáo", "Reporter"),
             "green_text": ui.t("Tiêu chí đạt", "Criteria met"),
+            "review_text": ui.t("Duyệt", "Review"),
+            "reason_text": st.column_config.TextColumn(ui.t("Lý do trả lại", "Reason returned"), width="medium"),
+            "reviewed_by": ui.t("Người duyệt", "Reviewed by"),
             "state_text": ui.t("Tình trạng", "State"),
         },
     )
     st.caption(
         ui.t(
-            "Khi một ngày có nhiều báo cáo, báo cáo nhận sau cùng được dùng; các báo cáo trước đó bị thay thế.",
-            "When a date has several submissions the one received last counts; earlier ones are superseded.",
+            "Khi một ngày có nhiều báo cáo, báo cáo nhận sau cùng được dùng; các báo cáo trước đó bị thay thế. "
+            "Báo cáo bị trả lại không được tính: xã, phường sửa bằng cách gửi báo cáo mới.",
+            "When a date has several submissions the one received last counts; earlier ones are superseded. "
+            "A returned submission does not count: the commune corrects it by sending a newer one.",
         )
     )
+
+st.subheader(ui.t("Tệp minh chứng", "Evidence files"))
+with db.session() as session:
+    files = evidence.files(session, actor, code)
+ui.evidence_files(files, key="commune")
+if allowed(actor, Permission.ATTACH_EVIDENCE, code):
+    limit = evidence.limit_mb()
+    with st.form("evidence_form", clear_on_submit=True):
+        left, right = st.columns([1, 2])
+        criterion = left.selectbox(
+            ui.t("Tiêu chí", "Criterion"),
+            status["criterion_code"].tolist(),
+            format_func=lambda c: f"{c} · {status.set_index('criterion_code').loc[c, f'name_{lang}']}",
+        )
+        upload = right.file_uploader(
+            ui.t(f"Tệp PDF, JPEG hoặc PNG (tối đa {limit} MB)", f"PDF, JPEG or PNG file (at most {limit} MB)"),
+            type=["pdf", "jpg", "jpeg", "png"],
+        )
+        attach = st.form_submit_button(ui.t("Đính kèm", "Attach"), icon=":material/attach_file:")
+        if attach and upload is None:
+            st.error(ui.t("Hãy chọn một tệp trước khi bấm Đính kèm.", "Choose a file before pressing Attach."))
+        elif attach:
+            ui.act(
+                evidence.add,
+                code,
+                criterion,
+                upload.name,
+                upload.getvalue(),
+                done=ui.t(f"Đã đính kèm {upload.name}.", f"{upload.name} attached."),
+            )
+
+st.subheader(ui.t("Trao đổi với Sở KH&CN", "Messages with the DOST"))
+with db.session() as session:
+    thread = comments.thread(session, actor, code)
+if thread.empty:
+    st.caption(ui.t("Chưa có trao đổi nào.", "No messages yet."))
+for message in thread.itertuples():
+    about = " · ".join(
+        part
+        for part in (
+            ui.t(f"báo cáo số {int(message.submission_id)}", f"submission {int(message.submission_id)}")
+            if pd.notna(message.submission_id)
+            else "",
+            message.criterion_code or "",
+        )
+        if part
+    )
+    with st.chat_message("user" if message.author == actor.name else "assistant"):
+        st.caption(f"{message.author} · {format_datetime(message.at, lang)}" + (f" · {about}" if about else ""))
+        st.text(message.text)
+if allowed(actor, Permission.COMMENT, code):
+    with st.form("comment_form", clear_on_submit=True):
+        text = st.text_area(ui.t("Viết trao đổi", "Write a message"))
+        left, right = st.columns(2)
+        about_submission = left.selectbox(
+            ui.t("Về báo cáo (không bắt buộc)", "About a submission (optional)"),
+            [None, *history["id"].head(20).astype(int).tolist()],
+            format_func=lambda i: (
+                ui.t("Chung", "General")
+                if i is None
+                else ui.t(f"số {i}, ngày ", f"no. {i}, of ") + ui.day(history.set_index("id").loc[i, "reporting_date"])
+            ),
+        )
+        about_criterion = right.selectbox(
+            ui.t("Về tiêu chí (không bắt buộc)", "About a criterion (optional)"),
+            [None, *status["criterion_code"]],
+            format_func=lambda c: ui.t("Chung", "General") if c is None else c,
+        )
+        if st.form_submit_button(ui.t("Gửi", "Send"), icon=":material/send:"):
+            ui.act(
+                comments.add,
+                code,
+                text,
+                about_submission,
+                about_criterion,
+                done=ui.t("Đã gửi trao đổi.", "Message sent."),
+            )

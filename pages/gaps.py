@@ -8,6 +8,7 @@ from readiness.views import tables as views
 ui.data_page("Khoảng cách theo tiêu chí", "Gaps by criterion")
 lang = ui.lang()
 status = ui.status_frame()
+ui.pending_caption(status)
 criteria = queries.by_criterion(status)
 
 st.caption(

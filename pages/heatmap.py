@@ -32,6 +32,7 @@ if ui.national():
     st.subheader(provinces[scope])
 
 status = ui.status_frame(scope)
+ui.pending_caption(status)
 filters = st.columns([3, 2, 3, 3, 2])
 search = filters[0].text_input(
     ui.t("Tìm xã, phường", "Find a commune"),

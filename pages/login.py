@@ -1,22 +1,16 @@
 import streamlit as st
 
 import ui
-from readiness import auth
+import web
 
 st.title(ui.t("Đăng nhập", "Log in"))
+ui.show_done()
 refusal = st.session_state.get("login_refusal")
 if refusal is not None:
-    st.error(refusal.message(ui.lang()))
+    ui.refusal(refusal)
 
-with st.form("login", width=480):
-    name = st.text_input(ui.t("Tên đăng nhập", "Account name"), autocomplete="username")
-    password = st.text_input(ui.t("Mật khẩu", "Password"), type="password", autocomplete="current-password")
-    submitted = st.form_submit_button(ui.t("Đăng nhập", "Log in"), type="primary", icon=":material/login:")
-if submitted:
-    try:
-        ui.log_in(auth.authenticate(name, password))
-    except auth.AccountError as exc:
-        st.error(exc.message(ui.lang()))
+# A plain HTML form posting to the log-in route: only an HTTP response can set the HttpOnly session cookie.
+st.html(web.login_form(ui.csrf_token(), ui.lang()))
 
 if ui.sso_configured():
     st.divider()

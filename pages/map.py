@@ -6,6 +6,7 @@ from readiness import charts, geo, queries
 ui.data_page("Bản đồ tiến độ", "Greening map")
 lang = ui.lang()
 status = ui.status_frame()
+ui.pending_caption(status)
 criteria = status["criterion_code"].nunique()
 
 if ui.national():

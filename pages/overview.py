@@ -1,7 +1,9 @@
 import streamlit as st
 
 import ui
-from readiness import charts, queries, report
+from readiness import charts, db, queries, report, review
+from readiness.auth import Permission, allowed
+from readiness.i18n import pending_note, timeliness_label
 from readiness.settings import get_settings
 from readiness.views import tables as views
 
@@ -63,6 +65,26 @@ columns[4].metric(
     border=True,
 )
 
+if note := pending_note(kpis, ui.lang()):
+    st.caption(f":material/pending: {note}")
+with db.session() as session:
+    # Not cached: the oldest pending age moves with the clock, not with the data.
+    queue = review.queue_summary(session, ui.province())
+if queue["pending"]:
+    counted = queries.counts_setting() == "reported"
+    st.info(
+        ui.t(
+            f"{ui.number(queue['pending'])} báo cáo chờ duyệt, báo cáo cũ nhất đã chờ {queue['oldest_days']} ngày "
+            + ("(đã được tính vào số liệu)." if counted else "(chưa được tính vào số liệu)."),
+            f"{ui.number(queue['pending'])} submissions pending review; the oldest has waited "
+            f"{queue['oldest_days']} days " + ("(counted in the figures)." if counted else "(not yet counted)."),
+        ),
+        icon=":material/pending_actions:",
+    )
+    who = ui.logged_in()
+    if allowed(who, Permission.REVIEW):
+        st.page_link("pages/review.py", label=ui.t("Mở hàng chờ duyệt", "Open the review queue"))
+
 st.subheader(ui.t("Tiến độ theo tuần", "Greening week by week"))
 trend = ui.query(queries.trend, ui.as_of(), ui.province())
 ui.chart(charts.trend_chart(trend, ui.lang(), criteria=criteria))
@@ -80,3 +102,76 @@ if lagging.empty:
     st.success(ui.t("Mọi xã, phường đều đạt mọi tiêu chí.", "Every commune meets every criterion."))
 else:
     ui.table(views.lagging(lagging, n, ui.lang()), views.LAGGING)
+
+st.subheader(ui.t("Tiến độ so với hạn", "Against the deadlines"))
+timeliness = figures["timeliness"]
+pairs = sum(timeliness.values())
+help_texts = {
+    "on_time": (
+        "Cặp xã, phường – tiêu chí đạt, chuyển sang đạt lần cuối không muộn hơn hạn.",
+        "Commune–criterion pairs green, last turned green by the deadline.",
+    ),
+    "late": (
+        "Cặp xã, phường – tiêu chí đạt, chuyển sang đạt lần cuối sau hạn.",
+        "Pairs green, last turned green after the deadline.",
+    ),
+    "in_progress": ("Cặp chưa đạt, chưa đến hạn.", "Pairs not green, deadline not passed."),
+    "overdue": (
+        "Cặp chưa đạt (kể cả chưa báo cáo), đã quá hạn.",
+        "Pairs not green (never reported included), deadline passed.",
+    ),
+}
+columns = st.columns(5)
+for column, (key, (help_vi, help_en)) in zip(columns[:4], help_texts.items(), strict=True):
+    column.metric(
+        timeliness_label(key, ui.lang()),
+        ui.number(timeliness[key]),
+        delta=ui.percent(timeliness[key] / pairs if pairs else 0, 1),
+        delta_color="off",
+        delta_arrow="off",
+        help=ui.t(help_vi, help_en),
+        border=True,
+    )
+reporting = figures["reporting"]
+if reporting.empty:
+    columns[4].metric(ui.t("Tỉ lệ báo cáo tuần", "Weekly reporting rate"), "–", border=True)
+else:
+    week = reporting.iloc[0]
+    columns[4].metric(
+        ui.t("Tỉ lệ báo cáo tuần", "Weekly reporting rate"),
+        ui.percent(week["reported_share"], 1),
+        delta=ui.t(
+            f"đúng hạn {ui.percent(week['on_time_share'], 1)} · tuần đến {ui.day(week['week_due'])}",
+            f"on time {ui.percent(week['on_time_share'], 1)} · week to {ui.day(week['week_due'])}",
+        ),
+        delta_color="off",
+        delta_arrow="off",
+        help=ui.t(
+            "Tỉ lệ xã, phường đã gửi báo cáo cho tuần gần nhất đã đến hạn, và tỉ lệ gửi đúng hạn (giờ Việt Nam).",
+            "Share of communes that reported for the last week due, and the share on time (Vietnam time).",
+        ),
+        border=True,
+    )
+ui.chart(charts.timeliness_chart(figures["timeliness_by_criterion"], ui.lang()))
+
+st.subheader(ui.t("Xếp hạng", "Ranking"))
+if ui.national():
+    ranked, bottom_title = figures["province_ranking"], ui.t("Mười tỉnh, thành phố cuối bảng", "Bottom ten provinces")
+    top_title = ui.t("Mười tỉnh, thành phố dẫn đầu", "Top ten provinces")
+else:
+    ranked, bottom_title = figures["ranking"], ui.t("Mười xã, phường cuối bảng", "Bottom ten communes")
+    top_title = ui.t("Mười xã, phường dẫn đầu", "Top ten communes")
+left, right = st.columns(2)
+for column, title, rows, key in [
+    (left, top_title, ranked.head(10), "top_ten"),
+    (right, bottom_title, ranked.tail(10), "bottom_ten"),
+]:
+    with column:
+        st.markdown(f"**{title}**")
+        if ui.national():
+            ui.province_ranking_table(rows)
+        else:
+            ui.ranking_table(rows, key=key)
+st.page_link(
+    ui.RANKING_PAGE, label=ui.t("Xem bảng xếp hạng đầy đủ", "See the full ranking"), icon=":material/leaderboard:"
+)

@@ -23,6 +23,12 @@ if submitted:
         st.error(ui.t("Hai mật khẩu không giống nhau.", "The two passwords differ."))
     else:
         try:
-            ui.log_in(auth.first_admin(name, password))
+            admin = auth.first_admin(name, password)
         except auth.AccountError as exc:
-            st.error(exc.message(ui.lang()))
+            ui.refusal(exc)
+        else:
+            st.session_state["done"] = ui.t(
+                f"Đã tạo quản trị viên {ui.plain(admin.name)}. Hãy đăng nhập.",
+                f"Administrator {ui.plain(admin.name)} created. Please log in.",
+            )
+            st.rerun()

@@ -62,9 +62,10 @@ preview = checked[1]
 if preview.outcome == Outcome.REJECTED:
     st.error(
         ui.t(
-            f"Tệp {preview.filename} chưa nhập được: {len(preview.problems)} lỗi. Sửa các ô dưới đây rồi tải lên lại.",
-            f"{preview.filename} cannot be imported: {len(preview.problems)} problem(s). Fix these cells and upload "
-            "it again.",
+            f"Tệp {ui.plain(preview.filename)} chưa nhập được: {len(preview.problems)} lỗi. "
+            "Sửa các ô dưới đây rồi tải lên lại.",
+            f"{ui.plain(preview.filename)} cannot be imported: {len(preview.problems)} problem(s). "
+            "Fix these cells and upload it again.",
         )
     )
     problems = views.import_problems(preview.problems, ui.lang())
@@ -74,8 +75,8 @@ if preview.outcome == Outcome.REJECTED:
 if preview.outcome == Outcome.DUPLICATE:
     st.warning(
         ui.t(
-            f"Tệp {preview.filename} đã được nhập trước đây (giống hệt từng byte); không cần nhập lại.",
-            f"{preview.filename} was imported before (identical byte for byte); there is nothing to import.",
+            f"Tệp {ui.plain(preview.filename)} đã được nhập trước đây (giống hệt từng byte); không cần nhập lại.",
+            f"{ui.plain(preview.filename)} was imported before (identical byte for byte); there is nothing to import.",
         )
     )
     st.stop()
@@ -113,24 +114,26 @@ if st.button(ui.t("Xác nhận nhập", "Confirm import"), type="primary", icon=
     try:
         outcome = excel.confirm(preview.archive_id, actor)
     except Bilingual as exc:
-        st.error(exc.message(ui.lang()))
+        ui.refusal(exc)
         st.stop()
     if outcome.outcome == Outcome.ACCEPTED:
         st.session_state["upload_done"] = (
             True,
             ui.t(
-                f"Đã nhập {outcome.filename}: {outcome.newly_green} tiêu chí mới đạt, "
-                f"{outcome.no_longer_green} tiêu chí không còn đạt so với báo cáo trước.",
-                f"Imported {outcome.filename}: {outcome.newly_green} criteria newly green, "
-                f"{outcome.no_longer_green} no longer green since the previous report.",
+                f"Đã nhập {ui.plain(outcome.filename)}: {outcome.newly_green} tiêu chí mới đạt, "
+                f"{outcome.no_longer_green} tiêu chí không còn đạt so với báo cáo trước. Báo cáo đang chờ Sở KH&CN "
+                "duyệt; xem tình trạng và lý do (nếu bị trả lại) ở trang xã, phường.",
+                f"Imported {ui.plain(outcome.filename)}: {outcome.newly_green} criteria newly green, "
+                f"{outcome.no_longer_green} no longer green since the previous report. It is pending the DOST's "
+                "review; its state (and the reason, if returned) shows on the commune page.",
             ),
         )
     else:  # imported meanwhile by someone else, or refused now
         st.session_state["upload_done"] = (
             False,
             ui.t(
-                f"Tệp {outcome.filename} không được nhập ({outcome.outcome}).",
-                f"{outcome.filename} was not imported ({outcome.outcome}).",
+                f"Tệp {ui.plain(outcome.filename)} không được nhập ({outcome.outcome}).",
+                f"{ui.plain(outcome.filename)} was not imported ({outcome.outcome}).",
             ),
         )
     st.session_state["upload_round"] = uploads + 1

@@ -2,32 +2,82 @@ import streamlit as st
 
 import ui
 from readiness import export, queries
+from readiness.i18n import weekday_name
 from readiness.settings import get_settings
 from readiness.views import tables as views
 
 ui.data_page("Danh sách cảnh báo", "Warning list")
 lang = ui.lang()
 warnings = ui.query(queries.warning_list, ui.as_of(), ui.province())
-stale_after = get_settings().stale_after_days
+settings = get_settings()
+stale_after, at_risk_days = settings.stale_after_days, settings.at_risk_days
 st.caption(
     ui.t(
-        "Xã, phường có tiêu chí chưa đạt đã quá hạn, hoặc chưa đạt đủ tiêu chí mà không báo cáo quá "
+        "Xã, phường có tiêu chí chưa đạt đã quá hạn, có tiêu chí chưa đạt mà hạn còn không quá "
+        f"{at_risk_days} ngày (có nguy cơ trễ hạn), hoặc chưa đạt đủ tiêu chí mà không báo cáo quá "
         f"{stale_after} ngày; nghiêm trọng nhất ở đầu.",
-        f"Communes with red criteria past their deadline, or not fully green and silent for over {stale_after} "
-        "days; most severe first.",
+        f"Communes with red criteria past their deadline, with criteria not met that are due within {at_risk_days} "
+        f"days (at risk), or not fully green and silent for over {stale_after} days; most severe first.",
     )
 )
+
+
+def reporting_table() -> None:
+    st.subheader(ui.t("Báo cáo hằng tuần", "Weekly reporting"))
+    weekday = weekday_name(settings.report_due_weekday, lang)
+    st.caption(
+        ui.t(
+            f"Mỗi xã, phường báo cáo mỗi tuần, hạn cuối ngày {weekday} (giờ Việt Nam). Một báo cáo thuộc tuần kết "
+            "thúc vào hạn đầu tiên kể từ ngày báo cáo; đúng hạn nếu nhận được trước hết ngày hạn.",
+            f"Every commune reports once a week, due by the end of {weekday} (Vietnam time). A report belongs to "
+            "the week ending on the first due day on or after its reporting date; on time if received by the end "
+            "of that day.",
+        )
+    )
+    weeks = ui.query(queries.reporting, ui.as_of(), ui.province())
+    if weeks.empty:
+        st.caption(ui.t("Chưa có tuần nào đến hạn.", "No week is due yet."))
+        return
+    st.dataframe(
+        weeks.assign(
+            week_text=[
+                f"{ui.day(a)} – {ui.day(b)}" for a, b in zip(weeks["week_start"], weeks["week_due"], strict=True)
+            ],
+            rate=weeks["reported_share"] * 100,
+        ),
+        hide_index=True,
+        column_order=["week_text", "on_time", "late", "missing", "rate"],
+        column_config={
+            "week_text": ui.t("Tuần", "Week"),
+            "on_time": ui.t("Đúng hạn", "On time"),
+            "late": ui.t("Muộn", "Late"),
+            "missing": ui.t("Không báo cáo", "Not reported"),
+            "rate": ui.progress_column(ui.t("Tỉ lệ báo cáo", "Reporting rate")),
+        },
+    )
+
+
 if warnings.empty:
     st.success(ui.t("Tuần này không có xã, phường nào phải cảnh báo.", "No commune on the warning list this week."))
+    reporting_table()
     st.stop()
 
-overdue = int((warnings["overdue_count"] > 0).sum())
-silent = int(warnings["stale"].sum())
-left, middle, right = st.columns(3)
-left.metric(ui.t("Xã, phường bị cảnh báo", "Communes on the list"), ui.number(len(warnings)), border=True)
-middle.metric(ui.t("Có tiêu chí quá hạn", "With overdue criteria"), ui.number(overdue), border=True)
-right.metric(
-    ui.t(f"Không báo cáo quá {stale_after} ngày", f"Silent over {stale_after} days"), ui.number(silent), border=True
+columns = st.columns(4)
+columns[0].metric(ui.t("Xã, phường bị cảnh báo", "Communes on the list"), ui.number(len(warnings)), border=True)
+columns[1].metric(
+    ui.t("Có tiêu chí quá hạn", "With overdue criteria"),
+    ui.number(int((warnings["overdue_count"] > 0).sum())),
+    border=True,
+)
+columns[2].metric(
+    ui.t(f"Có nguy cơ trễ hạn ({at_risk_days} ngày)", f"At risk ({at_risk_days} days)"),
+    ui.number(int((warnings["at_risk_count"] > 0).sum())),
+    border=True,
+)
+columns[3].metric(
+    ui.t(f"Không báo cáo quá {stale_after} ngày", f"Silent over {stale_after} days"),
+    ui.number(int(warnings["stale"].sum())),
+    border=True,
 )
 
 ui.download_export(
@@ -41,3 +91,4 @@ ui.download_export(
 )
 
 ui.commune_table(views.warning_list(warnings, lang), views.warning_table(ui.national()), "warning_communes")
+reporting_table()

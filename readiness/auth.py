@@ -6,6 +6,8 @@ never leave this module: not in exceptions, logs, audit details, returned rows o
 
 import logging
 import re
+import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -17,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from readiness import audit, db, registry
+from readiness import audit, db, registry, sessions
 from readiness.i18n import Bilingual, format_datetime
 from readiness.models import Account, Commune, Role
 from readiness.settings import NATIONAL, get_settings
@@ -49,6 +51,9 @@ class Permission(StrEnum):
     EDIT_CATALOG = "edit_catalog"
     LOAD_BOUNDARIES = "load_boundaries"
     VIEW_AUDIT = "view_audit"
+    REVIEW = "review"
+    ATTACH_EVIDENCE = "attach_evidence"
+    COMMENT = "comment"
 
 
 _GRANTS: dict[Role, set[Permission]] = {
@@ -59,13 +64,27 @@ _GRANTS: dict[Role, set[Permission]] = {
         Permission.IMPORT_CHECKLIST,
         Permission.IMPORT_PROVINCE_WORKBOOK,
         Permission.EXPORT,
+        Permission.REVIEW,
+        Permission.ATTACH_EVIDENCE,
+        Permission.COMMENT,
     },
-    Role.COMMUNE: {Permission.VIEW_PROVINCE, Permission.VIEW_COMMUNE, Permission.IMPORT_CHECKLIST},
+    Role.COMMUNE: {
+        Permission.VIEW_PROVINCE,
+        Permission.VIEW_COMMUNE,
+        Permission.IMPORT_CHECKLIST,
+        Permission.ATTACH_EVIDENCE,
+        Permission.COMMENT,
+    },
     Role.LEADER: {Permission.VIEW_PROVINCE, Permission.VIEW_COMMUNE, Permission.EXPORT},
 }
 
 # Permissions that a commune account holds for its own commune only.
-_OWN_COMMUNE_ONLY = {Permission.VIEW_COMMUNE, Permission.IMPORT_CHECKLIST}
+_OWN_COMMUNE_ONLY = {
+    Permission.VIEW_COMMUNE,
+    Permission.IMPORT_CHECKLIST,
+    Permission.ATTACH_EVIDENCE,
+    Permission.COMMENT,
+}
 
 
 class Refusal(Bilingual):
@@ -112,7 +131,11 @@ def require(actor: Actor | None, permission: Permission, commune_code: str | Non
 
 # Accounts --------------------------------------------------------------------------------------------------------
 
-_NAME = re.compile(r"[\w.@-]{2,64}")
+_NAME = re.compile(r"[a-z0-9._-]{2,64}")
+_NAME_SIGN = re.compile(r"[a-z0-9._-]")
+# Names no account may take: the operator's (how the command line appears in the audit trail) and names that
+# would read as the system itself there.
+RESERVED_NAMES = frozenset({OPERATOR.name, "system", "root", "operator", "anonymous", "unknown"})
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 ROLE_NAMES = ", ".join(Role)
 
@@ -242,11 +265,7 @@ def _create(
     action: str,
 ) -> Actor:
     name = normal_name(name)
-    if not _NAME.fullmatch(name):
-        raise AccountError(
-            f"Tên tài khoản {name!r} không hợp lệ: 2–64 ký tự gồm chữ, số và . _ - @, không có khoảng trắng.",
-            f"The account name {name!r} is not valid: 2–64 letters, digits or . _ - @, no spaces.",
-        )
+    _check_name(name)
     if _find(session, name) is not None:
         raise AccountError(f"Đã có tài khoản tên {name}.", f"An account named {name} exists already.")
     checked_role = _role(role)
@@ -270,6 +289,39 @@ def _create(
     )
     audit.record(session, by, action, name, detail)
     return _actor(account)
+
+
+def _ascii_twin(name: str) -> str:
+    """What the user probably meant: the name without diacritics and in compatibility form (ｌａｎ, chị → chi)."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _check_name(name: str) -> None:
+    """Account names are 2–64 ASCII letters, digits and . _ -: they appear in the audit trail, file names and
+    URLs, and a look-alike letter (Cyrillic а, Greek ο, a full-width ｌ) would let one account pass for another."""
+    if name in RESERVED_NAMES:
+        raise AccountError(
+            f"Tên {name} được dành riêng (cli là tên của người chạy dòng lệnh trong nhật ký); hãy chọn tên khác.",
+            f"The name {name} is reserved (cli is how the command line's operator appears in the audit trail); "
+            "choose another.",
+        )
+    if _NAME.fullmatch(name):
+        return
+    odd = list(dict.fromkeys(c for c in name if not _NAME_SIGN.fullmatch(c)))[:3]
+    shown = ", ".join(f"{c!r} ({unicodedata.name(c, f'U+{ord(c):04X}')})" for c in odd)
+    detail_vi, detail_en = (shown, shown) if odd else (f"dài {len(name)} ký tự", f"length {len(name)}")
+    if any(unicodedata.name(c, "").startswith(("CYRILLIC", "GREEK")) for c in odd):
+        detail_vi += " — chữ Kirin/Hy Lạp trông giống chữ Latinh nhưng là chữ khác"
+        detail_en += " — Cyrillic/Greek letters that look like Latin ones but are other letters"
+    twin = _ascii_twin(name)
+    known = _NAME.fullmatch(twin) and twin not in RESERVED_NAMES
+    raise AccountError(
+        f"Tên tài khoản {name!r} không hợp lệ ({detail_vi}). Chỉ dùng 2–64 chữ cái không dấu a–z, chữ số và . _ -, "
+        "không có khoảng trắng." + (f" Ví dụ: {twin}." if known else ""),
+        f"The account name {name!r} is not valid ({detail_en}). Use 2–64 letters a–z without diacritics, digits "
+        "and . _ - only, no spaces." + (f" For example: {twin}." if known else ""),
+    )
 
 
 def account_names(session: Session) -> set[str]:
@@ -336,7 +388,8 @@ def _admins_left(session: Session, without: str) -> int:
 
 
 def disable_account(session: Session, actor: Actor, name: str, disabled: bool = True) -> None:
-    """Disable (or enable again) an account: a disabled account cannot log in or act through --as."""
+    """Disable (or enable again) an account: a disabled account cannot log in or act through --as, and its
+    open sessions end."""
     require(actor, Permission.MANAGE_ACCOUNTS)
     account = _get(session, name)
     if disabled and account.role == Role.ADMIN and _admins_left(session, account.name) == 0:
@@ -346,6 +399,8 @@ def disable_account(session: Session, actor: Actor, name: str, disabled: bool = 
         )
     account.disabled = disabled
     session.add(account)
+    if disabled:
+        sessions.end_all(session, account.name)
     audit.record(session, actor.name, "account.disable" if disabled else "account.enable", account.name)
 
 
@@ -360,13 +415,15 @@ def delete_account(session: Session, actor: Actor, name: str) -> None:
             "hãy tạo quản trị viên khác trước.",
             f"Cannot delete {account.name}: it is the last enabled admin; create another admin first.",
         )
+    sessions.end_all(session, account.name)
     session.delete(account)
     session.flush()
     audit.record(session, actor.name, "account.delete", account.name)
 
 
 def reset_password(session: Session, actor: Actor, name: str, new_password: str) -> None:
-    """Set a new password for someone (who forgot theirs); this also lifts a lockout."""
+    """Set a new password for someone (who forgot theirs); this also lifts a lockout and ends every session of
+    the account."""
     require(actor, Permission.MANAGE_ACCOUNTS)
     account = _get(session, name)
     _check_password(new_password)
@@ -374,28 +431,49 @@ def reset_password(session: Session, actor: Actor, name: str, new_password: str)
     account.failed_logins = 0
     account.locked_until = None
     session.add(account)
+    sessions.end_all(session, account.name)
     audit.record(session, actor.name, "account.reset_password", account.name)
 
 
-def change_password(session: Session, actor: Actor | None, current_password: str, new_password: str) -> None:
-    """Self-service: the logged-in account changes its own password, proving it knows the current one."""
+def change_password(actor: Actor | None, current_password: str, new_password: str, now: datetime | None = None) -> None:
+    """Self-service: the logged-in account changes its own password, proving it knows the current one. A wrong
+    current password counts as a failed login (it is a guess like any other). Every session of the account ends,
+    this one too: each browser logs in again with the new password."""
     if actor is None:
         raise _not_logged_in()
-    account = _get(session, actor.name)
-    if not _verify(account.password_hash, current_password):
-        raise AccountError("Mật khẩu hiện tại không đúng.", "The current password is wrong.")
     _check_password(new_password)
-    account.password_hash = _hasher().hash(new_password)
-    session.add(account)
-    audit.record(session, actor.name, "account.change_password", account.name)
+    account = _check_attempt(
+        actor.name,
+        current_password,
+        now or datetime.now(UTC),
+        wrong=lambda: AccountError("Mật khẩu hiện tại không đúng.", "The current password is wrong."),
+    )
+    with db.write_session() as session:
+        session.exec(
+            update(Account)
+            .where(Account.id == account.id)
+            .values(password_hash=_hasher().hash(new_password), failed_logins=0, locked_until=None)
+        )
+        sessions.end_all(session, account.name)
+        audit.record(session, actor.name, "account.change_password", account.name)
 
 
 def actor_for(session: Session, name: str) -> Actor:
-    """The rights of an existing, enabled account (CLI --as, and the app re-checking its logged-in user)."""
+    """The rights of an existing, enabled account (the app re-checking its logged-in user)."""
     account = _get(session, name)
     if account.disabled:
         raise AccountError(f"Tài khoản {account.name} đã bị vô hiệu hóa.", f"The account {account.name} is disabled.")
     return _actor(account)
+
+
+def acting_as(session: Session, name: str, now: datetime | None = None) -> Actor:
+    """The rights the CLI takes with --as NAME: those of an enabled account that is not locked out. A lockout
+    stops the account everywhere, not only at the login form."""
+    actor = actor_for(session, name)
+    account = _get(session, name)
+    if _lock(account, now or datetime.now(UTC)):
+        raise _locked_message(account.locked_until)
+    return actor
 
 
 def sso_login(email: str | None) -> Actor:
@@ -432,26 +510,73 @@ def _wrong() -> AccountError:
     return AccountError("Sai tên đăng nhập hoặc mật khẩu.", "Wrong account name or password.")
 
 
-def authenticate(name: str, password: str, now: datetime | None = None) -> Actor:
-    """Check a password login. Wrong passwords are counted: max_failed_logins in a row lock the account for
-    lockout_minutes. The hash is verified outside the write transaction, so a login never holds the write lock
-    for the ~0.1 s argon2 takes."""
-    now = now or datetime.now(UTC)
+def _dummy_verify(password: str) -> None:
+    """Spend the time of a real password check, so that a refusal does not tell whether the account exists or
+    is locked."""
     settings = get_settings()
-    with db.session() as session:
-        account = _find(session, name)
+    _verify(
+        _dummy_hash(settings.argon2_time_cost, settings.argon2_memory_cost_kib, settings.argon2_parallelism),
+        password,
+    )
+
+
+def _reserve_attempt(name: str, now: datetime) -> Account | None:
+    """Count a password attempt before its hash is checked, under the account's row lock (SELECT ... FOR UPDATE
+    on PostgreSQL; BEGIN IMMEDIATE serialises SQLite): attempts sent at the same moment take their turn, and the
+    one that reaches max_failed_logins locks the account before the hash of any later one is checked. A right
+    password gives its slot back (the count starts again). Raises the lockout refusal for a locked account;
+    returns None when there is no such account."""
+    settings = get_settings()
+    with db.write_session() as session:
+        account = session.exec(select(Account).where(Account.name == normal_name(name)).with_for_update()).first()
+        if account is None:
+            return None
+        if _lock(account, now):
+            locked_until = account.locked_until
+        else:
+            if account.locked_until is not None:
+                # The lockout has run out: a fresh series of attempts starts.
+                account.failed_logins, account.locked_until = 0, None
+            account.failed_logins += 1
+            if account.failed_logins >= settings.max_failed_logins:
+                account.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+            session.add(account)
+            session.flush()
+            session.expunge(account)
+            return account
+    log.info("login refused: account %s is locked", normal_name(name))
+    raise _locked_message(locked_until)
+
+
+def _check_attempt(
+    name: str, password: str, now: datetime, wrong: Callable[[], AccountError] = lambda: _wrong()
+) -> Account:
+    """One counted password attempt: the account when the password is right; otherwise the refusal (`wrong`, or
+    locked — by this attempt or before), recorded in the audit trail. Every refusal costs one hash check."""
+    try:
+        account = _reserve_attempt(name, now)
+    except AccountError:
+        _dummy_verify(password)
+        raise
     if account is None:
-        _verify(
-            _dummy_hash(settings.argon2_time_cost, settings.argon2_memory_cost_kib, settings.argon2_parallelism),
-            password,
-        )
+        _dummy_verify(password)
         log.info("login refused: no account named %s", normal_name(name))
         raise _wrong()
-    if _lock(account, now):
-        log.info("login refused: account %s is locked", account.name)
-        raise _locked_message(account.locked_until)
     if not _verify(account.password_hash, password):
-        raise _count_failure(account.name, now)
+        locked = account.locked_until is not None
+        with db.write_session() as session:
+            audit.record(session, account.name, "account.locked" if locked else "account.login_failed", account.name)
+        log.info("login refused: wrong password for %s%s", account.name, " (now locked)" if locked else "")
+        raise _locked_message(account.locked_until) if locked else wrong()
+    return account
+
+
+def authenticate(name: str, password: str, now: datetime | None = None) -> Actor:
+    """Check a password login. Every attempt is counted before its hash is checked: max_failed_logins wrong
+    passwords in a row lock the account for lockout_minutes, however many are sent at once. The hash is verified
+    outside any write transaction, so a login never holds the write lock for the ~0.1 s argon2 takes."""
+    now = now or datetime.now(UTC)
+    account = _check_attempt(name, password, now)
     if account.disabled:
         log.info("login refused: account %s is disabled", account.name)
         raise AccountError(
@@ -469,19 +594,3 @@ def authenticate(name: str, password: str, now: datetime | None = None) -> Actor
             session, account.name, "account.login", account.name, "password, rehashed" if new_hash else "password"
         )
     return _actor(account)
-
-
-def _count_failure(name: str, now: datetime) -> AccountError:
-    """Count a wrong password (atomically: two wrong tries at once both count) and lock at the limit."""
-    settings = get_settings()
-    with db.write_session() as session:
-        account = session.exec(select(Account).where(Account.name == name).with_for_update()).one()
-        account.failed_logins += 1
-        locked = account.failed_logins >= settings.max_failed_logins
-        if locked:
-            account.failed_logins = 0
-            account.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-        session.add(account)
-        audit.record(session, name, "account.locked" if locked else "account.login_failed", name)
-    log.info("login refused: wrong password for %s%s", name, " (now locked)" if locked else "")
-    return _locked_message(now + timedelta(minutes=settings.lockout_minutes)) if locked else _wrong()

@@ -20,6 +20,7 @@ from readiness.i18n import (
     format_number,
     format_percent,
     status_label,
+    timeliness_label,
     total_gaps,
     tr,
 )
@@ -30,6 +31,8 @@ FONT = "Be Vietnam Pro"
 # Browsers without the font fall back to a sans-serif face, not the canvas default (a serif).
 FONT_STACK = f"{FONT}, sans-serif"
 STATUS_SYMBOLS = {"green": "", "red": "×", "grey": "?"}
+# Timeliness: met on time and late are both green (late lighter); in progress a pale amber; overdue as "not met".
+TIMELINESS_COLOURS = {"on_time": GREEN, "late": "#8CC5AE", "in_progress": MIDDLE, "overdue": RED}
 # Below 14 px Vega hides every other row label.
 ROW_PX = 16
 TILE_COLUMNS = 10
@@ -331,6 +334,38 @@ def gap_chart(criteria: pd.DataFrame, lang: str) -> Chart:
     bars = base.mark_bar(color=RED, height=alt.RelativeBandSize(0.7))
     labels = base.mark_text(align="left", dx=4, color=INK).encode(text="label:N")
     return _finish(alt.layer(bars, labels).properties(height=alt.Step(26), width="container"))
+
+
+def timeliness_chart(per_criterion: pd.DataFrame, lang: str) -> Chart:
+    """One stacked bar per criterion (catalog order): communes on time, late, in progress and overdue
+    (queries.overview's "timeliness_by_criterion")."""
+    labels = {key: timeliness_label(key, lang) for key in TIMELINESS_COLOURS}
+    rows = per_criterion.assign(criterion=per_criterion["criterion_code"] + " · " + per_criterion[f"name_{lang}"])
+    long = rows.melt(id_vars=["criterion", "position"], value_vars=list(labels), var_name="key", value_name="n")
+    long["timeliness"] = long["key"].map(labels)
+    long["order"] = long["key"].map({key: i for i, key in enumerate(labels)})
+    order = rows.sort_values("position")["criterion"].tolist()
+    chart = (
+        alt.Chart(_data(long))
+        .mark_bar(height=alt.RelativeBandSize(0.7))
+        .encode(
+            y=alt.Y("criterion:N", sort=order, title=None, axis=alt.Axis(labelLimit=340)),
+            x=alt.X("n:Q", stack="zero", title=tr(lang, "Số xã, phường", "Communes"), axis=alt.Axis(format="d")),
+            color=alt.Color(
+                "timeliness:N",
+                scale=alt.Scale(domain=list(labels.values()), range=list(TIMELINESS_COLOURS.values())),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("criterion:N", title=tr(lang, "Tiêu chí", "Criterion")),
+                alt.Tooltip("timeliness:N", title=tr(lang, "Tiến độ", "Timeliness")),
+                alt.Tooltip("n:Q", title=tr(lang, "Số xã, phường", "Communes")),
+            ],
+        )
+        .properties(height=alt.Step(22), width="container")
+    )
+    return _finish(chart)
 
 
 def choropleth_chart(geojson: dict, communes: pd.DataFrame, lang: str) -> Chart:

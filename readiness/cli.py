@@ -1,4 +1,10 @@
-"""The `readiness` command: the app's features for operators and scripts."""
+"""The `readiness` command: the app's features for operators and scripts.
+
+Each command imports what it needs when it runs (pandas, openpyxl, fpdf, altair and the database layer take a
+second or more and 200 MB to load): `readiness --help` and a mistyped option answer at once.
+"""
+
+from __future__ import annotations
 
 import argparse
 import getpass
@@ -7,14 +13,14 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from readiness.i18n import LANGUAGES
+from readiness.models import ReviewStatus, Role
 
-from readiness import auth, bootstrap, db, demo, excel, export, queries, registry, report
-from readiness.auth import OPERATOR, Actor
-from readiness.i18n import LANGUAGES, format_date, format_datetime, today, tr
-from readiness.settings import get_settings
-from readiness.views import tables as views
+if TYPE_CHECKING:
+    from readiness import auth, bootstrap, demo, excel
+    from readiness.auth import Actor
 
 
 def _date(text: str) -> date:
@@ -25,18 +31,26 @@ def _date(text: str) -> date:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from readiness import bootstrap
+    from readiness.auth import OPERATOR
+
     report = bootstrap.sync_catalog(OPERATOR)
     print(f"Database ready: {report.communes_added} communes added, {_catalog_text(report)}")
     return 0
 
 
 def cmd_catalog_sync(args: argparse.Namespace) -> int:
+    from readiness import bootstrap
+    from readiness.auth import OPERATOR
+
     text = _catalog_text(bootstrap.sync_catalog(OPERATOR))
     print(text[0].upper() + text[1:])
     return 0
 
 
 def _catalog_text(report: bootstrap.InitReport) -> str:
+    from readiness.settings import get_settings
+
     path = get_settings().catalog_path
     if not report.catalog_applied:
         return f"criteria catalog unchanged ({path})."
@@ -44,6 +58,8 @@ def _catalog_text(report: bootstrap.InitReport) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from readiness import auth, bootstrap
+
     bootstrap.init()
     try:
         _demo(args)
@@ -53,6 +69,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> None:
+    from readiness import db, demo
+    from readiness.auth import OPERATOR
+
     # Printed only after the commit: a refused --clear removes nothing and must not say otherwise.
     with db.write_session() as session:
         if args.clear:
@@ -77,10 +96,14 @@ def _print_demo_accounts(accounts: list[demo.DemoAccount]) -> None:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    from readiness import bootstrap, db, queries
+    from readiness.i18n import today
+    from readiness.settings import get_settings
+
     bootstrap.init()
     as_of = args.as_of or today()
     with db.session() as session:
-        data = queries.summary(session, as_of, get_settings().province)
+        data = queries.summary(session, as_of, get_settings().province, approved_only=args.approved_only or None)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
@@ -92,10 +115,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def acting_as(name: str | None) -> Actor:
     """The rights a command runs with: the operator's (admin), or exactly those of the account given by --as."""
+    from readiness import auth, db
+    from readiness.auth import OPERATOR
+
     if name is None:
         return OPERATOR
     with db.session() as session:
-        return auth.actor_for(session, name)
+        return auth.acting_as(session, name)
 
 
 def add_as_option(parser: argparse.ArgumentParser) -> None:
@@ -119,6 +145,9 @@ def _refused(exc: auth.Refusal) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
+    from readiness import auth, bootstrap, db
+    from readiness.auth import OPERATOR
+
     bootstrap.init()
     try:
         with db.write_session() as session:
@@ -133,6 +162,12 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from readiness import auth, bootstrap, db
+    from readiness.auth import OPERATOR
+    from readiness.i18n import format_datetime
+
     bootstrap.init()
     with db.session() as session:
         accounts = auth.list_accounts(session, OPERATOR)
@@ -146,10 +181,15 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def _text(value: object) -> str:
+    import pandas as pd
+
     return "" if pd.isna(value) else str(value)
 
 
 def cmd_user_disable(args: argparse.Namespace) -> int:
+    from readiness import auth, bootstrap, db
+    from readiness.auth import OPERATOR
+
     bootstrap.init()
     try:
         with db.write_session() as session:
@@ -161,6 +201,9 @@ def cmd_user_disable(args: argparse.Namespace) -> int:
 
 
 def cmd_user_reset_password(args: argparse.Namespace) -> int:
+    from readiness import auth, bootstrap, db
+    from readiness.auth import OPERATOR
+
     bootstrap.init()
     try:
         with db.write_session() as session:
@@ -178,7 +221,7 @@ def _add_user_commands(commands: argparse._SubParsersAction) -> None:
 
     add = actions.add_parser("add", help="create an account")
     add.add_argument("name")
-    add.add_argument("--role", required=True, help=f"one of: {auth.ROLE_NAMES}")
+    add.add_argument("--role", required=True, help=f"one of: {', '.join(Role)}")
     add.add_argument("--commune", help="commune code, for (and only for) role commune, e.g. 00070")
     add.add_argument("--email", help="e-mail that single sign-on identities are matched by")
     add.add_argument("--password-stdin", action="store_true", required=True, help=stdin_help)
@@ -197,6 +240,9 @@ def _add_user_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from readiness import bootstrap, db, excel, registry
+    from readiness.settings import get_settings
+
     bootstrap.init()
     with db.session() as session:
         if args.province:
@@ -214,6 +260,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Exit status 0 only when every file was accepted."""
+    from readiness import auth, bootstrap, excel
+
     missing = [str(path) for path in args.files if not path.is_file()]
     if missing:
         print(f"readiness import: no such file: {', '.join(missing)}", file=sys.stderr)
@@ -233,6 +281,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _outcome_text(outcome: excel.ImportOutcome, lang: str, dry_run: bool) -> str:
+    from readiness import excel
+    from readiness.i18n import format_date, tr
+    from readiness.views import tables as views
+
     what = (
         tr(lang, f"xã/phường {outcome.commune_code}", f"commune {outcome.commune_code}")
         if outcome.commune_code
@@ -279,6 +331,11 @@ def _out(text: str) -> Path:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from readiness import bootstrap, db, registry, report
+    from readiness.auth import OPERATOR
+    from readiness.i18n import today
+    from readiness.settings import get_settings
+
     bootstrap.init()
     as_of = args.as_of or today()
     with db.session() as session:
@@ -296,6 +353,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from readiness import bootstrap, db, export
+    from readiness.auth import OPERATOR
+    from readiness.i18n import today
+    from readiness.settings import get_settings
+
     bootstrap.init()
     as_of = args.as_of or today()
     workbook = export.warning_list_workbook if args.warning_list else export.consolidated_workbook
@@ -304,6 +366,144 @@ def cmd_export(args: argparse.Namespace) -> int:
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes), figures as of {as_of:%d/%m/%Y}.")
     return 0
+
+
+def cmd_review_list(args: argparse.Namespace) -> int:
+    from readiness import auth, bootstrap, db, review
+
+    bootstrap.init()
+    try:
+        actor = acting_as(args.as_name)
+        with db.session() as session:
+            frame = review.submissions(session, actor, ReviewStatus(args.status) if args.status else None)
+    except auth.Refusal as exc:
+        return _refused(exc)
+    rows = [
+        {
+            "id": int(row.id),
+            "commune_code": row.commune_code,
+            "reporting_date": row.reporting_date.isoformat(),
+            "origin": row.origin,
+            "status": row.review_status,
+            "reason": row.review_reason,
+        }
+        for row in frame.itertuples()
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        reason = f"  {row['reason']}" if row["reason"] else ""
+        print(
+            f"{row['id']:>7} {row['commune_code']} {row['reporting_date']} {row['origin']:<18} {row['status']}{reason}"
+        )
+    return 0
+
+
+def cmd_review_decide(args: argparse.Namespace) -> int:
+    from readiness import auth, bootstrap, db, review
+
+    bootstrap.init()
+    try:
+        actor = acting_as(args.as_name)
+        with db.write_session() as session:
+            if args.review_command == "approve":
+                review.approve(session, actor, args.id)
+            else:
+                review.return_submission(session, actor, args.id, args.reason or "", args.criteria)
+    except auth.Refusal as exc:
+        return _refused(exc)
+    print(f"Submission {args.id} {'approved' if args.review_command == 'approve' else 'returned'}.")
+    return 0
+
+
+def _add_review_commands(commands: argparse._SubParsersAction) -> None:
+    review_ = commands.add_parser("review", help="the DOST's review: list, approve, return submissions")
+    actions = review_.add_subparsers(dest="review_command", required=True)
+    list_ = actions.add_parser("list", help="submissions with their review status, oldest first")
+    list_.add_argument("--status", choices=[str(s) for s in ReviewStatus], help="only this status")
+    list_.add_argument("--json", action="store_true", help="print a JSON array")
+    add_as_option(list_)
+    list_.set_defaults(handler=cmd_review_list)
+    approve = actions.add_parser("approve", help="approve a pending submission")
+    approve.add_argument("id", type=int)
+    add_as_option(approve)
+    approve.set_defaults(handler=cmd_review_decide)
+    return_ = actions.add_parser("return", help="return a pending submission to its commune, with a reason")
+    return_.add_argument("id", type=int)
+    return_.add_argument("--reason", help="why (required): what the commune must fix")
+    return_.add_argument("--criteria", nargs="*", default=[], metavar="CODE", help="the criteria concerned")
+    add_as_option(return_)
+    return_.set_defaults(handler=cmd_review_decide)
+
+
+def cmd_evidence_add(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        print(f"readiness evidence: no such file: {args.file}", file=sys.stderr)
+        return 2
+    from readiness import auth, bootstrap, db, evidence
+
+    bootstrap.init()
+    try:
+        actor = acting_as(args.as_name)
+        with db.write_session() as session:
+            evidence_id = evidence.add(
+                session, actor, args.commune, args.criterion, args.file.name, args.file.read_bytes()
+            )
+    except auth.Refusal as exc:
+        return _refused(exc)
+    print(f"Evidence file {evidence_id} stored for commune {args.commune}, criterion {args.criterion.upper()}.")
+    return 0
+
+
+def cmd_evidence_list(args: argparse.Namespace) -> int:
+    from readiness import auth, bootstrap, db, evidence
+
+    bootstrap.init()
+    try:
+        actor = acting_as(args.as_name)
+        with db.session() as session:
+            frame = evidence.files(session, actor, args.commune)
+    except auth.Refusal as exc:
+        return _refused(exc)
+    rows = [
+        {
+            "id": int(row.id),
+            "commune_code": row.commune_code,
+            "criterion_code": row.criterion_code,
+            "filename": row.filename,
+            "media_type": row.media_type,
+            "size": int(row.size),
+            "sha256": row.sha256,
+            "uploaded_by": row.uploaded_by,
+            "uploaded_at": row.uploaded_at.isoformat(),
+            "superseded": bool(row.superseded),
+        }
+        for row in frame.itertuples()
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        state = " (superseded)" if row["superseded"] else ""
+        print(f"{row['id']:>6} {row['criterion_code']} {row['filename']} {row['media_type']} {row['size']:,} B{state}")
+    return 0
+
+
+def _add_evidence_commands(commands: argparse._SubParsersAction) -> None:
+    evidence_ = commands.add_parser("evidence", help="evidence files (PDF, JPEG, PNG) per commune and criterion")
+    actions = evidence_.add_subparsers(dest="evidence_command", required=True)
+    add = actions.add_parser("add", help="attach a file to a commune's criterion")
+    add.add_argument("commune", help="commune code, e.g. 00070 or 70")
+    add.add_argument("criterion", help="criterion code, e.g. TC01")
+    add.add_argument("file", type=Path)
+    add_as_option(add)
+    add.set_defaults(handler=cmd_evidence_add)
+    list_ = actions.add_parser("list", help="a commune's evidence files")
+    list_.add_argument("commune")
+    list_.add_argument("--json", action="store_true", help="print a JSON array")
+    add_as_option(list_)
+    list_.set_defaults(handler=cmd_evidence_list)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -328,9 +528,14 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="greening per criterion and per commune")
     summary.add_argument("--json", action="store_true", help="print the summary as JSON")
     summary.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
+    summary.add_argument(
+        "--approved-only", action="store_true", help="count approved submissions only, whatever READINESS_COUNTS says"
+    )
     summary.set_defaults(handler=cmd_summary)
 
     _add_user_commands(commands)
+    _add_review_commands(commands)
+    _add_evidence_commands(commands)
     template = commands.add_parser("template", help="write the commune checklist or the province workbook (.xlsx)")
     which = template.add_mutually_exclusive_group(required=True)
     which.add_argument("--commune", metavar="CODE", help="the commune's official code, e.g. 00070 or 70")

@@ -13,7 +13,16 @@ from sqlmodel import Session, select
 
 from readiness import audit, auth, criteria, registry, submissions
 from readiness.auth import Actor, Permission, require
-from readiness.models import Commune, Criterion, CriterionKind, Origin, ResultBase, Role, SubmissionCreate
+from readiness.models import (
+    Commune,
+    Criterion,
+    CriterionKind,
+    Origin,
+    ResultBase,
+    ReviewStatus,
+    Role,
+    SubmissionCreate,
+)
 from readiness.settings import get_settings
 
 FIRST_WEEK = date(2025, 7, 5)
@@ -27,6 +36,12 @@ _TYPICAL_GREEN_WEEK = {
     "TC01": 2, "TC02": 6, "TC03": 7, "TC04": 5, "TC05": 1, "TC06": 5, "TC07": 0, "TC08": 10,
     "TC09": 4, "TC10": 6, "TC11": 11, "TC12": 3, "TC13": 9, "TC14": 0, "TC15": 12, "TC16": 8,
 }  # fmt: skip
+
+
+# Made-up reporters (names and mobile numbers) for the demo's warning list.
+_FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+_MIDDLE_NAMES = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc", "Hữu", "Thanh"]
+_GIVEN_NAMES = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hương", "Lan", "Long", "Mai", "Nam", "Phương"]
 
 
 def reporting_dates() -> list[date]:
@@ -107,6 +122,10 @@ def _commune_story(commune: Commune, catalog: list[Criterion], seed: int) -> lis
     }
     starts = {c.code: rng.uniform(0.2, 0.7) for c in catalog}
     out_of = {"TC11": dossiers, "TC16": computers}
+    # A rng of its own, so that the reported values stay those of earlier versions of the demo.
+    people = random.Random(f"{seed}:{commune.code}:reporter")
+    reporter = f"{people.choice(_FAMILY_NAMES)} {people.choice(_MIDDLE_NAMES)} {people.choice(_GIVEN_NAMES)}"
+    phone = f"09{people.randint(0, 99_999_999):08d}"
     stories = []
     for week, day in enumerate(reporting_dates()):
         if week < first_week:
@@ -119,6 +138,9 @@ def _commune_story(commune: Commune, catalog: list[Criterion], seed: int) -> lis
                 received_at=datetime.combine(day, _REPORT_TIME, tzinfo=UTC),
                 received_from="demo",
                 origin=Origin.DEMO,
+                reporter_name=reporter,
+                reporter_phone=phone,
+                review_status=ReviewStatus.APPROVED,
                 results=results,
             )
         )

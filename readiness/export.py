@@ -178,6 +178,13 @@ def consolidated_workbook(session: Session, as_of: date, province: str, lang: st
     _finish(sheet, "3:4", "C5")
 
     _details(book.create_sheet(tr(lang, "Chi tiết", "Details")), status, place, as_of, lang)
+    _ranking(
+        book.create_sheet(tr(lang, "Xếp hạng", "Ranking")),
+        queries.ranking(session, as_of, province),
+        place,
+        as_of,
+        lang,
+    )
     _criteria(book.create_sheet(tr(lang, "Tiêu chí", "Criteria")), catalog, lang)
     return _save(book)
 
@@ -242,6 +249,52 @@ def _details(sheet: Worksheet, status: pd.DataFrame, place: str, as_of: date, la
         sheet.cell(r, 5).fill = _FILLS[row.status]
     sheet.auto_filter.ref = f"A4:{get_column_letter(len(labels))}{max(5, len(frame) + 4)}"
     _finish(sheet, "4:4", "C5")
+
+
+def _ranking(sheet: Worksheet, ranking: pd.DataFrame, place: str, as_of: date, lang: str) -> None:
+    """Every commune with its rank (queries.ranking): ties share a rank."""
+    _title(
+        sheet,
+        tr(lang, "Xếp hạng xã, phường", "Commune ranking"),
+        _subtitle(place, as_of, lang)
+        + tr(
+            lang,
+            " · theo số tiêu chí đạt, rồi số đạt đúng hạn, rồi ngày chuyển sang đạt lần cuối",
+            " · by criteria met, then met on time, then the date of the last turn to green",
+        ),
+    )
+    _headers(
+        sheet,
+        4,
+        [
+            (tr(lang, "Hạng", "Rank"), 7),
+            (tr(lang, "Mã xã", "Code"), 8),
+            (tr(lang, "Xã, phường", "Commune"), 24),
+            (tr(lang, "Loại", "Kind"), 8),
+            (tr(lang, "Tỉnh, thành phố", "Province"), 18),
+            (tr(lang, "Số tiêu chí đạt", "Criteria met"), 10),
+            (tr(lang, "Đạt đúng hạn", "Met on time"), 10),
+            (tr(lang, "Đạt trễ hạn", "Met late"), 10),
+            (tr(lang, "Lần cuối chuyển sang đạt", "Last turned green"), 14),
+        ],
+    )
+    sheet.row_dimensions[4].height = 30
+    for r, row in enumerate(ranking.itertuples(), start=5):
+        values = [
+            row.rank,
+            row.commune_code,
+            row.commune_name,
+            row.commune_kind,
+            row.province_name,
+            row.green,
+            row.on_time,
+            row.late,
+            row.last_green,
+        ]
+        for c, value in enumerate(values, start=1):
+            put(sheet, r, c, value, _DATE_FORMAT if c == 9 else None)
+    sheet.auto_filter.ref = f"A4:I{max(5, len(ranking) + 4)}"
+    _finish(sheet, "4:4", "D5")
 
 
 def _criteria(sheet: Worksheet, catalog: pd.DataFrame, lang: str) -> None:

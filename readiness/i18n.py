@@ -4,12 +4,16 @@ Labels are written as vi/en pairs where they are used (`tr(lang, "Tổng quan", 
 exists in one language only.
 """
 
+from __future__ import annotations
+
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import pandas as pd
-
 from readiness.settings import get_settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -73,6 +77,43 @@ _STATUS_LABELS = {
     "red": ("Chưa đạt", "Not met"),
     "grey": ("Chưa báo cáo", "Not reported"),
 }
+
+
+_REVIEW_LABELS = {
+    "pending": ("Chờ duyệt", "Pending"),
+    "approved": ("Đã duyệt", "Approved"),
+    "returned": ("Trả lại", "Returned"),
+}
+_ORIGIN_LABELS = {
+    "upload": ("Phiếu tải lên", "Uploaded checklist"),
+    "province_workbook": ("Bảng tổng hợp của tỉnh", "Province workbook"),
+    "web": ("Nhập trên web", "Web form"),
+    "demo": ("Dữ liệu mẫu", "Demo data"),
+}
+
+
+def review_label(status: str, lang: str) -> str:
+    """A submission's review status in words: chờ duyệt, đã duyệt, trả lại."""
+    return tr(lang, *_REVIEW_LABELS.get(status, (status, status)))
+
+
+def origin_label(origin: str, lang: str) -> str:
+    return tr(lang, *_ORIGIN_LABELS.get(origin, (origin, origin)))
+
+
+def pending_note(kpis: dict, lang: str) -> str:
+    """Beside figures that include submissions not yet reviewed (queries.kpis): how much of them is pending."""
+    pending, n = kpis["pending_communes"], kpis["communes"]
+    if not pending:
+        return ""
+    fully = kpis["fully_green_pending"]
+    return tr(
+        lang,
+        f"Số liệu gồm báo cáo chờ duyệt của {format_number(pending, lang)}/{format_number(n, lang)} xã, phường "
+        f"(trong đó {format_number(fully, lang)} xã, phường đạt đủ tiêu chí).",
+        f"These figures include submissions pending review from {format_number(pending, lang)} of "
+        f"{format_number(n, lang)} communes ({format_number(fully, lang)} of them fully green).",
+    )
 
 
 def status_label(status: str, lang: str) -> str:
@@ -154,6 +195,8 @@ def kind_label(kind: str, lang: str) -> str:
 def describe_status(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Rows of queries.status with their words added: name, status_text, value_text, target_text, gap_text,
     date_text (reporting date) and deadline_text, for tables and tooltips."""
+    import pandas as pd  # as in warning_reason
+
     unit = frame[f"unit_{lang}"]
     kind = frame["kind"]
     return frame.assign(
@@ -175,6 +218,8 @@ def describe_status(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def warning_reason(row: object, lang: str) -> str:
     """Why a commune is on the warning list (a row of queries.warning_list), in one sentence."""
+    import pandas as pd  # here, not at the top: the CLI's --help loads this module and needs no pandas
+
     parts = []
     if row.overdue_count:
         parts.append(
@@ -182,6 +227,17 @@ def warning_reason(row: object, lang: str) -> str:
                 lang,
                 f"{row.overdue_count} tiêu chí quá hạn ({row.overdue_criteria}), lâu nhất {row.max_days_overdue} ngày",
                 f"{row.overdue_count} overdue ({row.overdue_criteria}), longest {row.max_days_overdue} days",
+            )
+        )
+    if row.at_risk_count:
+        days = int(row.days_to_deadline)
+        parts.append(
+            tr(
+                lang,
+                f"{row.at_risk_count} tiêu chí chưa đạt sắp đến hạn ({row.at_risk_criteria}), "
+                + ("hạn là hôm nay" if days == 0 else f"hạn gần nhất còn {days} ngày"),
+                f"{row.at_risk_count} not met and due soon ({row.at_risk_criteria}), "
+                + ("due today" if days == 0 else f"nearest due in {days} days"),
             )
         )
     if row.stale:
@@ -192,3 +248,44 @@ def warning_reason(row: object, lang: str) -> str:
             parts.append(tr(lang, f"không báo cáo {days} ngày", f"no report for {days} days"))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:]
+
+
+_TIMELINESS_LABELS = {
+    "on_time": ("Đúng hạn", "On time"),
+    "late": ("Trễ hạn", "Late"),
+    "in_progress": ("Đang thực hiện", "In progress"),
+    "overdue": ("Quá hạn", "Overdue"),
+}
+
+
+def timeliness_label(timeliness: str, lang: str) -> str:
+    """A value of scoring.Timeliness in words."""
+    return tr(lang, *_TIMELINESS_LABELS[timeliness])
+
+
+def format_days_early(days: float | None, lang: str) -> str:
+    """How long before (or after) its deadline a criterion turned green: "sớm 5 ngày", "trễ 13 ngày"."""
+    if _missing(days):
+        return "–"
+    days = int(days)
+    if days == 0:
+        return tr(lang, "đúng ngày hạn", "on the deadline day")
+    if days > 0:
+        return tr(lang, f"sớm {format_number(days, lang)} ngày", f"{days:,} days early")
+    return tr(lang, f"trễ {format_number(-days, lang)} ngày", f"{-days:,} days late")
+
+
+_WEEKDAYS = [
+    ("thứ Hai", "Monday"),
+    ("thứ Ba", "Tuesday"),
+    ("thứ Tư", "Wednesday"),
+    ("thứ Năm", "Thursday"),
+    ("thứ Sáu", "Friday"),
+    ("thứ Bảy", "Saturday"),
+    ("Chủ nhật", "Sunday"),
+]
+
+
+def weekday_name(weekday: int, lang: str) -> str:
+    """0 (Monday) … 6 (Sunday) in words, as in a sentence: "thứ Sáu", "Friday"."""
+    return tr(lang, *_WEEKDAYS[weekday])

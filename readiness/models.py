@@ -29,6 +29,14 @@ class Origin(StrEnum):
     DEMO = "demo"
 
 
+class ReviewStatus(StrEnum):
+    """Where a submission stands in the DOST's review (readiness.review moves it)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
 class Role(StrEnum):
     ADMIN = "admin"
     OFFICER = "officer"
@@ -90,8 +98,9 @@ class ImportFile(SQLModel, table=True):
 
 class Submission(SQLModel, table=True):
     __table_args__ = (
-        # "Newest submission per commune as of a date" walks this index.
-        Index("ix_submission_latest", "commune_code", "reporting_date", "received_at", "id"),
+        # "Newest counting submission per commune as of a date" walks this index; the review status at its end
+        # lets the counting rule be checked without reading the table.
+        Index("ix_submission_latest", "commune_code", "reporting_date", "received_at", "id", "review_status"),
         UniqueConstraint("file_sha256", "commune_code", name="uq_submission_file_commune"),
     )
 
@@ -108,6 +117,12 @@ class Submission(SQLModel, table=True):
     # Cached count of green results, so the week-by-week trend needs no pass over every result.
     # Written with the results and recomputed whenever the catalog changes.
     green_count: int = 0
+    review_status: ReviewStatus = Field(default=ReviewStatus.PENDING, sa_type=String(16), index=True)
+    # Why it was returned, and the criteria concerned (comma-separated codes); empty otherwise.
+    review_reason: str = ""
+    review_criteria: str = ""
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
 
 
 class ResultBase(SQLModel):
@@ -132,6 +147,8 @@ class SubmissionCreate(SQLModel):
     import_file_id: int | None = None
     reporter_name: str = ""
     reporter_phone: str = ""
+    # Demo data is approved; anything people send waits for the DOST's review.
+    review_status: ReviewStatus = ReviewStatus.PENDING
     results: list[ResultBase]
 
 
@@ -151,6 +168,20 @@ class Account(SQLModel, table=True):
     failed_logins: int = 0
     locked_until: datetime | None = None
     created_at: datetime
+
+
+class LoginSession(SQLModel, table=True):
+    """A password login that outlives the browser tab: the browser holds a random token in an HttpOnly cookie,
+    the database only its SHA-256 (a copy of the database logs no one in)."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    created_at: datetime
+    last_seen_at: datetime
+    user_agent: str = Field(default="", max_length=512)
 
 
 class AuditEvent(SQLModel, table=True):
@@ -173,3 +204,37 @@ class Boundary(SQLModel, table=True):
     geojson: str
     loaded_at: datetime
     loaded_by: str
+
+
+class EvidenceFile(SQLModel, table=True):
+    """A file a commune or an officer attached as evidence for one criterion. Never deleted: a newer file with the
+    same name for the same commune and criterion supersedes it."""
+
+    __tablename__ = "evidence_file"
+    __table_args__ = (Index("ix_evidence_file_commune", "commune_code", "criterion_code", "uploaded_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_code: str = Field(foreign_key="commune.code", max_length=5)
+    criterion_code: str = Field(foreign_key="criterion.code", max_length=8)
+    filename: str
+    media_type: str = Field(max_length=32)
+    size: int
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+class Comment(SQLModel, table=True):
+    """One message in a commune's thread between the commune and the DOST."""
+
+    __table_args__ = (Index("ix_comment_commune", "commune_code", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_code: str = Field(foreign_key="commune.code", max_length=5)
+    # A comment outlives the submission it was about (demo data is replaced wholesale).
+    submission_id: int | None = Field(default=None, foreign_key="submission.id", ondelete="SET NULL")
+    criterion_code: str | None = Field(default=None, foreign_key="criterion.code", max_length=8)
+    author: str
+    at: datetime
+    text: str

@@ -19,8 +19,17 @@ from sqlmodel import Session
 
 from readiness import charts, geo, queries, registry
 from readiness.auth import Actor, Permission, require
-from readiness.i18n import format_count, format_date, format_datetime, format_number, format_percent, tr
-from readiness.models import Commune
+from readiness.i18n import (
+    format_count,
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+    pending_note,
+    timeliness_label,
+    tr,
+)
+from readiness.models import Commune, ReviewStatus
 from readiness.settings import NATIONAL, get_settings
 from readiness.text import nfc, printable
 from readiness.views import palette
@@ -100,7 +109,7 @@ class _Pdf(FPDF):
         if caption:
             self.text_line(caption, size=8, color=_MUTED, height=4)
 
-    def data_table(
+    def view_table(
         self,
         spec: Table,
         frame: pd.DataFrame,
@@ -108,14 +117,33 @@ class _Pdf(FPDF):
         fills: Sequence[Sequence[str | None]] | None = None,
         size: float = 8,
     ) -> None:
-        """A view's frame (readiness.views) as the spec's PDF columns; the header is repeated on every page the
-        table runs onto. `fills`: a background colour (or None) per row and PDF column."""
+        """A view's frame (readiness.views) as the spec's PDF columns. `fills`: a background colour (or None) per
+        row and PDF column."""
+        columns = spec.on("pdf")
+        self.data_table(
+            spec.headers("pdf", lang),
+            spec.text_rows(frame, lang),
+            widths=[c.pdf for c in columns],
+            align=[c.align for c in columns],
+            fills=fills,
+            size=size,
+        )
+
+    def data_table(
+        self,
+        headings: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        align: Sequence[str],
+        fills: Sequence[Sequence[str | None]] | None = None,
+        size: float = 8,
+    ) -> None:
+        """A table whose header is repeated on every page it runs onto."""
         self.set_font(FONT, size=size)
         header_style = FontFace(family=FONT, emphasis="BOLD", color=255, fill_color=palette.HEADING, size_pt=size)
-        columns = spec.on("pdf")
         with self.table(
-            col_widths=[c.pdf for c in columns],
-            text_align=tuple(c.align for c in columns),
+            col_widths=widths,
+            text_align=tuple(align),
             headings_style=header_style,
             line_height=size * 0.5,
             padding=(1.2, 1.5),
@@ -124,9 +152,9 @@ class _Pdf(FPDF):
             v_align="MIDDLE",
         ) as table:
             header = table.row()
-            for text in spec.headers("pdf", lang):
+            for text in headings:
                 header.cell(nfc(text), align="C")
-            for i, values in enumerate(spec.text_rows(frame, lang)):
+            for i, values in enumerate(rows):
                 row = table.row()
                 for j, text in enumerate(values):
                     fill = fills[i][j] if fills else None
@@ -227,6 +255,132 @@ def _kpis(pdf: _Pdf, kpis: dict, lang: str) -> None:
             (format_number(n, lang), tr(lang, "xã, phường trong phạm vi báo cáo", "communes covered by this report")),
         ],
     )
+    if note := pending_note(kpis, lang):
+        pdf.text_line(note, size=8.5, color=90)
+
+
+def _timeliness(pdf: _Pdf, figures: dict, lang: str) -> None:
+    """The overview's figures against the deadlines: the four timeliness counts, the weekly reporting rate and
+    the bar per criterion."""
+    counts = figures["timeliness"]
+    pairs = sum(counts.values())
+    boxes = [
+        (
+            format_number(counts[key], lang),
+            f"{timeliness_label(key, lang)} · {format_percent(counts[key] / pairs if pairs else 0, lang, 1)}",
+        )
+        for key in counts
+    ]
+    reporting = figures["reporting"]
+    if not reporting.empty:
+        week = reporting.iloc[0]
+        boxes.append(
+            (
+                format_percent(week["reported_share"], lang, 1),
+                tr(
+                    lang,
+                    f"xã, phường đã báo cáo tuần đến {format_date(week['week_due'], lang)}; đúng hạn "
+                    f"{format_percent(week['on_time_share'], lang, 1)}",
+                    f"communes reported for the week to {format_date(week['week_due'], lang)}; on time "
+                    f"{format_percent(week['on_time_share'], lang, 1)}",
+                ),
+            )
+        )
+    _kpi_boxes(pdf, boxes)
+    pdf.text_line(
+        tr(
+            lang,
+            "Tính trên từng cặp xã, phường – tiêu chí: đúng hạn (chuyển sang đạt lần cuối không muộn hơn hạn), trễ "
+            "hạn (sau hạn), đang thực hiện (chưa đạt, chưa đến hạn), quá hạn (chưa đạt, đã quá hạn).",
+            "Over each commune–criterion pair: on time (last turned green by the deadline), late (after it), in "
+            "progress (not green, deadline not passed), overdue (not green, deadline passed).",
+        ),
+        size=8,
+        color=_MUTED,
+        height=4,
+    )
+    pdf.chart(
+        tr(lang, "Tiến độ so với hạn theo tiêu chí", "Against the deadlines, by criterion"),
+        charts.timeliness_chart(figures["timeliness_by_criterion"], lang),
+        max_height=110,
+        min_height=80,
+    )
+
+
+def _ranking(pdf: _Pdf, figures: dict, national: bool, lang: str) -> None:
+    """Top and bottom ten, as on the overview: provinces in national mode, else communes."""
+    if national:
+        ranked = figures["province_ranking"]
+        headings = [
+            tr(lang, "Hạng", "Rank"),
+            tr(lang, "Tỉnh, thành phố", "Province"),
+            tr(lang, "Xã, phường", "Communes"),
+            tr(lang, "Đạt đủ", "Fully green"),
+            tr(lang, "Tỉ lệ đạt đủ", "Share fully green"),
+        ]
+        widths, align = (14, 70, 28, 28, 30), ("R", "L", "R", "R", "R")
+
+        def values(row: object) -> list[str]:
+            return [
+                str(row.rank),
+                row.province_name,
+                format_number(row.communes, lang),
+                format_number(row.fully_green, lang),
+                format_percent(row.fully_green_share, lang, 1),
+            ]
+
+        parts = [(tr(lang, "Mười tỉnh, thành phố dẫn đầu", "Top ten provinces"), ranked.head(10))]
+        parts.append((tr(lang, "Mười tỉnh, thành phố cuối bảng", "Bottom ten provinces"), ranked.tail(10)))
+    else:
+        ranked = figures["ranking"]
+        criteria = figures["kpis"]["criteria"]
+        headings = [
+            tr(lang, "Hạng", "Rank"),
+            tr(lang, "Mã", "Code"),
+            tr(lang, "Xã, phường", "Commune"),
+            tr(lang, "Tiêu chí đạt", "Criteria met"),
+            tr(lang, "Đạt đúng hạn", "Met on time"),
+            tr(lang, "Đạt trễ hạn", "Met late"),
+            tr(lang, "Lần cuối chuyển sang đạt", "Last turned green"),
+        ]
+        widths, align = (12, 14, 50, 22, 22, 22, 28), ("R", "L", "L", "R", "R", "R", "L")
+
+        def values(row: object) -> list[str]:
+            return [
+                str(row.rank),
+                row.commune_code,
+                row.commune_name,
+                f"{row.green}/{criteria}",
+                format_number(row.on_time, lang),
+                format_number(row.late, lang),
+                format_date(row.last_green, lang),
+            ]
+
+        parts = [(tr(lang, "Mười xã, phường dẫn đầu", "Top ten communes"), ranked.head(10))]
+        parts.append((tr(lang, "Mười xã, phường cuối bảng", "Bottom ten communes"), ranked.tail(10)))
+    pdf.heading(tr(lang, "Xếp hạng", "Ranking"), keep_with_next=70)
+    pdf.text_line(
+        tr(
+            lang,
+            "Tỉnh, thành phố xếp theo tỉ lệ xã, phường đạt đủ tiêu chí."
+            if national
+            else "Xếp theo số tiêu chí đạt, rồi số tiêu chí đạt đúng hạn, rồi ngày chuyển sang đạt lần cuối (sớm hơn "
+            "xếp trên). Bằng nhau thì cùng hạng.",
+            "Provinces by share of communes fully green."
+            if national
+            else "By criteria met, then criteria met on time, then the date of the last turn to green (earlier "
+            "first). Ties share a rank.",
+        ),
+        size=8.5,
+        color=_MUTED,
+        height=4.5,
+    )
+    for title, rows in parts:
+        # A title and its ten rows stay together.
+        if pdf.room() < 75:
+            pdf.add_page()
+        pdf.text_line(title, size=10, style="B")
+        pdf.data_table(headings, [values(row) for row in rows.itertuples()], widths=widths, align=align)
 
 
 def _gap_table(pdf: _Pdf, criteria: pd.DataFrame, lang: str) -> None:
@@ -239,11 +393,11 @@ def _gap_table(pdf: _Pdf, criteria: pd.DataFrame, lang: str) -> None:
     overdue = [c.key for c in spec.on("pdf")].index("overdue")
     for row, fill in zip(criteria.itertuples(), fills, strict=True):
         fill[overdue] = tints["red"] if row.overdue else None
-    pdf.data_table(spec, views.criteria_gaps(criteria, lang), lang, fills=fills)
+    pdf.view_table(spec, views.criteria_gaps(criteria, lang), lang, fills=fills)
 
 
 def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, national: bool, lang: str) -> None:
-    pdf.data_table(views.warning_table(national), views.warning_list(warnings, lang), lang)
+    pdf.view_table(views.warning_table(national), views.warning_list(warnings, lang), lang)
 
 
 def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, criteria: int, lang: str) -> None:
@@ -305,7 +459,10 @@ def province_report(session: Session, as_of: date, province: str, lang: str, *, 
     if figures["lagging"].empty:
         pdf.text_line(tr(lang, "Mọi xã, phường đều đạt mọi tiêu chí.", "Every commune meets every criterion."))
     else:
-        pdf.data_table(views.LAGGING, views.lagging(figures["lagging"], kpis["communes"], lang), lang)
+        pdf.view_table(views.LAGGING, views.lagging(figures["lagging"], kpis["communes"], lang), lang)
+    pdf.heading(tr(lang, "Tiến độ so với hạn", "Against the deadlines"), keep_with_next=50)
+    _timeliness(pdf, figures, lang)
+    _ranking(pdf, figures, province == NATIONAL, lang)
     _map(pdf, session, status, province, kpis["criteria"], lang)
 
     pdf.heading(tr(lang, "Khoảng cách theo tiêu chí", "Gaps by criterion"))
@@ -324,6 +481,7 @@ def province_report(session: Session, as_of: date, province: str, lang: str, *, 
     _gap_table(pdf, criteria, lang)
 
     pdf.heading(tr(lang, "Danh sách cảnh báo tuần này", "This week's warning list"))
+    settings = get_settings()
     if warnings.empty:
         pdf.text_line(
             tr(lang, "Không có xã, phường nào trong danh sách cảnh báo.", "No commune is on the warning list.")
@@ -332,10 +490,12 @@ def province_report(session: Session, as_of: date, province: str, lang: str, *, 
         pdf.text_line(
             tr(
                 lang,
-                f"{format_number(len(warnings), lang)} xã, phường có tiêu chí quá hạn chưa đạt, hoặc chưa đạt đủ và "
-                f"không báo cáo quá {get_settings().stale_after_days} ngày. Nặng nhất trước.",
-                f"{format_number(len(warnings), lang)} communes with overdue unmet criteria, or not fully green and "
-                f"silent for more than {get_settings().stale_after_days} days. Most severe first.",
+                f"{format_number(len(warnings), lang)} xã, phường có tiêu chí quá hạn chưa đạt, có tiêu chí chưa "
+                f"đạt mà hạn còn không quá {settings.at_risk_days} ngày, hoặc chưa đạt đủ và không báo cáo quá "
+                f"{settings.stale_after_days} ngày. Nặng nhất trước.",
+                f"{format_number(len(warnings), lang)} communes with overdue unmet criteria, with unmet criteria due "
+                f"within {settings.at_risk_days} days, or not fully green and silent for more than "
+                f"{settings.stale_after_days} days. Most severe first.",
             ),
             size=8.5,
             color=_MUTED,
@@ -377,15 +537,18 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
             f"{format_count(green, len(rows), lang)} criteria met · from the report of "
             f"{format_date(first.reporting_date, lang)}",
         )
+        if first.review_status == ReviewStatus.PENDING:
+            summary += tr(lang, " (chờ duyệt)", " (pending review)")
     pdf.text_line(summary, size=11, style="B")
     pdf.ln(1)
 
-    sheet = views.commune_sheet(rows, lang)
+    timely = queries.timeliness(session, as_of, first.province_code, code)
+    sheet = views.commune_sheet(rows, timely, lang)
     evidence = (nfc(printable(e)) for e in sheet["evidence"])
     sheet["evidence"] = [e if len(e) <= _EVIDENCE_CHARS else e[: _EVIDENCE_CHARS - 1] + "…" for e in evidence]
     spec = views.COMMUNE_SHEET
     fills = [[palette.STATUS_TINT[s] if c.key == STATUS.key else None for c in spec.on("pdf")] for s in sheet["status"]]
-    pdf.data_table(spec, sheet, lang, fills=fills, size=7.5)
+    pdf.view_table(spec, sheet, lang, fills=fills, size=7.5)
     if pd.notna(first.reporting_date):
         chart = charts.commune_trend_chart(queries.commune_trend(session, as_of, code), lang, len(rows))
         pdf.chart(tr(lang, "Số tiêu chí đạt qua các lần báo cáo", "Criteria met, report by report"), chart, 60, 25)

@@ -80,3 +80,28 @@ def assess(kind: str, target: float, value: float | None, out_of: float | None =
         gap=None if pd.isna(row["gap"]) else float(row["gap"]),
         gap_is_share=bool(row["gap_is_share"]),
     )
+
+
+class Timeliness(StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"
+    IN_PROGRESS = "in_progress"
+    OVERDUE = "overdue"
+
+
+TIMELINESS = list(Timeliness)
+
+
+def classify_timeliness(green: pd.Series, green_since: pd.Series, deadline: pd.Series, as_of: date) -> pd.Series:
+    """On time: green, and its last turn to green (`green_since`) fell on or before the deadline; late: green,
+    turned green after it; in progress: not green, deadline not passed; overdue: not green past the deadline
+    (never reported included). The deadline day itself is still in time, as for `score`'s overdue."""
+    deadline = pd.to_datetime(deadline)
+    in_time = pd.to_datetime(green_since) <= deadline
+    passed = pd.Timestamp(as_of) > deadline
+    labels = np.where(
+        green,
+        np.where(in_time, Timeliness.ON_TIME, Timeliness.LATE),
+        np.where(passed, Timeliness.OVERDUE, Timeliness.IN_PROGRESS),
+    )
+    return pd.Series(labels, index=green.index).astype(str)

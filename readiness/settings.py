@@ -3,8 +3,9 @@
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -26,6 +27,11 @@ class Settings(BaseSettings):
     upload_limit_mb: int = 10
     # A commune that has not reported for this many days goes on the warning list.
     stale_after_days: int = 7
+    # A criterion not green whose deadline falls within this many days puts its commune on the warning list
+    # ("at risk"), before it is overdue.
+    at_risk_days: int = 14
+    # Communes report every week by the end of this weekday, Vietnam time (0 Monday … 6 Sunday; 4 Friday).
+    report_due_weekday: int = Field(default=4, ge=0, le=6)
     # Dates ("as of today") and times are shown in this zone.
     timezone: str = "Asia/Ho_Chi_Minh"
     # Seconds a writer waits for SQLite's lock before giving up.
@@ -34,6 +40,13 @@ class Settings(BaseSettings):
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     password_min_length: int = 10
+    # Which submissions count in every figure: "reported" (all but those the DOST returned) or "approved".
+    counts: Literal["reported", "approved"] = "reported"
+    # Largest evidence file (PDF, JPEG, PNG) accepted.
+    evidence_limit_mb: int = 5
+    # A login session ends after this many hours without a click, and after this many days in any case.
+    session_idle_hours: float = 8
+    session_max_days: float = 7
     # Argon2id parameters (argon2-cffi's defaults, RFC 9106 low-memory profile). Stored hashes made with other
     # parameters are rehashed at their owner's next successful login.
     argon2_time_cost: int = 3
@@ -49,6 +62,14 @@ class Settings(BaseSettings):
         if not value.isdigit():
             raise ValueError(f"READINESS_PROVINCE must be a province code such as 1 or 'all', not {value!r}")
         return f"{int(value):02d}"
+
+    @field_validator("report_due_weekday", mode="before")
+    @classmethod
+    def _weekday_by_name(cls, value: object) -> object:
+        names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        if isinstance(value, str) and value.strip().lower() in names:
+            return names.index(value.strip().lower())
+        return value
 
     @property
     def national(self) -> bool:

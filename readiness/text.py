@@ -11,6 +11,12 @@ def nfc(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+def nfc_lines(text: str) -> str:
+    """NFC keeping line breaks (a comment, a reason): spaces collapsed within each line, blank edges removed."""
+    lines = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in lines).strip()
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics ("Phường Hoàn Kiếm" -> "phuong hoan kiem"), for search and matching."""
     decomposed = unicodedata.normalize("NFD", nfc(text).lower())

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
-from readiness import auth, bootstrap, db, demo
+import ui
+from readiness import auth, bootstrap, db, demo, sessions
 from readiness.auth import OPERATOR, Actor
 from readiness.models import Role
 
@@ -24,12 +26,47 @@ POSTGRES_URL = os.environ.get("READINESS_TEST_POSTGRES_URL")
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 APP = str(PROJECT_DIR / "app.py")
 TEST_PASSWORD = "test-password-57"
+# AppTest cannot send cookies: in page tests the app finds the session token under this session_state key.
+SESSION_KEY = "_test_session_token"
 
 
 def _use(monkeypatch: pytest.MonkeyPatch, url: str, province: str = "01") -> None:
     monkeypatch.setenv("READINESS_DATABASE_URL", url)
     monkeypatch.setenv("READINESS_PROVINCE", province)
     db.reset_caches()
+
+
+@pytest.fixture(autouse=True)
+def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The smallest argon2id parameters the library accepts: the app's defaults cost ~0.1 s per hash, and the
+    tests hash hundreds of passwords. Only the settings change; every code path stays the production one."""
+    monkeypatch.setenv("READINESS_ARGON2_TIME_COST", "1")
+    monkeypatch.setenv("READINESS_ARGON2_MEMORY_COST_KIB", "8")
+    monkeypatch.setenv("READINESS_ARGON2_PARALLELISM", "1")
+    db.reset_caches()
+
+
+@pytest.fixture(autouse=True)
+def _session_cookie_from_session_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where AppTest cannot go: the browser's cookie. Everything from the token on (sessions.actor_for, expiry,
+    revocation) is the production path."""
+    monkeypatch.setattr(ui, "session_token", lambda: st.session_state.get(SESSION_KEY))
+
+
+def log_in(at: AppTest, actor: Actor) -> AppTest:
+    """Log an AppTest in as an existing account, through a real login session."""
+    at.session_state[SESSION_KEY] = sessions.open_session(actor, "AppTest")
+    return at
+
+
+def next_click(at: AppTest) -> AppTest:
+    """The tab's next click, through app.py: after its first run, AppTest reruns only the page script, while a
+    browser tab runs app.py (and its login check) on every click. A new AppTest with the tab's login state."""
+    again = AppTest.from_file(APP, default_timeout=60)
+    for key in (SESSION_KEY, "actor", "done", "lang"):
+        if key in at.session_state:
+            again.session_state[key] = at.session_state[key]
+    return again.run()
 
 
 @pytest.fixture(autouse=True)
@@ -132,9 +169,7 @@ def app_as(initialized: str) -> Callable[..., AppTest]:
     script alone, because Streamlit treats the pages/ folder the old way until st.navigation is called."""
 
     def make(role: Role, commune_code: str | None = None) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.session_state["actor"] = account(role, commune_code)
-        return at
+        return log_in(AppTest.from_file(APP, default_timeout=60), account(role, commune_code))
 
     return make
 

@@ -1,7 +1,10 @@
 """Page tests with Streamlit's AppTest."""
 
-from conftest import APP
+from conftest import APP, log_in
 from streamlit.testing.v1 import AppTest
+
+from readiness import db
+from readiness.auth import actor_for
 
 
 def test_app_starts_on_an_empty_database_with_first_run_setup_then_says_what_to_do_next(database):
@@ -15,9 +18,13 @@ def test_app_starts_on_an_empty_database_with_first_run_setup_then_says_what_to_
     confirm.set_value("first-admin-57")
     at.button[0].click().run()
     assert not at.exception
-    assert at.session_state["actor"].name == "quantri"
-
     at.switch_page("app.py").run()
+    assert [t.value for t in at.title] == ["Đăng nhập"]
+    assert [s.value for s in at.success] == ["Đã tạo quản trị viên quantri. Hãy đăng nhập."]
+
+    with db.session() as session:
+        log_in(at, actor_for(session, "quantri"))
+    at.run()
     assert at.title[0].value == "Mức độ sẵn sàng của xã, phường"
     assert "Chưa có báo cáo nào" in at.info[0].value
     metrics = {m.label: m.value for m in at.metric}

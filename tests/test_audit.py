@@ -29,8 +29,7 @@ def test_account_changes_are_recorded_with_the_person_who_made_them(initialized)
         auth.reset_password(session, ADMIN, "chief", "another-password")
         auth.disable_account(session, ADMIN, "chief")
     lan = auth.authenticate("lan", PASSWORD)
-    with db.write_session() as session:
-        auth.change_password(session, lan, PASSWORD, "lan-new-password")
+    auth.change_password(lan, PASSWORD, "lan-new-password")
     with pytest.raises(auth.AccountError):
         auth.authenticate("lan", "wrong-password")
     assert trail() == [

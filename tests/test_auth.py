@@ -94,12 +94,12 @@ def test_refusals_say_who_and_what_in_both_languages():
 
 
 def test_accounts_store_only_an_argon2_hash_and_log_in_by_normalised_name(initialized):
-    actor = create("  Chị.Lan ", Role.COMMUNE, "70", "Lan@HoanKiem.gov.vn")
-    assert actor == Actor("chị.lan", Role.COMMUNE, "00070")
-    stored = account("chị.lan")
+    actor = create("  Chi.Lan ", Role.COMMUNE, "70", "Lan@HoanKiem.gov.vn")
+    assert actor == Actor("chi.lan", Role.COMMUNE, "00070")
+    stored = account("chi.lan")
     assert stored.password_hash.startswith("$argon2id$") and PASSWORD not in stored.password_hash
     assert stored.email == "lan@hoankiem.gov.vn"
-    assert auth.authenticate("CHỊ.LAN", PASSWORD) == actor
+    assert auth.authenticate("CHI.LAN", PASSWORD) == actor
 
 
 @pytest.mark.parametrize(
@@ -121,7 +121,22 @@ def test_accounts_store_only_an_argon2_hash_and_log_in_by_normalised_name(initia
         ("taken", "officer", None, None, PASSWORD, "An account named taken exists already."),
         ("lan", "officer", None, "taken@so.gov.vn", PASSWORD, "An account already uses the e-mail taken@so.gov.vn"),
         ("lan", "officer", None, "not-an-address", PASSWORD, "'not-an-address' is not an e-mail address."),
-        ("two words", "officer", None, None, PASSWORD, "The account name 'two words' is not valid"),
+        ("two words", "officer", None, None, PASSWORD, "The account name 'two words' is not valid (' ' (SPACE))"),
+        ("x", "officer", None, None, PASSWORD, "The account name 'x' is not valid (length 1)"),
+        ("cli", "admin", None, None, PASSWORD, "The name cli is reserved"),
+        (" CLI ", "officer", None, None, PASSWORD, "The name cli is reserved"),
+        ("system", "officer", None, None, PASSWORD, "The name system is reserved"),
+        (
+            "аdmin",  # the first letter is Cyrillic
+            "admin",
+            None,
+            None,
+            PASSWORD,
+            "The account name 'аdmin' is not valid ('а' (CYRILLIC SMALL LETTER A) — Cyrillic/Greek letters that look",
+        ),
+        ("ｌａｎ", "officer", None, None, PASSWORD, "The account name 'ｌａｎ' is not valid ('ｌ' (FULLWIDTH"),
+        ("chị.lan", "officer", None, None, PASSWORD, "The account name 'chị.lan' is not valid ('ị' (LATIN SMALL"),
+        ("lan@so", "officer", None, None, PASSWORD, "The account name 'lan@so' is not valid ('@'"),
         ("lan", "officer", None, None, "", "The password is empty."),
         ("lan", "officer", None, None, "short", "The password is too short: it needs at least 10 characters"),
     ],
@@ -136,6 +151,19 @@ def test_bad_account_input_is_refused_clearly_and_changes_nothing(
     assert refused.value.message("en").startswith(message)
     assert refused.value.message("vi") != refused.value.message("en")
     assert counts() == before
+
+
+@pytest.mark.parametrize(("name", "twin"), [("chị.lan", "chi.lan"), ("ｌａｎ", "lan"), ("đức", "duc")])
+def test_a_refused_name_suggests_its_plain_twin(initialized, name, twin):
+    with pytest.raises(AccountError) as refused, db.write_session() as session:
+        auth.create_account(session, ADMIN, name, Role.OFFICER, PASSWORD)
+    assert refused.value.message("en").endswith(f"For example: {twin}.")
+    assert refused.value.message("vi").endswith(f"Ví dụ: {twin}.")
+
+
+def test_the_first_admin_cannot_be_named_cli_either(initialized):
+    with pytest.raises(AccountError, match="dành riêng"):
+        auth.first_admin("cli", PASSWORD)
 
 
 @pytest.mark.parametrize("actor", [OFFICER, LEADER, HOAN_KIEM, None])
@@ -254,6 +282,50 @@ def test_reset_password_lifts_a_lockout(initialized):
     assert auth.authenticate("lan", "brand-new-password", now=now).name == "lan"
 
 
+def test_refusals_for_unknown_or_locked_accounts_cost_one_hash_check_like_a_wrong_password(initialized, monkeypatch):
+    create("lan")
+    checked: list[str] = []
+    verify = auth._verify
+    monkeypatch.setattr(auth, "_verify", lambda h, p: checked.append(p) or verify(h, p))
+    now = datetime.now(UTC)
+    for name, password in [("nobody", "guess-1"), ("lan", "guess-2")]:
+        with pytest.raises(AccountError):
+            auth.authenticate(name, password, now=now)
+    for _ in range(get_settings().max_failed_logins - 1):
+        with pytest.raises(AccountError):
+            auth.authenticate("lan", "wrong-password", now=now)
+    checked.clear()
+    with pytest.raises(AccountError, match="bị khóa đến"):
+        auth.authenticate("lan", "guess-3", now=now)
+    assert checked == ["guess-3"]
+
+
+def test_a_locked_account_cannot_act_through_the_cli(initialized, capsys):
+    create("lan")
+    for _ in range(get_settings().max_failed_logins):
+        with pytest.raises(AccountError):
+            auth.authenticate("lan", "wrong-password")
+    with pytest.raises(AccountError) as refused:
+        acting_as("lan")
+    assert refused.value.message("en").startswith("The account is locked until")
+    capsys.readouterr()
+    assert main(["import", "--as", "lan", __file__]) == 1
+    assert capsys.readouterr().err.startswith("error: The account is locked until")
+
+
+def test_wrong_current_passwords_when_changing_it_count_towards_the_lockout(initialized):
+    lan = create("lan")
+    for _ in range(get_settings().max_failed_logins - 1):
+        with pytest.raises(AccountError, match="Mật khẩu hiện tại không đúng"):
+            auth.change_password(lan, "not-my-password", "another-password")
+    with pytest.raises(AccountError, match="bị khóa đến"):
+        auth.change_password(lan, "not-my-password", "another-password")
+    with pytest.raises(AccountError, match="bị khóa đến"):
+        auth.change_password(lan, PASSWORD, "another-password")
+    with pytest.raises(AccountError, match="bị khóa đến"):
+        auth.authenticate("lan", PASSWORD)
+
+
 def test_unknown_name_and_wrong_password_get_the_same_answer(initialized):
     create("lan")
     with pytest.raises(AccountError) as unknown:
@@ -304,14 +376,13 @@ def test_hashes_made_with_other_parameters_are_rehashed_at_the_next_login(initia
 
 def test_change_password_needs_the_current_one(initialized):
     lan = create("lan")
-    with pytest.raises(PermissionDenied, match="cần đăng nhập"), db.write_session() as session:
-        auth.change_password(session, None, PASSWORD, "another-password")
-    with pytest.raises(AccountError, match="Mật khẩu hiện tại không đúng"), db.write_session() as session:
-        auth.change_password(session, lan, "not-my-password", "another-password")
-    with pytest.raises(AccountError, match="quá ngắn"), db.write_session() as session:
-        auth.change_password(session, lan, PASSWORD, "short")
-    with db.write_session() as session:
-        auth.change_password(session, lan, PASSWORD, "another-password")
+    with pytest.raises(PermissionDenied, match="cần đăng nhập"):
+        auth.change_password(None, PASSWORD, "another-password")
+    with pytest.raises(AccountError, match="Mật khẩu hiện tại không đúng"):
+        auth.change_password(lan, "not-my-password", "another-password")
+    with pytest.raises(AccountError, match="quá ngắn"):
+        auth.change_password(lan, PASSWORD, "short")
+    auth.change_password(lan, PASSWORD, "another-password")
     assert auth.authenticate("lan", "another-password") == lan
     with pytest.raises(AccountError):
         auth.authenticate("lan", PASSWORD)

@@ -6,11 +6,13 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import APP, TEST_PASSWORD
+from conftest import APP, SESSION_KEY, TEST_PASSWORD, log_in, next_click
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from readiness import audit, auth, db
+import ui
+import web
+from readiness import audit, auth, db, sessions
 from readiness.auth import OPERATOR, Actor
 from readiness.models import Role
 from readiness.views import tables as views
@@ -27,38 +29,24 @@ def create(name: str, role: Role, commune: str | None = None, email: str | None 
         return auth.create_account(session, OPERATOR, name, role, TEST_PASSWORD, commune, email)
 
 
-def log_in(at: AppTest, name: str, password: str) -> AppTest:
-    at.text_input[0].set_value(name)
-    at.text_input[1].set_value(password)
-    return at.button[0].click().run()
-
-
-def test_login_form_refuses_a_wrong_password_then_logs_in(initialized):
+def test_login_page_is_a_form_posting_to_the_login_route_with_a_csrf_token(initialized):
     create("lan", Role.COMMUNE, "00070")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert titles(at) == ["Đăng nhập"] and not at.metric
     with pytest.raises(ValueError):
         at.switch_page("pages/overview.py")  # not a page before login
-    log_in(at, "lan", "wrong-password")
-    assert [e.value for e in at.error] == ["Sai tên đăng nhập hoặc mật khẩu."]
-    assert "actor" not in at.session_state
+    (form,) = [h.proto.body for h in at.get("html") if "<form" in h.proto.body]
+    assert f'action="{web.LOGIN_PATH}"' in form and 'method="post"' in form
+    assert f'name="{web.CSRF_FIELD}"' in form and 'name="password"' in form
 
-    log_in(at, "lan", TEST_PASSWORD)
+
+def test_a_session_logs_the_app_in_and_shows_the_account(initialized):
+    lan = create("lan", Role.COMMUNE, "00070")
+    at = log_in(AppTest.from_file(APP, default_timeout=60), lan).run()
     assert at.session_state["actor"] == Actor("lan", Role.COMMUNE, "00070")
-    at.switch_page("app.py").run()
     assert titles(at) == ["Mức độ sẵn sàng của xã, phường"]
     assert "**lan** · Cán bộ xã, phường · Phường Hoàn Kiếm" in at.sidebar.caption[0].value
-
-
-def test_login_form_shows_the_lockout(initialized):
-    create("lan", Role.OFFICER)
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    for _ in range(5):
-        log_in(at, "lan", "wrong-password")
-    assert at.error[0].value.startswith("Tài khoản đang bị khóa đến ")
-    log_in(at, "lan", TEST_PASSWORD)
-    assert at.error[0].value.startswith("Tài khoản đang bị khóa đến ")
-    assert "actor" not in at.session_state
+    assert any(f'action="{web.LOGOUT_PATH}"' in h.proto.body for h in at.sidebar.get("html"))
 
 
 def test_setup_page_is_gone_once_an_account_exists(initialized):
@@ -112,13 +100,12 @@ def test_pages_require_login_even_when_opened_directly(app_as):
 
 def test_a_disabled_account_is_logged_out_at_its_next_run(app_as):
     at = app_as(Role.LEADER).run()
+    assert titles(at) == ["Mức độ sẵn sàng của xã, phường"]
     with db.write_session() as session:
         auth.disable_account(session, OPERATOR, "test-leader")
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["actor"] = Actor("test-leader", Role.LEADER)
-    at.run()
+    at = next_click(at)
     assert titles(at) == ["Đăng nhập"]
-    assert [e.value for e in at.error] == ["Tài khoản test-leader đã bị vô hiệu hóa."]
+    assert at.error[0].value.startswith("Phiên đăng nhập đã kết thúc")
     assert "actor" not in at.session_state
 
 
@@ -148,8 +135,9 @@ def test_admin_creates_disables_and_resets_accounts_on_the_accounts_page(app_as)
 
     at.selectbox(key="state_account").set_value("test-admin")
     at.button(key="disable_account").click().run()
+    # Refusals are shown as plain text: Markdown signs escaped (ui.plain).
     assert [e.value for e in at.error] == [
-        "Không thể vô hiệu hóa test-admin: đây là quản trị viên cuối cùng còn hoạt động."
+        ui.plain("Không thể vô hiệu hóa test-admin: đây là quản trị viên cuối cùng còn hoạt động.")
     ]
 
     reset = at.get("form")[1]
@@ -159,21 +147,34 @@ def test_admin_creates_disables_and_resets_accounts_on_the_accounts_page(app_as)
     assert at.error[0].value.startswith("Mật khẩu quá ngắn")
 
 
-def test_account_page_changes_the_password_and_logs_out(app_as):
+def test_account_page_changes_the_password_which_ends_every_session(app_as):
     at = app_as(Role.OFFICER).run()
+    other_tab = sessions.open_session(Actor("test-officer", Role.OFFICER), "another browser")
     at.switch_page("pages/account.py").run()
+    assert "Tài khoản đang đăng nhập ở 2 trình duyệt hoặc thiết bị." in [m.value for m in at.markdown]
     for current in ("not-my-password", TEST_PASSWORD):
         for field, value in zip(at.text_input, (current, "officer-new-57", "officer-new-57"), strict=True):
             field.set_value(value)
         at.button[0].click().run()
         if current != TEST_PASSWORD:
-            assert [e.value for e in at.error] == ["Mật khẩu hiện tại không đúng."]
-    assert [s.value for s in at.success] == ["Đã đổi mật khẩu."]
+            assert [e.value for e in at.error] == [ui.plain("Mật khẩu hiện tại không đúng.")]
     assert auth.authenticate("test-officer", "officer-new-57").name == "test-officer"
+    assert sessions.actor_for(other_tab) is None
+    at = next_click(at)
+    assert titles(at) == ["Đăng nhập"]
+    assert [s.value for s in at.success] == ["Đã đổi mật khẩu. Hãy đăng nhập lại."]
 
-    logout = next(b for b in at.button if b.label == "Đăng xuất")
-    logout.click().run()
-    assert "actor" not in at.session_state
+
+def test_log_out_everywhere_ends_every_session_of_the_account(app_as):
+    at = app_as(Role.LEADER).run()
+    other = sessions.open_session(Actor("test-leader", Role.LEADER), "phone")
+    at.switch_page("pages/account.py").run()
+    next(b for b in at.button if b.label == "Đăng xuất khỏi mọi nơi").click().run()
+    assert sessions.actor_for(other) is None
+    assert sessions.actor_for(at.session_state[SESSION_KEY]) is None
+    at = next_click(at)
+    assert titles(at) == ["Đăng nhập"]
+    assert [s.value for s in at.success] == ["Đã đăng xuất khỏi mọi nơi."]
 
 
 def test_audit_page_filters_and_exports(app_as, monkeypatch):
@@ -222,24 +223,22 @@ def test_single_sign_on_logs_in_the_account_with_that_email_only(initialized):
     stranger.user = {"is_logged_in": True, "email": "stranger@so.gov.vn"}
     stranger.run()
     assert titles(stranger) == ["Đăng nhập"]
-    assert "stranger@so.gov.vn" in stranger.error[0].value
+    assert ui.plain("stranger@so.gov.vn") in stranger.error[0].value
     with db.session() as session:
         assert auth.account_names(session) == {"chief"}
 
 
 @pytest.mark.parametrize("installed", [True, False])
 def test_sso_is_offered_only_when_configured(initialized, monkeypatch, installed):
-    import ui
-
     monkeypatch.setattr(ui, "sso_installed", lambda: installed)
     create("chief", Role.LEADER)
     plain = AppTest.from_file(APP, default_timeout=60).run()
-    assert [b.label for b in plain.button] == ["Đăng nhập"] and not plain.warning
+    assert not plain.button and not plain.warning
     configured = AppTest.from_file(APP, default_timeout=60)
     configured.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
     configured.run()
     if installed:
-        assert [b.label for b in configured.button] == ["Đăng nhập", "Đăng nhập một lần (SSO)"]
+        assert [b.label for b in configured.button] == ["Đăng nhập một lần (SSO)"]
     else:
         assert [w.value for w in configured.warning] == [
             'Đã cấu hình đăng nhập một lần nhưng chưa cài Authlib: pip install ".[auth]".'

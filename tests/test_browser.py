@@ -9,15 +9,19 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import TEST_PASSWORD, account
 from excel_fill import checklist
+from sqlalchemy import select
 
 from readiness import db, queries
 from readiness.models import Role
+from readiness.scoring import TIMELINESS
 
 PROJECT = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT / "test-artifacts"
@@ -35,6 +39,7 @@ CHROMIUM_ARGS = [
 AS_OF = date(2025, 10, 20)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TIMEOUT_MS = 30_000
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 pytestmark = pytest.mark.browser
 
@@ -91,6 +96,15 @@ def server(demo_sqlite, tmp_path):
         log.close()
 
 
+@contextmanager
+def sync_playwright_browser() -> Iterator:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        expect.set_options(timeout=TIMEOUT_MS)
+        yield playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
 def test_overview_heatmap_and_map_in_a_real_browser(server):
     from playwright.sync_api import expect, sync_playwright
 
@@ -99,6 +113,7 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
     with db.session() as session:
         summary = queries.summary(session, AS_OF, "01")
         kpis = queries.kpis(session, AS_OF, "01")
+        weeks = queries.reporting(session, AS_OF, "01")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -133,12 +148,14 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
                 f"{kpis['criteria_green_everywhere']}/16",
                 str(kpis["submissions_last_days"]),
                 str(kpis["overdue"]),
+                *(f"{summary['timeliness'][key]:,}".replace(",", ".") for key in TIMELINESS),
+                f"{weeks['reported_share'].iloc[0] * 100:.1f}%".replace(".", ","),
             ]
         )
         expect(page.get_by_text("Số liệu tính đến ngày 20/10/2025")).to_be_visible()
         # Streamlit keeps the previous run's elements until the new run replaces them: wait for the run to end.
         expect(idle).to_be_attached()
-        expect(page.get_by_test_id("stDataFrame")).to_be_visible()  # the five most lagging criteria
+        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()  # the five most lagging criteria
         expect(charts.first.locator("svg.marks, canvas").first).to_be_visible()
         page.screenshot(path=ARTIFACTS / "overview.png", full_page=True)
 
@@ -216,7 +233,7 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
 def log_in(page, name: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(name)
     page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
-    page.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+    page.get_by_role("button", name="Đăng nhập").click()
 
 
 def drawn_text(locator) -> str:
@@ -230,3 +247,139 @@ def drawn_text(locator) -> str:
 
 def refused_checklist() -> bytes:
     return checklist(day=None, TC01=("có lẽ", None))
+
+
+def _log_in(page, server: str, name: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
+    page.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+    expect(page.get_by_test_id("stSidebarNavLink").first).to_be_visible()
+
+
+def _upload(page, path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_test_id("stSidebarNavLink").filter(has_text="Nộp phiếu").click()
+    expect(page.get_by_role("heading", name="Nộp phiếu tự đánh giá")).to_be_visible()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
+    page.get_by_role("button", name="Xác nhận nhập").click()
+    expect(page.get_by_text("Báo cáo đang chờ Sở KH&CN duyệt", exact=False)).to_be_visible()
+
+
+def test_return_then_corrected_upload_then_approve_in_a_real_browser(server, tmp_path):
+    from excel_fill import checklist
+    from playwright.sync_api import expect
+
+    from readiness.models import Submission
+
+    commune, officer = account(Role.COMMUNE, "00070"), account(Role.OFFICER)
+    first, corrected = tmp_path / "phieu.xlsx", tmp_path / "phieu-sua.xlsx"
+    first.write_bytes(checklist(day="16/11/2025", TC09=("Không", None)))
+    corrected.write_bytes(checklist(day="16/11/2025", TC09=("Có", None)))
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright_browser() as browser:
+        lan = browser.new_page(viewport={"width": 1400, "height": 1000})
+        hoa = browser.new_page(viewport={"width": 1400, "height": 1000})
+        for page in (lan, hoa):
+            page.set_default_timeout(TIMEOUT_MS)
+        _log_in(lan, server, commune.name)
+        _upload(lan, first)
+
+        _log_in(hoa, server, officer.name)
+        hoa.get_by_test_id("stSidebarNavLink").filter(has_text="Duyệt báo cáo").click()
+        expect(hoa.get_by_text("Phường Hoàn Kiếm (00070) · ngày báo cáo 16/11/2025", exact=False)).to_be_visible()
+        expect(hoa.get_by_text("3 không còn đạt", exact=False)).to_be_visible()
+        expect(hoa.get_by_role("button", name="Trả lại")).to_be_visible()
+        expect(hoa.locator(IDLE)).to_be_attached()
+        hoa.screenshot(path=ARTIFACTS / "review-queue.png", full_page=True)
+        hoa.get_by_label("Lý do trả lại").fill("TC09: thiếu danh sách cán bộ có chữ ký số")
+        hoa.get_by_role("button", name="Trả lại").click()
+        expect(hoa.get_by_text("cho xã, phường.", exact=False)).to_be_visible()
+
+        lan.get_by_test_id("stSidebarNavLink").filter(has_text="Trang xã, phường").click()
+        expect(lan.get_by_text("thiếu danh sách cán bộ có chữ ký số", exact=False)).to_be_visible()
+        expect(lan.get_by_role("button", name="Gửi")).to_be_visible()
+        expect(lan.locator(IDLE)).to_be_attached()
+        lan.screenshot(path=ARTIFACTS / "commune-returned.png", full_page=True)
+        _upload(lan, corrected)
+
+        hoa.get_by_test_id("stSidebarNavLink").filter(has_text="Tổng quan").click()
+        expect(hoa.get_by_text("1 báo cáo chờ duyệt", exact=False)).to_be_visible()
+        hoa.get_by_test_id("stSidebarNavLink").filter(has_text="Duyệt báo cáo").click()
+        hoa.get_by_role("button", name="Duyệt", exact=True).click()
+        expect(hoa.get_by_text("Không có báo cáo nào chờ duyệt.")).to_be_visible()
+        browser.close()
+    with db.session() as session:
+        states = session.execute(select(Submission.review_status).where(Submission.origin == "upload")).scalars()
+        assert sorted(states) == ["approved", "returned"]
+
+
+def test_login_survives_reload_and_new_tab_until_a_password_change_ends_it_everywhere(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    officer = account(Role.OFFICER)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        page = context.new_page()
+        overview = page.get_by_role("heading", name="Mức độ sẵn sàng của xã, phường")
+        who = page.get_by_test_id("stSidebar").get_by_text(officer.name, exact=True)
+
+        page.goto(server)
+        page.get_by_label("Tên đăng nhập").fill(officer.name)
+        page.get_by_label("Mật khẩu").fill("wrong-password")
+        page.get_by_role("button", name="Đăng nhập").click()
+        expect(page.get_by_role("alert")).to_have_text("Sai tên đăng nhập hoặc mật khẩu.")
+        page.screenshot(path=ARTIFACTS / "login-refused.png")
+        page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        expect(overview).to_be_visible()
+        expect(who).to_be_visible()
+        session_cookie = next(c for c in context.cookies() if c["name"] == "readiness_session")
+        assert session_cookie["httpOnly"] and session_cookie["sameSite"] == "Lax"
+
+        page.reload()
+        expect(overview).to_be_visible()
+        expect(who).to_be_visible()
+        page.screenshot(path=ARTIFACTS / "session-after-reload.png")
+
+        other = context.new_page()
+        other.goto(f"{server}/heatmap")
+        expect(other.get_by_role("heading", name="Bản đồ nhiệt mức độ sẵn sàng")).to_be_visible()
+        other.screenshot(path=ARTIFACTS / "session-second-tab.png")
+
+        page.get_by_test_id("stSidebarNavLink").filter(has_text="Tài khoản của tôi").click()
+        expect(page.get_by_role("heading", name="Tài khoản của tôi")).to_be_visible()
+        expect(page.get_by_text("Tài khoản đang đăng nhập ở 1 trình duyệt hoặc thiết bị.")).to_be_visible()
+        page.get_by_label("Mật khẩu hiện tại", exact=True).fill(TEST_PASSWORD)
+        page.get_by_label("Mật khẩu mới", exact=True).fill("officer-new-password")
+        page.get_by_label("Nhập lại mật khẩu mới", exact=True).fill("officer-new-password")
+        page.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+        expect(page.get_by_text("Đã đổi mật khẩu. Hãy đăng nhập lại.")).to_be_visible()
+        expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+        page.screenshot(path=ARTIFACTS / "session-password-changed.png")
+
+        # The other tab is logged out at its next click.
+        other.get_by_test_id("stSidebarNavLink").filter(has_text="Tổng quan").click()
+        expect(other.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+        expect(other.get_by_text("Phiên đăng nhập đã kết thúc", exact=False)).to_be_visible()
+        other.screenshot(path=ARTIFACTS / "session-other-tab-logged-out.png")
+
+        page.get_by_label("Tên đăng nhập").fill(officer.name)
+        page.get_by_label("Mật khẩu").fill("officer-new-password")
+        page.get_by_role("button", name="Đăng nhập").click()
+        expect(who).to_be_visible()
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Đăng xuất").click()
+        expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+        assert "readiness_session" not in {c["name"] for c in context.cookies()}
+        page.reload()
+        expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+        page.screenshot(path=ARTIFACTS / "session-logged-out.png")
+        browser.close()

@@ -24,7 +24,7 @@ def test_demo_story_ends_with_every_commune_fully_green(database, capsys):
     assert final["fully_green"] == 126
     assert list(final["criteria"]) == [f"TC{i:02d}" for i in range(1, 17)]
     assert all(c == {"green": 126, "red": 0, "grey": 0} for c in final["criteria"].values())
-    assert final["by_commune"]["00070"] == {"green": 16, "red": 0, "grey": 0}
+    assert final["by_commune"]["00070"] == {"green": 16, "red": 0, "grey": 0, "on_time": 16, "late": 0}
     assert len(final["by_commune"]) == 126
 
     early = summary(capsys, "2025-08-01")

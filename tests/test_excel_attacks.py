@@ -11,7 +11,7 @@ import sys
 import zipfile
 
 import pytest
-from conftest import APP, PROJECT_DIR, account, shown
+from conftest import APP, PROJECT_DIR, account, log_in, shown
 from excel_fill import checklist, open_sheet, save
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
@@ -213,7 +213,7 @@ def test_the_cli_refuses_the_attack_files_with_a_message_and_an_exit_code(initia
 
 def test_the_upload_page_refuses_the_attack_file_and_keeps_serving(initialized):
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["actor"] = account(Role.OFFICER)
+    log_in(at, account(Role.OFFICER))
     at.run()
     at.switch_page("pages/upload.py").run()
     at.file_uploader[0].upload("phieu.xlsx", with_cell("XFD1048576"), XLSX).run()

@@ -3,11 +3,12 @@
 from pathlib import Path
 
 import pytest
-from conftest import account, shown
+from conftest import account, log_in, shown
 from excel_fill import GOOD_GREEN, checklist
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+import ui
 from readiness import db, queries
 from readiness.auth import Actor
 from readiness.models import AuditEvent, ImportFile, Role, Submission
@@ -19,7 +20,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def upload_page(actor: Actor | None = None, lang: str = "vi") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = lang
-    at.session_state["actor"] = actor or account(Role.OFFICER)
+    log_in(at, actor or account(Role.OFFICER))
     at.run()
     at.switch_page("pages/upload.py").run()
     assert not at.exception
@@ -43,8 +44,9 @@ def test_preview_then_confirm_stores_the_checklist_and_says_what_changed(initial
 
     at.button[0].click().run()
     assert not at.exception
-    assert at.success[0].value == (
-        f"Đã nhập phieu.xlsx: {GOOD_GREEN} tiêu chí mới đạt, 0 tiêu chí không còn đạt so với báo cáo trước."
+    assert at.success[0].value.startswith(
+        f"Đã nhập {ui.plain('phieu.xlsx')}: {GOOD_GREEN} tiêu chí mới đạt, 0 tiêu chí không còn đạt so với báo cáo "
+        "trước. Báo cáo đang chờ Sở KH&CN duyệt"
     )
     assert at.file_uploader[0].value is None  # a fresh uploader for the next file
     with db.session() as session:
@@ -65,7 +67,7 @@ def test_a_commune_account_gets_its_own_checklist_and_a_leader_cannot_upload(ini
     assert at.selectbox[0].options == ["Phường Hoàn Kiếm (00070)"]
     assert len(at.get("download_button")) == 1  # no province workbook for a commune account
     leader = AppTest.from_file(APP, default_timeout=60)
-    leader.session_state["actor"] = account(Role.LEADER)
+    log_in(leader, account(Role.LEADER))
     leader.run()
     with pytest.raises(ValueError):
         leader.switch_page("pages/upload.py")  # not among a leader's pages
@@ -83,6 +85,21 @@ def test_the_page_speaks_english_on_request(initialized):
             "Problem and fix": "Criterion TC03: the number met, 35, is above the out-of number 30. Check both numbers.",
         }
     ]
+
+
+def test_a_file_name_is_shown_as_text_never_as_markdown(initialized):
+    evil = "![x](http://evil.example/x.png) **bold** :red[x].xlsx"
+    data = checklist()
+    at = upload_page()
+    at.file_uploader[0].upload(evil, data, XLSX).run()
+    next(b for b in at.button if b.label == "Xác nhận nhập").click().run()
+    (success,) = [s.value for s in at.success]
+    assert success.startswith(f"Đã nhập {ui.plain(evil)}:")
+    assert "![x](" not in success and "**bold**" not in success and ":red[" not in success
+
+    again = upload_page()
+    again.file_uploader[0].upload(evil, data, XLSX).run()
+    assert again.warning[0].value.startswith(f"Tệp {ui.plain(evil)} đã được nhập trước đây")
 
 
 def archive_and_audit() -> tuple[list[tuple[str, str]], list[str]]:

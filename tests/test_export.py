@@ -46,7 +46,7 @@ def test_cell_value(kind, value, out_of, lang, expected):
 def test_consolidated_table_equals_the_queries(demo_data):
     """On SQLite and PostgreSQL: one row per commune, a status and a value column per criterion, as queried."""
     book, _ = consolidated()
-    assert book.sheetnames == ["Tổng hợp", "Chi tiết", "Tiêu chí"]
+    assert book.sheetnames == ["Tổng hợp", "Chi tiết", "Xếp hạng", "Tiêu chí"]
     sheet = book["Tổng hợp"]
     with db.session() as session:
         status = queries.status(session, AS_OF, "01")
@@ -89,7 +89,7 @@ def test_workbooks_are_readable(demo_sqlite):
 
 def test_english_labels(demo_sqlite):
     book, _ = consolidated(lang="en")
-    assert book.sheetnames == ["Summary", "Details", "Criteria"]
+    assert book.sheetnames == ["Summary", "Details", "Ranking", "Criteria"]
     assert book["Summary"]["B3"].value == "Commune"
     assert {c.value for c in book["Summary"][5][6::2]} <= {"Met", "Not met", "Not reported"}
 
@@ -153,15 +153,36 @@ def test_warning_list_workbook_equals_the_query(demo_sqlite):
     sheet = load_workbook(io.BytesIO(data))["Cảnh báo"]
     assert sheet.freeze_panes == "D5"
     header = [c.value for c in sheet[4]]
-    assert header[:3] == ["#", "Mã xã", "Xã, phường"] and header[-1] == "Lý do cảnh báo"
+    assert header[:3] == ["#", "Mã xã", "Xã, phường"]
+    assert header[-3:] == ["Lý do cảnh báo", "Người báo cáo", "Điện thoại"]
     rows = list(sheet.iter_rows(min_row=5, values_only=True))
     assert len(rows) == len(warnings) > 20
     assert [r[1] for r in rows] == warnings["commune_code"].tolist()
     assert [r[2] for r in rows] == warnings["commune_name"].tolist()
     assert [r[5] for r in rows] == warnings["green"].tolist()
-    assert {r[-1] for r in rows} == {"Chưa từng báo cáo"} | {
+    assert {r[-3] for r in rows} == {"Chưa từng báo cáo"} | {
         f"Không báo cáo {d} ngày" for d in warnings["days_since_report"].dropna().astype(int)
     }
+    assert [(r[-2] or "", r[-1] or "") for r in rows] == list(
+        zip(warnings["reporter_name"], warnings["reporter_phone"], strict=True)
+    )
+
+
+def test_ranking_sheet_equals_the_query(demo_sqlite):
+    as_of = date(2025, 9, 20)
+    with db.session() as session:
+        ranking = queries.ranking(session, as_of, "01")
+        book = load_workbook(io.BytesIO(export.consolidated_workbook(session, as_of, "01", "vi", actor=LEADER)))
+    sheet = book["Xếp hạng"]
+    assert [c.value for c in sheet[4]][:3] == ["Hạng", "Mã xã", "Xã, phường"]
+    rows = list(sheet.iter_rows(min_row=5, values_only=True))
+    assert [(r[0], r[1], r[5], r[6], r[7]) for r in rows] == list(
+        zip(
+            ranking["rank"], ranking["commune_code"], ranking["green"], ranking["on_time"], ranking["late"], strict=True
+        )
+    )
+    assert [r[8].date() if r[8] else None for r in rows] == ranking["last_green"].tolist()
+    assert len(rows) == 126 and rows[0][0] == 1
 
 
 def test_empty_database_exports_every_commune_grey(initialized):
@@ -182,7 +203,7 @@ def test_only_accounts_that_may_export_get_a_workbook(initialized):
 def test_cli_exports_both_workbooks(demo_sqlite, tmp_path, capsys):
     out = tmp_path / "tong-hop.xlsx"
     assert main(["export", "--out", str(out), "--as-of", "2025-09-20"]) == 0
-    assert load_workbook(out).sheetnames == ["Tổng hợp", "Chi tiết", "Tiêu chí"]
+    assert load_workbook(out).sheetnames == ["Tổng hợp", "Chi tiết", "Xếp hạng", "Tiêu chí"]
     warnings = tmp_path / "canh-bao.xlsx"
     assert main(["export", "--out", str(warnings), "--as-of", "2025-07-08", "--warning-list", "--lang", "en"]) == 0
     assert load_workbook(warnings).sheetnames == ["Warnings"]

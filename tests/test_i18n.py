@@ -2,6 +2,8 @@
 
 import math
 
+import pytest
+
 from readiness.i18n import format_gap, format_target, format_total_gap, format_value, kind_label, status_label
 
 
@@ -38,3 +40,32 @@ def test_status_and_kind_words():
     assert [status_label(s, "vi") for s in ("green", "red", "grey")] == ["Đạt", "Chưa đạt", "Chưa báo cáo"]
     assert status_label("grey", "en") == "Not reported"
     assert kind_label("đặc khu", "en") == "Special zone" and kind_label("phường", "vi") == "Phường"
+
+
+def test_days_early_or_late_and_timeliness_words():
+    from readiness.i18n import format_days_early, timeliness_label, weekday_name
+
+    assert format_days_early(5, "vi") == "sớm 5 ngày" and format_days_early(-13, "vi") == "trễ 13 ngày"
+    assert format_days_early(0, "vi") == "đúng ngày hạn" and format_days_early(float("nan"), "vi") == "–"
+    assert format_days_early(1234, "vi") == "sớm 1.234 ngày" and format_days_early(-2, "en") == "2 days late"
+    assert [timeliness_label(k, "vi") for k in ("on_time", "late", "in_progress", "overdue")] == [
+        "Đúng hạn",
+        "Trễ hạn",
+        "Đang thực hiện",
+        "Quá hạn",
+    ]
+    assert weekday_name(4, "vi") == "thứ Sáu" and weekday_name(6, "en") == "Sunday"
+
+
+def test_report_due_weekday_accepts_a_number_or_a_name(monkeypatch):
+    from pydantic import ValidationError
+
+    from readiness.settings import Settings
+
+    monkeypatch.setenv("READINESS_REPORT_DUE_WEEKDAY", "Saturday")
+    assert Settings().report_due_weekday == 5
+    monkeypatch.setenv("READINESS_REPORT_DUE_WEEKDAY", "2")
+    assert Settings().report_due_weekday == 2
+    monkeypatch.setenv("READINESS_REPORT_DUE_WEEKDAY", "9")
+    with pytest.raises(ValidationError):
+        Settings()

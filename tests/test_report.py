@@ -106,7 +106,7 @@ def test_every_page_has_the_footer_with_its_number(demo_sqlite):
 
 
 def test_a_longer_warning_list_takes_more_pages_and_repeats_its_header(demo_sqlite):
-    short, long_ = date(2025, 10, 21), date(2025, 7, 8)
+    short, long_ = date(2025, 11, 1), date(2025, 7, 8)
     _, short_warnings = frames(short)
     _, long_warnings = frames(long_)
     assert len(long_warnings) > 5 * len(short_warnings) > 0
@@ -114,7 +114,7 @@ def test_a_longer_warning_list_takes_more_pages_and_repeats_its_header(demo_sqli
     _, long_pages = read(province_pdf(long_))
     assert len(long_pages) > len(short_pages)
     header = " ".join(views.warning_table(national=False).headers("pdf", "vi"))
-    assert header == "# Mã xã Xã, phường Tiêu chí đạt Báo cáo gần nhất Lý do cảnh báo"
+    assert header == "# Mã xã Xã, phường Tiêu chí đạt Báo cáo gần nhất Lý do cảnh báo Người báo cáo"
     first = next(i for i, text in enumerate(long_pages) if "Danh sách cảnh báo tuần này" in text)
     assert first < len(long_pages) - 1  # the list runs onto further pages ...
     for text in long_pages[first:]:
@@ -125,9 +125,10 @@ def test_a_longer_warning_list_takes_more_pages_and_repeats_its_header(demo_sqli
 
 
 def test_no_warning_means_a_sentence_not_an_empty_table(demo_sqlite):
-    _, warnings = frames(date(2025, 8, 26))
+    # Everyone reported that day and the next deadline (31/08) is more than at_risk_days away.
+    _, warnings = frames(date(2025, 8, 16))
     assert warnings.empty
-    text = " ".join(read(province_pdf(date(2025, 8, 26)))[1])
+    text = " ".join(read(province_pdf(date(2025, 8, 16)))[1])
     assert "Không có xã, phường nào trong danh sách cảnh báo." in text
     assert "Lý do cảnh báo" not in text
 
@@ -135,7 +136,7 @@ def test_no_warning_means_a_sentence_not_an_empty_table(demo_sqlite):
 def test_charts_are_embedded_as_images(demo_sqlite):
     pdf, _ = read(province_pdf())
     images = [image for page in pdf.pages for image in page.images]
-    assert len(images) == 2  # the trend and the tile map
+    assert len(images) == 3  # the trend, timeliness by criterion and the tile map
     sizes = sorted(Image.open(io.BytesIO(image.data)).size for image in images)
     assert all(width >= 1000 for width, _ in sizes)  # rendered at scale 2: sharp on paper
 
@@ -159,7 +160,8 @@ def test_national_report_lists_provinces_and_maps_them(monkeypatch, tmp_path):
     listed = re.findall(r"(?:^| )[\d.]+ (\d{5}) ", text.split("Danh sách cảnh báo tuần này")[1])
     assert len(listed) == 3321 - 2
     assert len(pages) > 3319 // 60
-    assert sum(len(page.images) for page in pdf.pages) == 3  # trend, province tiles, province × criterion heatmap
+    # Trend, timeliness by criterion, province tiles, province × criterion heatmap.
+    assert sum(len(page.images) for page in pdf.pages) == 4
 
 
 def _checklist(code: str, day: date, evidence: str = "") -> SubmissionCreate:
@@ -311,7 +313,7 @@ def test_loaded_boundaries_replace_the_tile_map_with_the_choropleth(demo_sqlite)
     pdf, pages = read(province_pdf())
     text = " ".join(pages)
     assert "Bản đồ số tiêu chí đạt" in text and tile_caption not in text
-    assert sum(len(page.images) for page in pdf.pages) == 2
+    assert sum(len(page.images) for page in pdf.pages) == 3  # trend, timeliness, choropleth
 
 
 def test_long_evidence_keeps_the_commune_sheet_on_one_page(demo_sqlite):

@@ -97,8 +97,9 @@ def test_warning_list_and_lagging_criteria_on_their_pages_in_the_pdf_and_in_exce
 def test_commune_sheet_on_the_commune_page_and_in_its_pdf(demo_sqlite):
     with db.session() as session:
         status = queries.commune_status(session, AS_OF, "00070")
+        timely = queries.timeliness(session, AS_OF, "01", "00070")
         pdf = pdf_text(report.commune_report(session, "00070", AS_OF, "vi", actor=LEADER))
-    frame = views.commune_sheet(status, "vi")
+    frame = views.commune_sheet(status, timely, "vi")
     assert set(frame["status"]) >= {"green", "red"}
 
     at = page("pages/commune.py", commune="00070")

@@ -90,6 +90,7 @@ class ImportOutcome:
             "newly_green": self.newly_green,
             "no_longer_green": self.no_longer_green,
             "problems": [{"sheet": p.sheet, "cell": p.cell, "message": p.message(lang)} for p in self.problems],
+            "submission_ids": self.submission_ids,
         }
 
 

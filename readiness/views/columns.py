@@ -30,6 +30,8 @@ class Column:
     xlsx: float | None = None
     on_page: bool = True
     align: str = "L"
+    # A tooltip on the page's header, vi and en.
+    help: tuple[str, str] | None = None
 
     def header(self, lang: str) -> str:
         return tr(lang, self.vi, self.en)

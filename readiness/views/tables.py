@@ -19,9 +19,11 @@ import pandas as pd
 from readiness.i18n import (
     describe_status,
     format_count,
+    format_days_early,
     format_target,
     kind_label,
     status_label,
+    timeliness_label,
     total_gaps,
     tr,
     warning_reason,
@@ -45,19 +47,30 @@ COMMUNE_SHEET = Table(
         STATUS,
         VALUE,
         TARGET,
+        DEADLINE,
+        Column("green_since", "Đạt từ ngày", "Green since", kind="date"),
+        Column("days_text", "Sớm / trễ", "Early / late"),
+        Column("timeliness_text", "Tiến độ so với hạn", "Against the deadline"),
         Column("progress", "Tiến độ", "Progress", kind="progress"),
         Column("gap_text", "Còn thiếu", "Gap"),
-        DEADLINE,
         Column("evidence", "Minh chứng", "Evidence", pdf=49),
         Column("note", "Ghi chú", "Note"),
     )
 )
 
 
-def commune_sheet(status: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One commune's rows of queries.status (queries.commune_status) in catalog order, with their words."""
-    rows = describe_status(status.sort_values("position"), lang)
-    return rows.assign(progress=rows["progress"] * 100).reset_index(drop=True)
+def commune_sheet(status: pd.DataFrame, timeliness: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One commune's rows of queries.status (queries.commune_status) in catalog order, with their words and,
+    from queries.timeliness (that commune's rows), when each criterion turned green and how it stands against
+    its deadline."""
+    rows = describe_status(status.sort_values("position"), lang).reset_index(drop=True)
+    timely = timeliness.set_index("criterion_code").loc[rows["criterion_code"]]
+    return rows.assign(
+        progress=rows["progress"] * 100,
+        green_since=[None if pd.isna(d) else d for d in timely["green_since"]],
+        days_text=[format_days_early(d, lang) for d in timely["days_early"]],
+        timeliness_text=[timeliness_label(t, lang) for t in timely["timeliness"]],
+    )
 
 
 LAGGING = Table(
@@ -66,6 +79,16 @@ LAGGING = Table(
         replace(NAME, page="medium"),
         Column("not_green", "Xã, phường chưa đạt", "Communes not met", kind="int", pdf=15, align="R"),
         Column("share_met", "Tỉ lệ đạt", "Share met", kind="progress", pdf=11, align="R"),
+        Column(
+            "green_pending",
+            "Đạt, chờ duyệt",
+            "Met, pending",
+            kind="int",
+            help=(
+                "Số xã, phường đạt tiêu chí này theo báo cáo chưa được duyệt.",
+                "Communes meeting this criterion according to a submission not yet reviewed.",
+            ),
+        ),
         Column("gap_text", "Tổng còn thiếu", "Total gap", pdf=26, align="R"),
         Column("overdue", "Quá hạn", "Overdue", kind="int", pdf=11, align="R"),
         replace(DEADLINE, pdf=17),
@@ -115,10 +138,10 @@ def warning_table(national: bool) -> Table:
         (
             Column("rank", "#", "#", kind="int", page="small", pdf=7, xlsx=5, align="R"),
             Column("commune_code", "Mã xã", "Code", on_page=False, pdf=11, xlsx=8),
-            Column("commune_name", "Xã, phường", "Commune", pdf=38, xlsx=24),
-            Column("province_name", "Tỉnh, thành phố", "Province", pdf=24, xlsx=18),
+            Column("commune_name", "Xã, phường", "Commune", pdf=30, xlsx=24),
+            Column("province_name", "Tỉnh, thành phố", "Province", pdf=20, xlsx=18),
             Column("kind_text", "Loại", "Kind", xlsx=8),
-            Column("green_text", "Tiêu chí đạt", "Criteria met", pdf=13, align="R"),
+            Column("green_text", "Tiêu chí đạt", "Criteria met", pdf=10, align="R"),
             Column("green", status_label("green", "vi"), status_label("green", "en"), "int", on_page=False, xlsx=8),
             Column("red", status_label("red", "vi"), status_label("red", "en"), "int", on_page=False, xlsx=8),
             Column("grey", status_label("grey", "vi"), status_label("grey", "en"), "int", on_page=False, xlsx=10),
@@ -127,7 +150,17 @@ def warning_table(national: bool) -> Table:
             Column(
                 "max_days_overdue", "Quá hạn lâu nhất (ngày)", "Longest overdue (days)", "int", on_page=False, xlsx=11
             ),
-            Column("reporting_date", "Báo cáo gần nhất", "Last report", kind="date", pdf=21, xlsx=12),
+            Column("at_risk_count", "Số tiêu chí sắp đến hạn", "Criteria at risk", "int", on_page=False, xlsx=10),
+            Column("at_risk_criteria", "Tiêu chí sắp đến hạn", "Which are at risk", on_page=False, xlsx=22),
+            Column(
+                "days_to_deadline",
+                "Số ngày đến hạn gần nhất",
+                "Days to the nearest deadline",
+                "int",
+                on_page=False,
+                xlsx=11,
+            ),
+            Column("reporting_date", "Báo cáo gần nhất", "Last report", kind="date", pdf=17, xlsx=12),
             Column(
                 "days_since_report",
                 "Số ngày từ báo cáo gần nhất",
@@ -136,17 +169,28 @@ def warning_table(national: bool) -> Table:
                 on_page=False,
                 xlsx=12,
             ),
-            Column("reason", "Lý do cảnh báo", "Why it is listed", page="large", pdf=50, xlsx=50),
+            Column("reason", "Lý do cảnh báo", "Why it is listed", page="large", pdf=48, xlsx=50),
+            Column("reporter_name", "Người báo cáo", "Reporter", xlsx=22),
+            Column("reporter_phone", "Điện thoại", "Phone", xlsx=14),
+            # The PDF has no room for two columns: name above phone.
+            Column("reporter", "Người báo cáo", "Reporter", on_page=False, pdf=17),
         )
     )
     if national:
-        return table.changed("commune_name", pdf=30).changed("reason", pdf=34)
+        return (
+            table.changed("commune_code", pdf=10)
+            .changed("commune_name", pdf=26)
+            .changed("green_text", pdf=9)
+            .changed("reporting_date", pdf=16)
+            .changed("reason", pdf=37)
+            .changed("reporter", pdf=15)
+        )
     return table.changed("province_name", pdf=None, on_page=False)
 
 
 def warning_list(warnings: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """This week's warning list (queries.warning_list), most severe first, with its rank, the reason in words
-    and the criteria met out of all (green + red + grey)."""
+    """This week's warning list (queries.warning_list), most severe first, with its rank, the reason in words,
+    the criteria met out of all (green + red + grey) and who reported."""
     criteria = warnings["green"] + warnings["red"] + warnings["grey"]
     return warnings.assign(
         rank=range(1, len(warnings) + 1),
@@ -154,6 +198,10 @@ def warning_list(warnings: pd.DataFrame, lang: str) -> pd.DataFrame:
         green_text=[format_count(g, n, lang) for g, n in zip(warnings["green"], criteria, strict=True)],
         reporting_date=[None if pd.isna(d) else d for d in warnings["reporting_date"]],
         reason=[warning_reason(row, lang) for row in warnings.itertuples()],
+        reporter=[
+            "\n".join(part for part in (name, phone) if isinstance(part, str) and part) or "–"
+            for name, phone in zip(warnings["reporter_name"], warnings["reporter_phone"], strict=True)
+        ],
     ).reset_index(drop=True)
 
 
@@ -241,4 +289,29 @@ def lagging_communes(lagging: pd.DataFrame, lang: str) -> pd.DataFrame:
         progress=rows["progress"] * 100,
         overdue_text=[tr(lang, f"{d} ngày", f"{d} days") if d else "" for d in rows["days_overdue"]],
         reporting_date=[None if pd.isna(d) else d for d in rows["reporting_date"]],
+    ).reset_index(drop=True)
+
+
+def ranking_table(national: bool) -> Table:
+    """Communes ranked (queries.ranking): the overview's top and bottom ten, the ranking page, the PDF."""
+    return Table(
+        (
+            Column("rank", "Hạng", "Rank", kind="int", page="small", pdf=12, align="R"),
+            Column("commune_code", "Mã", "Code", on_page=False, pdf=14),
+            Column("commune_name", "Xã, phường", "Commune", pdf=50),
+            Column("province_name", "Tỉnh, thành phố", "Province", on_page=national),
+            Column("green_text", "Tiêu chí đạt", "Criteria met", pdf=22, align="R"),
+            Column("on_time", "Đạt đúng hạn", "Met on time", kind="int", pdf=22, align="R"),
+            Column("late", "Đạt trễ hạn", "Met late", kind="int", pdf=22, align="R"),
+            Column("last_green", "Lần cuối chuyển sang đạt", "Last turned green", kind="date", pdf=28),
+        )
+    )
+
+
+def ranking(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Rows of queries.ranking with the criteria met out of all."""
+    criteria = ranked["green"] + ranked["red"] + ranked["grey"]
+    return ranked.assign(
+        green_text=[format_count(g, n, lang) for g, n in zip(ranked["green"], criteria, strict=True)],
+        last_green=[None if d is None or pd.isna(d) else d for d in ranked["last_green"]],
     ).reset_index(drop=True)

@@ -1,0 +1,100 @@
+"""Password guesses sent at the same moment (threads, each with its own database connection) take their turn:
+no more than max_failed_logins wrong passwords are ever checked before the account locks (SQLite and PostgreSQL).
+"""
+
+import threading
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+
+from readiness import auth, db
+from readiness.auth import OPERATOR, AccountError
+from readiness.models import AuditEvent, Role
+from readiness.settings import get_settings
+
+PASSWORD = "correct-horse-57"
+ATTEMPTS = 14
+
+
+def guess_at_once(passwords: list[str]) -> list[str]:
+    """Send every password for account "lan" at the same moment; the outcome of each, in order."""
+    barrier = threading.Barrier(len(passwords))
+    outcomes = [""] * len(passwords)
+
+    def guess(i: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[i] = f"in as {auth.authenticate('lan', passwords[i]).name}"
+        except AccountError as exc:
+            outcomes[i] = exc.message("en")
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(len(passwords))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes
+
+
+@pytest.fixture
+def lan(initialized: str, monkeypatch: pytest.MonkeyPatch) -> Counter:
+    """Account "lan", and a count of the hash checks made against its real hash (and against the dummy one); the
+    passwords checked against the real hash, in order, under "order"."""
+    with db.write_session() as session:
+        auth.create_account(session, OPERATOR, "lan", Role.OFFICER, PASSWORD)
+        real_hash = session.exec(select(auth.Account.password_hash)).scalar_one()
+    checks: Counter = Counter()
+    order: list[str] = []
+    checks["order"] = order
+    verify = auth._verify
+
+    def counting_verify(password_hash: str, password: str) -> bool:
+        if password_hash == real_hash:
+            order.append(password)
+        checks["real" if password_hash == real_hash else "dummy"] += 1
+        return verify(password_hash, password)
+
+    monkeypatch.setattr(auth, "_verify", counting_verify)
+    return checks
+
+
+def failures_recorded() -> int:
+    with db.session() as session:
+        return session.execute(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action.in_(["account.login_failed", "account.locked"]))
+        ).scalar_one()
+
+
+def test_parallel_wrong_guesses_check_at_most_the_limit_then_lock(lan):
+    limit = get_settings().max_failed_logins
+
+    outcomes = guess_at_once([f"wrong-{i}" for i in range(ATTEMPTS)])
+
+    assert lan["real"] == limit
+    assert failures_recorded() == limit
+    locked = [o for o in outcomes if o.startswith("The account is locked until")]
+    assert len(locked) == ATTEMPTS - limit + 1  # the refused ones and the guess that reached the limit
+    assert outcomes.count("Wrong account name or password.") == limit - 1
+    # Refusals without a check of the real hash still cost one hash check (of the dummy hash).
+    assert lan["dummy"] == ATTEMPTS - limit
+    with pytest.raises(AccountError, match="bị khóa đến"):
+        auth.authenticate("lan", PASSWORD)
+
+
+def test_the_right_password_among_parallel_guesses_is_checked_only_within_the_limit(lan):
+    limit = get_settings().max_failed_logins
+    passwords = [f"wrong-{i}" for i in range(ATTEMPTS - 1)] + [PASSWORD]
+
+    outcomes = guess_at_once(passwords)
+
+    assert lan["real"] + lan["dummy"] == ATTEMPTS
+    if outcomes[-1] == "in as lan":
+        # As if the guesses had come one by one: the right one was among the first `limit` checked, and its
+        # success started a new count, so at most `limit` more wrong ones were checked after it.
+        assert lan["order"].index(PASSWORD) < limit
+        assert lan["real"] <= 2 * limit
+    else:
+        assert outcomes[-1].startswith("The account is locked until")
+        assert PASSWORD not in lan["order"]
+        assert lan["real"] == failures_recorded() == limit

@@ -1,0 +1,97 @@
+"""The log-in and log-out routes (web.py) over HTTP, on both databases: cookies, CSRF refusal, lockout."""
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+import web
+from readiness import auth, db, sessions
+from readiness.auth import OPERATOR, Actor
+from readiness.models import Account, Role
+
+PASSWORD = "correct-horse-57"
+
+
+@pytest.fixture
+def client(initialized: str) -> TestClient:
+    with db.write_session() as session:
+        auth.create_account(session, OPERATOR, "lan", Role.OFFICER, PASSWORD)
+    app = Starlette(routes=web.ROUTES, middleware=web.MIDDLEWARE)
+    with TestClient(app, follow_redirects=False) as client:
+        yield client
+
+
+def csrf(client: TestClient) -> str:
+    client.get(web.LOGIN_PATH)
+    return client.cookies[web.CSRF_COOKIE]
+
+
+def log_in(client: TestClient, password: str = PASSWORD, token: str | None = None, **headers: str):
+    form = {"account_name": "lan", "password": password, web.CSRF_FIELD: csrf(client) if token is None else token}
+    return client.post(web.LOGIN_PATH, data=form, headers=headers)
+
+
+def failed_logins() -> int:
+    with db.session() as session:
+        return session.get(Account, 1).failed_logins
+
+
+def test_the_first_response_gives_an_httponly_csrf_cookie(client):
+    response = client.get(web.LOGIN_PATH)
+    assert response.status_code == 200 and 'action="/account/login"' in response.text
+    (cookie,) = response.headers.get_list("set-cookie")
+    assert cookie.startswith(f"{web.CSRF_COOKIE}=")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
+    assert client.get(web.LOGIN_PATH).headers.get_list("set-cookie") == []  # given once
+
+
+def test_logging_in_sets_an_httponly_lax_session_cookie_that_logs_the_account_in(client):
+    response = log_in(client, **{"user-agent": "Mozilla/5.0 (test)"})
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    (cookie,) = response.headers.get_list("set-cookie")
+    assert cookie.startswith(f"{sessions.COOKIE}=")
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie and "Secure" not in cookie
+    assert sessions.actor_for(client.cookies[sessions.COOKIE]) == Actor("lan", Role.OFFICER)
+
+
+def test_the_cookie_is_secure_behind_an_https_proxy(client):
+    response = log_in(client, **{"x-forwarded-proto": "https"})
+    assert "; secure" in response.headers["set-cookie"].lower()
+
+
+@pytest.mark.parametrize("token", ["", "forged-token"])
+def test_a_login_without_the_csrf_token_is_refused_and_changes_nothing(client, token):
+    response = log_in(client, token=token)
+    assert response.status_code == 403
+    assert "Biểu mẫu đã hết hạn" in response.text
+    assert sessions.COOKIE not in client.cookies
+    assert failed_logins() == 0  # not even counted as an attempt
+    assert sessions.active("lan") == 0
+
+
+def test_a_wrong_password_shows_the_refusal_and_counts_towards_the_lockout(client):
+    response = log_in(client, "wrong-password")
+    assert response.status_code == 401
+    assert "Sai tên đăng nhập hoặc mật khẩu." in response.text
+    assert 'value="lan"' in response.text  # the name stays filled in
+    assert sessions.COOKIE not in client.cookies
+    assert failed_logins() == 1
+    for _ in range(4):
+        response = log_in(client, "wrong-password")
+    assert "Tài khoản đang bị khóa đến" in response.text
+    assert "Tài khoản đang bị khóa đến" in log_in(client).text
+
+
+def test_logout_needs_the_csrf_token_then_clears_the_cookie_and_ends_the_session(client):
+    log_in(client)
+    token = client.cookies[sessions.COOKIE]
+    refused = client.post(web.LOGOUT_PATH, data={web.CSRF_FIELD: "forged"})
+    assert refused.status_code == 403
+    assert sessions.actor_for(token) == Actor("lan", Role.OFFICER)
+
+    response = client.post(web.LOGOUT_PATH, data={web.CSRF_FIELD: client.cookies[web.CSRF_COOKIE]})
+    assert response.status_code == 303
+    cleared = response.headers["set-cookie"]
+    assert cleared.startswith(f"{sessions.COOKIE}=") and "Max-Age=0" in cleared
+    # A copy of the cookie taken before the logout logs no one in.
+    assert sessions.actor_for(token) is None

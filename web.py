@@ -1,0 +1,220 @@
+"""The app's own HTTP routes and middleware beside Streamlit's (app.py hands them to st.App): password log-in and
+log-out, which set and clear the HttpOnly session cookie that a Streamlit script cannot set, and a filter on the
+websocket. Rules live in readiness.sessions; this is the HTTP glue.
+
+Field names avoid the properties of a form element (name, lang, action…): the sanitiser of st.html drops such
+attributes. Forms carry a CSRF token checked against a cookie of the same value (double submit): another site can make a
+browser post here, but cannot read or set that cookie, so its post is refused and changes nothing.
+"""
+
+import html
+import logging
+import secrets
+
+from google.protobuf.message import DecodeError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from streamlit.proto.BackMsg_pb2 import BackMsg
+
+from readiness import auth, sessions
+from readiness.i18n import LANGUAGES, tr
+from readiness.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+LOGIN_PATH = "/account/login"
+LOGOUT_PATH = "/account/logout"
+CSRF_COOKIE = "readiness_csrf"
+CSRF_FIELD = "csrf"
+
+
+def _https(scope: Scope) -> bool:
+    # Behind a proxy that ends TLS (deploy/ nginx), the proxy says so in X-Forwarded-Proto.
+    forwarded = dict(scope.get("headers") or []).get(b"x-forwarded-proto", b"").decode().split(",")[0].strip()
+    return scope.get("scheme") == "https" or forwarded == "https"
+
+
+class CsrfCookie:
+    """Give every browser a CSRF token cookie on its first request (the page Streamlit serves included), so that
+    the forms the app draws can carry the same value."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or CSRF_COOKIE in Request(scope).cookies:
+            await self.app(scope, receive, send)
+            return
+        token = secrets.token_urlsafe(32)
+        secure = "; Secure" if _https(scope) else ""
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append(
+                    "set-cookie", f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"
+                )
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def _clears_caches(data: bytes | None) -> bool:
+    if not data:
+        return False
+    message = BackMsg()
+    try:
+        message.ParseFromString(data)
+    except DecodeError:
+        return False
+    return message.WhichOneof("type") == "clear_cache"
+
+
+class NoCacheClearing:
+    """Drop the "clear cache" message of Streamlit's websocket protocol. Any connected browser, logged in or not,
+    may send it (viewer mode only hides the menu item), and it empties every cache for every user. Nothing here
+    needs it: cached figures are keyed by the data version (ui.query), so a change of data is seen at once."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await self.app(scope, receive, send)
+            return
+
+        async def receive_without_clearing() -> Message:
+            while True:
+                message = await receive()
+                if message["type"] != "websocket.receive" or not _clears_caches(message.get("bytes")):
+                    return message
+                log.warning("dropped a request to clear the caches from %s", scope.get("client"))
+
+        await self.app(scope, receive_without_clearing, send)
+
+
+def _csrf_ok(request: Request, sent: str) -> bool:
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    return bool(expected) and secrets.compare_digest(expected.encode(), sent.encode())
+
+
+_STYLE = """
+<style>
+.rd-form {display:flex; flex-direction:column; gap:.75rem; max-width:440px; font-family:"Source Sans", sans-serif}
+.rd-form label {display:flex; flex-direction:column; gap:.25rem; font-size:.875rem; color:#1f2a24}
+.rd-form input[type=text], .rd-form input[type=password] {font:inherit; font-size:1rem; padding:.5rem .75rem;
+  border:1px solid #d5ddd8; border-radius:.5rem; background:#f1f5f3; color:#1f2a24}
+.rd-form button {font:inherit; font-size:1rem; padding:.5rem 1rem; border-radius:.5rem; cursor:pointer;
+  border:1px solid #1a7f5a; background:#1a7f5a; color:#fff; align-self:flex-start}
+.rd-form button.rd-secondary {background:#fff; color:#1f2a24; border-color:#d5ddd8}
+.rd-error {padding:.75rem 1rem; border-radius:.5rem; background:#fde8e8; color:#7d1a1a; max-width:440px}
+</style>
+"""
+
+
+def login_form(csrf: str, lang: str, name: str = "", error: str | None = None) -> str:
+    """The password log-in form (HTML), posting to the log-in route; drawn by the login page and by the route's
+    own page when a log-in is refused."""
+    problem = f'<div class="rd-error" role="alert">{html.escape(error)}</div>' if error else ""
+    return f"""{_STYLE}{problem}
+<form class="rd-form" method="post" action="{LOGIN_PATH}">
+  <input type="hidden" name="{CSRF_FIELD}" value="{html.escape(csrf)}">
+  <input type="hidden" name="ui_lang" value="{html.escape(lang)}">
+  <label>{tr(lang, "Tên đăng nhập", "Account name")}
+    <input type="text" name="account_name" value="{html.escape(name)}" autocomplete="username" required></label>
+  <label>{tr(lang, "Mật khẩu", "Password")}
+    <input type="password" name="password" autocomplete="current-password" required></label>
+  <button type="submit">{tr(lang, "Đăng nhập", "Log in")}</button>
+</form>"""
+
+
+def logout_form(csrf: str, lang: str) -> str:
+    """A log-out button (HTML form) posting to the log-out route."""
+    return f"""{_STYLE}
+<form class="rd-form" method="post" action="{LOGOUT_PATH}">
+  <input type="hidden" name="{CSRF_FIELD}" value="{html.escape(csrf)}">
+  <input type="hidden" name="ui_lang" value="{html.escape(lang)}">
+  <button type="submit" class="rd-secondary">{tr(lang, "Đăng xuất", "Log out")}</button>
+</form>"""
+
+
+def _page(request: Request, lang: str, error: str, name: str = "", status: int = 200) -> HTMLResponse:
+    title = tr(lang, "Đăng nhập", "Log in")
+    csrf = request.cookies.get(CSRF_COOKIE, "")
+    body = login_form(csrf, lang, name, error)
+    back = tr(lang, "Về trang chính", "Back to the app")
+    return HTMLResponse(
+        f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title} · Readiness</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="margin:3rem auto; max-width:480px; padding:0 1rem; font-family:sans-serif; color:#1f2a24">
+<h1>{title}</h1>{body}<p><a href="/">{back}</a></p></body></html>""",
+        status_code=status,
+    )
+
+
+def _lang(value: object) -> str:
+    return value if value in LANGUAGES else "vi"
+
+
+def _expired_form(request: Request, lang: str) -> HTMLResponse:
+    return _page(
+        request,
+        lang,
+        tr(
+            lang,
+            "Biểu mẫu đã hết hạn hoặc không gửi từ ứng dụng này. Hãy tải lại trang và thử lại.",
+            "The form has expired or was not sent from this app. Reload the page and try again.",
+        ),
+        status=403,
+    )
+
+
+async def login_page(request: Request) -> Response:
+    return _page(request, _lang(request.query_params.get("lang")), "")
+
+
+async def log_in(request: Request) -> Response:
+    form = await request.form()
+    lang = _lang(form.get("ui_lang"))
+    if not _csrf_ok(request, str(form.get(CSRF_FIELD, ""))):
+        return _expired_form(request, lang)
+    name = str(form.get("account_name", ""))
+    try:
+        _, token = await run_in_threadpool(
+            sessions.log_in, name, str(form.get("password", "")), request.headers.get("user-agent", "")
+        )
+    except auth.AccountError as exc:
+        return _page(request, lang, exc.message(lang), name, status=401)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        sessions.COOKIE,
+        token,
+        max_age=int(get_settings().session_max_days * 86400),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=_https(request.scope),
+    )
+    return response
+
+
+async def log_out(request: Request) -> Response:
+    form = await request.form()
+    if not _csrf_ok(request, str(form.get(CSRF_FIELD, ""))):
+        return _expired_form(request, _lang(form.get("ui_lang")))
+    await run_in_threadpool(sessions.log_out, request.cookies.get(sessions.COOKIE))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(sessions.COOKIE, path="/", httponly=True, samesite="lax", secure=_https(request.scope))
+    return response
+
+
+ROUTES = [
+    Route(LOGIN_PATH, login_page, methods=["GET"]),
+    Route(LOGIN_PATH, log_in, methods=["POST"]),
+    Route(LOGOUT_PATH, log_out, methods=["POST"]),
+]
+MIDDLEWARE = [Middleware(CsrfCookie), Middleware(NoCacheClearing)]
