@@ -169,11 +169,11 @@ def warning_table(national: bool) -> Table:
                 on_page=False,
                 xlsx=12,
             ),
-            Column("reason", "Lý do cảnh báo", "Why it is listed", page="large", pdf=48, xlsx=50),
+            Column("reason", "Lý do cảnh báo", "Why it is listed", page="large", pdf=44, xlsx=50),
             Column("reporter_name", "Người báo cáo", "Reporter", xlsx=22),
             Column("reporter_phone", "Điện thoại", "Phone", xlsx=14),
-            # The PDF has no room for two columns: name above phone.
-            Column("reporter", "Người báo cáo", "Reporter", on_page=False, pdf=17),
+            # The PDF has no room for two columns: name above phone (10 digits fit on one line).
+            Column("reporter", "Người báo cáo", "Reporter", on_page=False, pdf=21),
         )
     )
     if national:
@@ -182,8 +182,8 @@ def warning_table(national: bool) -> Table:
             .changed("commune_name", pdf=26)
             .changed("green_text", pdf=9)
             .changed("reporting_date", pdf=16)
-            .changed("reason", pdf=37)
-            .changed("reporter", pdf=15)
+            .changed("reason", pdf=33)
+            .changed("reporter", pdf=19)
         )
     return table.changed("province_name", pdf=None, on_page=False)
 
