@@ -41,6 +41,7 @@ RANKING_PAGE = "pages/ranking.py"
 UPLOAD_PAGE = "pages/upload.py"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def actor() -> Actor | None:

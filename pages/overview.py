@@ -1,13 +1,13 @@
 import streamlit as st
 
 import ui
-from readiness import charts, db, queries, report, review
+from readiness import charts, db, official, queries, report, review
 from readiness.auth import Permission, allowed
 from readiness.i18n import pending_note, timeliness_label
 from readiness.settings import get_settings
 from readiness.views import tables as views
 
-ui.data_page("Mức độ sẵn sàng của xã, phường", "Commune readiness")
+who = ui.data_page("Mức độ sẵn sàng của xã, phường", "Commune readiness")
 ui.download_export(
     ui.t("Tải báo cáo PDF", "Download PDF report"),
     report.province_report,
@@ -17,6 +17,31 @@ ui.download_export(
     file_name=f"bao-cao-san-sang-{ui.as_of():%Y-%m-%d}.pdf",
     mime=ui.PDF,
 )
+# The official report (Nghị định 30/2020/NĐ-CP): header fields from the READINESS_REPORT_* settings, the number and
+# the signer's name from this form; the office fills in the proposals in Word before signing.
+if allowed(who, Permission.EXPORT):
+    with st.expander(ui.t("Báo cáo hành chính (Nghị định 30/2020/NĐ-CP)", "Official report (Decree 30/2020)")):
+        left, right = st.columns(2)
+        number = left.text_input(ui.t("Số báo cáo", "Report number"), placeholder="12")
+        signer = right.text_input(ui.t("Họ và tên người ký", "Signer's name"), value=get_settings().report_signer_name)
+        details = official.Details.from_settings(ui.province(), number=number.strip())
+        details.signer_name = signer.strip()
+        downloads = (
+            (official.PDF, ui.t("Tải báo cáo hành chính (PDF)", "Download official report (PDF)"), ui.PDF),
+            (official.DOCX, ui.t("Tải báo cáo hành chính (Word)", "Download official report (Word)"), ui.DOCX),
+        )
+        for column, (fmt, label, mime) in zip(st.columns(2), downloads, strict=True):
+            with column:
+                ui.download_export(
+                    label,
+                    official.official_report,
+                    ui.as_of(),
+                    ui.province(),
+                    fmt,
+                    details,
+                    file_name=f"bao-cao-hanh-chinh-{ui.as_of():%Y-%m-%d}.{fmt}",
+                    mime=mime,
+                )
 
 figures = ui.query(queries.overview, ui.as_of(), ui.province())
 kpis = figures["kpis"]

@@ -206,6 +206,25 @@ class Boundary(SQLModel, table=True):
     loaded_by: str
 
 
+class WarningDelivery(SQLModel, table=True):
+    """One week's warning-list e-mail to one recipient: sent, or failed and still owed (the next run retries)."""
+
+    __tablename__ = "warning_delivery"
+    __table_args__ = (UniqueConstraint("week", "recipient", "scope", name="uq_warning_delivery"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Monday of the week (Vietnam time) whose list this is.
+    week: date
+    recipient: str = Field(max_length=254)
+    # "all" for the whole list (DOST and leaders), else the commune code whose own items were sent.
+    scope: str = Field(max_length=5)
+    status: str = Field(max_length=16)
+    attempts: int = 0
+    last_error: str = ""
+    sent_at: datetime | None = None
+    updated_at: datetime
+
+
 class EvidenceFile(SQLModel, table=True):
     """A file a commune or an officer attached as evidence for one criterion. Never deleted: a newer file with the
     same name for the same commune and criterion supersedes it."""

@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +52,32 @@ class Settings(BaseSettings):
     argon2_time_cost: int = 3
     argon2_memory_cost_kib: int = 65536
     argon2_parallelism: int = 4
+    # The weekly warning list goes out by e-mail through this SMTP server (empty host: sending is off).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = True
+    smtp_from: str = "readiness@localhost"
+    smtp_timeout_s: float = 30
+    # Addresses (comma-separated) of the DOST and the leaders: they get the whole warning list with the Excel.
+    warning_recipients: str = ""
+    # The official report (Nghị định 30/2020/NĐ-CP). Empty parent body, place and addressee are derived from the
+    # province's name ("UBND THÀNH PHỐ HÀ NỘI", "Hà Nội", "Ủy ban nhân dân Thành phố Hà Nội").
+    report_parent_body: str = ""
+    report_issuing_body: str = "Sở Khoa học và Công nghệ"
+    # The issuing body's abbreviation in the document symbol "Số: 12/BC-SKHCN".
+    report_issuer_code: str = "SKHCN"
+    report_place: str = ""
+    report_addressee: str = ""
+    # "Nơi nhận" lines, separated by ";" ("- Lưu: VT, ..." is added from report_archive).
+    report_copies: str = "Như trên;Bộ Khoa học và Công nghệ (để b/c);Các xã, phường"
+    report_archive: str = "VT, VP"
+    # Signer's authority and title; ";" starts a new line ("KT. GIÁM ĐỐC;PHÓ GIÁM ĐỐC"). Empty name: a blank to fill.
+    report_signer_title: str = "GIÁM ĐỐC"
+    report_signer_name: str = ""
+    # Static font files made once from variable font packages (the official report's serif) are kept here.
+    cache_dir: Path = DATA_DIR / "cache"
 
     @field_validator("province")
     @classmethod
@@ -70,6 +96,10 @@ class Settings(BaseSettings):
         if isinstance(value, str) and value.strip().lower() in names:
             return names.index(value.strip().lower())
         return value
+
+    @property
+    def warning_recipient_list(self) -> list[str]:
+        return [address.strip() for address in self.warning_recipients.split(",") if address.strip()]
 
     @property
     def national(self) -> bool:

@@ -323,10 +323,14 @@ def _downloads(at: AppTest) -> list[str]:
 
 
 def test_reports_and_exports_are_offered_to_those_who_may_export(demo_sqlite):
-    assert "Tải báo cáo PDF" in _downloads(_app(role=Role.LEADER))
+    leader = _downloads(_app(role=Role.LEADER))
+    assert "Tải báo cáo PDF" in leader
+    assert {"Tải báo cáo hành chính (PDF)", "Tải báo cáo hành chính (Word)"} <= set(leader)
     assert "Tải bảng tổng hợp (Excel)" in _downloads(_app("pages/heatmap.py", role=Role.LEADER))
     assert "Tải danh sách cảnh báo (Excel)" in _downloads(_app("pages/warnings.py", role=Role.OFFICER))
-    assert "Tải báo cáo PDF" not in _downloads(_app(role=Role.COMMUNE))
+    commune = _downloads(_app(role=Role.COMMUNE))
+    assert "Tải báo cáo PDF" not in commune
+    assert "Tải báo cáo hành chính (PDF)" not in commune
 
 
 def test_commune_page_offers_the_prefilled_checklist_and_the_pdf_sheet(demo_sqlite):

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 import streamlit as st
-from conftest import APP, account
+from conftest import APP, account, log_in
 from pypdf import PdfReader
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
@@ -242,7 +242,7 @@ PAGE_AS_OF = date(2025, 10, 15)
 
 def _app(page: str = "pages/overview.py", lang: str = "vi", commune: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["actor"] = account(Role.OFFICER)
+    log_in(at, account(Role.OFFICER))
     at.session_state["as_of"] = PAGE_AS_OF
     at.session_state["lang"] = lang
     at.run()

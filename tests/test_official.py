@@ -1,0 +1,191 @@
+"""The official report (Nghị định 30/2020/NĐ-CP, Phụ lục I) read back from the PDF (pypdf) and the .docx
+(python-docx): header blocks, the date line, and figures equal to `readiness summary --json`."""
+
+import io
+import json
+import subprocess
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from PIL import Image
+from pypdf import PdfReader
+
+from readiness import cli, db, official, queries
+from readiness.auth import OPERATOR
+from readiness.i18n import format_number
+
+AS_OF = date(2025, 10, 15)
+ISSUED = date(2026, 1, 5)
+HEADER_LINES = [
+    "UBND THÀNH PHỐ HÀ NỘI",
+    "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+    "Số: 12/BC-SKHCN",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "Hà Nội, ngày 05 tháng 01 năm 2026",
+    "BÁO CÁO",
+    "Kính gửi: Ủy ban nhân dân Thành phố Hà Nội.",
+]
+
+
+def _summary(capsys: pytest.CaptureFixture[str]) -> dict:
+    assert cli.main(["summary", "--json", "--as-of", AS_OF.isoformat()]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _report(fmt: str) -> bytes:
+    details = official.Details.from_settings("01", number="12")
+    with db.session() as session:
+        return official.official_report(session, AS_OF, "01", fmt, details, actor=OPERATOR, issued=ISSUED)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _expected_sentences(summary: dict, timely: dict) -> list[str]:
+    criteria = summary["criteria"].values()
+    green, red, grey = (format_number(sum(c[s] for c in criteria), "vi") for s in ("green", "red", "grey"))
+    n, k = summary["communes"], len(summary["criteria"])
+    on_time, late, in_progress, overdue = (
+        format_number(timely[key], "vi") for key in ("on_time", "late", "in_progress", "overdue")
+    )
+    return [
+        f"Có {summary['fully_green']}/{n} xã, phường đạt đủ {k}/{k} tiêu chí",
+        f"Trong tổng số {format_number(n * k, 'vi')} lượt tiêu chí của các xã, phường: {green} lượt đạt, {red} lượt "
+        f"chưa đạt và {grey} lượt chưa có báo cáo",
+        f"{on_time} lượt đạt đúng hạn, {late} lượt đạt nhưng trễ hạn, {in_progress} lượt đang thực hiện (chưa đến "
+        f"hạn) và {overdue} lượt đã quá hạn",
+    ]
+
+
+def test_pdf_reads_back_with_header_date_and_summary_figures(demo_sqlite, capsys, tmp_path: Path) -> None:
+    summary = _summary(capsys)
+    timely = summary["timeliness"]
+    data = _report(official.PDF)
+    reader = PdfReader(io.BytesIO(data))
+    pages = [page.extract_text() for page in reader.pages]
+    text = _flat("\n".join(pages))
+    assert unicodedata.is_normalized("NFC", text)
+    for line in HEADER_LINES:
+        assert line in text, line
+    for sentence in _expected_sentences(summary, timely):
+        assert sentence in text, sentence
+    for line in [
+        "Nơi nhận:",
+        "- Như trên;",
+        "- Lưu: VT, VP.",
+        "GIÁM ĐỐC",
+        "[Họ và tên người ký]",
+        "ĐỀ XUẤT, KIẾN NGHỊ",
+    ]:
+        assert line in text, line
+    assert all(f"Phụ lục {n}" in text for n in ("I", "II", "III"))
+    assert "(Kèm theo Báo cáo số 12/BC-SKHCN ngày 05/01/2026 của Sở Khoa học và Công nghệ)" in text
+    # A4, page numbers from page 2 only, centred at the top.
+    assert [round(float(v) / 72 * 25.4) for v in reader.pages[0].mediabox[2:]] == [210, 297]
+    assert not pages[0].lstrip().startswith("1")
+    assert all(page.lstrip().startswith(str(i)) for i, page in enumerate(pages[1:], start=2))
+    fonts = {f["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert all("NotoSerif" in str(font) for font in fonts)
+    # The first page renders, and is not blank.
+    pdf = tmp_path / "bc.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+    (png,) = tmp_path.glob("p-*.png")
+    gray = Image.open(png).convert("L")
+    ink = sum(gray.histogram()[:128]) / (gray.width * gray.height)
+    assert ink > 0.02
+
+
+def test_docx_reads_back_with_times_new_roman_and_the_same_figures(demo_sqlite, capsys) -> None:
+    summary = _summary(capsys)
+    timely = summary["timeliness"]
+    document = docx.Document(io.BytesIO(_report(official.DOCX)))
+    header, *_ = document.tables
+    header_text = [p.text for row in header.rows for cell in row.cells for p in cell.paragraphs if p.text]
+    assert header_text == [
+        "UBND THÀNH PHỐ HÀ NỘI",
+        "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 12/BC-SKHCN",
+        "Hà Nội, ngày 05 tháng 01 năm 2026",
+    ]
+    assert header.cell(1, 1).paragraphs[0].runs[0].italic
+    assert header.cell(0, 0).paragraphs[1].runs[0].bold
+    text = _flat("\n".join(p.text for p in document.paragraphs))
+    assert unicodedata.is_normalized("NFC", text)
+    for line in HEADER_LINES[6:]:
+        assert line in text
+    for sentence in _expected_sentences(summary, timely):
+        assert sentence in text, sentence
+    # Annex I: per criterion, the same counts as `summary --json`.
+    criteria = next(t for t in document.tables if len(t.columns) > 1 and t.rows[0].cells[1].text == "Tiêu chí")
+    assert [c.text for c in criteria.rows[0].cells][3:6] == ["Đạt", "Chưa đạt", "Chưa báo cáo"]
+    for row in criteria.rows[1:]:
+        code = row.cells[1].text.split(" – ")[0]
+        assert [int(c.text.replace(".", "")) for c in row.cells[3:6]] == list(summary["criteria"][code].values())
+    assert len(criteria.rows) == 1 + len(summary["criteria"])
+    totals = [sum(int(row.cells[i].text.replace(".", "")) for row in criteria.rows[1:]) for i in range(6, 10)]
+    assert totals == [timely[k] for k in ("on_time", "late", "in_progress", "overdue")]
+    # Annex III: the top and bottom ten of the ranking, with green counts as `summary --json`.
+    ranking = next(t for t in document.tables if t.rows[0].cells[0].text == "Hạng")
+    with db.session() as session:
+        ranked = queries.ranking(session, AS_OF, "01")
+    expected = [*ranked["commune_code"].head(10), *ranked["commune_code"].tail(10)]
+    shown = [row.cells[1].text.rsplit("(", 1)[1].rstrip(")") for row in ranking.rows[1:]]
+    assert shown == expected
+    for row, code in zip(ranking.rows[1:], shown, strict=True):
+        assert row.cells[2].text == f"{summary['by_commune'][code]['green']}/{len(summary['criteria'])}"
+    # Times New Roman in every script slot, A4 with the decree's margins, page numbers from page 2.
+    fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert {fonts.get(qn(slot)) for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")} == {"Times New Roman"}
+    section = document.sections[0]
+    assert [round(v.mm) for v in (section.page_width, section.page_height)] == [210, 297]
+    assert [round(v.mm) for v in (section.top_margin, section.bottom_margin, section.left_margin)] == [20, 20, 30]
+    assert round(section.right_margin.mm) == 15
+    assert section.different_first_page_header_footer
+    assert 'w:instr="PAGE"' in section.header._element.xml
+    placeholder = next(p for p in document.paragraphs if p.text.startswith("[Phần đề xuất"))
+    assert placeholder.runs[0].font.highlight_color is not None
+
+
+def test_cli_writes_both_formats_and_refuses_others(demo_sqlite, tmp_path: Path, capsys) -> None:
+    for suffix, magic in ((".pdf", b"%PDF"), (".docx", b"PK")):
+        out = tmp_path / f"bc{suffix}"
+        argv = ["report", "--official", "--out", str(out), "--as-of", AS_OF.isoformat(), "--number", "7"]
+        assert cli.main(argv) == 0
+        assert out.read_bytes().startswith(magic)
+    assert "Số: 7/BC-SKHCN" in _flat(PdfReader(tmp_path / "bc.pdf").pages[0].extract_text())
+    assert cli.main(["report", "--official", "--out", str(tmp_path / "bc.odt")]) == 2
+    assert "--official needs --out FILE.pdf or .docx" in capsys.readouterr().err
+    assert cli.main(["report", "--number", "7", "--out", str(tmp_path / "x.pdf")]) == 2
+
+
+def test_settings_name_the_issuer_and_signer(demo_sqlite, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("READINESS_REPORT_SIGNER_TITLE", "KT. GIÁM ĐỐC;PHÓ GIÁM ĐỐC")
+    monkeypatch.setenv("READINESS_REPORT_SIGNER_NAME", "Nguyễn Văn A")
+    monkeypatch.setenv("READINESS_REPORT_ADDRESSEE", "Thường trực Thành ủy Hà Nội")
+    db.reset_caches()
+    text = _flat("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(_report(official.PDF))).pages))
+    assert "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC" in text
+    assert "Nguyễn Văn A" in text
+    assert "Kính gửi: Thường trực Thành ủy Hà Nội." in text
+    assert "Số: 12/BC-SKHCN" in text
+
+
+def test_a_province_with_no_report_yet_gets_a_report_that_says_so(initialized) -> None:
+    details = official.Details.from_settings("01")
+    with db.session() as session:
+        pdf = official.official_report(session, AS_OF, "01", official.PDF, details, actor=OPERATOR)
+        word = official.official_report(session, AS_OF, "01", official.DOCX, details, actor=OPERATOR)
+    text = _flat("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
+    said = "0/126 xã, phường đã gửi phiếu tự đánh giá; 126 xã, phường chưa gửi báo cáo nào"
+    assert said in text
+    assert "Số: …/BC-SKHCN" in text
+    assert said in _flat("\n".join(p.text for p in docx.Document(io.BytesIO(word)).paragraphs))
