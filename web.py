@@ -51,6 +51,8 @@ class CsrfCookie:
             await self.app(scope, receive, send)
             return
         token = secrets.token_urlsafe(32)
+        # A page answered in this same response (the log-in route's own) puts the new value in its form.
+        scope.setdefault("state", {})[CSRF_COOKIE] = token
         secure = "; Secure" if _https(scope) else ""
 
         async def send_with_cookie(message: Message) -> None:
@@ -144,7 +146,7 @@ def logout_form(csrf: str, lang: str) -> str:
 
 def _page(request: Request, lang: str, error: str, name: str = "", status: int = 200) -> HTMLResponse:
     title = tr(lang, "Đăng nhập", "Log in")
-    csrf = request.cookies.get(CSRF_COOKIE, "")
+    csrf = request.cookies.get(CSRF_COOKIE) or request.scope.get("state", {}).get(CSRF_COOKIE, "")
     body = login_form(csrf, lang, name, error)
     back = tr(lang, "Về trang chính", "Back to the app")
     return HTMLResponse(

@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from readiness.enums import ReviewStatus, Role
 from readiness.i18n import LANGUAGES
-from readiness.models import ReviewStatus, Role
 
 if TYPE_CHECKING:
     from readiness import auth, bootstrap, demo, excel

@@ -5,43 +5,13 @@ by the code that writes it.
 """
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import Column, Index, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-class CommuneKind(StrEnum):
-    WARD = "phường"
-    COMMUNE = "xã"
-    SPECIAL_ZONE = "đặc khu"
-
-
-class CriterionKind(StrEnum):
-    YES_NO = "yes_no"
-    NUMBER = "number"
-    RATIO = "ratio"
-
-
-class Origin(StrEnum):
-    UPLOAD = "upload"
-    PROVINCE_WORKBOOK = "province_workbook"
-    DEMO = "demo"
-
-
-class ReviewStatus(StrEnum):
-    """Where a submission stands in the DOST's review (readiness.review moves it)."""
-
-    PENDING = "pending"
-    APPROVED = "approved"
-    RETURNED = "returned"
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    OFFICER = "officer"
-    COMMUNE = "commune"
-    LEADER = "leader"
+# The stored vocabularies live in readiness.enums (light to import); they are used here and imported from here.
+from readiness.enums import CommuneKind as CommuneKind
+from readiness.enums import CriterionKind, Origin, ReviewStatus, Role
 
 
 class Province(SQLModel, table=True):

@@ -256,7 +256,7 @@ def _log_in(page, server: str, name: str) -> None:
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
     page.get_by_label("Tên đăng nhập").fill(name)
     page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
-    page.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+    page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_test_id("stSidebarNavLink").first).to_be_visible()
 
 

@@ -5,7 +5,7 @@ import sys
 
 from conftest import PROJECT_DIR
 
-HEAVY = ("pandas", "altair", "fpdf", "openpyxl", "vl_convert", "python_calamine")
+HEAVY = ("pandas", "altair", "fpdf", "openpyxl", "vl_convert", "python_calamine", "sqlalchemy")
 
 PROBE = f"""
 import runpy, sys

@@ -391,7 +391,7 @@ NUMBERS = [
 
 @pytest.mark.parametrize(("typed", "expected"), NUMBERS)
 def test_numbers_are_read_the_vietnamese_way_first(typed, expected):
-    from readiness.excel.reader import parse_number
+    from readiness.excel.values import parse_number
 
     assert parse_number(typed) == expected
 
@@ -405,7 +405,7 @@ def test_numbers_are_read_the_vietnamese_way_first(typed, expected):
     ],
 )
 def test_yes_no_answers(typed, expected):
-    from readiness.excel.reader import parse_yes_no
+    from readiness.excel.values import parse_yes_no
 
     assert parse_yes_no(typed) == expected
 
@@ -419,7 +419,7 @@ def test_yes_no_answers(typed, expected):
     ],
 )
 def test_dates(typed, expected):
-    from readiness.excel.reader import parse_date
+    from readiness.excel.values import parse_date
 
     assert parse_date(typed) == expected
 

@@ -9,7 +9,7 @@ from test_excel_attacks import SHEET, SHEET_PART, counts, rewritten
 
 from readiness import db, excel
 from readiness.auth import OPERATOR
-from readiness.excel.reader import MAX_VALUE
+from readiness.excel.values import MAX_VALUE
 
 MARK = 424242
 

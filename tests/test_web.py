@@ -41,6 +41,8 @@ def test_the_first_response_gives_an_httponly_csrf_cookie(client):
     assert response.status_code == 200 and 'action="/account/login"' in response.text
     (cookie,) = response.headers.get_list("set-cookie")
     assert cookie.startswith(f"{web.CSRF_COOKIE}=")
+    # The login page of that very first response already carries the new value.
+    assert f'name="{web.CSRF_FIELD}" value="{client.cookies[web.CSRF_COOKIE]}"' in response.text
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
     assert client.get(web.LOGIN_PATH).headers.get_list("set-cookie") == []  # given once
 

@@ -10,6 +10,7 @@ never confirmed stays "checked" in the archive: the person abandoned it at the p
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -24,7 +25,8 @@ from readiness.auth import Actor, Permission, PermissionDenied, allowed, require
 from readiness.criteria import criteria
 from readiness.excel.layout import Kind
 from readiness.excel.problem import Problem
-from readiness.excel.reader import Context, Reading, read
+from readiness.excel.table import Context, Reading, read
+from readiness.excel.webform import WEB_FORM, WebForm, read_form
 from readiness.i18n import format_target, format_value, today, tr
 from readiness.models import ImportFile, Origin, Result, Submission, SubmissionCreate
 from readiness.scoring import Status, score
@@ -122,10 +124,14 @@ def import_files(files: list[tuple[str, bytes]], actor: Actor, dry_run: bool = F
 def check_files(files: list[tuple[str, bytes]], actor: Actor) -> list[ImportOutcome]:
     """Read and check each (filename, bytes) as an import does, and archive and audit it whatever it holds, but
     store no figures: a file that could be imported comes back CHECKED, with its `archive_id` for `confirm`."""
+    return _check(actor, lambda context: [_receive(nfc(printable(name)), data, actor, context) for name, data in files])
+
+
+def _check(actor: Actor, receive: Callable[[Context], list["_Received"]]) -> list[ImportOutcome]:
     _require_importer(actor)
     with db.session() as session:
         context = load_context(session)
-        received = [_receive(nfc(printable(filename)), data, actor, context) for filename, data in files]
+        received = receive(context)
         pairs = list(zip(received, _changes(session, received, context), strict=True))
     return [_store(item, changes, actor, store=False) for item, changes in pairs]
 
@@ -143,9 +149,19 @@ def confirm(archive_id: int, actor: Actor) -> ImportOutcome:
                 "This file has been imported already or was not sent by your account. Upload it again.",
             )
         context = load_context(session)
-        received = [_receive(archive.filename, archive.content, actor, context)]
+        if archive.kind == WEB_FORM:
+            received = [_receive_form(WebForm.from_json(archive.content), actor, context)]
+        else:
+            received = [_receive(archive.filename, archive.content, actor, context)]
         (changes,) = _changes(session, received, context)
     return _store(received[0], changes, actor, archive_id=archive_id)
+
+
+def check_form(form: WebForm, actor: Actor) -> ImportOutcome:
+    """`check_files` for a web form: read with the checklist's rules, archived (as its JSON) and audited; CHECKED
+    when it could be stored, then `confirm` stores it with origin `web`."""
+    (outcome,) = _check(actor, lambda context: [_receive_form(form, actor, context)])
+    return outcome
 
 
 def _require_importer(actor: Actor) -> None:
@@ -160,12 +176,32 @@ class _Received:
     sha256: str
     reading: Reading
     problems: list[Problem]
+    origin: Origin
+
+    @property
+    def archive_kind(self) -> str:
+        return WEB_FORM if self.origin == Origin.WEB else str(self.reading.kind or "")
+
+    @property
+    def action(self) -> str:
+        return "webform" if self.origin == Origin.WEB else "import"
 
 
 def _receive(filename: str, data: bytes, actor: Actor, context: Context) -> _Received:
     reading = read(filename, data, context)
     problems = reading.problems + _permission_problems(reading, actor)
-    return _Received(filename, data, hashlib.sha256(data).hexdigest(), reading, problems)
+    origin = Origin.UPLOAD if reading.kind == Kind.CHECKLIST else Origin.PROVINCE_WORKBOOK
+    return _Received(filename, data, hashlib.sha256(data).hexdigest(), reading, problems, origin)
+
+
+def _receive_form(form: WebForm, actor: Actor, context: Context) -> _Received:
+    reading = read_form(form, context)
+    problems = reading.problems + _permission_problems(reading, actor)
+    data = form.to_json()
+    return _Received(FORM_NAME, data, hashlib.sha256(data).hexdigest(), reading, problems, Origin.WEB)
+
+
+FORM_NAME = "web-form.json"  # the archive's file name of a form
 
 
 def _store(
@@ -234,19 +270,19 @@ def _decide(
             session.add(archive)
         elif archive.outcome != Outcome.CHECKED:
             return _outcome(item, Outcome.DUPLICATE, archive.id)  # confirmed meanwhile: leave its entry alone
-        archive.kind = str(reading.kind or "")
+        archive.kind = item.archive_kind
         archive.outcome = str(outcome)
         archive.problems = json.dumps([p._asdict() for p in problems], ensure_ascii=False) if problems else ""
         session.flush()
         if outcome == Outcome.ACCEPTED:
             statuses = zip(changes["commune_code"].tolist(), changes["status"].tolist(), strict=True)
             green = Counter(commune for commune, status in statuses if status == Status.GREEN)
-            rows = _submissions(reading, item.sha256, archive.id, actor, received_at)
+            rows = _submissions(item, archive.id, actor, received_at)
             ids = submissions.save(session, rows, [green[row.commune_code] for row in rows])
         audit.record(
             session,
             actor.name,
-            f"import.{outcome}",
+            f"{item.action}.{outcome}",
             target=_target(reading),
             detail=f"{item.name}; {len(problems)} problems" if problems else item.name,
             file_sha256=item.sha256,
@@ -283,17 +319,17 @@ def _target(reading: Reading) -> str:
 
 
 def _submissions(
-    reading: Reading, sha256: str, archive_id: int | None, actor: Actor, received_at: datetime
+    item: _Received, archive_id: int | None, actor: Actor, received_at: datetime
 ) -> list[SubmissionCreate]:
-    origin = Origin.UPLOAD if reading.kind == Kind.CHECKLIST else Origin.PROVINCE_WORKBOOK
+    reading = item.reading
     return [
         SubmissionCreate(
             commune_code=report.commune_code,
             reporting_date=reading.reporting_date,
             received_at=received_at,
             received_from=actor.name,
-            origin=origin,
-            file_sha256=sha256,
+            origin=item.origin,
+            file_sha256=item.sha256,
             import_file_id=archive_id,
             reporter_name=reading.reporter_name,
             reporter_phone=reading.reporter_phone,
