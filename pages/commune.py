@@ -59,9 +59,9 @@ if newest is not None and newest["review_status"] == "returned":
     st.warning(
         ui.t(
             f"Báo cáo ngày {ui.day(newest['reporting_date'])} đã bị Sở KH&CN trả lại{concerned}: "
-            f"{newest['review_reason']} — hãy sửa và gửi báo cáo mới.",
+            f"{ui.plain(newest['review_reason'])} — hãy sửa và gửi báo cáo mới.",
             f"The DOST returned the submission of {ui.day(newest['reporting_date'])}{concerned}: "
-            f"{newest['review_reason']} — correct it and send a new one.",
+            f"{ui.plain(newest['review_reason'])} — correct it and send a new one.",
         ),
         icon=":material/undo:",
     )
@@ -190,7 +190,7 @@ if allowed(actor, Permission.ATTACH_EVIDENCE, code):
                 criterion,
                 upload.name,
                 upload.getvalue(),
-                done=ui.t(f"Đã đính kèm {upload.name}.", f"{upload.name} attached."),
+                done=ui.t(f"Đã đính kèm {ui.plain(upload.name)}.", f"{ui.plain(upload.name)} attached."),
             )
 
 st.subheader(ui.t("Trao đổi với Sở KH&CN", "Messages with the DOST"))

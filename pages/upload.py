@@ -70,7 +70,10 @@ by_form = (
 
 if not by_form:
     uploaded = st.file_uploader(
-        ui.t("Chọn tệp .xlsx", "Choose an .xlsx file"), type=["xlsx"], key=f"upload_file_{uploads}"
+        ui.t("Chọn tệp .xlsx", "Choose an .xlsx file"),
+        type=["xlsx"],
+        max_upload_size=get_settings().upload_limit_mb,
+        key=f"upload_file_{uploads}",
     )
     if uploaded is None:
         st.stop()

@@ -62,8 +62,11 @@ def data_version(session: Session) -> tuple:
     ).one()
     rows = session.execute(select(*Criterion.__table__.c).order_by(Criterion.code)).all()
     catalog_digest = hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()
-    boundary = session.execute(select(func.max(Boundary.id))).scalar_one()
-    return (*submissions, catalog_digest, boundary)
+    # The newest load time too: SQLite reuses the id of a deleted newest row, so a replaced file keeps its id.
+    boundary = session.execute(
+        select(func.count(Boundary.id), func.max(Boundary.id), func.max(Boundary.loaded_at))
+    ).one()
+    return (*submissions, catalog_digest, *boundary)
 
 
 def catalog(session: Session) -> pd.DataFrame:

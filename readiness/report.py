@@ -401,19 +401,24 @@ def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, national: bool, lang: str)
 
 
 def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, criteria: int, lang: str) -> None:
-    """Where the province stands, as on the dashboard's map page: the choropleth when boundaries are loaded,
-    else the tile map; in national mode one tile per province and the province × criterion heatmap."""
+    """Where the province stands, as on the dashboard's map page: the boundary map when a file is loaded, else the
+    tile map; in national mode the provinces (map or tiles) and the province × criterion heatmap."""
     if province == NATIONAL:
-        tiles = charts.province_tile_chart(queries.by_province(status), lang, criteria)
+        provinces = queries.by_province(status)
+        shapes = geo.boundaries(session, province, geo.Level.PROVINCE)
+        if shapes is None:
+            chart, height = charts.province_tile_chart(provinces, lang, criteria), (80, 120)
+        else:
+            chart, height = charts.province_map_chart(shapes, provinces, lang, criteria), (150, 230)
         title = tr(lang, "Số tiêu chí đạt trung bình theo tỉnh, thành phố", "Average green criteria by province")
-        pdf.chart(title, tiles, max_height=120, min_height=80)
+        pdf.chart(title, chart, max_height=height[1], min_height=height[0])
         heatmap = charts.province_heatmap_chart(queries.province_criteria(status), lang)
         title = tr(lang, "Tỉ lệ xã, phường đạt theo tỉnh và tiêu chí", "Share of communes met, province × criterion")
         pdf.chart(title, heatmap, max_height=250, min_height=180)
         return
     communes = queries.by_commune(status)
-    boundaries = geo.boundaries(session, province)
-    if boundaries is None:
+    shapes = geo.boundaries(session, province)
+    if shapes is None:
         chart = charts.tile_map_chart(communes, lang)
         caption = tr(
             lang,
@@ -421,8 +426,7 @@ def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, crite
             "One tile per commune with its criteria met, most lagging first (top left).",
         )
     else:
-        matched = geo.match(boundaries, queries.communes(session, province))
-        chart = charts.choropleth_chart(matched.geojson, communes, lang)
+        chart = charts.choropleth_chart(shapes, communes, status, lang)
         caption = ""
     title = tr(lang, "Bản đồ số tiêu chí đạt", "Map of criteria met")
     pdf.chart(title, chart, max_height=175, min_height=110, caption=caption)

@@ -14,12 +14,14 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import geodata
 import pytest
 from conftest import TEST_PASSWORD, account
 from excel_fill import checklist
 from sqlalchemy import select
 
-from readiness import db, queries
+from readiness import db, geo, queries
+from readiness.auth import OPERATOR
 from readiness.models import Role
 from readiness.scoring import TIMELINESS
 
@@ -247,6 +249,39 @@ def drawn_text(locator) -> str:
 
 def refused_checklist() -> bytes:
     return checklist(day=None, TC01=("có lẽ", None))
+
+
+def test_boundary_map_draws_a_real_file_and_a_click_opens_the_commune(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    # A real-world-like RFC 7946 file (counter-clockwise outer rings) of Hà Nội's 126 communes; Hoàn Kiếm is the
+    # second feature, an enclave inside the first.
+    features = geodata.hanoi_communes()
+    assert features[1][0]["ma_xa"] == "00070"
+    with db.write_session() as session:
+        geo.load_boundaries(session, OPERATOR, geodata.feature_collection(features))
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        idle = page.locator("[data-testid=stApp][data-test-script-state=notRunning]")
+        _log_in(page, server, account(Role.LEADER).name)
+        page.get_by_test_id("stSidebarNavLink").filter(has_text="Bản đồ tiến độ").click()
+        expect(page.get_by_role("heading", name="Bản đồ tiến độ")).to_be_visible()
+        shapes = page.get_by_test_id("stVegaLiteChart").first.locator("svg.marks g.mark-shape path")
+        expect(shapes).to_have_count(126)
+        expect(idle).to_be_attached()
+        page.screenshot(path=ARTIFACTS / "boundary-map.png", full_page=True)
+        # Drawn as communes, not one solid rectangle: the map's shapes are each far smaller than the frame.
+        frame = page.get_by_test_id("stVegaLiteChart").first.locator("svg.marks").bounding_box()
+        host = shapes.nth(0).bounding_box()
+        assert host["width"] * host["height"] < 0.1 * frame["width"] * frame["height"]
+        shapes.nth(1).click()
+        expect(page.get_by_role("heading", name="Phường Hoàn Kiếm")).to_be_visible()
+        expect(page).to_have_url(f"{server}/commune?commune=00070")
+        browser.close()
 
 
 def _log_in(page, server: str, name: str) -> None:

@@ -12,6 +12,7 @@ import ui
 from readiness import db, queries
 from readiness.auth import Actor
 from readiness.models import AuditEvent, ImportFile, Role, Submission
+from readiness.settings import Settings
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,6 +31,8 @@ def upload_page(actor: Actor | None = None, lang: str = "vi") -> AppTest:
 def test_preview_then_confirm_stores_the_checklist_and_says_what_changed(initialized):
     at = upload_page()
     assert at.title[0].value == "Nộp phiếu tự đánh giá"
+    # The server admits a national boundary file; the workbook uploader keeps the importer's lower limit.
+    assert at.file_uploader[0].proto.max_upload_size_mb == Settings().upload_limit_mb
     assert len(at.get("download_button")) == 2  # commune checklist and province workbook
     at.file_uploader[0].upload("phieu.xlsx", checklist(), XLSX).run()
     assert not at.exception
