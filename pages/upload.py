@@ -7,10 +7,10 @@ from readiness.auth import Permission, allowed
 from readiness.criteria import criteria
 from readiness.excel import Outcome, webform
 from readiness.excel.template import requirement
-from readiness.i18n import Bilingual, format_date, status_label, today
+from readiness.i18n import Bilingual, format_date, today
 from readiness.settings import get_settings
-
-STATUS_COLOURS = {"green": "#d5f0e0", "red": "#f8d7d4", "grey": "#e9ecea"}
+from readiness.views import tables as views
+from readiness.views.palette import STATUS_TINT
 
 st.title(ui.t("Nộp phiếu tự đánh giá", "Upload a checklist"))
 actor = ui.logged_in()
@@ -169,11 +169,9 @@ if preview.outcome == Outcome.REJECTED:
             + ("check it again." if by_form else "upload it again."),
         )
     )
-    problems = pd.DataFrame(
-        [(p.sheet, p.cell, p.message(ui.lang())) for p in preview.problems],
-        columns=[ui.t("Trang tính", "Sheet"), ui.t("Ô", "Cell"), ui.t("Lỗi và cách sửa", "Problem and fix")],
-    )
-    st.dataframe(problems, hide_index=True, width="stretch")
+    problems = views.import_problems(preview.problems, ui.lang())
+    # Rows tall enough for the longest message to wrap in full: the "how to fix" part is never cut.
+    ui.table(problems, views.IMPORT_PROBLEMS, width="stretch", row_height=ui.wrapped_row_height(problems["message"]))
     st.stop()
 if preview.outcome == Outcome.DUPLICATE:
     st.warning(
@@ -186,30 +184,14 @@ if preview.outcome == Outcome.DUPLICATE:
 
 with db.session() as session:
     context = excel.load_context(session)
-table = excel.describe(preview, context, ui.lang())
-
-
-def status_word(status: str) -> str:
-    return status_label(status, ui.lang()) if status else "–"
-
-
-shown = pd.DataFrame(
-    {
-        ui.t("Xã/phường", "Commune"): table["commune_code"].map(lambda c: names.get(c, c)),
-        ui.t("Mã", "Code"): table["criterion_code"],
-        ui.t("Tiêu chí", "Criterion"): table["criterion"],
-        ui.t("Yêu cầu", "Target"): table["target"],
-        ui.t("Giá trị", "Value"): table["value"],
-        ui.t("Trạng thái", "Status"): table["status"].map(status_word),
-        ui.t("Trước đó", "Before"): table["previous_status"].map(status_word),
-    }
-)
+preview_rows = views.import_preview(excel.describe(preview, context, ui.lang()), names, ui.lang())
+spec = views.IMPORT_PREVIEW
 if preview.kind == excel.Kind.CHECKLIST:
-    shown = shown.drop(columns=[ui.t("Xã/phường", "Commune")])
-colours = [STATUS_COLOURS.get(s, "") for s in table["status"]]
-status_column = ui.t("Trạng thái", "Status")
-styled = shown.style.apply(
-    lambda column: [f"background-color: {c}" if column.name == status_column else "" for c in colours]
+    spec = spec.without(["commune_name"])
+# The status cell tinted as everywhere else (readiness.views.palette), the status said in words too.
+tints = [STATUS_TINT.get(s, "") for s in preview_rows["status"]]
+styled = preview_rows.style.apply(
+    lambda column: [f"background-color: {c}" if column.name == "status_text" else "" for c in tints]
 )
 where = (
     f"{names.get(preview.commune_code, preview.commune_code)} ({preview.commune_code})"
@@ -220,15 +202,15 @@ day = format_date(preview.reporting_date, ui.lang())
 st.markdown(
     ui.t(
         f"**Xem trước** — {where}, ngày báo cáo **{day}**: "
-        f"{(table['status'] == 'green').sum()} đạt, {(table['status'] == 'red').sum()} chưa đạt, "
-        f"{(table['status'] == 'grey').sum()} chưa báo cáo. Số liệu chưa được ghi.",
+        f"{(preview_rows['status'] == 'green').sum()} đạt, {(preview_rows['status'] == 'red').sum()} chưa đạt, "
+        f"{(preview_rows['status'] == 'grey').sum()} chưa báo cáo. Số liệu chưa được ghi.",
         f"**Preview** — {where}, reporting date **{day}**: "
-        f"{(table['status'] == 'green').sum()} green, {(table['status'] == 'red').sum()} red, "
-        f"{(table['status'] == 'grey').sum()} not reported. No figures have been stored yet.",
+        f"{(preview_rows['status'] == 'green').sum()} green, {(preview_rows['status'] == 'red').sum()} red, "
+        f"{(preview_rows['status'] == 'grey').sum()} not reported. No figures have been stored yet.",
     )
 )
 # A checklist's rows all in view (35 px a row); a province workbook scrolls.
-st.dataframe(styled, hide_index=True, width="stretch", height=min(len(shown) + 1, 20) * 35 + 3)
+ui.table(styled, spec, width="stretch", height=min(len(preview_rows) + 1, 20) * 35 + 3)
 if st.button(ui.t("Xác nhận nhập", "Confirm import"), type="primary", icon=":material/check:", key="upload_confirm"):
     try:
         outcome = excel.confirm(preview.archive_id, actor)

@@ -1,8 +1,7 @@
 """Altair charts shared by the dashboard and the PDF: pure functions of query DataFrames and a language.
 
-Status colours read for colour-blind users: dark bluish green, light vermillion and pale grey differ in lightness
-as well as hue. Status is never shown by colour alone: heatmap cells carry "×" (not met) or "?" (not reported),
-tiles show their count, and legends and tooltips use the status words of readiness.i18n.
+Colours are readiness.views.palette's. Status is never shown by colour alone: heatmap cells carry "×" (not met)
+or "?" (not reported), tiles show their count, and legends and tooltips use the status words of readiness.i18n.
 """
 
 import json
@@ -26,17 +25,11 @@ from readiness.i18n import (
     tr,
 )
 from readiness.text import short_name
+from readiness.views.palette import GREEN, GREY, INK, MIDDLE, RED, STATUS
 
 FONT = "Be Vietnam Pro"
 # Browsers without the font fall back to a sans-serif face, not the canvas default (a serif).
 FONT_STACK = f"{FONT}, sans-serif"
-GREEN = "#00775A"
-RED = "#E8772E"
-GREY = "#D5D8D6"
-# Midpoint of the 0–16 scale: light, so that the two ends stand apart.
-MIDDLE = "#F6E3B4"
-INK = "#1f2a24"
-STATUS_COLOURS = {"green": GREEN, "red": RED, "grey": GREY}
 STATUS_SYMBOLS = {"green": "", "red": "×", "grey": "?"}
 # Timeliness: met on time and late are both green (late lighter); in progress a pale amber; overdue as "not met".
 TIMELINESS_COLOURS = {"on_time": GREEN, "late": "#8CC5AE", "in_progress": MIDDLE, "overdue": RED}
@@ -61,8 +54,8 @@ def _status_text(status: str, lang: str) -> str:
 
 
 def _status_scale(lang: str) -> alt.Scale:
-    statuses = list(STATUS_COLOURS)
-    return alt.Scale(domain=[_status_text(s, lang) for s in statuses], range=[STATUS_COLOURS[s] for s in statuses])
+    statuses = list(STATUS)
+    return alt.Scale(domain=[_status_text(s, lang) for s in statuses], range=[STATUS[s] for s in statuses])
 
 
 def _green_scale(criteria: int) -> alt.Scale:

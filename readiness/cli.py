@@ -19,7 +19,7 @@ from readiness.enums import ReviewStatus, Role
 from readiness.i18n import LANGUAGES
 
 if TYPE_CHECKING:
-    from readiness import auth, demo, excel, geo
+    from readiness import auth, bootstrap, demo, excel, geo
     from readiness.auth import Actor
 
 
@@ -32,11 +32,29 @@ def _date(text: str) -> date:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from readiness import bootstrap
+    from readiness.auth import OPERATOR
 
-    report = bootstrap.init()
-    catalog = "updated" if report.catalog_changed else "unchanged"
-    print(f"Database ready: {report.communes_added} communes added, criteria catalog {catalog}.")
+    report = bootstrap.sync_catalog(OPERATOR)
+    print(f"Database ready: {report.communes_added} communes added, {_catalog_text(report)}")
     return 0
+
+
+def cmd_catalog_sync(args: argparse.Namespace) -> int:
+    from readiness import bootstrap
+    from readiness.auth import OPERATOR
+
+    text = _catalog_text(bootstrap.sync_catalog(OPERATOR))
+    print(text[0].upper() + text[1:])
+    return 0
+
+
+def _catalog_text(report: bootstrap.InitReport) -> str:
+    from readiness.settings import get_settings
+
+    path = get_settings().catalog_path
+    if not report.catalog_applied:
+        return f"criteria catalog unchanged ({path})."
+    return f"criteria catalog updated from {path}:\n" + "\n".join(f"  {c}" for c in report.catalog_applied)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -265,6 +283,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _outcome_text(outcome: excel.ImportOutcome, lang: str, dry_run: bool) -> str:
     from readiness import excel
     from readiness.i18n import format_date, tr
+    from readiness.views import tables as views
 
     what = (
         tr(lang, f"xã/phường {outcome.commune_code}", f"commune {outcome.commune_code}")
@@ -295,9 +314,10 @@ def _outcome_text(outcome: excel.ImportOutcome, lang: str, dry_run: bool) -> str
             f"{len(outcome.problems)} problem(s), no figures stored",
         )
     ]
-    for problem in outcome.problems:
+    # The rows of the upload page's problems table (readiness.views), one line each.
+    for problem in views.import_problems(outcome.problems, lang).itertuples():
         where = f"{problem.sheet}!{problem.cell}" if problem.cell else tr(lang, "tệp", "file")
-        lines.append(f"  {where}: {problem.message(lang)}")
+        lines.append(f"  {where}: {problem.message}")
     return "\n".join(lines)
 
 
@@ -650,6 +670,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", help="create or upgrade the database, seed communes and criteria")
     init.set_defaults(handler=cmd_init)
+
+    catalog = commands.add_parser("catalog", help="the criteria catalog")
+    catalog_actions = catalog.add_subparsers(dest="catalog_command", required=True)
+    catalog_actions.add_parser(
+        "sync",
+        help="apply READINESS_CATALOG_PATH to the database (audited); no other command changes the catalog",
+    ).set_defaults(handler=cmd_catalog_sync)
 
     demo_ = commands.add_parser("demo", help="load demo submissions (July–November 2025)")
     demo_.add_argument("--clear", action="store_true", help="remove the demo submissions and nothing else")

@@ -22,6 +22,7 @@ from readiness.cli import main
 from readiness.i18n import format_target
 from readiness.models import Origin, ResultBase, Role, SubmissionCreate
 from readiness.settings import NATIONAL
+from readiness.views import tables as views
 
 AS_OF = date(2025, 8, 10)
 LEADER = Actor("lãnh đạo", Role.LEADER)
@@ -114,7 +115,8 @@ def test_a_longer_warning_list_takes_more_pages_and_repeats_its_header(demo_sqli
     _, short_pages = read(province_pdf(short))
     _, long_pages = read(province_pdf(long_))
     assert len(long_pages) > len(short_pages)
-    header = "# Mã Xã, phường Đạt Báo cáo gần nhất Lý do cảnh báo Người báo cáo"
+    header = " ".join(views.warning_table(national=False).headers("pdf", "vi"))
+    assert header == "# Mã xã Xã, phường Tiêu chí đạt Báo cáo gần nhất Lý do cảnh báo Người báo cáo"
     first = next(i for i, text in enumerate(long_pages) if "Danh sách cảnh báo tuần này" in text)
     assert first < len(long_pages) - 1  # the list runs onto further pages ...
     for text in long_pages[first:]:
@@ -154,10 +156,10 @@ def test_national_report_lists_provinces_and_maps_them(monkeypatch, tmp_path):
         db.reset_caches()
     text = " ".join(pages)
     assert "Toàn quốc" in pages[0]
-    assert "# Mã Xã, phường Tỉnh, thành phố Đạt" in text
+    assert "# Mã xã Xã, phường Tỉnh, thành phố Tiêu chí đạt" in text
     assert "Phường Hoàn Kiếm" not in text.split("Danh sách cảnh báo tuần này")[1]  # it reported: not silent yet
     # 3,319 communes never reported: all listed, over as many pages as that takes.
-    listed = re.findall(r"(?:^| )\d+ (\d{5}) ", text.split("Danh sách cảnh báo tuần này")[1])
+    listed = re.findall(r"(?:^| )[\d.]+ (\d{5}) ", text.split("Danh sách cảnh báo tuần này")[1])
     assert len(listed) == 3321 - 2
     assert len(pages) > 3319 // 60
     # Trend, timeliness by criterion, province tiles, province × criterion heatmap.

@@ -27,8 +27,8 @@ from readiness.excel.layout import Kind
 from readiness.excel.problem import Problem
 from readiness.excel.table import Context, Reading, read
 from readiness.excel.webform import WEB_FORM, WebForm, read_form
-from readiness.i18n import format_number, format_percent, today, tr
-from readiness.models import CriterionKind, ImportFile, Origin, Result, Submission, SubmissionCreate
+from readiness.i18n import format_target, format_value, today, tr
+from readiness.models import ImportFile, Origin, Result, Submission, SubmissionCreate
 from readiness.scoring import Status, score
 from readiness.settings import get_settings
 from readiness.text import nfc, printable
@@ -391,7 +391,8 @@ def _changes(session: Session, received: list[_Received], context: Context) -> l
 
 
 def describe(outcome: ImportOutcome, context: Context, lang: str) -> pd.DataFrame:
-    """The changes of one file as people read them: criterion, requirement, value typed, status before and now."""
+    """The changes of one file as people read them (readiness.views.tables.import_preview shows them): criterion,
+    target, value typed, status before and now, worded as everywhere else (readiness.i18n)."""
     rows = []
     for change in outcome.changes.itertuples():
         criterion = context.criteria[change.criterion_code]
@@ -401,33 +402,10 @@ def describe(outcome: ImportOutcome, context: Context, lang: str) -> pd.DataFram
                 "commune_code": change.commune_code,
                 "criterion_code": change.criterion_code,
                 "criterion": tr(lang, criterion.name_vi, criterion.name_en),
-                "target": _target_text(criterion.kind, criterion.target, unit, lang),
-                "value": value_text(criterion.kind, change.value, change.out_of, lang),
+                "target_text": format_target(criterion.kind, criterion.target, unit, lang),
+                "value_text": format_value(criterion.kind, change.value, change.out_of, unit, lang),
                 "status": change.status,
                 "previous_status": change.previous_status,
             }
         )
     return pd.DataFrame(rows)
-
-
-def _target_text(kind: str, target: float, unit: str, lang: str) -> str:
-    if kind == CriterionKind.YES_NO:
-        return tr(lang, "Có", "Yes")
-    if kind == CriterionKind.NUMBER:
-        return f"≥ {format_number(target, lang)} {unit}"
-    share = format_percent(target, lang)
-    return f"{share} {unit}" if target >= 1 else f"≥ {share} {unit}"
-
-
-def value_text(kind: str, value: float | None, out_of: float | None, lang: str) -> str:
-    """A stored value as people read it: "Có", "120", "38/40 (95%)", "95%"; "–" when not reported."""
-    if value is None or pd.isna(value):
-        return "–"
-    if kind == CriterionKind.YES_NO:
-        return tr(lang, "Có", "Yes") if value >= 1 else tr(lang, "Không", "No")
-    if kind == CriterionKind.NUMBER:
-        return format_number(value, lang, 0 if float(value).is_integer() else 1)
-    if out_of is None or pd.isna(out_of):
-        return format_percent(value, lang)
-    count = format_number(value, lang, 0 if float(value).is_integer() else 1)
-    return f"{count}/{format_number(out_of, lang)} ({format_percent(value / out_of, lang)})"
