@@ -5,6 +5,8 @@ log-out routes of web.py beside it (Streamlit imports the file once as a module 
 script, as __main__, on every click).
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 import ui
@@ -54,18 +56,20 @@ def main() -> None:
         with db.session() as session:
             first_run = not auth.accounts_exist(session)
         if first_run:
-            pages = [
-                st.Page("pages/setup.py", title=ui.t("Thiết lập lần đầu", "First-run setup"), icon=":material/key:")
-            ]
+            entry, title, icon = "pages/setup.py", ui.t("Thiết lập lần đầu", "First-run setup"), ":material/key:"
         else:
-            pages = [st.Page("pages/login.py", title=ui.t("Đăng nhập", "Log in"), icon=":material/login:")]
-    else:
-        ui.account_box(actor)
-        pages = [
-            st.Page(path, title=ui.t(vi, en), icon=icon, default=i == 0)
-            for i, (path, vi, en, icon, permission) in enumerate(PAGES)
-            if permission is None or allowed(actor, permission, actor.commune_code)
-        ]
+            entry, title, icon = "pages/login.py", ui.t("Đăng nhập", "Log in"), ":material/login:"
+        # Every page's address shows the login form before login: a reload (F5) or a shared link gets the form,
+        # not Streamlit's "Page not found" dialog, and after login the same address opens that page (same url_path).
+        addresses = [st.Page(entry, title=title, icon=icon, url_path=Path(path).stem) for path, *_ in PAGES]
+        st.navigation([st.Page(entry, title=title, icon=icon, default=True), *addresses], position="hidden").run()
+        return
+    ui.account_box(actor)
+    pages = [
+        st.Page(path, title=ui.t(vi, en), icon=icon, default=i == 0)
+        for i, (path, vi, en, icon, permission) in enumerate(PAGES)
+        if permission is None or allowed(actor, permission, actor.commune_code)
+    ]
     st.navigation(pages).run()
 
 

@@ -35,6 +35,8 @@ from readiness.i18n import (
 )
 from readiness.models import Role
 from readiness.settings import NATIONAL, get_settings
+from readiness.views import tables as views
+from readiness.views.columns import Table
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +99,7 @@ def sidebar() -> None:
 
     The choices live in plain session keys ("lang", "as_of"): Streamlit drops a widget's own state when
     st.switch_page changes page, and the widgets are rebuilt from these keys."""
+    streamlit_texts()
     with st.sidebar:
         st.radio(
             "Ngôn ngữ / Language",
@@ -117,6 +120,29 @@ def sidebar() -> None:
             on_change=_keep,
             args=("as_of",),
         )
+
+
+# Streamlit 1.67 has no way to translate its own widget texts (streamlit/streamlit#1353, #13500), so the few that
+# show here are replaced by CSS, keyed on the data-testid / data-key attributes Streamlit sets on them: the text
+# itself is shrunk to nothing and the Vietnamese drawn in its place.
+_STREAMLIT_TEXTS_VI = """<style>
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span,
+[data-key="__select_all__"] [data-item-hl],
+[role="listbox"][data-empty="true"] > [role="option"] > span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"]
+  p::after {{ content: "Chọn tệp"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "Tối đa {limit} MB mỗi tệp"; font-size: 0.875rem; }}
+[data-key="__select_all__"] [data-item-hl]::after {{ content: "Chọn tất cả"; font-size: 0.875rem; }}
+[role="listbox"][data-empty="true"] > [role="option"] > span::after {{ content: "Không có kết quả"; font-size: 1rem; }}
+</style>"""
+
+
+def streamlit_texts() -> None:
+    """Streamlit's own widget texts ("Upload", "10MB per file", "Select all", "No results") in Vietnamese."""
+    if lang() == "vi":
+        st.html(_STREAMLIT_TEXTS_VI.format(limit=get_settings().upload_limit_mb))
 
 
 def as_of() -> date:
@@ -228,47 +254,56 @@ def open_commune(code: str) -> None:
     st.switch_page(COMMUNE_PAGE, query_params={"commune": code})
 
 
-def commune_table(table: Any, columns: list[str], config: dict, key: str) -> None:
-    """A table with one row per commune (a commune_code column); choosing a row opens that commune's page."""
-    picked = st.dataframe(
-        table,
-        hide_index=True,
-        column_order=columns,
-        column_config=config,
-        on_select="rerun",
-        selection_mode="single-row",
-        key=key,
+def column_config(spec: Table) -> dict[str, Any]:
+    """st.dataframe's column_config from a view's column spec (readiness.views): headers (and tooltips) in the
+    page's language, widths, dates as dd/mm/yyyy, progress as bars."""
+    config = {}
+    for column in spec.on("page"):
+        options = {"width": column.page, "help": t(*column.help) if column.help else None}
+        label = column.header(lang())
+        if column.kind == "int":
+            config[column.key] = st.column_config.NumberColumn(label, **options)
+        elif column.kind == "date":
+            config[column.key] = st.column_config.DateColumn(label, format=_DATE_FORMATS[lang()], **options)
+        elif column.kind == "datetime":
+            date_format = f"{_DATE_FORMATS[lang()]} HH:mm:ss"
+            config[column.key] = st.column_config.DatetimeColumn(label, format=date_format, **options)
+        elif column.kind == "progress":
+            config[column.key] = progress_column(label, **options)
+        else:
+            config[column.key] = st.column_config.TextColumn(label, **options)
+    return config
+
+
+# Moment.js formats of ui.day: 05/01/2026 and 05 Jan 2026.
+_DATE_FORMATS = {"vi": "DD/MM/YYYY", "en": "DD MMM YYYY"}
+
+
+def table(frame: Any, spec: Table, **kwargs: Any) -> Any:
+    """A view's frame as the page shows it: the spec's columns, in its order, with its headers."""
+    return st.dataframe(
+        frame, hide_index=True, column_order=spec.keys("page"), column_config=column_config(spec), **kwargs
     )
+
+
+def wrapped_row_height(texts: Any, characters_per_line: int = 90) -> int | None:
+    """A row height (px) at which the longest of `texts` wraps in full in a wide column; None (one line) when
+    every text fits one line. Streamlit wraps cell text only in rows taller than 4 rem."""
+    lines = max((len(str(text)) for text in texts), default=0) // characters_per_line + 1
+    return None if lines == 1 else max(65, 22 * lines + 10)
+
+
+def commune_table(frame: Any, spec: Table, key: str) -> None:
+    """A table with one row per commune (a commune_code column); choosing a row opens that commune's page."""
+    picked = table(frame, spec, on_select="rerun", selection_mode="single-row", key=key)
     st.caption(t("Chọn một dòng để mở trang của xã, phường.", "Select a row to open the commune's page."))
     if picked.selection.rows:
-        open_commune(table.iloc[picked.selection.rows[0]]["commune_code"])
+        open_commune(frame.iloc[picked.selection.rows[0]]["commune_code"])
 
 
 def ranking_table(ranking: Any, key: str) -> None:
     """Communes with their rank (queries.ranking rows); choosing a row opens the commune's page."""
-    table = ranking.assign(
-        green_text=[
-            f"{g}/{g + r + e}" for g, r, e in zip(ranking["green"], ranking["red"], ranking["grey"], strict=True)
-        ],
-        last_text=[day(d) if d is not None else "–" for d in ranking["last_green"]],
-    )
-    columns = ["rank", "commune_name", "green_text", "on_time", "late", "last_text"]
-    if national():
-        columns.insert(2, "province_name")
-    commune_table(
-        table,
-        columns,
-        {
-            "rank": t("Hạng", "Rank"),
-            "commune_name": t("Xã, phường", "Commune"),
-            "province_name": t("Tỉnh, thành phố", "Province"),
-            "green_text": t("Tiêu chí đạt", "Criteria met"),
-            "on_time": t("Đạt đúng hạn", "Met on time"),
-            "late": t("Đạt trễ hạn", "Met late"),
-            "last_text": t("Lần cuối chuyển sang đạt", "Last turned green"),
-        },
-        key=key,
-    )
+    commune_table(views.ranking(ranking, lang()), views.ranking_table(national()), key=key)
 
 
 def province_ranking_table(ranking: Any) -> None:
@@ -340,9 +375,9 @@ def download_export(label: str, build: Callable[..., bytes], *args: Any, file_na
         download(label, build, *args, file_name=file_name, mime=mime, actor=who)
 
 
-def progress_column(label: str) -> Any:
+def progress_column(label: str, width: str | None = None, help: str | None = None) -> Any:
     """A 0–100 progress bar column; whole percents need no decimal separator, so they read the same in vi and en."""
-    return st.column_config.ProgressColumn(label, format="%.0f%%", min_value=0, max_value=100)
+    return st.column_config.ProgressColumn(label, width=width, help=help, format="%.0f%%", min_value=0, max_value=100)
 
 
 def _evidence_bytes(session: Any, evidence_id: int, *, actor: Actor) -> bytes:

@@ -49,7 +49,7 @@ def run(path: Path) -> int:
     from streamlit.testing.v1 import AppTest
 
     import ui
-    from readiness import auth, bootstrap, db, demo, queries
+    from readiness import auth, bootstrap, db, demo, queries, sessions
     from readiness.auth import OPERATOR
     from readiness.models import Submission
 
@@ -72,13 +72,16 @@ def run(path: Path) -> int:
             auth.create_account(session, OPERATOR, "bench-leader", "leader", "bench-leader-password")
     with db.session() as session:
         leader = auth.actor_for(session, "bench-leader")
+    # The login cookie, which AppTest cannot send, as the tests give it (tests/conftest.py): a real login session.
+
+    token = sessions.open_session(leader, "bench_dashboard")
+    ui.session_token = lambda: token
 
     figures = {}
 
     def overview() -> AppTest:
         at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=120)
         at.session_state["as_of"] = AS_OF
-        at.session_state["actor"] = leader
         return at
 
     first = overview()

@@ -3,6 +3,7 @@ import streamlit as st
 import ui
 from readiness import audit, db
 from readiness.i18n import today
+from readiness.views import tables as views
 
 actor = ui.logged_in()
 st.title(ui.t("Nhật ký thay đổi", "Audit trail"))
@@ -24,16 +25,8 @@ until = until_col.date_input(ui.t("Đến ngày", "To"), value=None, format="DD/
 
 with db.session() as session:
     events = audit.events(session, actor, who, what, since, until)
-table = events.rename(
-    columns={
-        "at": ui.t("Thời điểm (giờ Việt Nam)", "When (Vietnam time)"),
-        "actor": ui.t("Người thực hiện", "Actor"),
-        "action": ui.t("Thao tác", "Action"),
-        "target": ui.t("Đối tượng", "Target"),
-        "detail": ui.t("Chi tiết", "Detail"),
-        "file_sha256": ui.t("SHA-256 của tệp", "File SHA-256"),
-    }
-)
+# What the page shows is what the downloads hold: the same frame, headers in the page's language.
+table = views.audit_trail(events, ui.lang())
 st.write(ui.t(f"{len(events)} sự kiện", f"{len(events)} events"))
 st.dataframe(
     table,

@@ -1,47 +1,68 @@
 import streamlit as st
 
 import ui
-from readiness import geo, queries
+from readiness import geo
+from readiness.settings import get_settings
 
 ui.logged_in()
-st.title(ui.t("Ranh giới hành chính", "Commune boundaries"))
+st.title(ui.t("Ranh giới hành chính", "Boundaries"))
 st.caption(
     ui.t(
-        "Tải tệp GeoJSON chính thức (FeatureCollection, mỗi xã, phường một Polygon/MultiPolygon) để vẽ bản đồ ranh "
-        "giới. Đối tượng được ghép với xã, phường theo mã (thuộc tính ma_xa, code…), nếu không thì theo tên.",
-        "Upload the official GeoJSON (a FeatureCollection, one Polygon/MultiPolygon per commune) to draw the "
-        "boundary map. Features are matched to communes by code (property ma_xa, code…), else by name.",
+        "Tải tệp GeoJSON chính thức (FeatureCollection, mỗi xã, phường một Polygon/MultiPolygon, toạ độ WGS 84) để "
+        "vẽ bản đồ ranh giới. Đối tượng được ghép với xã, phường theo mã (thuộc tính ma_xa, code…), nếu không thì "
+        "theo tên. Hình được chuẩn hoá khi tải: sửa hình lỗi, giản lược cho vừa màn hình mà giữ chung ranh giới.",
+        "Upload the official GeoJSON (a FeatureCollection, one Polygon/MultiPolygon per commune, WGS 84 "
+        "coordinates) to draw the boundary map. Features are matched to communes by code (property ma_xa, code…), "
+        "else by name. Shapes are normalised on load: repaired, simplified for the screen with shared edges kept.",
     )
 )
-upload = st.file_uploader(ui.t("Tệp GeoJSON", "GeoJSON file"), type=["geojson", "json"], key="boundary_file")
+levels = [geo.Level.COMMUNE, geo.Level.PROVINCE] if ui.national() else [geo.Level.COMMUNE]
+level = st.radio(
+    ui.t("Cấp", "Level"),
+    levels,
+    format_func=lambda v: (
+        ui.t("Xã, phường", "Communes") if v == geo.Level.COMMUNE else ui.t("Tỉnh, thành phố", "Provinces")
+    ),
+    horizontal=True,
+    key="boundary_level",
+)
+upload = st.file_uploader(
+    ui.t("Tệp GeoJSON", "GeoJSON file"),
+    type=["geojson", "json"],
+    max_upload_size=get_settings().boundary_limit_mb,
+    key="boundary_file",
+)
 ui.show_done()
 if upload is not None and st.button(ui.t("Lưu ranh giới", "Save boundaries"), type="primary"):
-    ui.act(
-        geo.load_boundaries,
-        upload.getvalue(),
-        done=ui.t(
-            f"Đã lưu ranh giới từ tệp {ui.plain(upload.name)}.", f"Boundaries saved from {ui.plain(upload.name)}."
-        ),
-    )
+    with st.spinner(ui.t("Đang kiểm tra và chuẩn hoá ranh giới…", "Checking and normalising the boundaries…")):
+        ui.act(
+            geo.load_boundaries,
+            upload.getvalue(),
+            level,
+            done=ui.t(
+                f"Đã lưu ranh giới từ tệp {ui.plain(upload.name)}.", f"Boundaries saved from {ui.plain(upload.name)}."
+            ),
+        )
 
-boundaries = ui.query(geo.boundaries, ui.province())
-if boundaries is None:
+report = ui.query(geo.status, ui.province(), level)
+if report is None:
     st.info(ui.t("Chưa có ranh giới nào được tải lên.", "No boundaries loaded yet."), icon=":material/map:")
     st.stop()
-matched = geo.match(boundaries, ui.query(queries.communes, ui.province()))
+areas = ui.t("Xã, phường", "Communes") if level == geo.Level.COMMUNE else ui.t("Tỉnh, thành phố", "Provinces")
 left, middle, right = st.columns(3)
-left.metric(ui.t("Xã, phường có ranh giới", "Communes with a boundary"), ui.number(len(matched.geojson["features"])))
-middle.metric(ui.t("Đối tượng không ghép được", "Features not matched"), ui.number(len(matched.unmatched_features)))
-right.metric(
-    ui.t("Xã, phường thiếu ranh giới", "Communes without a boundary"), ui.number(len(matched.unmatched_communes))
-)
-if matched.unmatched_features:
-    st.subheader(ui.t("Đối tượng không ghép được với xã, phường nào", "Features that match no commune"))
-    st.dataframe({ui.t("Đối tượng", "Feature"): matched.unmatched_features}, hide_index=True)
-if len(matched.unmatched_communes):
-    st.subheader(ui.t("Xã, phường không có ranh giới trong tệp", "Communes without a boundary in the file"))
+left.metric(ui.t(f"{areas} có ranh giới", f"{areas} with a boundary"), ui.number(report.matched))
+middle.metric(ui.t("Đối tượng không ghép được", "Features not matched"), ui.number(len(report.unmatched_features)))
+right.metric(ui.t(f"{areas} thiếu ranh giới", f"{areas} without a boundary"), ui.number(len(report.without_boundary)))
+if report.unmatched_features:
+    st.subheader(ui.t("Đối tượng không ghép được", "Features that match nothing"))
+    st.dataframe({ui.t("Đối tượng", "Feature"): report.unmatched_features}, hide_index=True)
+if len(report.without_boundary):
+    st.subheader(ui.t(f"{areas} không có ranh giới trong tệp", f"{areas} without a boundary in the file"))
     st.dataframe(
-        matched.unmatched_communes,
+        report.without_boundary,
         hide_index=True,
-        column_config={"commune_code": ui.t("Mã", "Code"), "commune_name": ui.t("Xã, phường", "Commune")},
+        column_config={"code": ui.t("Mã", "Code"), "name": ui.t("Tên", "Name")},
     )
+if report.notes:
+    st.subheader(ui.t("Hình đã sửa hoặc bỏ qua", "Shapes repaired or left out"))
+    st.dataframe({ui.t("Đối tượng", "Feature"): [n.text(ui.lang()) for n in report.notes]}, hide_index=True)

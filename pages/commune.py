@@ -4,16 +4,9 @@ import streamlit as st
 import ui
 from readiness import charts, comments, db, evidence, excel, queries, report
 from readiness.auth import Permission, allowed
-from readiness.i18n import (
-    describe_status,
-    format_datetime,
-    format_days_early,
-    kind_label,
-    origin_label,
-    review_label,
-    timeliness_label,
-)
+from readiness.i18n import format_count, format_datetime, kind_label, origin_label, review_label
 from readiness.scoring import Status
+from readiness.views import tables as views
 
 actor = ui.logged_in()
 st.title(ui.t("Trang xã, phường", "Commune page"))
@@ -50,7 +43,7 @@ criteria = len(status)
 green = int((status["status"] == Status.GREEN).sum())
 reported = first["reporting_date"]
 left, middle, right = st.columns(3)
-left.metric(ui.t("Tiêu chí đạt", "Criteria met"), f"{green}/{criteria}", border=True)
+left.metric(ui.t("Tiêu chí đạt", "Criteria met"), format_count(green, criteria, lang), border=True)
 middle.metric(ui.t("Chưa đạt", "Not met"), ui.number((status["status"] == Status.RED).sum()), border=True)
 right.metric(ui.t("Báo cáo gần nhất", "Last report"), ui.day(reported) if reported == reported else "–", border=True)
 if first["review_status"] == "pending":
@@ -67,9 +60,9 @@ if newest is not None and newest["review_status"] == "returned":
     st.warning(
         ui.t(
             f"Báo cáo ngày {ui.day(newest['reporting_date'])} đã bị Sở KH&CN trả lại{concerned}: "
-            f"{newest['review_reason']} — hãy sửa và gửi báo cáo mới.",
+            f"{ui.plain(newest['review_reason'])} — hãy sửa và gửi báo cáo mới.",
             f"The DOST returned the submission of {ui.day(newest['reporting_date'])}{concerned}: "
-            f"{newest['review_reason']} — correct it and send a new one.",
+            f"{ui.plain(newest['review_reason'])} — correct it and send a new one.",
         ),
         icon=":material/undo:",
     )
@@ -102,49 +95,9 @@ with right:
         mime=ui.PDF,
     )
 
-timely = ui.query(queries.timeliness, ui.as_of(), ui.province(), code).set_index("criterion_code")
-table = describe_status(status, lang).assign(
-    progress=status["progress"] * 100,
-    timeliness_text=[timeliness_label(timely.at[c, "timeliness"], lang) for c in status["criterion_code"]],
-    green_since_text=[ui.day(timely.at[c, "green_since"]) for c in status["criterion_code"]],
-    days_text=[format_days_early(timely.at[c, "days_early"], lang) for c in status["criterion_code"]],
-)
+timely = ui.query(queries.timeliness, ui.as_of(), ui.province(), code)
 st.subheader(ui.t("Các tiêu chí", "Criteria"))
-st.dataframe(
-    table,
-    hide_index=True,
-    height="content",
-    column_order=[
-        "criterion_code",
-        "name",
-        "status_text",
-        "value_text",
-        "target_text",
-        "deadline_text",
-        "green_since_text",
-        "days_text",
-        "timeliness_text",
-        "progress",
-        "gap_text",
-        "evidence",
-        "note",
-    ],
-    column_config={
-        "criterion_code": ui.t("Mã", "Code"),
-        "name": st.column_config.TextColumn(ui.t("Tiêu chí", "Criterion"), width="medium"),
-        "status_text": ui.t("Trạng thái", "Status"),
-        "value_text": ui.t("Giá trị", "Value"),
-        "target_text": ui.t("Chỉ tiêu", "Target"),
-        "progress": ui.progress_column(ui.t("Tiến độ", "Progress")),
-        "gap_text": ui.t("Còn thiếu", "Gap"),
-        "deadline_text": ui.t("Hạn", "Deadline"),
-        "timeliness_text": ui.t("Tiến độ so với hạn", "Against the deadline"),
-        "green_since_text": ui.t("Đạt từ ngày", "Green since"),
-        "days_text": ui.t("Sớm / trễ", "Early / late"),
-        "evidence": ui.t("Minh chứng", "Evidence"),
-        "note": ui.t("Ghi chú", "Note"),
-    },
-)
+ui.table(views.commune_sheet(status, timely, lang), views.COMMUNE_SHEET, height="content")
 
 st.subheader(ui.t("Tiến độ của xã, phường", "The commune's progress"))
 trend = ui.query(queries.commune_trend, ui.as_of(), code)
@@ -168,7 +121,7 @@ else:
             date_text=[ui.day(d) for d in history["reporting_date"]],
             received_text=[format_datetime(r, lang) for r in history["received_at"]],
             origin_text=[origin_label(o, lang) for o in history["origin"]],
-            green_text=[f"{g}/{criteria}" for g in history["green_count"]],
+            green_text=[format_count(g, criteria, lang) for g in history["green_count"]],
             state_text=[state(c, s) for c, s in zip(history["counts"], history["superseded"], strict=True)],
             review_text=[review_label(r, lang) for r in history["review_status"]],
             reason_text=[
@@ -238,7 +191,7 @@ if allowed(actor, Permission.ATTACH_EVIDENCE, code):
                 criterion,
                 upload.name,
                 upload.getvalue(),
-                done=ui.t(f"Đã đính kèm {upload.name}.", f"{upload.name} attached."),
+                done=ui.t(f"Đã đính kèm {ui.plain(upload.name)}.", f"{ui.plain(upload.name)} attached."),
             )
 
 st.subheader(ui.t("Trao đổi với Sở KH&CN", "Messages with the DOST"))

@@ -2,7 +2,8 @@ import streamlit as st
 
 import ui
 from readiness import charts, queries
-from readiness.i18n import describe_status, total_gaps
+from readiness.i18n import total_gaps
+from readiness.views import tables as views
 
 ui.data_page("Khoảng cách theo tiêu chí", "Gaps by criterion")
 lang = ui.lang()
@@ -38,35 +39,5 @@ lagging = queries.lagging_communes(status, code)
 if lagging.empty:
     st.success(ui.t("Mọi xã, phường đều đạt tiêu chí này.", "Every commune meets this criterion."))
     st.stop()
-table = describe_status(lagging, lang).assign(
-    progress=lagging["progress"] * 100,
-    overdue_text=[ui.t(f"{d} ngày", f"{d} days") if d else "" for d in lagging["days_overdue"]],
-)
-columns = [
-    "commune_name",
-    "status_text",
-    "value_text",
-    "target_text",
-    "progress",
-    "gap_text",
-    "overdue_text",
-    "date_text",
-]
-if ui.national():
-    columns.insert(1, "province_name")
-ui.commune_table(
-    table,
-    columns,
-    {
-        "commune_name": ui.t("Xã, phường", "Commune"),
-        "province_name": ui.t("Tỉnh, thành phố", "Province"),
-        "status_text": ui.t("Trạng thái", "Status"),
-        "value_text": ui.t("Giá trị", "Value"),
-        "target_text": ui.t("Chỉ tiêu", "Target"),
-        "progress": ui.progress_column(ui.t("Tiến độ", "Progress")),
-        "gap_text": ui.t("Còn thiếu", "Gap"),
-        "overdue_text": ui.t("Quá hạn", "Overdue"),
-        "date_text": ui.t("Ngày báo cáo", "Reporting date"),
-    },
-    key="gap_communes",
-)
+spec = views.lagging_communes_table(ui.national())
+ui.commune_table(views.lagging_communes(lagging, lang), spec, "gap_communes")

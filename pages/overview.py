@@ -3,8 +3,9 @@ import streamlit as st
 import ui
 from readiness import charts, db, official, queries, report, review
 from readiness.auth import Permission, allowed
-from readiness.i18n import pending_note, timeliness_label, total_gaps
+from readiness.i18n import pending_note, timeliness_label
 from readiness.settings import get_settings
+from readiness.views import tables as views
 
 who = ui.data_page("Mức độ sẵn sàng của xã, phường", "Commune readiness")
 ui.download_export(
@@ -125,43 +126,7 @@ lagging = figures["lagging"]
 if lagging.empty:
     st.success(ui.t("Mọi xã, phường đều đạt mọi tiêu chí.", "Every commune meets every criterion."))
 else:
-    lang = ui.lang()
-    table = lagging.assign(
-        name=lagging[f"name_{lang}"],
-        share_met=lagging["green"] / n * 100,
-        gap_text=total_gaps(lagging, lang),
-        deadline_text=[ui.day(d) for d in lagging["deadline"]],
-    )
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_order=[
-            "criterion_code",
-            "name",
-            "not_green",
-            "share_met",
-            "green_pending",
-            "gap_text",
-            "overdue",
-            "deadline_text",
-        ],
-        column_config={
-            "criterion_code": ui.t("Mã", "Code"),
-            "name": st.column_config.TextColumn(ui.t("Tiêu chí", "Criterion"), width="large"),
-            "not_green": ui.t("Xã, phường chưa đạt", "Communes not met"),
-            "share_met": ui.progress_column(ui.t("Tỉ lệ đạt", "Share met")),
-            "green_pending": st.column_config.NumberColumn(
-                ui.t("Đạt, chờ duyệt", "Met, pending"),
-                help=ui.t(
-                    "Số xã, phường đạt tiêu chí này theo báo cáo chưa được duyệt.",
-                    "Communes meeting this criterion according to a submission not yet reviewed.",
-                ),
-            ),
-            "gap_text": ui.t("Tổng còn thiếu", "Total gap"),
-            "overdue": ui.t("Quá hạn", "Overdue"),
-            "deadline_text": ui.t("Hạn", "Deadline"),
-        },
-    )
+    ui.table(views.lagging(lagging, n, ui.lang()), views.LAGGING)
 
 st.subheader(ui.t("Tiến độ so với hạn", "Against the deadlines"))
 timeliness = figures["timeliness"]

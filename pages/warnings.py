@@ -2,8 +2,9 @@ import streamlit as st
 
 import ui
 from readiness import export, queries
-from readiness.i18n import kind_label, warning_reason, weekday_name
+from readiness.i18n import weekday_name
 from readiness.settings import get_settings
+from readiness.views import tables as views
 
 ui.data_page("Danh sách cảnh báo", "Warning list")
 lang = ui.lang()
@@ -61,7 +62,6 @@ if warnings.empty:
     reporting_table()
     st.stop()
 
-criteria = int((warnings["green"] + warnings["red"] + warnings["grey"]).max())
 columns = st.columns(4)
 columns[0].metric(ui.t("Xã, phường bị cảnh báo", "Communes on the list"), ui.number(len(warnings)), border=True)
 columns[1].metric(
@@ -90,30 +90,5 @@ ui.download_export(
     mime=ui.XLSX,
 )
 
-table = warnings.assign(
-    rank=range(1, len(warnings) + 1),
-    reason=[warning_reason(row, lang) for row in warnings.itertuples()],
-    kind_text=[kind_label(k, lang) for k in warnings["commune_kind"]],
-    green_text=[f"{g}/{criteria}" for g in warnings["green"]],
-    date_text=[ui.day(d) for d in warnings["reporting_date"]],
-)
-columns = ["rank", "commune_name", "kind_text", "reason", "green_text", "date_text", "reporter_name", "reporter_phone"]
-if ui.national():
-    columns.insert(2, "province_name")
-ui.commune_table(
-    table,
-    columns,
-    {
-        "rank": "#",
-        "commune_name": ui.t("Xã, phường", "Commune"),
-        "province_name": ui.t("Tỉnh, thành phố", "Province"),
-        "kind_text": ui.t("Loại", "Kind"),
-        "reason": st.column_config.TextColumn(ui.t("Lý do cảnh báo", "Why listed"), width="large"),
-        "green_text": ui.t("Tiêu chí đạt", "Criteria met"),
-        "date_text": ui.t("Báo cáo gần nhất", "Last report"),
-        "reporter_name": ui.t("Người báo cáo", "Reporter"),
-        "reporter_phone": ui.t("Điện thoại", "Phone"),
-    },
-    key="warning_communes",
-)
+ui.commune_table(views.warning_list(warnings, lang), views.warning_table(ui.national()), "warning_communes")
 reporting_table()

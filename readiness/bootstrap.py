@@ -1,24 +1,62 @@
 """`readiness init`: bring any database to the latest schema, seed the registry, sync the catalog."""
 
+import logging
 from typing import NamedTuple
 
-from readiness import criteria, db, registry, submissions
+from readiness import audit, criteria, db, registry, submissions
+from readiness.auth import Actor, Permission, require
 from readiness.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 class InitReport(NamedTuple):
     communes_added: int
-    catalog_changed: bool
+    # What the catalog file changed in the database (applied), and how it differs from it still (not applied).
+    catalog_applied: list[str]
+    catalog_pending: list[str]
+
+    @property
+    def catalog_changed(self) -> bool:
+        return bool(self.catalog_applied)
 
 
 def init() -> InitReport:
-    """Idempotent: a second run changes nothing."""
+    """What every command and the app do first; idempotent. The catalog file is applied only to a database
+    without criteria (the first run): afterwards only `sync_catalog` changes it, so that a command run with
+    another READINESS_CATALOG_PATH never rewrites deadlines and targets behind everyone's back. Such a
+    difference is returned as `catalog_pending` and logged as a warning."""
+    report = _prepare(None)
+    if report.catalog_pending:
+        path = get_settings().catalog_path
+        log.warning(
+            "warning: the criteria catalog %s differs from the database's (%s); the database's catalog is used. "
+            "Run `readiness catalog sync` to apply the file.",
+            path,
+            "; ".join(report.catalog_pending),
+        )
+    return report
+
+
+def sync_catalog(actor: Actor) -> InitReport:
+    """`readiness init` and `readiness catalog sync`: as `init`, then make the criteria equal the catalog file,
+    recount every submission's green criteria, and audit what changed."""
+    require(actor, Permission.EDIT_CATALOG)
+    return _prepare(actor)
+
+
+def _prepare(syncing: Actor | None) -> InitReport:
     settings = get_settings()
     entries = criteria.load_catalog(settings.catalog_path)
     db.upgrade()
     with db.write_session() as session:
         added = registry.seed(session, settings.province)
-        changed = criteria.sync_catalog(session, entries)
-        if changed:
+        first_run = not criteria.criteria(session)
+        if syncing is None and not first_run:
+            return InitReport(added, [], criteria.catalog_changes(session, entries))
+        changes = criteria.sync_catalog(session, entries)
+        # The first run stores the catalog as it seeds the registry: set-up, not a change to audit.
+        if changes and not first_run:
             submissions.recount(session)
-    return InitReport(added, changed)
+            audit.record(session, syncing.name, "catalog.sync", settings.catalog_path.name, "; ".join(changes))
+    return InitReport(added, changes, [])

@@ -1,8 +1,7 @@
 """Altair charts shared by the dashboard and the PDF: pure functions of query DataFrames and a language.
 
-Status colours read for colour-blind users: dark bluish green, light vermillion and pale grey differ in lightness
-as well as hue. Status is never shown by colour alone: heatmap cells carry "×" (not met) or "?" (not reported),
-tiles show their count, and legends and tooltips use the status words of readiness.i18n.
+Colours are readiness.views.palette's. Status is never shown by colour alone: heatmap cells carry "×" (not met)
+or "?" (not reported), tiles show their count, and legends and tooltips use the status words of readiness.i18n.
 """
 
 import json
@@ -26,17 +25,11 @@ from readiness.i18n import (
     tr,
 )
 from readiness.text import short_name
+from readiness.views.palette import GREEN, GREY, INK, MIDDLE, RED, STATUS
 
 FONT = "Be Vietnam Pro"
 # Browsers without the font fall back to a sans-serif face, not the canvas default (a serif).
 FONT_STACK = f"{FONT}, sans-serif"
-GREEN = "#00775A"
-RED = "#E8772E"
-GREY = "#D5D8D6"
-# Midpoint of the 0–16 scale: light, so that the two ends stand apart.
-MIDDLE = "#F6E3B4"
-INK = "#1f2a24"
-STATUS_COLOURS = {"green": GREEN, "red": RED, "grey": GREY}
 STATUS_SYMBOLS = {"green": "", "red": "×", "grey": "?"}
 # Timeliness: met on time and late are both green (late lighter); in progress a pale amber; overdue as "not met".
 TIMELINESS_COLOURS = {"on_time": GREEN, "late": "#8CC5AE", "in_progress": MIDDLE, "overdue": RED}
@@ -61,8 +54,8 @@ def _status_text(status: str, lang: str) -> str:
 
 
 def _status_scale(lang: str) -> alt.Scale:
-    statuses = list(STATUS_COLOURS)
-    return alt.Scale(domain=[_status_text(s, lang) for s in statuses], range=[STATUS_COLOURS[s] for s in statuses])
+    statuses = list(STATUS)
+    return alt.Scale(domain=[_status_text(s, lang) for s in statuses], range=[STATUS[s] for s in statuses])
 
 
 def _green_scale(criteria: int) -> alt.Scale:
@@ -375,45 +368,128 @@ def timeliness_chart(per_criterion: pd.DataFrame, lang: str) -> Chart:
     return _finish(chart)
 
 
-def choropleth_chart(geojson: dict, communes: pd.DataFrame, lang: str) -> Chart:
-    """Commune boundaries coloured by green count like the tile map. Features carry `commune_code` in their
-    properties (readiness.geo.match adds it); features without a match are drawn grey."""
+# Largest and smallest height of a boundary map, in px, whatever the area's shape.
+MAP_WIDTH = 720
+MAP_HEIGHTS = (320, 900)
+
+
+def _lagging_criteria(status: pd.DataFrame) -> pd.Series:
+    """Per commune: the codes of its criteria not green, in catalog order ("C03, C07"), or "–"."""
+    behind = status[status["status"] != "green"].sort_values("position")
+    lagging = behind.groupby("commune_code")["criterion_code"].agg(", ".join)
+    return lagging.reindex(status["commune_code"].unique(), fill_value="–")
+
+
+def _boundary_map(geojson: dict, lookup: pd.DataFrame, color: alt.Color, tooltip: list, pick: str) -> Chart:
+    """Features drawn with Vega's geoshape, each looked up by its `code` property in `lookup` (column code); a
+    click selects the feature (selection parameter `pick`, field `pick`_code). The geometry must be normalised by
+    readiness.geo (rings wound for d3-geo, simplified), as every stored boundary file is."""
+    fields = [c for c in lookup.columns if c != "code"]
+    shapes = alt.Chart(alt.InlineData(values=geojson["features"])).transform_lookup(
+        lookup="properties.code", from_=alt.LookupData(_data(lookup), "code", fields)
+    )
+    selection = alt.selection_point(name=pick, fields=[f"{pick}_code"], on="click")
+    xmin, ymin, xmax, ymax = geojson["bbox"]
+    aspect = (ymax - ymin) / max((xmax - xmin) * math.cos(math.radians((ymin + ymax) / 2)), 1e-9)
+    height = int(min(max(MAP_WIDTH * aspect, MAP_HEIGHTS[0]), MAP_HEIGHTS[1]))
+    chart = (
+        shapes.mark_geoshape(stroke="white", strokeWidth=0.6)
+        .encode(color=alt.condition("isValid(datum.colour_value)", color, alt.value(GREY)), tooltip=tooltip)
+        .add_params(selection)
+        .project(type="mercator")
+        .properties(width=MAP_WIDTH, height=height)
+    )
+    return _finish(chart)
+
+
+def choropleth_chart(
+    geojson: dict,
+    communes: pd.DataFrame,
+    status: pd.DataFrame,
+    lang: str,
+    criterion: str | None = None,
+    timeliness: pd.DataFrame | None = None,
+) -> Chart:
+    """Commune boundaries coloured by green count like the tile map, or with `criterion` by that criterion's
+    status, or (given queries.timeliness) by its timeliness: on time, late, in progress, overdue. Tooltip: name,
+    code, green count, the criteria not yet green. Clicking a commune selects it (selection parameter "commune",
+    field commune_code); communes without data are grey."""
     criteria = int((communes["green"] + communes["red"] + communes["grey"]).max()) if len(communes) else 16
+    lagging = _lagging_criteria(status)
     lookup = pd.DataFrame(
         {
+            "code": communes["commune_code"],
             "commune_code": communes["commune_code"],
             "commune": communes["commune_name"],
-            "green": communes["green"],
             "count_text": [f"{g}/{criteria}" for g in communes["green"]],
+            "lagging": lagging.reindex(communes["commune_code"]).fillna("–").to_numpy(),
             "date_text": [format_date(None if pd.isna(d) else d, lang) for d in communes["reporting_date"]],
         }
     )
-    shapes = alt.Chart(alt.InlineData(values=geojson["features"])).transform_lookup(
-        lookup="properties.commune_code",
-        from_=alt.LookupData(_data(lookup), "commune_code", ["commune", "green", "count_text", "date_text"]),
-    )
-    chart = (
-        shapes.mark_geoshape(stroke="white", strokeWidth=0.6)
-        .encode(
-            color=alt.condition(
-                "isValid(datum.green)",
-                alt.Color(
-                    "green:Q",
-                    scale=_green_scale(criteria),
-                    legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt", "Criteria met"), orient="top"),
-                ),
-                alt.value(GREY),
-            ),
-            tooltip=[
-                alt.Tooltip("commune:N", title=tr(lang, "Xã, phường", "Commune")),
-                alt.Tooltip("count_text:N", title=tr(lang, "Tiêu chí đạt", "Criteria met")),
-                alt.Tooltip("date_text:N", title=tr(lang, "Ngày báo cáo", "Reporting date")),
-            ],
+    if criterion is None:
+        lookup["colour_value"] = communes["green"].to_numpy()
+        color = alt.Color(
+            "colour_value:Q",
+            scale=_green_scale(criteria),
+            legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt", "Criteria met"), orient="top"),
         )
-        .project(type="mercator")
-        .properties(width=720, height=640)
+    elif timeliness is None:
+        one = status[status["criterion_code"] == criterion].set_index("commune_code")["status"]
+        lookup["colour_value"] = [_status_text(one[c], lang) for c in communes["commune_code"]]
+        color = alt.Color(
+            "colour_value:N",
+            scale=_status_scale(lang),
+            legend=alt.Legend(title=criterion, orient="top", direction="horizontal"),
+        )
+    else:
+        one = timeliness[timeliness["criterion_code"] == criterion].set_index("commune_code")["timeliness"]
+        lookup["colour_value"] = [timeliness_label(one[c], lang) for c in communes["commune_code"]]
+        labels = [timeliness_label(key, lang) for key in TIMELINESS_COLOURS]
+        color = alt.Color(
+            "colour_value:N",
+            scale=alt.Scale(domain=labels, range=list(TIMELINESS_COLOURS.values())),
+            legend=alt.Legend(title=criterion, orient="top", direction="horizontal"),
+        )
+    tooltip = [
+        alt.Tooltip("commune:N", title=tr(lang, "Xã, phường", "Commune")),
+        alt.Tooltip("commune_code:N", title=tr(lang, "Mã", "Code")),
+        alt.Tooltip("count_text:N", title=tr(lang, "Tiêu chí đạt", "Criteria met")),
+        alt.Tooltip("lagging:N", title=tr(lang, "Tiêu chí chưa đạt", "Criteria not met")),
+        alt.Tooltip("date_text:N", title=tr(lang, "Ngày báo cáo", "Reporting date")),
+    ]
+    if criterion is not None:
+        tooltip.insert(2, alt.Tooltip("colour_value:N", title=criterion))
+    return _boundary_map(geojson, lookup, color, tooltip, "commune")
+
+
+def province_map_chart(geojson: dict, provinces: pd.DataFrame, lang: str, criteria: int) -> Chart:
+    """National mode: the 34 provinces coloured by their communes' average green count (as the province tiles).
+    Clicking a province selects it (selection parameter "province", field province_code)."""
+    lookup = pd.DataFrame(
+        {
+            "code": provinces["province_code"],
+            "province_code": provinces["province_code"],
+            "province": provinces["province_name"],
+            "colour_value": provinces["average_green"],
+            "average_text": [format_number(a, lang, 1) for a in provinces["average_green"]],
+            "fully_text": [
+                f"{format_number(f, lang)}/{format_number(n, lang)}"
+                for f, n in zip(provinces["fully_green"], provinces["communes"], strict=True)
+            ],
+        }
     )
-    return _finish(chart)
+    color = alt.Color(
+        "colour_value:Q",
+        scale=_green_scale(criteria),
+        legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria"), orient="top"),
+    )
+    tooltip = [
+        alt.Tooltip("province:N", title=tr(lang, "Tỉnh, thành phố", "Province")),
+        alt.Tooltip("province_code:N", title=tr(lang, "Mã", "Code")),
+        alt.Tooltip("average_text:N", title=tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria")),
+        alt.Tooltip("fully_text:N", title=tr(lang, "Xã, phường đạt đủ", "Communes fully green")),
+    ]
+    return _boundary_map(geojson, lookup, color, tooltip, "province")
 
 
 @cache

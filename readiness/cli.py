@@ -19,7 +19,7 @@ from readiness.enums import ReviewStatus, Role
 from readiness.i18n import LANGUAGES
 
 if TYPE_CHECKING:
-    from readiness import auth, demo, excel
+    from readiness import auth, bootstrap, demo, excel, geo
     from readiness.auth import Actor
 
 
@@ -32,11 +32,29 @@ def _date(text: str) -> date:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from readiness import bootstrap
+    from readiness.auth import OPERATOR
 
-    report = bootstrap.init()
-    catalog = "updated" if report.catalog_changed else "unchanged"
-    print(f"Database ready: {report.communes_added} communes added, criteria catalog {catalog}.")
+    report = bootstrap.sync_catalog(OPERATOR)
+    print(f"Database ready: {report.communes_added} communes added, {_catalog_text(report)}")
     return 0
+
+
+def cmd_catalog_sync(args: argparse.Namespace) -> int:
+    from readiness import bootstrap
+    from readiness.auth import OPERATOR
+
+    text = _catalog_text(bootstrap.sync_catalog(OPERATOR))
+    print(text[0].upper() + text[1:])
+    return 0
+
+
+def _catalog_text(report: bootstrap.InitReport) -> str:
+    from readiness.settings import get_settings
+
+    path = get_settings().catalog_path
+    if not report.catalog_applied:
+        return f"criteria catalog unchanged ({path})."
+    return f"criteria catalog updated from {path}:\n" + "\n".join(f"  {c}" for c in report.catalog_applied)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -265,6 +283,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _outcome_text(outcome: excel.ImportOutcome, lang: str, dry_run: bool) -> str:
     from readiness import excel
     from readiness.i18n import format_date, tr
+    from readiness.views import tables as views
 
     what = (
         tr(lang, f"xã/phường {outcome.commune_code}", f"commune {outcome.commune_code}")
@@ -295,9 +314,10 @@ def _outcome_text(outcome: excel.ImportOutcome, lang: str, dry_run: bool) -> str
             f"{len(outcome.problems)} problem(s), no figures stored",
         )
     ]
-    for problem in outcome.problems:
+    # The rows of the upload page's problems table (readiness.views), one line each.
+    for problem in views.import_problems(outcome.problems, lang).itertuples():
         where = f"{problem.sheet}!{problem.cell}" if problem.cell else tr(lang, "tệp", "file")
-        lines.append(f"  {where}: {problem.message(lang)}")
+        lines.append(f"  {where}: {problem.message}")
     return "\n".join(lines)
 
 
@@ -372,6 +392,107 @@ def cmd_export(args: argparse.Namespace) -> int:
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes), figures as of {as_of:%d/%m/%Y}.")
     return 0
+
+
+def cmd_boundaries_load(args: argparse.Namespace) -> int:
+    from readiness import bootstrap, db, geo
+    from readiness.i18n import Bilingual
+
+    bootstrap.init()
+    try:
+        content = args.file.read_bytes()
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        with db.write_session() as session:
+            loaded = geo.load_boundaries(session, acting_as(args.as_name), content, args.level)
+    except Bilingual as exc:
+        print(f"error: {args.file}: {exc.message(args.lang)}", file=sys.stderr)
+        return 1
+    print(_boundary_report(loaded, args.lang))
+    return 0
+
+
+def _boundary_report(loaded: geo.Report, lang: str) -> str:
+    """The same matching report as the boundaries page."""
+    from readiness import geo
+    from readiness.i18n import tr
+
+    areas = tr(lang, "xã, phường", "communes") if loaded.level == geo.Level.COMMUNE else tr(lang, "tỉnh", "provinces")
+    lines = [
+        tr(
+            lang,
+            f"Đã lưu ranh giới: {loaded.matched} {areas} ghép được.",
+            f"Boundaries saved: {loaded.matched} {areas} matched.",
+        ),
+        tr(
+            lang,
+            f"Đối tượng không ghép được: {len(loaded.unmatched_features)}",
+            f"Features not matched: {len(loaded.unmatched_features)}",
+        ),
+        *(f"  {label}" for label in loaded.unmatched_features),
+        tr(
+            lang,
+            f"{areas.capitalize()} thiếu ranh giới: {len(loaded.without_boundary)}",
+            f"{areas.capitalize()} without a boundary: {len(loaded.without_boundary)}",
+        ),
+        *(
+            f"  {code} {name}"
+            for code, name in zip(loaded.without_boundary["code"], loaded.without_boundary["name"], strict=True)
+        ),
+    ]
+    if loaded.notes:
+        lines.append(
+            tr(
+                lang,
+                f"Hình đã sửa hoặc bỏ qua: {len(loaded.notes)}",
+                f"Shapes repaired or left out: {len(loaded.notes)}",
+            )
+        )
+        lines += [f"  {note.text(lang)}" for note in loaded.notes]
+    return "\n".join(lines)
+
+
+def cmd_boundaries_status(args: argparse.Namespace) -> int:
+    from readiness import bootstrap, db, geo
+    from readiness.settings import get_settings
+
+    bootstrap.init()
+    province = get_settings().province
+    with db.session() as session:
+        loaded = geo.status(session, province, args.level)
+        scope = geo.areas(session, geo.Level(args.level), province)
+    if loaded is None:
+        loaded = geo.Report(geo.Level(args.level), 0, [], scope[["code", "name"]], [])
+    if args.json:
+        prefix = "communes" if loaded.level == geo.Level.COMMUNE else "provinces"
+        data = {
+            f"{prefix}_with_boundary": loaded.matched,
+            f"{prefix}_without": loaded.without_boundary["code"].tolist(),
+            "unmatched_features": loaded.unmatched_features,
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(_boundary_report(loaded, args.lang).split("\n", 1)[1])
+    return 0
+
+
+def _add_boundary_commands(commands: argparse._SubParsersAction) -> None:
+    boundaries = commands.add_parser("boundaries", help="boundary GeoJSON for the maps: load, status")
+    actions = boundaries.add_subparsers(dest="action", required=True)
+    levels = ["commune", "province"]  # geo.Level, not imported here: --help stays fast
+    load = actions.add_parser("load", help="check, normalise and store a boundary file (replaces the previous one)")
+    load.add_argument("file", type=Path, metavar="FILE")
+    load.add_argument("--level", choices=levels, default="commune", help="communes (default) or the 34 provinces")
+    load.add_argument("--lang", choices=list(LANGUAGES), default="vi", help="language of the messages")
+    add_as_option(load)
+    load.set_defaults(handler=cmd_boundaries_load)
+    status = actions.add_parser("status", help="what the stored boundary file matches")
+    status.add_argument("--level", choices=levels, default="commune", help="communes (default) or the 34 provinces")
+    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    status.add_argument("--lang", choices=list(LANGUAGES), default="vi", help="language of the messages")
+    status.set_defaults(handler=cmd_boundaries_status)
 
 
 def cmd_warnings_send(args: argparse.Namespace) -> int:
@@ -550,6 +671,13 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="create or upgrade the database, seed communes and criteria")
     init.set_defaults(handler=cmd_init)
 
+    catalog = commands.add_parser("catalog", help="the criteria catalog")
+    catalog_actions = catalog.add_subparsers(dest="catalog_command", required=True)
+    catalog_actions.add_parser(
+        "sync",
+        help="apply READINESS_CATALOG_PATH to the database (audited); no other command changes the catalog",
+    ).set_defaults(handler=cmd_catalog_sync)
+
     demo_ = commands.add_parser("demo", help="load demo submissions (July–November 2025)")
     demo_.add_argument("--clear", action="store_true", help="remove the demo submissions and nothing else")
     demo_.add_argument("--seed", type=int, default=57, help="random seed of the demo story")
@@ -564,6 +692,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.set_defaults(handler=cmd_summary)
 
     _add_user_commands(commands)
+    _add_boundary_commands(commands)
     _add_review_commands(commands)
     _add_evidence_commands(commands)
     template = commands.add_parser("template", help="write the commune checklist or the province workbook (.xlsx)")

@@ -69,27 +69,42 @@ def _rule_problems(entry: CriterionBase) -> list[tuple[str, str]]:
     return problems
 
 
-def sync_catalog(session: Session, entries: list[CriterionBase]) -> bool:
-    """Make the criterion table equal the catalog. Returns whether anything changed (the caller recounts)."""
+def catalog_changes(session: Session, entries: list[CriterionBase]) -> list[str]:
+    """What syncing `entries` would change in the criterion table, one line per change ("TC03 deadline:
+    2025-12-31 → 2026-03-31", "TC17 added", "TC18 removed"); empty when the database equals the catalog."""
     existing = {row.code: row for row in session.exec(select(Criterion))}
-    changed = False
+    changes = []
+    for entry in entries:
+        row = existing.pop(entry.code, None)
+        if row is None:
+            changes.append(f"{entry.code} added")
+            continue
+        changes += [
+            f"{entry.code} {field}: {getattr(row, field)} → {value}"
+            for field, value in entry.model_dump().items()
+            if getattr(row, field) != value
+        ]
+    return changes + [f"{code} removed" for code in existing]
+
+
+def sync_catalog(session: Session, entries: list[CriterionBase]) -> list[str]:
+    """Make the criterion table equal the catalog. Returns what changed (`catalog_changes`; the caller recounts
+    and audits when it is not empty)."""
+    changes = catalog_changes(session, entries)
+    existing = {row.code: row for row in session.exec(select(Criterion))}
     for entry in entries:
         row = existing.pop(entry.code, None)
         if row is None:
             session.add(Criterion.model_validate(entry))
-            changed = True
             continue
         for field, value in entry.model_dump().items():
-            if getattr(row, field) != value:
-                setattr(row, field, value)
-                changed = True
+            setattr(row, field, value)
     for code, row in existing.items():
         if session.exec(select(Result).where(Result.criterion_code == code).limit(1)).first():
             raise CatalogError(f"criterion {code} has reported results and cannot be removed from the catalog")
         session.delete(row)
-        changed = True
     session.flush()
-    return changed
+    return changes
 
 
 def criteria(session: Session) -> list[Criterion]:

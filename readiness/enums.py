@@ -20,6 +20,7 @@ class CriterionKind(StrEnum):
 class Origin(StrEnum):
     UPLOAD = "upload"
     PROVINCE_WORKBOOK = "province_workbook"
+    WEB = "web"  # the criteria typed in the browser (readiness.excel.webform)
     DEMO = "demo"
 
 

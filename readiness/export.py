@@ -19,18 +19,20 @@ from sqlmodel import Session
 
 from readiness import queries, registry
 from readiness.auth import Actor, Permission, require
-from readiness.i18n import format_date, format_datetime, status_label, tr, warning_reason
+from readiness.i18n import format_date, format_datetime, status_label, tr
 from readiness.models import CriterionKind
-from readiness.report import STATUS_FILL
 from readiness.text import nfc, printable
+from readiness.views import palette
+from readiness.views import tables as views
+from readiness.views.columns import Table
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+_HEADER_FILL = PatternFill("solid", fgColor=palette.HEADING.lstrip("#"))
 _HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _THIN = Side(style="thin", color="B7C4D1")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_FILLS = {status: PatternFill("solid", fgColor=color.lstrip("#")) for status, color in STATUS_FILL.items()}
+_FILLS = {status: PatternFill("solid", fgColor=color.lstrip("#")) for status, color in palette.STATUS_TINT.items()}
 _DATE_FORMAT = "DD/MM/YYYY"
 
 
@@ -65,6 +67,15 @@ def _header(sheet: Worksheet, row: int, column: int, label: str, width: float | 
 def _headers(sheet: Worksheet, row: int, labels: Sequence[tuple[str, float]]) -> None:
     for column, (label, width) in enumerate(labels, start=1):
         _header(sheet, row, column, label, width)
+
+
+def _table(sheet: Worksheet, row: int, spec: Table, frame: pd.DataFrame, lang: str) -> None:
+    """A view's frame (readiness.views) as the spec's Excel columns: header at `row`, the rows below it."""
+    columns = spec.on("xlsx")
+    _headers(sheet, row, [(c.header(lang), c.xlsx) for c in columns])
+    for r, values in enumerate(frame[spec.keys("xlsx")].itertuples(index=False), start=row + 1):
+        for c, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+            put(sheet, r, c, column.excel(value), column.excel_format)
 
 
 def _finish(sheet: Worksheet, header_rows: str, freeze: str) -> None:
@@ -287,7 +298,7 @@ def _ranking(sheet: Worksheet, ranking: pd.DataFrame, place: str, as_of: date, l
 
 
 def _criteria(sheet: Worksheet, catalog: pd.DataFrame, lang: str) -> None:
-    _title(sheet, tr(lang, "Danh mục 16 tiêu chí", "The 16 criteria").replace("16", str(len(catalog))), "")
+    _title(sheet, views.catalog_title(len(catalog), lang), "")
     _headers(
         sheet,
         4,
@@ -335,56 +346,8 @@ def warning_list_workbook(session: Session, as_of: date, province: str, lang: st
         tr(lang, "Danh sách cảnh báo tuần này", "This week's warning list"),
         _subtitle(registry.province_name(province), as_of, lang),
     )
-    _headers(
-        sheet,
-        4,
-        [
-            ("#", 5),
-            (tr(lang, "Mã xã", "Code"), 8),
-            (tr(lang, "Xã, phường", "Commune"), 24),
-            (tr(lang, "Loại", "Kind"), 8),
-            (tr(lang, "Tỉnh, thành phố", "Province"), 18),
-            (status_label("green", lang), 8),
-            (status_label("red", lang), 8),
-            (status_label("grey", lang), 10),
-            (tr(lang, "Số tiêu chí quá hạn", "Overdue criteria"), 10),
-            (tr(lang, "Tiêu chí quá hạn", "Which are overdue"), 22),
-            (tr(lang, "Quá hạn lâu nhất (ngày)", "Longest overdue (days)"), 11),
-            (tr(lang, "Số tiêu chí sắp đến hạn", "Criteria at risk"), 10),
-            (tr(lang, "Tiêu chí sắp đến hạn", "Which are at risk"), 22),
-            (tr(lang, "Số ngày đến hạn gần nhất", "Days to the nearest deadline"), 11),
-            (tr(lang, "Báo cáo gần nhất", "Last report"), 12),
-            (tr(lang, "Số ngày từ báo cáo gần nhất", "Days since last report"), 12),
-            (tr(lang, "Lý do cảnh báo", "Why it is listed"), 50),
-            (tr(lang, "Người báo cáo", "Reporter"), 22),
-            (tr(lang, "Điện thoại", "Phone"), 14),
-        ],
-    )
+    _table(sheet, 4, views.warning_table(national=True), views.warning_list(warnings, lang), lang)
     sheet.row_dimensions[4].height = 45
-    for r, row in enumerate(warnings.itertuples(), start=5):
-        values = [
-            r - 4,
-            row.commune_code,
-            row.commune_name,
-            row.commune_kind,
-            row.province_name,
-            row.green,
-            row.red,
-            row.grey,
-            row.overdue_count,
-            row.overdue_criteria,
-            row.max_days_overdue,
-            row.at_risk_count,
-            row.at_risk_criteria,
-            None if pd.isna(row.days_to_deadline) else int(row.days_to_deadline),
-            row.reporting_date,
-            None if pd.isna(row.days_since_report) else int(row.days_since_report),
-            warning_reason(row, lang),
-            row.reporter_name,
-            row.reporter_phone,
-        ]
-        for c, value in enumerate(values, start=1):
-            put(sheet, r, c, value, _DATE_FORMAT if c == 15 else None)
     if warnings.empty:
         put(
             sheet,

@@ -53,6 +53,11 @@ def format_percent(share: float | None, lang: str, decimals: int = 0) -> str:
     return f"{format_number(share * 100, lang, decimals)}%"
 
 
+def format_count(part: float, whole: float, lang: str) -> str:
+    """ "12/16": criteria met out of all, communes fully green out of all."""
+    return f"{format_number(part, lang)}/{format_number(whole, lang)}"
+
+
 def format_date(day: date | None, lang: str) -> str:
     if day is None or day != day:
         return "–"

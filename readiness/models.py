@@ -167,10 +167,13 @@ class AuditEvent(SQLModel, table=True):
 
 
 class Boundary(SQLModel, table=True):
-    """Official commune boundaries (GeoJSON) loaded by an admin for the choropleth map."""
+    """Official boundaries loaded by an admin for the greening maps, normalised by readiness.geo: the communes of a
+    province (province_code "01", or "all" for a national commune file) or the 34 provinces (level "province",
+    province_code "all"). One row per province_code and level; a new load replaces it."""
 
     id: int | None = Field(default=None, primary_key=True)
     province_code: str = Field(max_length=3, index=True)
+    level: str = Field(default="commune", max_length=16)
     geojson: str
     loaded_at: datetime
     loaded_by: str

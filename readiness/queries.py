@@ -8,6 +8,7 @@ DOST has not returned, with READINESS_COUNTS=approved (or `approved_only=True`) 
 submission never counts: the commune's previous counting submission stands instead.
 """
 
+import hashlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -53,14 +54,19 @@ def counting(statement: Select, approved_only: bool | None = None) -> Select:
 
 
 def data_version(session: Session) -> tuple:
-    """Changes whenever submissions, their review, the catalog or the boundaries change: the key under which pages
-    cache query results."""
+    """Changes whenever submissions, their review, any field of the catalog or the boundaries change: the key under
+    which pages cache query results. The catalog counts by a digest of all its rows (16 rows: cheap), so that a new
+    deadline or name shows at once."""
     submissions = session.execute(
         select(func.count(Submission.id), func.max(Submission.id), func.max(Submission.reviewed_at))
     ).one()
-    catalog = session.execute(select(func.count(Criterion.code), func.sum(Criterion.target))).one()
-    boundary = session.execute(select(func.max(Boundary.id))).scalar_one()
-    return (*submissions, *catalog, boundary)
+    rows = session.execute(select(*Criterion.__table__.c).order_by(Criterion.code)).all()
+    catalog_digest = hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()
+    # The newest load time too: SQLite reuses the id of a deleted newest row, so a replaced file keeps its id.
+    boundary = session.execute(
+        select(func.count(Boundary.id), func.max(Boundary.id), func.max(Boundary.loaded_at))
+    ).one()
+    return (*submissions, catalog_digest, *boundary)
 
 
 def catalog(session: Session) -> pd.DataFrame:

@@ -20,28 +20,25 @@ from sqlmodel import Session
 from readiness import charts, geo, queries, registry
 from readiness.auth import Actor, Permission, require
 from readiness.i18n import (
-    describe_status,
+    format_count,
     format_date,
     format_datetime,
     format_number,
     format_percent,
-    format_target,
     pending_note,
-    status_label,
     timeliness_label,
-    total_gaps,
     tr,
-    warning_reason,
 )
 from readiness.models import Commune, ReviewStatus
 from readiness.settings import NATIONAL, get_settings
 from readiness.text import nfc, printable
+from readiness.views import palette
+from readiness.views import tables as views
+from readiness.views.columns import Table
+from readiness.views.tables import STATUS
 
 FONT = "BeVietnamPro"
 _FONT_FILES = {"": "Regular", "B": "Bold", "I": "Italic"}
-# Light tints for table cells: the status word printed on them in black stays readable, on screen and paper.
-STATUS_FILL = {"green": "#C8E6C9", "red": "#FFCDD2", "grey": "#E0E0E0"}
-_HEADING_FILL = "#1F4E79"
 _MUTED = 90
 # A section heading (about 12 mm) is never left alone at the foot of a page: by default it needs this much room
 # (mm) below it for what follows.
@@ -112,6 +109,26 @@ class _Pdf(FPDF):
         if caption:
             self.text_line(caption, size=8, color=_MUTED, height=4)
 
+    def view_table(
+        self,
+        spec: Table,
+        frame: pd.DataFrame,
+        lang: str,
+        fills: Sequence[Sequence[str | None]] | None = None,
+        size: float = 8,
+    ) -> None:
+        """A view's frame (readiness.views) as the spec's PDF columns. `fills`: a background colour (or None) per
+        row and PDF column."""
+        columns = spec.on("pdf")
+        self.data_table(
+            spec.headers("pdf", lang),
+            spec.text_rows(frame, lang),
+            widths=[c.pdf for c in columns],
+            align=[c.align for c in columns],
+            fills=fills,
+            size=size,
+        )
+
     def data_table(
         self,
         headings: Sequence[str],
@@ -123,7 +140,7 @@ class _Pdf(FPDF):
     ) -> None:
         """A table whose header is repeated on every page it runs onto."""
         self.set_font(FONT, size=size)
-        header_style = FontFace(family=FONT, emphasis="BOLD", color=255, fill_color=_HEADING_FILL, size_pt=size)
+        header_style = FontFace(family=FONT, emphasis="BOLD", color=255, fill_color=palette.HEADING, size_pt=size)
         with self.table(
             col_widths=widths,
             text_align=tuple(align),
@@ -145,10 +162,14 @@ class _Pdf(FPDF):
         self.ln(2)
 
 
-def _header(pdf: _Pdf, title: str, subject: str, as_of: date, lang: str) -> None:
+def _header(pdf: _Pdf, title: str, subject: str, as_of: date, criteria: int, lang: str) -> None:
     pdf.set_title(nfc(f"{title} – {subject}"))
     pdf.set_author("Readiness")
-    overline = tr(lang, "NGHỊ QUYẾT 57-NQ/TW · 16 TIÊU CHÍ SẴN SÀNG", "RESOLUTION 57-NQ/TW · 16 READINESS CRITERIA")
+    overline = tr(
+        lang,
+        f"NGHỊ QUYẾT 57-NQ/TW · {criteria} TIÊU CHÍ SẴN SÀNG",
+        f"RESOLUTION 57-NQ/TW · {criteria} READINESS CRITERIA",
+    )
     pdf.text_line(overline, size=8, color=_MUTED, height=4.5)
     pdf.text_line(title, size=17, style="B", height=9)
     pdf.text_line(subject, size=13, style="B", height=7)
@@ -363,121 +384,41 @@ def _ranking(pdf: _Pdf, figures: dict, national: bool, lang: str) -> None:
 
 
 def _gap_table(pdf: _Pdf, criteria: pd.DataFrame, lang: str) -> None:
-    rows, fills = [], []
-    unit = f"unit_{lang}"
-    for row, gap in zip(criteria.itertuples(), total_gaps(criteria, lang), strict=True):
-        rows.append(
-            [
-                row.criterion_code,
-                tr(lang, row.name_vi, row.name_en),
-                format_target(row.kind, row.target, getattr(row, unit), lang),
-                format_number(row.green, lang),
-                format_number(row.red, lang),
-                format_number(row.grey, lang),
-                format_number(row.overdue, lang),
-                gap,
-            ]
-        )
-        fills.append(
-            [None, None, None]
-            + [STATUS_FILL[s] if getattr(row, s) else None for s in ("green", "red", "grey")]
-            + [STATUS_FILL["red"] if row.overdue else None, None]
-        )
-    pdf.data_table(
-        [
-            tr(lang, "Mã", "Code"),
-            tr(lang, "Tiêu chí", "Criterion"),
-            tr(lang, "Chỉ tiêu", "Target"),
-            status_label("green", lang),
-            status_label("red", lang),
-            tr(lang, "Chưa báo cáo", "No report"),
-            tr(lang, "Quá hạn", "Overdue"),
-            tr(lang, "Tổng còn thiếu", "Total gap"),
-        ],
-        rows,
-        widths=(10, 48, 16, 10, 11, 13, 13, 28),
-        align=("L", "L", "L", "R", "R", "R", "R", "R"),
-        fills=fills,
-    )
-
-
-def _lagging(pdf: _Pdf, lagging: pd.DataFrame, communes: int, lang: str) -> None:
-    """The overview page's most lagging criteria: what holds the province back, in five lines."""
-    rows = [
-        [
-            row.criterion_code,
-            tr(lang, row.name_vi, row.name_en),
-            format_number(row.not_green, lang),
-            format_percent(row.green / communes, lang),
-            gap,
-            format_number(row.overdue, lang),
-            format_date(row.deadline, lang),
-        ]
-        for row, gap in zip(lagging.itertuples(), total_gaps(lagging, lang), strict=True)
+    spec = views.CRITERIA_GAPS
+    tints = palette.STATUS_TINT
+    fills = [
+        [tints[c.key] if c.key in tints and getattr(row, c.key) else None for c in spec.on("pdf")]
+        for row in criteria.itertuples()
     ]
-    pdf.data_table(
-        [
-            tr(lang, "Mã", "Code"),
-            tr(lang, "Tiêu chí", "Criterion"),
-            tr(lang, "Xã, phường chưa đạt", "Communes not met"),
-            tr(lang, "Tỉ lệ đạt", "Share met"),
-            tr(lang, "Tổng còn thiếu", "Total gap"),
-            tr(lang, "Quá hạn", "Overdue"),
-            tr(lang, "Hạn", "Deadline"),
-        ],
-        rows,
-        widths=(10, 56, 15, 11, 26, 11, 17),
-        align=("L", "L", "R", "R", "R", "R", "L"),
-    )
+    overdue = [c.key for c in spec.on("pdf")].index("overdue")
+    for row, fill in zip(criteria.itertuples(), fills, strict=True):
+        fill[overdue] = tints["red"] if row.overdue else None
+    pdf.view_table(spec, views.criteria_gaps(criteria, lang), lang, fills=fills)
 
 
-def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, national: bool, lang: str, criteria: int) -> None:
-    headings = [
-        "#",
-        tr(lang, "Mã", "Code"),
-        tr(lang, "Xã, phường", "Commune"),
-        tr(lang, "Đạt", "Met"),
-        tr(lang, "Báo cáo gần nhất", "Last report"),
-        tr(lang, "Lý do cảnh báo", "Why it is listed"),
-        tr(lang, "Người báo cáo", "Reporter"),
-    ]
-    widths = [7, 11, 30, 10, 17, 48, 17]
-    align = ["R", "L", "L", "R", "L", "L", "L"]
-    if national:
-        headings.insert(3, tr(lang, "Tỉnh, thành phố", "Province"))
-        widths = [7, 10, 26, 20, 9, 16, 37, 15]
-        align.insert(3, "L")
-    rows = []
-    for i, row in enumerate(warnings.itertuples(), start=1):
-        values = [
-            str(i),
-            row.commune_code,
-            row.commune_name,
-            f"{row.green}/{criteria}",
-            format_date(row.reporting_date, lang) if pd.notna(row.reporting_date) else "–",
-            warning_reason(row, lang),
-            "\n".join(part for part in (row.reporter_name, row.reporter_phone) if part) or "–",
-        ]
-        if national:
-            values.insert(3, row.province_name)
-        rows.append(values)
-    pdf.data_table(headings, rows, widths=widths, align=align)
+def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, national: bool, lang: str) -> None:
+    pdf.view_table(views.warning_table(national), views.warning_list(warnings, lang), lang)
 
 
 def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, criteria: int, lang: str) -> None:
-    """Where the province stands, as on the dashboard's map page: the choropleth when boundaries are loaded,
-    else the tile map; in national mode one tile per province and the province × criterion heatmap."""
+    """Where the province stands, as on the dashboard's map page: the boundary map when a file is loaded, else the
+    tile map; in national mode the provinces (map or tiles) and the province × criterion heatmap."""
     if province == NATIONAL:
-        tiles = charts.province_tile_chart(queries.by_province(status), lang, criteria)
+        provinces = queries.by_province(status)
+        shapes = geo.boundaries(session, province, geo.Level.PROVINCE)
+        if shapes is None:
+            chart, height = charts.province_tile_chart(provinces, lang, criteria), (80, 120)
+        else:
+            chart, height = charts.province_map_chart(shapes, provinces, lang, criteria), (150, 230)
         title = tr(lang, "Số tiêu chí đạt trung bình theo tỉnh, thành phố", "Average green criteria by province")
-        pdf.chart(title, tiles, max_height=120, min_height=80)
+        pdf.chart(title, chart, max_height=height[1], min_height=height[0])
         heatmap = charts.province_heatmap_chart(queries.province_criteria(status), lang)
         title = tr(lang, "Tỉ lệ xã, phường đạt theo tỉnh và tiêu chí", "Share of communes met, province × criterion")
         pdf.chart(title, heatmap, max_height=250, min_height=180)
         return
     communes = queries.by_commune(status)
-    boundaries = geo.boundaries(session, province)
-    if boundaries is None:
+    shapes = geo.boundaries(session, province)
+    if shapes is None:
         chart = charts.tile_map_chart(communes, lang)
         caption = tr(
             lang,
@@ -485,8 +426,7 @@ def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, crite
             "One tile per commune with its criteria met, most lagging first (top left).",
         )
     else:
-        matched = geo.match(boundaries, queries.communes(session, province))
-        chart = charts.choropleth_chart(matched.geojson, communes, lang)
+        chart = charts.choropleth_chart(shapes, communes, status, lang)
         caption = ""
     title = tr(lang, "Bản đồ số tiêu chí đạt", "Map of criteria met")
     pdf.chart(title, chart, max_height=175, min_height=110, caption=caption)
@@ -498,7 +438,7 @@ def province_report(session: Session, as_of: date, province: str, lang: str, *, 
     place = registry.province_name(province)
     title = tr(lang, "Báo cáo mức độ sẵn sàng của xã, phường", "Commune readiness report")
     pdf = _Pdf(lang, f"Readiness · {place} · {tr(lang, 'tính đến', 'as of')} {format_date(as_of, lang)}")
-    _header(pdf, title, place, as_of, lang)
+    _header(pdf, title, place, as_of, len(queries.catalog(session)), lang)
     if queries.latest_submissions(session, as_of, province).empty:
         return _no_data(pdf, as_of, lang)
 
@@ -523,7 +463,7 @@ def province_report(session: Session, as_of: date, province: str, lang: str, *, 
     if figures["lagging"].empty:
         pdf.text_line(tr(lang, "Mọi xã, phường đều đạt mọi tiêu chí.", "Every commune meets every criterion."))
     else:
-        _lagging(pdf, figures["lagging"], kpis["communes"], lang)
+        pdf.view_table(views.LAGGING, views.lagging(figures["lagging"], kpis["communes"], lang), lang)
     pdf.heading(tr(lang, "Tiến độ so với hạn", "Against the deadlines"), keep_with_next=50)
     _timeliness(pdf, figures, lang)
     _ranking(pdf, figures, province == NATIONAL, lang)
@@ -565,7 +505,7 @@ def province_report(session: Session, as_of: date, province: str, lang: str, *, 
             color=_MUTED,
             height=4.5,
         )
-        _warning_table(pdf, warnings, province == NATIONAL, lang, kpis["criteria"])
+        _warning_table(pdf, warnings, province == NATIONAL, lang)
     return bytes(pdf.output())
 
 
@@ -584,7 +524,7 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
     place = f"{commune.name} ({code}) · {first.province_name}"
     title = tr(lang, "Phiếu mức độ sẵn sàng", "Commune readiness sheet")
     pdf = _Pdf(lang, f"Readiness · {place} · {tr(lang, 'tính đến', 'as of')} {format_date(as_of, lang)}")
-    _header(pdf, title, place, as_of, lang)
+    _header(pdf, title, place, as_of, len(rows), lang)
 
     green = int((rows["status"] == "green").sum())
     if pd.isna(first.reporting_date):
@@ -596,35 +536,23 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
     else:
         summary = tr(
             lang,
-            f"Đạt {green}/{len(rows)} tiêu chí · theo báo cáo ngày {format_date(first.reporting_date, lang)}",
-            f"{green}/{len(rows)} criteria met · from the report of {format_date(first.reporting_date, lang)}",
+            f"Đạt {format_count(green, len(rows), lang)} tiêu chí · theo báo cáo ngày "
+            f"{format_date(first.reporting_date, lang)}",
+            f"{format_count(green, len(rows), lang)} criteria met · from the report of "
+            f"{format_date(first.reporting_date, lang)}",
         )
         if first.review_status == ReviewStatus.PENDING:
             summary += tr(lang, " (chờ duyệt)", " (pending review)")
     pdf.text_line(summary, size=11, style="B")
     pdf.ln(1)
 
-    table_rows, fills = [], []
-    for row in describe_status(rows, lang).itertuples():
-        evidence = nfc(printable(row.evidence))
-        evidence = evidence if len(evidence) <= _EVIDENCE_CHARS else evidence[: _EVIDENCE_CHARS - 1] + "…"
-        table_rows.append([row.criterion_code, row.name, row.value_text, row.target_text, row.status_text, evidence])
-        fills.append([None, None, None, None, STATUS_FILL[row.status], None])
-    pdf.data_table(
-        [
-            tr(lang, "Mã", "Code"),
-            tr(lang, "Tiêu chí", "Criterion"),
-            tr(lang, "Giá trị", "Value"),
-            tr(lang, "Chỉ tiêu", "Target"),
-            tr(lang, "Trạng thái", "Status"),
-            tr(lang, "Minh chứng", "Evidence"),
-        ],
-        table_rows,
-        widths=(11, 56, 28, 19, 17, 49),
-        align=("L", "L", "L", "L", "C", "L"),
-        fills=fills,
-        size=7.5,
-    )
+    timely = queries.timeliness(session, as_of, first.province_code, code)
+    sheet = views.commune_sheet(rows, timely, lang)
+    evidence = (nfc(printable(e)) for e in sheet["evidence"])
+    sheet["evidence"] = [e if len(e) <= _EVIDENCE_CHARS else e[: _EVIDENCE_CHARS - 1] + "…" for e in evidence]
+    spec = views.COMMUNE_SHEET
+    fills = [[palette.STATUS_TINT[s] if c.key == STATUS.key else None for c in spec.on("pdf")] for s in sheet["status"]]
+    pdf.view_table(spec, sheet, lang, fills=fills, size=7.5)
     if pd.notna(first.reporting_date):
         chart = charts.commune_trend_chart(queries.commune_trend(session, as_of, code), lang, len(rows))
         pdf.chart(tr(lang, "Số tiêu chí đạt qua các lần báo cáo", "Criteria met, report by report"), chart, 60, 25)

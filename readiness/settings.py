@@ -23,8 +23,11 @@ class Settings(BaseSettings):
     catalog_path: Path = DATA_DIR / "criteria.toml"
     # The two-tier local government started on this day; nothing is reported before it.
     start_date: date = date(2025, 7, 1)
-    # Kept equal to server.maxUploadSize in .streamlit/config.toml.
+    # Largest accepted workbook: the upload page's limit, and the importer's for any route.
     upload_limit_mb: int = 10
+    # Largest accepted boundary GeoJSON (a national file of 3,321 communes is tens of MB); server.maxUploadSize in
+    # .streamlit/config.toml is kept equal to it, the workbook uploader sets its own lower limit.
+    boundary_limit_mb: int = 80
     # A commune that has not reported for this many days goes on the warning list.
     stale_after_days: int = 7
     # A criterion not green whose deadline falls within this many days puts its commune on the warning list

@@ -3,6 +3,7 @@
 Each PostgreSQL case gets a schema of its own, dropped afterwards.
 """
 
+import json
 import os
 import shutil
 import sys
@@ -10,6 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from sqlalchemy import create_engine, text
@@ -111,10 +113,17 @@ def initialized(database: str) -> str:
 
 
 @pytest.fixture
-def demo_data(initialized: str) -> str:
+def demo_data(database: str, _demo_sqlite_template: Path) -> str:
+    """`initialized` with the Hà Nội demo loaded. On SQLite a copy of the one demo database made per test session
+    (the same rows: demo.load is deterministic), which saves loading it again for every test."""
+    if database.startswith("sqlite:///"):
+        shutil.copy(_demo_sqlite_template, database.removeprefix("sqlite:///"))
+        db.reset_caches()
+        return database
+    bootstrap.init()
     with db.write_session() as session:
         demo.load(session, OPERATOR)
-    return initialized
+    return database
 
 
 @pytest.fixture(scope="session")
@@ -163,3 +172,10 @@ def app_as(initialized: str) -> Callable[..., AppTest]:
         return log_in(AppTest.from_file(APP, default_timeout=60), account(role, commune_code))
 
     return make
+
+
+def shown(element: object) -> pd.DataFrame:
+    """What an AppTest dataframe element shows: its column_order, under the headers of its column_config."""
+    config = json.loads(element.proto.columns)
+    order = list(element.proto.column_order) or list(element.value.columns)
+    return element.value[order].rename(columns={key: config.get(key, {}).get("label", key) for key in order})

@@ -10,6 +10,7 @@ import pytest
 from readiness import audit, auth, db, demo
 from readiness.auth import OPERATOR, Actor, PermissionDenied
 from readiness.models import AuditEvent, Role
+from readiness.views import tables as views
 
 ADMIN = Actor("boss", Role.ADMIN)
 PASSWORD = "correct-horse-57"
@@ -105,18 +106,26 @@ def test_csv_and_excel_exports_keep_every_row_and_the_vietnamese_text(initialize
         audit.record(session, "boss", "account.create", "lan")
     with db.session() as session:
         events = audit.events(session, ADMIN)
+    table = views.audit_trail(events, "vi")  # the frame the audit page shows and exports
 
-    data = audit.to_csv(events)
+    data = audit.to_csv(table)
     assert data.startswith("\ufeff".encode())  # Excel reads it as UTF-8
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert [(r["actor"], r["target"], r["file_sha256"]) for r in rows] == [
+    assert [(r["Người thực hiện"], r["Đối tượng"], r["SHA-256 của tệp"]) for r in rows] == [
         ("boss", "lan", ""),
         ("lan", "Phường Hoàn Kiếm", "d" * 64),
     ]
 
-    sheet = openpyxl.load_workbook(io.BytesIO(audit.to_xlsx(events))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(audit.to_xlsx(table))).active
     values = list(sheet.values)
-    assert values[0] == ("at", "actor", "action", "target", "detail", "file_sha256")
+    assert values[0] == (
+        "Thời điểm (giờ Việt Nam)",
+        "Người thực hiện",
+        "Thao tác",
+        "Đối tượng",
+        "Chi tiết",
+        "SHA-256 của tệp",
+    )
     assert values[2][1:] == ("lan", "import.checklist", "Phường Hoàn Kiếm", "16 tiêu chí", "d" * 64)
     local = events.loc[1, "at"]
     assert abs(values[2][0] - local.tz_localize(None).to_pydatetime()) < timedelta(milliseconds=1)

@@ -3,8 +3,11 @@
 import csv
 import io
 
+import openpyxl
+import pandas as pd
 import pytest
 from conftest import APP, SESSION_KEY, TEST_PASSWORD, log_in, next_click
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -12,6 +15,7 @@ import web
 from readiness import audit, auth, db, sessions
 from readiness.auth import OPERATOR, Actor
 from readiness.models import Role
+from readiness.views import tables as views
 
 ADMIN_PAGES = ["pages/accounts.py", "pages/audit.py"]
 
@@ -173,7 +177,15 @@ def test_log_out_everywhere_ends_every_session_of_the_account(app_as):
     assert [s.value for s in at.success] == ["Đã đăng xuất khỏi mọi nơi."]
 
 
-def test_audit_page_filters_and_exports(app_as):
+def test_audit_page_filters_and_exports(app_as, monkeypatch):
+    downloads = {}  # what the page's download buttons hold, by file name
+    keep = MemoryMediaFileStorage.load_and_get_id
+
+    def record(storage, data, mimetype, kind, filename=None):
+        downloads[filename] = data
+        return keep(storage, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
     at = app_as(Role.ADMIN).run()
     create("lan", Role.LEADER)
     at.switch_page("pages/audit.py").run()
@@ -184,9 +196,17 @@ def test_audit_page_filters_and_exports(app_as):
     assert list(at.dataframe[0].value["Đối tượng"]) == ["lan", "test-admin"]
     csv_button, excel_button = at.get("download_button")
     assert csv_button.proto.label == "Tải CSV" and excel_button.proto.label == "Tải Excel"
+    # The downloads hold exactly the rows and headers the page shows (views.audit_trail).
     with db.session() as session:
-        exported = audit.to_csv(audit.events(session, Actor("test-admin", Role.ADMIN), action="account.create"))
-    assert [r["target"] for r in csv.DictReader(io.StringIO(exported.decode("utf-8-sig")))] == ["lan", "test-admin"]
+        events = audit.events(session, Actor("test-admin", Role.ADMIN), action="account.create")
+    table = views.audit_trail(events, "vi")
+    pd.testing.assert_frame_equal(at.dataframe[0].value, table, check_dtype=False)
+    exported = list(csv.DictReader(io.StringIO(downloads["audit.csv"].decode("utf-8-sig"))))
+    assert list(exported[0]) == list(table.columns)
+    assert [r["Đối tượng"] for r in exported] == ["lan", "test-admin"]
+    sheet = openpyxl.load_workbook(io.BytesIO(downloads["audit.xlsx"])).active
+    assert [c.value for c in sheet[1]] == list(table.columns)
+    assert [r[3] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["lan", "test-admin"]
 
 
 def test_single_sign_on_logs_in_the_account_with_that_email_only(initialized):

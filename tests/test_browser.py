@@ -14,11 +14,14 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import geodata
 import pytest
 from conftest import TEST_PASSWORD, account
+from excel_fill import checklist
 from sqlalchemy import select
 
-from readiness import db, queries
+from readiness import db, geo, queries
+from readiness.auth import OPERATOR
 from readiness.models import Role
 from readiness.scoring import TIMELINESS
 
@@ -36,6 +39,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AS_OF = date(2025, 10, 20)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TIMEOUT_MS = 30_000
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
@@ -106,7 +110,8 @@ def sync_playwright_browser() -> Iterator:
 def test_overview_heatmap_and_map_in_a_real_browser(server):
     from playwright.sync_api import expect, sync_playwright
 
-    leader = account(Role.LEADER)
+    # An officer: sees the leaders' pages and the upload page.
+    officer = account(Role.OFFICER)
     with db.session() as session:
         summary = queries.summary(session, AS_OF, "01")
         kpis = queries.kpis(session, AS_OF, "01")
@@ -122,10 +127,8 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
         idle = page.locator("[data-testid=stApp][data-test-script-state=notRunning]")
         page.goto(server)
         expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
-        page.get_by_label("Tên đăng nhập").fill(leader.name)
-        page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
         page.screenshot(path=ARTIFACTS / "login.png")
-        page.get_by_role("button", name="Đăng nhập").click()
+        log_in(page, officer.name)
         expect(charts.first.locator("svg.marks, canvas").first).to_be_visible()
         expect(idle).to_be_attached()
 
@@ -185,6 +188,99 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
         expect(idle).to_be_attached()
         expect(charts.first.locator("svg.marks, canvas").first).to_be_visible()
         page.screenshot(path=ARTIFACTS / "map.png", full_page=True)
+
+        # F5: the same address again, never Streamlit's English "Page not found" dialog; the login form when the
+        # login did not survive the reload, and after it the same page.
+        page.reload()
+        expect(page).to_have_url(f"{server}/map")
+        login = page.get_by_role("heading", name="Đăng nhập")
+        expect(login.or_(page.get_by_role("heading", name="Bản đồ tiến độ"))).to_be_visible()
+        page.screenshot(path=ARTIFACTS / "reload.png")
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        if login.is_visible():
+            log_in(page, officer.name)
+        expect(page.get_by_role("heading", name="Bản đồ tiến độ")).to_be_visible()
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+
+        # Streamlit's own texts in Vietnamese; a refused file's problems shown whole (rows tall enough to wrap).
+        page.get_by_test_id("stSidebarNavLink").filter(has_text="Nộp phiếu").click()
+        dropzone = page.get_by_test_id("stFileUploaderDropzone")
+        expect(dropzone).to_be_visible()
+        expect(idle).to_be_attached()
+        assert drawn_text(dropzone.get_by_test_id("stMarkdownContainer").locator("p")) == "Chọn tệp"
+        assert drawn_text(page.get_by_test_id("stFileUploaderDropzoneInstructions").locator("span")) == (
+            "Tối đa 10 MB mỗi tệp"
+        )
+        page.screenshot(path=ARTIFACTS / "upload.png")
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+            files=[{"name": "phieu.xlsx", "mimeType": XLSX, "buffer": refused_checklist()}]
+        )
+        expect(page.get_by_text("chưa nhập được: 2 lỗi")).to_be_visible()
+        expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+        expect(idle).to_be_attached()
+        page.screenshot(path=ARTIFACTS / "upload-problems.png", full_page=True)
+
+        page.get_by_test_id("stSidebarNavLink").filter(has_text="Bản đồ nhiệt").click()
+        expect(idle).to_be_attached()
+        page.get_by_test_id("stMultiSelect").first.click()
+        assert drawn_text(page.locator('[data-key="__select_all__"] [data-item-hl]')) == "Chọn tất cả"
+        page.keyboard.type("không có")
+        assert drawn_text(page.locator('[role="listbox"][data-empty="true"] [role="option"] span')) == (
+            "Không có kết quả"
+        )
+        page.screenshot(path=ARTIFACTS / "heatmap-filter.png")
+        browser.close()
+
+
+def log_in(page, name: str) -> None:
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def drawn_text(locator) -> str:
+    """The text a person sees: the element's own text when shown, else what CSS draws in its place (::after)."""
+    locator.first.wait_for()
+    return locator.first.evaluate(
+        "e => getComputedStyle(e).fontSize === '0px' ? getComputedStyle(e, '::after').content.slice(1, -1)"
+        " : e.textContent"
+    )
+
+
+def refused_checklist() -> bytes:
+    return checklist(day=None, TC01=("có lẽ", None))
+
+
+def test_boundary_map_draws_a_real_file_and_a_click_opens_the_commune(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    # A real-world-like RFC 7946 file (counter-clockwise outer rings) of Hà Nội's 126 communes; Hoàn Kiếm is the
+    # second feature, an enclave inside the first.
+    features = geodata.hanoi_communes()
+    assert features[1][0]["ma_xa"] == "00070"
+    with db.write_session() as session:
+        geo.load_boundaries(session, OPERATOR, geodata.feature_collection(features))
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        idle = page.locator("[data-testid=stApp][data-test-script-state=notRunning]")
+        _log_in(page, server, account(Role.LEADER).name)
+        page.get_by_test_id("stSidebarNavLink").filter(has_text="Bản đồ tiến độ").click()
+        expect(page.get_by_role("heading", name="Bản đồ tiến độ")).to_be_visible()
+        shapes = page.get_by_test_id("stVegaLiteChart").first.locator("svg.marks g.mark-shape path")
+        expect(shapes).to_have_count(126)
+        expect(idle).to_be_attached()
+        page.screenshot(path=ARTIFACTS / "boundary-map.png", full_page=True)
+        # Drawn as communes, not one solid rectangle: the map's shapes are each far smaller than the frame.
+        frame = page.get_by_test_id("stVegaLiteChart").first.locator("svg.marks").bounding_box()
+        host = shapes.nth(0).bounding_box()
+        assert host["width"] * host["height"] < 0.1 * frame["width"] * frame["height"]
+        shapes.nth(1).click()
+        expect(page.get_by_role("heading", name="Phường Hoàn Kiếm")).to_be_visible()
+        expect(page).to_have_url(f"{server}/commune?commune=00070")
         browser.close()
 
 

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from readiness import charts, db, queries
+from readiness.i18n import timeliness_label
 
 AS_OF = date(2025, 9, 20)
 
@@ -111,25 +112,68 @@ def test_trend_chart_plots_both_series_with_localised_tooltips(demo_sqlite):
 
 
 def _square(x: float, y: float, code: str) -> dict:
-    ring = [[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]
-    geometry = {"type": "Polygon", "coordinates": [ring]}
-    return {"type": "Feature", "properties": {"commune_code": code}, "geometry": geometry}
+    # As readiness.geo stores features: property `code`, clockwise rings, a bbox on the collection.
+    ring = [[x, y], [x, y + 0.01], [x + 0.01, y + 0.01], [x + 0.01, y], [x, y]]
+    return {"type": "Feature", "properties": {"code": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
 
 
-def test_choropleth_looks_up_each_feature_by_commune_code(status):
+def _squares(codes: list[str]) -> dict:
+    features = [_square(105.8 + i * 0.01, 21.0, code) for i, code in enumerate(codes)]
+    return {"type": "FeatureCollection", "features": features, "bbox": [105.8, 21.0, 105.8 + len(codes) * 0.01, 21.01]}
+
+
+def test_choropleth_looks_up_each_feature_with_its_lagging_criteria_and_a_click_selects_the_commune(status):
     communes = queries.by_commune(status)
-    geojson = {
-        "type": "FeatureCollection",
-        "features": [_square(105.8 + i * 0.01, 21.0, code) for i, code in enumerate(communes["commune_code"][:5])],
-    }
-    spec = charts.choropleth_chart(geojson, communes, "vi").to_dict()
+    geojson = _squares(list(communes["commune_code"][:5]))
+    spec = charts.choropleth_chart(geojson, communes, status, "vi").to_dict()
     assert spec["mark"]["type"] == "geoshape"
     lookup = spec["transform"][0]
-    assert lookup["lookup"] == "properties.commune_code"
-    assert len(_values(spec, lookup["from"]["data"])) == 126
-    assert len(_values(spec)) == 5
-    png = charts.to_png(charts.choropleth_chart(geojson, communes, "vi"), scale=1)
-    assert Image.open(io.BytesIO(png)).size[0] > 300
+    assert lookup["lookup"] == "properties.code"
+    rows = {r["commune_code"]: r for r in _values(spec, lookup["from"]["data"])}
+    assert len(rows) == 126 and len(_values(spec)) == 5
+    hoan_kiem = status[status["commune_code"] == "00070"].sort_values("position")
+    behind = hoan_kiem[hoan_kiem["status"] != "green"]["criterion_code"].tolist()
+    assert behind and rows["00070"]["lagging"] == ", ".join(behind)
+    assert rows["00070"]["count_text"] == f"{16 - len(behind)}/16"
+    assert [t["field"] for t in spec["encoding"]["tooltip"]] == [
+        "commune",
+        "commune_code",
+        "count_text",
+        "lagging",
+        "date_text",
+    ]
+    assert spec["params"][0]["name"] == "commune"
+    assert spec["params"][0]["select"]["fields"] == ["commune_code"]
+    # A wide, flat area gets the lowest height, not a square frame.
+    assert spec["width"] == charts.MAP_WIDTH and spec["height"] == charts.MAP_HEIGHTS[0]
+
+
+def test_choropleth_by_one_criterion_colours_by_its_status_in_words(status):
+    communes = queries.by_commune(status)
+    spec = charts.choropleth_chart(
+        _squares(list(communes["commune_code"][:5])), communes, status, "en", "TC03"
+    ).to_dict()
+    rows = {r["commune_code"]: r for r in _values(spec, spec["transform"][0]["from"]["data"])}
+    tc03 = status[status["criterion_code"] == "TC03"].set_index("commune_code")["status"]
+    words = {"green": "Met", "red": "× Not met", "grey": "? Not reported"}
+    assert {rows[c]["colour_value"] for c in rows} <= set(words.values())
+    assert all(rows[c]["colour_value"] == words[tc03[c]] for c in rows)
+    colour = spec["encoding"]["color"]["condition"]
+    assert colour["type"] == "nominal" and colour["scale"]["range"] == [charts.GREEN, charts.RED, charts.GREY]
+
+
+def test_province_map_colours_provinces_by_average_green_and_a_click_selects_the_province(status):
+    provinces = queries.by_province(status)
+    geojson = _squares(["01"])
+    spec = charts.province_map_chart(geojson, provinces, "vi", 16).to_dict()
+    rows = _values(spec, spec["transform"][0]["from"]["data"])
+    assert rows[0]["province_code"] == "01" and rows[0][
+        "average_text"
+    ] == f"{provinces['average_green'][0]:.1f}".replace(".", ",")
+    assert spec["params"][0]["name"] == "province"
+    assert spec["params"][0]["select"]["fields"] == ["province_code"]
+    png = charts.to_png(charts.province_map_chart(geojson, provinces, "vi", 16), scale=1)
+    assert Image.open(io.BytesIO(png)).size[0] >= charts.MAP_WIDTH
 
 
 def test_to_png_renders_a_non_empty_image_at_the_requested_scale(status):
@@ -140,3 +184,19 @@ def test_to_png_renders_a_non_empty_image_at_the_requested_scale(status):
     assert large.size[0] == pytest.approx(2 * small.size[0], abs=2)
     # Not a blank canvas: the bars and labels put many colours on it.
     assert len(small.convert("RGB").getcolors(maxcolors=100_000) or []) > 20
+
+
+def test_choropleth_by_one_criterion_against_its_deadline(status):
+    with db.session() as session:
+        timely = queries.timeliness(session, AS_OF, "01")
+    communes = queries.by_commune(status)
+    spec = charts.choropleth_chart(
+        _squares(list(communes["commune_code"][:5])), communes, status, "vi", "TC02", timely
+    ).to_dict()
+    rows = {r["commune_code"]: r["colour_value"] for r in _values(spec, spec["transform"][0]["from"]["data"])}
+    tc02 = timely[timely["criterion_code"] == "TC02"].set_index("commune_code")["timeliness"]
+    assert rows == {code: timeliness_label(value, "vi") for code, value in tc02.items()}
+    assert len(set(rows.values())) >= 2  # a mix as of 20/09/2025, not one colour
+    colour = spec["encoding"]["color"]["condition"]
+    assert colour["scale"]["domain"] == [timeliness_label(k, "vi") for k in charts.TIMELINESS_COLOURS]
+    assert colour["scale"]["range"] == list(charts.TIMELINESS_COLOURS.values())

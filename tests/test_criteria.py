@@ -4,7 +4,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from readiness import bootstrap, criteria, db, queries
+from readiness import audit, bootstrap, criteria, db, queries
+from readiness.auth import OPERATOR
+from readiness.cli import main
 from readiness.criteria import CatalogError, load_catalog
 from readiness.models import Criterion
 from readiness.settings import DATA_DIR
@@ -87,7 +89,7 @@ def test_changed_target_is_synced_and_green_counts_recomputed(demo_data, tmp_pat
     raised = (DATA_DIR / "criteria.toml").read_text(encoding="utf-8").replace("target = 100\n", "target = 10000\n")
     monkeypatch.setenv("READINESS_CATALOG_PATH", str(write(tmp_path, raised)))
     db.reset_caches()
-    assert bootstrap.init().catalog_changed
+    assert bootstrap.sync_catalog(OPERATOR).catalog_changed
     with db.session() as session:
         assert session.exec(select(Criterion.target).where(Criterion.code == "TC02")).one() == 10000
         after = queries.summary(session, date(2025, 11, 15), "01")
@@ -101,3 +103,57 @@ def test_criterion_with_results_cannot_be_removed(demo_data):
     entries = load_catalog(DATA_DIR / "criteria.toml")[:-1]
     with db.write_session() as session, pytest.raises(CatalogError, match="TC16 has reported results"):
         criteria.sync_catalog(session, entries)
+
+
+def _deadline_moved(tmp_path: Path) -> Path:
+    text = (DATA_DIR / "criteria.toml").read_text(encoding="utf-8")
+    first_deadline = text[text.index("deadline = ") : text.index("\n", text.index("deadline = "))]
+    return write(tmp_path, text.replace(first_deadline, "deadline = 2030-01-31", 1))
+
+
+def test_data_version_changes_with_any_catalog_field(initialized):
+    """The pages' cache key: a new deadline or a renamed criterion must show at once, not after a restart."""
+    with db.session() as session:
+        before = queries.data_version(session)
+    with db.write_session() as session:
+        session.exec(select(Criterion).where(Criterion.code == "TC01")).one().deadline = date(2030, 1, 31)
+    with db.session() as session:
+        moved = queries.data_version(session)
+    with db.write_session() as session:
+        session.exec(select(Criterion).where(Criterion.code == "TC01")).one().name_vi = "Tên khác"
+    with db.session() as session:
+        renamed = queries.data_version(session)
+    assert len({before, moved, renamed}) == 3
+
+
+def test_a_command_run_with_another_catalog_file_changes_nothing_and_warns(demo_data, tmp_path, monkeypatch, caplog):
+    with db.session() as session:
+        stored = queries.catalog(session)
+        trail = audit.events(session, OPERATOR)
+    monkeypatch.setenv("READINESS_CATALOG_PATH", str(_deadline_moved(tmp_path)))
+    db.reset_caches()
+
+    assert main(["summary", "--json", "--as-of", "2025-09-15"]) == 0
+
+    with db.session() as session:
+        assert queries.catalog(session).equals(stored)
+        assert audit.events(session, OPERATOR).equals(trail)
+    assert "TC01 deadline: 2025-08-31 → 2030-01-31" in caplog.text
+    assert "readiness catalog sync" in caplog.text
+
+
+def test_catalog_sync_applies_the_file_and_audits_what_changed(demo_data, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("READINESS_CATALOG_PATH", str(_deadline_moved(tmp_path)))
+    db.reset_caches()
+
+    assert main(["catalog", "sync"]) == 0
+
+    assert "TC01 deadline: 2025-08-31 → 2030-01-31" in capsys.readouterr().out
+    with db.session() as session:
+        assert queries.catalog(session).at[0, "deadline"] == date(2030, 1, 31)
+        events = audit.events(session, OPERATOR, action="catalog.sync")
+    assert events["detail"].tolist() == ["TC01 deadline: 2025-08-31 → 2030-01-31"]
+    assert main(["catalog", "sync"]) == 0
+    assert "unchanged" in capsys.readouterr().out
+    with db.session() as session:
+        assert len(audit.events(session, OPERATOR, action="catalog.sync")) == len(events)

@@ -11,7 +11,7 @@ import sys
 import zipfile
 
 import pytest
-from conftest import APP, PROJECT_DIR, account, log_in
+from conftest import APP, PROJECT_DIR, account, log_in, shown
 from excel_fill import checklist, open_sheet, save
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
@@ -98,10 +98,10 @@ def no_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("a parser was started on a hostile file")
 
-    from readiness.excel import reader
+    from readiness.excel import table
 
-    monkeypatch.setattr(reader, "CalamineWorkbook", refuse)
-    monkeypatch.setattr(reader, "_uncached_formulas", refuse)
+    monkeypatch.setattr(table, "CalamineWorkbook", refuse)
+    monkeypatch.setattr(table, "_uncached_formulas", refuse)
 
 
 @pytest.mark.parametrize("case", list(ATTACKS))
@@ -219,7 +219,11 @@ def test_the_upload_page_refuses_the_attack_file_and_keeps_serving(initialized):
     at.file_uploader[0].upload("phieu.xlsx", with_cell("XFD1048576"), XLSX).run()
     assert not at.exception
     assert "1 lỗi" in at.error[0].value
-    assert at.dataframe[0].value[["Trang tính", "Ô"]].values.tolist() == [[SHEET, "XFD1048576"]]
+    assert shown(at.dataframe[0])[["Trang tính", "Ô"]].values.tolist() == [[SHEET, "XFD1048576"]]
+    with db.session() as session:
+        archived = [(f.outcome, f.problems != "") for f in session.scalars(select(ImportFile))]
+        events = [e.action for e in session.scalars(select(AuditEvent)) if e.action.startswith("import.")]
+    assert (archived, events) == ([("rejected", True)], ["import.rejected"])
     at.file_uploader[0].upload("phieu.xlsx", checklist(), XLSX).run()  # the same session goes on working
     assert not at.exception
     assert "Xem trước" in at.markdown[0].value

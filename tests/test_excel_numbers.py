@@ -9,7 +9,7 @@ from test_excel_attacks import SHEET, SHEET_PART, counts, rewritten
 
 from readiness import db, excel
 from readiness.auth import OPERATOR
-from readiness.excel.reader import MAX_VALUE
+from readiness.excel.values import MAX_VALUE
 
 MARK = 424242
 
@@ -60,5 +60,5 @@ def test_the_largest_sane_number_is_accepted(initialized):
     assert outcome.outcome == excel.Outcome.ACCEPTED, outcome.problems
     with db.session() as session:
         context = excel.load_context(session)
-    value = excel.describe(outcome, context, "vi").set_index("criterion_code").loc["TC02", "value"]
-    assert value == "1.000.000.000"
+    value = excel.describe(outcome, context, "vi").set_index("criterion_code").loc["TC02", "value_text"]
+    assert value == "1.000.000.000 Mbps"

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import account, log_in
+from conftest import account, log_in, shown
 from excel_fill import GOOD_GREEN, checklist
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
@@ -12,6 +12,7 @@ import ui
 from readiness import db, queries
 from readiness.auth import Actor
 from readiness.models import AuditEvent, ImportFile, Role, Submission
+from readiness.settings import Settings
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,15 +31,17 @@ def upload_page(actor: Actor | None = None, lang: str = "vi") -> AppTest:
 def test_preview_then_confirm_stores_the_checklist_and_says_what_changed(initialized):
     at = upload_page()
     assert at.title[0].value == "Nộp phiếu tự đánh giá"
+    # The server admits a national boundary file; the workbook uploader keeps the importer's lower limit.
+    assert at.file_uploader[0].proto.max_upload_size_mb == Settings().upload_limit_mb
     assert len(at.get("download_button")) == 2  # commune checklist and province workbook
     at.file_uploader[0].upload("phieu.xlsx", checklist(), XLSX).run()
     assert not at.exception
     assert "Xem trước" in at.markdown[0].value and "15/11/2025" in at.markdown[0].value
     assert "Số liệu chưa được ghi" in at.markdown[0].value
-    preview = at.dataframe[0].value
+    preview = shown(at.dataframe[0])
     assert len(preview) == 16
     assert (preview["Trạng thái"] == "Đạt").sum() == GOOD_GREEN
-    assert preview.set_index("Mã").loc["TC03", "Giá trị"] == "30/30 (100%)"
+    assert preview.set_index("Mã").loc["TC03", "Giá trị"] == "30/30 máy tính (100%)"
     with db.session() as session:
         assert queries.data_version(session)[0] == 0  # the preview stored nothing
 
@@ -57,7 +60,7 @@ def test_a_bad_file_shows_every_problem_with_sheet_and_cell(initialized):
     at = upload_page()
     at.file_uploader[0].upload("phieu.xlsx", checklist(day=None, TC01=("có lẽ", None)), XLSX).run()
     assert "2 lỗi" in at.error[0].value
-    problems = at.dataframe[0].value
+    problems = shown(at.dataframe[0])
     assert problems[["Trang tính", "Ô"]].values.tolist() == [["Phiếu tự đánh giá", "C7"], ["Phiếu tự đánh giá", "E12"]]
     assert not at.button  # nothing to confirm
 
@@ -78,7 +81,7 @@ def test_the_page_speaks_english_on_request(initialized):
     assert at.title[0].value == "Upload a checklist"
     at.file_uploader[0].upload("phieu.xlsx", checklist(TC03=(35, 30)), XLSX).run()
     assert "1 problem(s)" in at.error[0].value
-    assert at.dataframe[0].value.to_dict("records") == [
+    assert shown(at.dataframe[0]).to_dict("records") == [
         {
             "Sheet": "Phiếu tự đánh giá",
             "Cell": "E14",

@@ -12,6 +12,7 @@ from readiness.auth import Actor, PermissionDenied
 from readiness.cli import main
 from readiness.i18n import status_label
 from readiness.models import Origin, ResultBase, Role, SubmissionCreate
+from readiness.views import palette
 
 AS_OF = date(2025, 9, 20)
 LEADER = Actor("lãnh đạo", Role.LEADER)
@@ -24,14 +25,22 @@ def consolidated(as_of: date = AS_OF, lang: str = "vi"):
     return load_workbook(io.BytesIO(data)), data
 
 
-def expected_value(kind: str, value, out_of):
-    if value != value:
-        return None
-    if kind == "yes_no":
-        return "Có" if value == 1 else "Không"
-    if kind == "ratio" and out_of == out_of:
-        return pytest.approx(min(value / out_of, 1.0))
-    return pytest.approx(value)
+@pytest.mark.parametrize(
+    ("kind", "value", "out_of", "lang", "expected"),
+    [
+        ("yes_no", 1.0, None, "vi", "Có"),
+        ("yes_no", 0.0, None, "en", "No"),
+        ("number", 120.0, None, "vi", 120.0),
+        ("ratio", 27.0, 30.0, "vi", 0.9),
+        ("ratio", 31.0, 30.0, "vi", 1.0),  # more than all is shown as all
+        ("ratio", 0.85, None, "vi", 0.85),  # a share typed as such
+        ("ratio", 3.0, 0.0, "vi", None),  # out of nothing: no share
+        ("number", float("nan"), None, "vi", None),
+        ("yes_no", None, None, "vi", None),
+    ],
+)
+def test_cell_value(kind, value, out_of, lang, expected):
+    assert export.cell_value(kind, value, out_of, lang) == (expected if expected is None else pytest.approx(expected))
 
 
 def test_consolidated_table_equals_the_queries(demo_data):
@@ -56,7 +65,8 @@ def test_consolidated_table_equals_the_queries(demo_data):
         for i, criterion in enumerate(catalog.itertuples()):
             expected = cells.loc[(code, criterion.code)]
             assert r[6 + 2 * i] == status_label(expected["status"], "vi")
-            assert r[7 + 2 * i] == expected_value(criterion.kind, expected["value"], expected["out_of"])
+            value = export.cell_value(criterion.kind, expected["value"], expected["out_of"], "vi")
+            assert r[7 + 2 * i] == (value if isinstance(value, str | None) else pytest.approx(value))
     details = list(book["Chi tiết"].iter_rows(min_row=5, values_only=True))
     assert len(details) == len(status) == 126 * 16
     assert book["Tiêu chí"].max_row == 4 + len(catalog)
@@ -66,14 +76,14 @@ def test_workbooks_are_readable(demo_sqlite):
     book, _ = consolidated()
     sheet = book["Tổng hợp"]
     assert sheet.freeze_panes == "C5"
-    assert sheet["A3"].font.b and sheet["A3"].fill.fgColor.rgb.endswith("1F4E79")
+    assert sheet["A3"].font.b and sheet["A3"].fill.fgColor.rgb.endswith(palette.HEADING.lstrip("#"))
     assert sheet.column_dimensions["B"].width >= 20
     assert {str(r) for r in sheet.merged_cells.ranges} >= {"A3:A4", "G3:H3"}
     assert sheet["A1"].value == "Tổng hợp mức độ sẵn sàng của xã, phường"
     assert sheet["A2"].value.startswith("Thành phố Hà Nội · số liệu tính đến ngày 20/09/2025")
     assert sheet["E5"].number_format == "DD/MM/YYYY" and isinstance(sheet["E5"].value, datetime)
     red = next(c for row in sheet.iter_rows(min_row=5, min_col=7) for c in row if c.value == "Chưa đạt")
-    assert red.fill.fgColor.rgb.endswith("FFCDD2")
+    assert red.fill.fgColor.rgb.endswith(palette.STATUS_TINT["red"].lstrip("#"))
     assert book["Chi tiết"].freeze_panes == "C5" and book["Chi tiết"].auto_filter.ref.startswith("A4:")
 
 

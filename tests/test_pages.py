@@ -4,6 +4,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import geodata
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -11,10 +12,11 @@ from conftest import account, log_in
 from streamlit.testing.v1 import AppTest
 
 import ui
-from readiness import db, geo, queries
+from readiness import bootstrap, charts, db, geo, queries, submissions
 from readiness.auth import OPERATOR
 from readiness.cli import main
-from readiness.models import Role
+from readiness.i18n import timeliness_label
+from readiness.models import Origin, ResultBase, Role, SubmissionCreate
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 AS_OF = date(2025, 10, 20)
@@ -160,22 +162,71 @@ def test_heatmap_opens_the_chosen_communes_page(demo_sqlite):
     assert "số liệu tính đến ngày 20/10/2025" in at.caption[0].value  # the sidebar's date survives the switch
 
 
-def test_map_draws_one_tile_per_commune_and_the_choropleth_once_boundaries_are_loaded(demo_sqlite):
+def test_map_draws_one_tile_per_commune_and_the_boundary_map_once_boundaries_are_loaded(demo_sqlite):
     at = _app("pages/map.py")
     tiles = _chart_rows(at)
     assert len(tiles) == 126
-    assert "Chưa có dữ liệu ranh giới" in at.info[0].value
-    codes = tiles["commune_code"].head(3).tolist()
-    features = [_feature({"ma_xa": code}, i) for i, code in enumerate(codes)]
+    assert "Chưa có ranh giới xã, phường" in at.info[0].value
+    features = [(p, s) for p, s in geodata.hanoi_communes() if p["ma_xa"] not in ("00004", "00008")]
     with db.write_session() as session:
-        geo.load_boundaries(session, OPERATOR, json.dumps({"type": "FeatureCollection", "features": features}).encode())
+        geo.load_boundaries(session, OPERATOR, geodata.feature_collection(features))
     at = _app("pages/map.py")
-    specs = _charts(at)
-    assert specs[1]["mark"]["type"] == "geoshape"
+    boundary_map, tile_map = _charts(at)
+    assert boundary_map["mark"]["type"] == "geoshape" and tile_map["layer"][0]["mark"]["type"] == "rect"
     # The features travel inside the spec, the communes they look up as a table.
-    assert [len(features) for features in specs[1]["datasets"].values()] == [3]
-    assert len(_chart_rows(at, 1)) == 126
-    assert "123 xã, phường không có ranh giới" in at.warning[0].value
+    assert [len(features) for features in boundary_map["datasets"].values()] == [124]
+    assert len(_chart_rows(at, 0)) == 126
+    assert "2 xã, phường không có ranh giới" in at.warning[0].value
+    assert at.dataframe[0].value["code"].tolist() == ["00004", "00008"]
+    # Coloured by one criterion's status instead of the green count.
+    at.selectbox(key="map_colour_01").select("TC05").run()
+    colour = _charts(at)[0]["encoding"]["color"]["condition"]
+    assert colour["type"] == "nominal" and colour["legend"]["title"] == "TC05"
+    with db.session() as session:
+        status = queries.status(session, AS_OF, "01")
+    tc05 = status[status["criterion_code"] == "TC05"].set_index("commune_code")["status"]
+    rows = _chart_rows(at, 0).set_index("commune_code")
+    words = {"green": "Đạt", "red": "× Chưa đạt", "grey": "? Chưa báo cáo"}
+    assert rows["colour_value"].to_dict() == {code: words[s] for code, s in tc05.items()}
+    # Or by the same criterion against its deadline.
+    at.radio(key="map_by_deadline_01").set_value(True).run()
+    assert not at.exception
+    colour = _charts(at)[0]["encoding"]["color"]["condition"]
+    assert colour["scale"]["range"] == list(charts.TIMELINESS_COLOURS.values())
+    with db.session() as session:
+        timely = queries.timeliness(session, AS_OF, "01")
+    tc05 = timely[timely["criterion_code"] == "TC05"].set_index("commune_code")["timeliness"]
+    rows = _chart_rows(at, 0).set_index("commune_code")
+    assert rows["colour_value"].to_dict() == {code: timeliness_label(t, "vi") for code, t in tc05.items()}
+
+
+def test_national_map_draws_the_provinces_and_a_chosen_province_shows_its_communes(database, monkeypatch):
+    monkeypatch.setenv("READINESS_PROVINCE", "all")
+    db.reset_caches()
+    bootstrap.init()
+    with db.write_session() as session:
+        submissions.save(
+            session,
+            [
+                SubmissionCreate(
+                    commune_code="00070",
+                    reporting_date=date(2025, 10, 18),
+                    received_at=pd.Timestamp("2025-10-18T09:00Z").to_pydatetime(),
+                    received_from="test",
+                    origin=Origin.UPLOAD,
+                    results=[ResultBase(criterion_code="TC01", value=1)],
+                )
+            ],
+        )
+        geo.load_boundaries(session, OPERATOR, geodata.feature_collection(geodata.national("province")), "province")
+    at = _app("pages/map.py")
+    (province_map,) = _charts(at)
+    assert province_map["mark"]["type"] == "geoshape" and province_map["params"][0]["name"] == "province"
+    assert len(_chart_rows(at, 0)) == 34
+    at.selectbox(key="map_province").select("01").run()
+    assert not at.exception
+    assert at.subheader[0].value == "Thành phố Hà Nội"
+    assert len(_chart_rows(at, 1)) == 126  # Hà Nội has no commune boundaries yet: its tile map
 
 
 def test_gaps_page_lists_criteria_and_the_lagging_communes_of_the_chosen_one(demo_sqlite):

@@ -10,6 +10,8 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import geodata
+import numpy as np
 import pytest
 from PIL import Image
 from pypdf import PdfReader
@@ -20,6 +22,7 @@ from readiness.cli import main
 from readiness.i18n import format_target
 from readiness.models import Origin, ResultBase, Role, SubmissionCreate
 from readiness.settings import NATIONAL
+from readiness.views import tables as views
 
 AS_OF = date(2025, 8, 10)
 LEADER = Actor("lãnh đạo", Role.LEADER)
@@ -112,7 +115,8 @@ def test_a_longer_warning_list_takes_more_pages_and_repeats_its_header(demo_sqli
     _, short_pages = read(province_pdf(short))
     _, long_pages = read(province_pdf(long_))
     assert len(long_pages) > len(short_pages)
-    header = "# Mã Xã, phường Đạt Báo cáo gần nhất Lý do cảnh báo Người báo cáo"
+    header = " ".join(views.warning_table(national=False).headers("pdf", "vi"))
+    assert header == "# Mã xã Xã, phường Tiêu chí đạt Báo cáo gần nhất Lý do cảnh báo Người báo cáo"
     first = next(i for i, text in enumerate(long_pages) if "Danh sách cảnh báo tuần này" in text)
     assert first < len(long_pages) - 1  # the list runs onto further pages ...
     for text in long_pages[first:]:
@@ -152,10 +156,10 @@ def test_national_report_lists_provinces_and_maps_them(monkeypatch, tmp_path):
         db.reset_caches()
     text = " ".join(pages)
     assert "Toàn quốc" in pages[0]
-    assert "# Mã Xã, phường Tỉnh, thành phố Đạt" in text
+    assert "# Mã xã Xã, phường Tỉnh, thành phố Tiêu chí đạt" in text
     assert "Phường Hoàn Kiếm" not in text.split("Danh sách cảnh báo tuần này")[1]  # it reported: not silent yet
     # 3,319 communes never reported: all listed, over as many pages as that takes.
-    listed = re.findall(r"(?:^| )\d+ (\d{5}) ", text.split("Danh sách cảnh báo tuần này")[1])
+    listed = re.findall(r"(?:^| )[\d.]+ (\d{5}) ", text.split("Danh sách cảnh báo tuần này")[1])
     assert len(listed) == 3321 - 2
     assert len(pages) > 3319 // 60
     # Trend, timeliness by criterion, province tiles, province × criterion heatmap.
@@ -295,23 +299,23 @@ def test_report_figures_equal_the_separate_query_functions(demo_data):
     assert len(figures["warnings"]) > 0 and len(figures["lagging"]) == 5
 
 
-def test_loaded_boundaries_replace_the_tile_map_with_the_choropleth(demo_sqlite):
-    squares = [
-        {
-            "type": "Feature",
-            "properties": {"ma_xa": code},
-            "geometry": {"type": "Polygon", "coordinates": [[[x, 21], [x + 0.01, 21], [x + 0.01, 21.01], [x, 21]]]},
-        }
-        for code, x in (("70", 105.80), ("4", 105.81), ("8", 105.82))
-    ]
+def test_a_real_boundary_file_replaces_the_tile_map_with_a_map_of_the_communes(demo_sqlite):
     tile_caption = "Mỗi ô là một xã, phường"
     assert tile_caption in " ".join(read(province_pdf())[1])
     with db.write_session() as session:
-        geo.load_boundaries(session, OPERATOR, json.dumps({"type": "FeatureCollection", "features": squares}).encode())
+        geo.load_boundaries(session, OPERATOR, geodata.feature_collection(geodata.hanoi_communes()))  # RFC 7946
     pdf, pages = read(province_pdf())
     text = " ".join(pages)
     assert "Bản đồ số tiêu chí đạt" in text and tile_caption not in text
-    assert sum(len(page.images) for page in pdf.pages) == 3  # trend, timeliness, choropleth
+    assert sum(len(page.images) for page in pdf.pages) == 3  # trend, timeliness, boundary map
+    page = next(p for p in pdf.pages if "Bản đồ số tiêu chí đạt" in p.extract_text())
+    map_image = max(page.images, key=lambda i: i.image.size[0] * i.image.size[1]).image.convert("L")
+    width, height = map_image.size
+    # The communes, not one solid rectangle: the frame's corners outside Hà Nội stay white, its middle is filled.
+    assert map_image.getpixel((int(width * 0.02), int(height * 0.98))) > 245
+    assert map_image.getpixel((int(width * 0.98), int(height * 0.2))) > 245
+    middle = map_image.crop((int(width * 0.4), int(height * 0.4), int(width * 0.6), int(height * 0.6)))
+    assert (np.asarray(middle) < 240).mean() > 0.9
 
 
 def test_long_evidence_keeps_the_commune_sheet_on_one_page(demo_sqlite):

@@ -145,7 +145,7 @@ def test_a_commune_attaches_evidence_on_its_page_and_a_bad_file_is_refused(initi
     at.file_uploader[0].upload("quyet-dinh.pdf", PDF_BYTES, "application/pdf")
     at.button(key="FormSubmitter:evidence_form-Đính kèm").click().run()
     assert not at.exception
-    assert at.success[0].value == "Đã đính kèm quyet-dinh.pdf."
+    assert at.success[0].value == f"Đã đính kèm {ui.plain('quyet-dinh.pdf')}."
     with db.session() as session:
         [row] = evidence.files(session, lan, "00070").itertuples()
     assert (row.criterion_code, row.filename, row.uploaded_by) == ("TC01", "quyet-dinh.pdf", lan.name)

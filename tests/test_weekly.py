@@ -307,8 +307,9 @@ def test_commune_page_shows_when_each_criterion_turned_green(demo_sqlite):
     at = _app("pages/commune.py", commune="00070")
     table = at.dataframe[0].value.set_index("criterion_code")
     for code, row in timely.iterrows():
-        expected = row["green_since"].strftime("%d/%m/%Y") if row["green_since"] else "–"
-        assert table.loc[code, "green_since_text"] == expected
+        # A date column, shown dd/mm/yyyy by the page's column_config (views.COMMUNE_SHEET).
+        shown_date = table.loc[code, "green_since"]
+        assert (None if pd.isna(shown_date) else shown_date) == (row["green_since"] or None)
     early = timely[timely["green"]].iloc[0]
     assert table.loc[early.name, "days_text"] == f"sớm {int(early['days_early'])} ngày"
     assert set(table["timeliness_text"]) <= {"Đúng hạn", "Trễ hạn", "Đang thực hiện", "Quá hạn"}

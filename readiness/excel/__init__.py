@@ -1,9 +1,11 @@
-"""The Excel round trip: templates people fill in, and the import that checks, stores and archives them."""
+"""The Excel round trip: templates people fill in, and the import that checks, stores and archives them (also for
+the same checklist typed in the web form)."""
 
 from readiness.excel.importer import (
     ImportOutcome,
     Outcome,
     check_files,
+    check_form,
     confirm,
     describe,
     import_files,
@@ -20,6 +22,7 @@ __all__ = [
     "Problem",
     "UnknownCommune",
     "check_files",
+    "check_form",
     "commune_checklist",
     "confirm",
     "describe",

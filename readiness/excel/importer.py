@@ -10,6 +10,7 @@ never confirmed stays "checked" in the archive: the person abandoned it at the p
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -24,9 +25,10 @@ from readiness.auth import Actor, Permission, PermissionDenied, allowed, require
 from readiness.criteria import criteria
 from readiness.excel.layout import Kind
 from readiness.excel.problem import Problem
-from readiness.excel.reader import Context, Reading, read
-from readiness.i18n import format_number, format_percent, today, tr
-from readiness.models import CriterionKind, ImportFile, Origin, Result, Submission, SubmissionCreate
+from readiness.excel.table import Context, Reading, read
+from readiness.excel.webform import WEB_FORM, WebForm, read_form
+from readiness.i18n import format_target, format_value, today, tr
+from readiness.models import ImportFile, Origin, Result, Submission, SubmissionCreate
 from readiness.scoring import Status, score
 from readiness.settings import get_settings
 from readiness.text import nfc, printable
@@ -122,10 +124,14 @@ def import_files(files: list[tuple[str, bytes]], actor: Actor, dry_run: bool = F
 def check_files(files: list[tuple[str, bytes]], actor: Actor) -> list[ImportOutcome]:
     """Read and check each (filename, bytes) as an import does, and archive and audit it whatever it holds, but
     store no figures: a file that could be imported comes back CHECKED, with its `archive_id` for `confirm`."""
+    return _check(actor, lambda context: [_receive(nfc(printable(name)), data, actor, context) for name, data in files])
+
+
+def _check(actor: Actor, receive: Callable[[Context], list["_Received"]]) -> list[ImportOutcome]:
     _require_importer(actor)
     with db.session() as session:
         context = load_context(session)
-        received = [_receive(nfc(printable(filename)), data, actor, context) for filename, data in files]
+        received = receive(context)
         pairs = list(zip(received, _changes(session, received, context), strict=True))
     return [_store(item, changes, actor, store=False) for item, changes in pairs]
 
@@ -143,9 +149,19 @@ def confirm(archive_id: int, actor: Actor) -> ImportOutcome:
                 "This file has been imported already or was not sent by your account. Upload it again.",
             )
         context = load_context(session)
-        received = [_receive(archive.filename, archive.content, actor, context)]
+        if archive.kind == WEB_FORM:
+            received = [_receive_form(WebForm.from_json(archive.content), actor, context)]
+        else:
+            received = [_receive(archive.filename, archive.content, actor, context)]
         (changes,) = _changes(session, received, context)
     return _store(received[0], changes, actor, archive_id=archive_id)
+
+
+def check_form(form: WebForm, actor: Actor) -> ImportOutcome:
+    """`check_files` for a web form: read with the checklist's rules, archived (as its JSON) and audited; CHECKED
+    when it could be stored, then `confirm` stores it with origin `web`."""
+    (outcome,) = _check(actor, lambda context: [_receive_form(form, actor, context)])
+    return outcome
 
 
 def _require_importer(actor: Actor) -> None:
@@ -160,12 +176,32 @@ class _Received:
     sha256: str
     reading: Reading
     problems: list[Problem]
+    origin: Origin
+
+    @property
+    def archive_kind(self) -> str:
+        return WEB_FORM if self.origin == Origin.WEB else str(self.reading.kind or "")
+
+    @property
+    def action(self) -> str:
+        return "webform" if self.origin == Origin.WEB else "import"
 
 
 def _receive(filename: str, data: bytes, actor: Actor, context: Context) -> _Received:
     reading = read(filename, data, context)
     problems = reading.problems + _permission_problems(reading, actor)
-    return _Received(filename, data, hashlib.sha256(data).hexdigest(), reading, problems)
+    origin = Origin.UPLOAD if reading.kind == Kind.CHECKLIST else Origin.PROVINCE_WORKBOOK
+    return _Received(filename, data, hashlib.sha256(data).hexdigest(), reading, problems, origin)
+
+
+def _receive_form(form: WebForm, actor: Actor, context: Context) -> _Received:
+    reading = read_form(form, context)
+    problems = reading.problems + _permission_problems(reading, actor)
+    data = form.to_json()
+    return _Received(FORM_NAME, data, hashlib.sha256(data).hexdigest(), reading, problems, Origin.WEB)
+
+
+FORM_NAME = "web-form.json"  # the archive's file name of a form
 
 
 def _store(
@@ -234,19 +270,19 @@ def _decide(
             session.add(archive)
         elif archive.outcome != Outcome.CHECKED:
             return _outcome(item, Outcome.DUPLICATE, archive.id)  # confirmed meanwhile: leave its entry alone
-        archive.kind = str(reading.kind or "")
+        archive.kind = item.archive_kind
         archive.outcome = str(outcome)
         archive.problems = json.dumps([p._asdict() for p in problems], ensure_ascii=False) if problems else ""
         session.flush()
         if outcome == Outcome.ACCEPTED:
             statuses = zip(changes["commune_code"].tolist(), changes["status"].tolist(), strict=True)
             green = Counter(commune for commune, status in statuses if status == Status.GREEN)
-            rows = _submissions(reading, item.sha256, archive.id, actor, received_at)
+            rows = _submissions(item, archive.id, actor, received_at)
             ids = submissions.save(session, rows, [green[row.commune_code] for row in rows])
         audit.record(
             session,
             actor.name,
-            f"import.{outcome}",
+            f"{item.action}.{outcome}",
             target=_target(reading),
             detail=f"{item.name}; {len(problems)} problems" if problems else item.name,
             file_sha256=item.sha256,
@@ -283,17 +319,17 @@ def _target(reading: Reading) -> str:
 
 
 def _submissions(
-    reading: Reading, sha256: str, archive_id: int | None, actor: Actor, received_at: datetime
+    item: _Received, archive_id: int | None, actor: Actor, received_at: datetime
 ) -> list[SubmissionCreate]:
-    origin = Origin.UPLOAD if reading.kind == Kind.CHECKLIST else Origin.PROVINCE_WORKBOOK
+    reading = item.reading
     return [
         SubmissionCreate(
             commune_code=report.commune_code,
             reporting_date=reading.reporting_date,
             received_at=received_at,
             received_from=actor.name,
-            origin=origin,
-            file_sha256=sha256,
+            origin=item.origin,
+            file_sha256=item.sha256,
             import_file_id=archive_id,
             reporter_name=reading.reporter_name,
             reporter_phone=reading.reporter_phone,
@@ -355,7 +391,8 @@ def _changes(session: Session, received: list[_Received], context: Context) -> l
 
 
 def describe(outcome: ImportOutcome, context: Context, lang: str) -> pd.DataFrame:
-    """The changes of one file as people read them: criterion, requirement, value typed, status before and now."""
+    """The changes of one file as people read them (readiness.views.tables.import_preview shows them): criterion,
+    target, value typed, status before and now, worded as everywhere else (readiness.i18n)."""
     rows = []
     for change in outcome.changes.itertuples():
         criterion = context.criteria[change.criterion_code]
@@ -365,33 +402,10 @@ def describe(outcome: ImportOutcome, context: Context, lang: str) -> pd.DataFram
                 "commune_code": change.commune_code,
                 "criterion_code": change.criterion_code,
                 "criterion": tr(lang, criterion.name_vi, criterion.name_en),
-                "target": _target_text(criterion.kind, criterion.target, unit, lang),
-                "value": value_text(criterion.kind, change.value, change.out_of, lang),
+                "target_text": format_target(criterion.kind, criterion.target, unit, lang),
+                "value_text": format_value(criterion.kind, change.value, change.out_of, unit, lang),
                 "status": change.status,
                 "previous_status": change.previous_status,
             }
         )
     return pd.DataFrame(rows)
-
-
-def _target_text(kind: str, target: float, unit: str, lang: str) -> str:
-    if kind == CriterionKind.YES_NO:
-        return tr(lang, "Có", "Yes")
-    if kind == CriterionKind.NUMBER:
-        return f"≥ {format_number(target, lang)} {unit}"
-    share = format_percent(target, lang)
-    return f"{share} {unit}" if target >= 1 else f"≥ {share} {unit}"
-
-
-def value_text(kind: str, value: float | None, out_of: float | None, lang: str) -> str:
-    """A stored value as people read it: "Có", "120", "38/40 (95%)", "95%"; "–" when not reported."""
-    if value is None or pd.isna(value):
-        return "–"
-    if kind == CriterionKind.YES_NO:
-        return tr(lang, "Có", "Yes") if value >= 1 else tr(lang, "Không", "No")
-    if kind == CriterionKind.NUMBER:
-        return format_number(value, lang, 0 if float(value).is_integer() else 1)
-    if out_of is None or pd.isna(out_of):
-        return format_percent(value, lang)
-    count = format_number(value, lang, 0 if float(value).is_integer() else 1)
-    return f"{count}/{format_number(out_of, lang)} ({format_percent(value / out_of, lang)})"

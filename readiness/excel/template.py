@@ -57,7 +57,7 @@ def commune_checklist(session: Session, commune_code: str, prefill: bool = True)
     if commune is None or (province != registry.NATIONAL and commune.province_code != province):
         raise UnknownCommune(f"commune {code} is not one of {registry.province_name(province)}'s communes")
     catalog = criteria(session)
-    latest = _latest(session, commune) if prefill else None
+    latest = latest_report(session, commune) if prefill else None
 
     workbook = Workbook()
     sheet = workbook.active
@@ -213,13 +213,13 @@ def requirement(criterion: Criterion) -> str:
     return f"{asked}\nHạn: {format_date(criterion.deadline, 'vi')}"
 
 
-class _Latest(NamedTuple):
+class LatestReport(NamedTuple):
     reporting_date: date
     reporter: tuple[str, str]
     results: pd.DataFrame  # indexed by criterion code
 
 
-def _latest(session: Session, commune: Commune) -> _Latest | None:
+def latest_report(session: Session, commune: Commune) -> LatestReport | None:
     """The commune's newest submission as of today, as the status query sees it."""
     frame = queries.status(session, today(), commune.province_code)
     frame = frame[(frame["commune_code"] == commune.code) & frame["submission_id"].notna()]
@@ -227,7 +227,7 @@ def _latest(session: Session, commune: Commune) -> _Latest | None:
         return None
     history = queries.commune_history(session, commune.code)
     newest = history[history["id"] == frame["submission_id"].iloc[0]].iloc[0]
-    return _Latest(
+    return LatestReport(
         frame["reporting_date"].iloc[0],
         (newest["reporter_name"], newest["reporter_phone"]),
         frame.set_index("criterion_code"),

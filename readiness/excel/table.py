@@ -1,14 +1,13 @@
-"""Reading a received workbook: container checks before anything is parsed, then the values (python-calamine),
-found by their labels, parsed the way people type them and validated against the catalog and the registry.
+"""Table reading: a received workbook, once its container is known safe (container.py), parsed with
+python-calamine; the one data table found by its labels, its header block and its rows, each value parsed by
+values.py and checked against the catalog and the registry, every problem placed at its sheet and cell.
 
 Nothing here touches the database: `read` turns bytes into a `Reading` (what the file says, or every problem).
 """
 
 import io
-import math
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import openpyxl
@@ -20,9 +19,17 @@ from readiness.excel import layout
 from readiness.excel.container import UNREADABLE, Limits, check_container
 from readiness.excel.layout import Kind
 from readiness.excel.problem import Problem, file_problem
-from readiness.i18n import format_date, format_number
-from readiness.models import Criterion, CriterionKind, ResultBase
-from readiness.text import fold, nfc, sanitize
+from readiness.excel.values import (
+    NO_VALUES,
+    Parsed,
+    Refused,
+    cell_text,
+    parse_reporting_date,
+    parse_value,
+    safe_text,
+    shown,
+)
+from readiness.models import Criterion, ResultBase
 
 
 @dataclass(frozen=True)
@@ -211,10 +218,9 @@ class _Grid:
                 "compute formulas). Open and save the file in Excel, or type the value instead of the formula.",
             )
             return None
-        if isinstance(value, str):
-            value, refused = sanitize(value)
-            if refused:
-                self.problem(row, column, *_refused_characters(refused))
+        value, refused = safe_text(value)
+        if refused:
+            self.problem(row, column, refused.vi, refused.en)
         return None if _blank(value) else value
 
     def check_merged(self, header_row: int) -> None:
@@ -231,18 +237,6 @@ class _Grid:
                 f"Cells {area} are merged inside the data table. Unmerge them (Home → Merge & Center → Unmerge "
                 "Cells) and write each value in its own cell.",
             )
-
-
-def _refused_characters(codes: list[str]) -> tuple[str, str]:
-    """The message for a text with characters no one types (see readiness.text.sanitize)."""
-    found = ", ".join(codes)
-    return (
-        f"Ô có ký tự điều khiển hoặc ký tự đảo chiều văn bản không nhìn thấy được ({found}), thường do dán từ trang "
-        "web hay phần mềm khác; chúng làm hỏng báo cáo xuất ra hoặc làm chữ hiển thị sai. Xóa nội dung ô rồi gõ lại.",
-        f"The cell holds invisible control or text-direction characters ({found}), usually pasted from a web page "
-        "or another program; they break exported reports or make text display other than it reads. Clear the "
-        "cell and type its content again.",
-    )
 
 
 def _find_table(rows: list[list[Any]]) -> tuple[Kind, int] | None:
@@ -296,49 +290,15 @@ def _read_header_block(grid: _Grid, header_row: int, kind: Kind, context: Contex
             if code is not None:
                 reading.reports.append(Report(code, cell_name(r, c), []))
         elif label == layout.REPORTER_NAME_LABEL:
-            reading.reporter_name = _text(value)
+            reading.reporter_name = cell_text(value)
         else:
-            reading.reporter_phone = _text(value)
+            reading.reporter_phone = cell_text(value)
 
 
 def _reporting_date(grid: _Grid, r: int, c: int, value: Any, context: Context) -> date | None:
-    if value is None:
-        grid.problem(
-            r,
-            c,
-            "Chưa ghi ngày báo cáo. Ghi ngày dạng dd/mm/yyyy, ví dụ 15/11/2025.",
-            "The reporting date is missing. Write it as dd/mm/yyyy, for example 15/11/2025.",
-        )
-        return None
-    day = parse_date(value)
-    if day is None:
-        grid.problem(
-            r,
-            c,
-            f"Ngày báo cáo '{_shown(value)}' không đọc được. Ghi ngày dạng dd/mm/yyyy, ví dụ 15/11/2025.",
-            f"The reporting date '{_shown(value)}' cannot be read. Write it as dd/mm/yyyy, for example 15/11/2025.",
-        )
-        return None
-    if day < context.start_date:
-        start = format_date(context.start_date, "vi")
-        grid.problem(
-            r,
-            c,
-            f"Ngày báo cáo {format_date(day, 'vi')} trước ngày {start} (chính quyền hai cấp bắt đầu); "
-            "ghi ngày của kỳ báo cáo này.",
-            f"The reporting date {format_date(day, 'vi')} is before {start} (when the two-tier local government "
-            "started); write the date of this report.",
-        )
-        return None
-    if day > context.today:
-        grid.problem(
-            r,
-            c,
-            f"Ngày báo cáo {format_date(day, 'vi')} ở tương lai (hôm nay {format_date(context.today, 'vi')}); "
-            "ghi ngày số liệu được tổng hợp.",
-            f"The reporting date {format_date(day, 'vi')} is in the future (today is "
-            f"{format_date(context.today, 'vi')}); write the date the figures were collected.",
-        )
+    day = parse_reporting_date(value, context.start_date, context.today)
+    if isinstance(day, Refused):
+        grid.problem(r, c, day.vi, day.en)
         return None
     return day
 
@@ -353,7 +313,7 @@ def _commune(grid: _Grid, r: int, c: int, value: Any, context: Context) -> str |
         )
         return None
     try:
-        code = registry.commune_code(_text(value))
+        code = registry.commune_code(cell_text(value))
     except registry.UnknownCode:
         code = None
     if code in context.communes:
@@ -363,9 +323,9 @@ def _commune(grid: _Grid, r: int, c: int, value: Any, context: Context) -> str |
         grid.problem(
             r,
             c,
-            f"Mã xã/phường '{_shown(value)}' không có trong danh mục đơn vị hành chính. Ghi đúng mã 5 chữ số "
+            f"Mã xã/phường '{shown(value)}' không có trong danh mục đơn vị hành chính. Ghi đúng mã 5 chữ số "
             "(ví dụ 00070) như trong phiếu mẫu.",
-            f"Commune code '{_shown(value)}' is not in the official registry. Write the 5-digit code (for example "
+            f"Commune code '{shown(value)}' is not in the official registry. Write the 5-digit code (for example "
             "00070) as in the template.",
         )
         return None
@@ -428,7 +388,7 @@ def _read_checklist_table(grid: _Grid, header_row: int, context: Context, readin
     results: list[ResultBase] = []
     for r in range(header_row + 1, len(grid.rows)):
         raw = grid.get(r, code_column)
-        header = layout.criterion_header(_text(raw)) if raw is not None else None
+        header = layout.criterion_header(cell_text(raw)) if raw is not None else None
         if header is None:
             continue  # blank lines and notes under the table
         code = header[0]
@@ -436,9 +396,9 @@ def _read_checklist_table(grid: _Grid, header_row: int, context: Context, readin
             grid.problem(
                 r,
                 code_column,
-                f"Mã tiêu chí '{_shown(raw)}' không có trong danh mục ({_code_range(context)}). Sửa lại mã hoặc "
+                f"Mã tiêu chí '{shown(raw)}' không có trong danh mục ({_code_range(context)}). Sửa lại mã hoặc "
                 "xóa dòng này.",
-                f"Criterion code '{_shown(raw)}' is not in the catalog ({_code_range(context)}). Correct the "
+                f"Criterion code '{shown(raw)}' is not in the catalog ({_code_range(context)}). Correct the "
                 "code or delete this row.",
             )
             continue
@@ -462,8 +422,8 @@ def _read_checklist_table(grid: _Grid, header_row: int, context: Context, readin
                     criterion_code=code,
                     value=parsed[0],
                     out_of=parsed[1],
-                    evidence=_text(cells[layout.EVIDENCE_COLUMN]),
-                    note=_text(cells[layout.NOTE_COLUMN]),
+                    evidence=cell_text(cells[layout.EVIDENCE_COLUMN]),
+                    note=cell_text(cells[layout.NOTE_COLUMN]),
                 )
             )
     for code, criterion in context.criteria.items():
@@ -479,8 +439,8 @@ def _read_checklist_table(grid: _Grid, header_row: int, context: Context, readin
         grid.problem(
             header_row,
             columns[layout.VALUE_COLUMN],
-            "Phiếu chưa có giá trị nào ở cột 'Giá trị'. Điền số liệu rồi tải lên.",
-            "The checklist has no value in the 'Giá trị' (value) column. Fill it in and upload it.",
+            NO_VALUES.vi,
+            NO_VALUES.en,
         )
     if reading.reports:
         reading.reports[0].results = sorted(results, key=lambda r: context.criteria[r.criterion_code].position)
@@ -504,18 +464,18 @@ def _read_province_table(grid: _Grid, header_row: int, context: Context, reading
             grid.problem(
                 header_row,
                 c,
-                f"Cột '{_shown(value)}': mã tiêu chí {code} không có trong danh mục ({_code_range(context)}). "
+                f"Cột '{shown(value)}': mã tiêu chí {code} không có trong danh mục ({_code_range(context)}). "
                 "Sửa lại mã hoặc xóa cột này.",
-                f"Column '{_shown(value)}': criterion code {code} is not in the catalog ({_code_range(context)}). "
+                f"Column '{shown(value)}': criterion code {code} is not in the catalog ({_code_range(context)}). "
                 "Correct the code or delete the column.",
             )
         elif code in columns:
             grid.problem(
                 header_row,
                 c,
-                f"Cột '{_shown(value)}' xuất hiện hai lần (cột {get_column_letter(columns[code] + 1)} và "
+                f"Cột '{shown(value)}' xuất hiện hai lần (cột {get_column_letter(columns[code] + 1)} và "
                 f"{get_column_letter(c + 1)}). Xóa cột thừa.",
-                f"Column '{_shown(value)}' appears twice (columns {get_column_letter(columns[code] + 1)} and "
+                f"Column '{shown(value)}' appears twice (columns {get_column_letter(columns[code] + 1)} and "
                 f"{get_column_letter(c + 1)}). Delete the extra one.",
             )
         else:
@@ -578,85 +538,6 @@ def _code_range(context: Context) -> str:
     return f"{codes[0]}–{codes[-1]}"
 
 
-# ------------------------------------------------------------------------------------- what people type
-
-
-# No criterion counts beyond this (people, Mbps, services): a larger value is a typing slip or an attack, and
-# infinity would be stored as green.
-MAX_VALUE = 1e9
-
-_YES = {"co", "x", "yes", "y", "dat", "da dat", "da co", "true", "v", "✓", "✔"}
-_NO = {"khong", "no", "n", "chua dat", "khong dat", "chua", "chua co", "false"}
-
-
-def parse_yes_no(value: Any) -> float | None:
-    """1 for "Có", "có", "x", "Yes", "Đạt"; 0 for "Không", "No", "Chưa đạt"; None when it cannot be told."""
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, int | float):
-        return float(value) if value in (0, 1) else None
-    folded = fold(str(value)).rstrip(".")
-    if folded in _YES:
-        return 1.0
-    if folded in _NO:
-        return 0.0
-    return None
-
-
-_NUMBER_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)*")
-_DOT_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")
-
-
-def parse_number(value: Any) -> tuple[float, bool] | None:
-    """(number, typed as a percent) from a cell, or None (also for NaN). Text is read the Vietnamese way first:
-    "1.234,5" and "1.234" are 1234.5 and 1234, "1,5" is 1.5; "1,234.5" is read as written; "95%" is (95, True).
-    A number too large for a float (a 400-digit text, 1e309) is infinite: callers refuse it as absurd."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return (float(value), False) if not math.isnan(value) else None
-    text = nfc(str(value)).replace(" ", "")
-    percent = text.endswith("%")
-    text = text.removesuffix("%")
-    if not _NUMBER_TEXT.fullmatch(text):
-        return None
-    dots, commas = text.count("."), text.count(",")
-    if dots and commas:
-        decimal = "," if text.rfind(",") > text.rfind(".") else "."
-    elif commas:
-        decimal = "," if commas == 1 else ""
-    elif dots:
-        decimal = "" if dots > 1 or (not percent and _DOT_THOUSANDS.fullmatch(text)) else "."
-    else:
-        decimal = ""
-    whole, _, fraction = text.rpartition(decimal) if decimal else (text, "", "")
-    grouping = "," if decimal == "." or (not decimal and commas) else "."
-    grouped = rf"[+-]?(\d+|\d{{1,3}}(\{grouping}\d{{3}})+)"
-    if not re.fullmatch(grouped, whole) or (fraction and not fraction.isdigit()):
-        return None
-    return float(f"{whole.replace(grouping, '')}.{fraction or 0}"), percent
-
-
-_DATE_TEXT = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-
-
-def parse_date(value: Any) -> date | None:
-    """A real date cell, or text dd/mm/yyyy (also with - or .), or yyyy-mm-dd."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = nfc(str(value))
-    try:
-        found = _DATE_TEXT.fullmatch(text)
-        if found:
-            day, month, year = (int(part) for part in found.groups())
-            return date(year, month, day)
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def _value(
     grid: _Grid,
     criterion: Criterion,
@@ -664,133 +545,11 @@ def _value(
     out_of: Any,
     value_cell: tuple[int, int],
     out_of_cell: tuple[int, int],
-) -> tuple[float | None, float | None] | None:
-    """(value, out_of) as stored for one criterion, or None after recording a problem. A blank value is
-    (None, None): not reported, grey."""
-    code = criterion.code
-    if criterion.kind == CriterionKind.YES_NO:
-        if value is None:
-            return None, None
-        answer = parse_yes_no(value)
-        if answer is None:
-            grid.problem(
-                *value_cell,
-                f"Tiêu chí {code}: '{_shown(value)}' không phải câu trả lời Có/Không. Chọn 'Có' hoặc 'Không' "
-                "trong danh sách.",
-                f"Criterion {code}: '{_shown(value)}' is not a yes/no answer. Choose 'Có' (yes) or 'Không' (no) "
-                "from the list.",
-            )
-        return None if answer is None else (answer, None)
-
-    number = None if value is None else _non_negative(grid, code, value, value_cell)
-    if criterion.kind == CriterionKind.NUMBER:
-        if number is None:
-            return (None, None) if value is None else None
-        amount, percent = number
-        if percent:
-            grid.problem(
-                *value_cell,
-                f"Tiêu chí {code}: '{_shown(value)}' là tỷ lệ phần trăm, nhưng tiêu chí này cần một số "
-                f"({criterion.unit_vi}).",
-                f"Criterion {code}: '{_shown(value)}' is a percentage, but this criterion needs a number "
-                f"({criterion.unit_en}).",
-            )
-            return None
-        return amount, None
-
-    total = None if out_of is None else _non_negative(grid, code, out_of, out_of_cell)
-    if out_of is not None and total is None:
+) -> Parsed | None:
+    """(value, out_of) as stored for one criterion, or None after recording its problems at their cells."""
+    parsed = parse_value(criterion, value, out_of)
+    if isinstance(parsed, list):
+        for refused in parsed:
+            grid.problem(*(out_of_cell if refused.in_out_of else value_cell), refused.vi, refused.en)
         return None
-    if total is not None and total[0] == 0:
-        grid.problem(
-            *out_of_cell,
-            f"Tiêu chí {code}: tổng số bằng 0 nên không tính được tỷ lệ. Ghi tổng số {criterion.unit_vi} (lớn hơn 0).",
-            f"Criterion {code}: the out-of number is 0, so no share can be computed. Write the total number of "
-            f"{criterion.unit_en} (above 0).",
-        )
-        return None
-    if number is None:
-        return (None, total[0] if total else None) if value is None else None
-    amount, percent = number
-    share = amount / 100 if percent else (amount if amount < 1 or (amount == 1 and total is None) else None)
-    if share is not None and share > 1:
-        grid.problem(
-            *value_cell,
-            f"Tiêu chí {code}: tỷ lệ {_shown(value)} vượt quá 100%.",
-            f"Criterion {code}: the share {_shown(value)} is above 100%.",
-        )
-        return None
-    if total is None:
-        if share is None:
-            grid.problem(
-                *value_cell,
-                f"Tiêu chí {code}: có số {_shown(value)} nhưng thiếu tổng số, nên không biết là bao nhiêu phần "
-                f"trăm. Ghi tổng số {criterion.unit_vi} vào cột '{layout.OUT_OF_COLUMN}', hoặc ghi tỷ lệ, ví dụ 95%.",
-                f"Criterion {code}: {_shown(value)} is given without an out-of number, so the share is unknown. "
-                f"Write the total number of {criterion.unit_en} in the '{layout.OUT_OF_COLUMN}' column, or a "
-                "share such as 95%.",
-            )
-            return None
-        return share, None
-    count = share * total[0] if share is not None and (percent or amount % 1) else amount
-    if count > total[0]:
-        grid.problem(
-            *value_cell,
-            f"Tiêu chí {code}: số đạt {_shown(value)} lớn hơn tổng số {_shown(out_of)}. Kiểm tra lại hai số này.",
-            f"Criterion {code}: the number met, {_shown(value)}, is above the out-of number {_shown(out_of)}. "
-            "Check both numbers.",
-        )
-        return None
-    return count, total[0]
-
-
-def _non_negative(grid: _Grid, code: str, value: Any, cell: tuple[int, int]) -> tuple[float, bool] | None:
-    number = parse_number(value)
-    if number is not None and number[0] > MAX_VALUE:
-        grid.problem(
-            *cell,
-            f"Tiêu chí {code}: '{_shown(value)}' lớn bất thường (quá {format_number(MAX_VALUE, 'vi')}). Kiểm tra "
-            "lại số này.",
-            f"Criterion {code}: '{_shown(value)}' is absurdly large (above {format_number(MAX_VALUE, 'en')}). "
-            "Check this number.",
-        )
-        return None
-    if number is None:
-        grid.problem(
-            *cell,
-            f"Tiêu chí {code}: '{_shown(value)}' không phải là số. Ghi một số, ví dụ 100 hoặc 1.234,5.",
-            f"Criterion {code}: '{_shown(value)}' is not a number. Write a number such as 100 or 1,234.5.",
-        )
-        return None
-    if number[0] < 0:
-        grid.problem(
-            *cell,
-            f"Tiêu chí {code}: số âm ({_shown(value)}) không hợp lệ. Ghi số từ 0 trở lên.",
-            f"Criterion {code}: a negative number ({_shown(value)}) is not valid. Write 0 or more.",
-        )
-        return None
-    return number
-
-
-def _text(value: Any) -> str:
-    """Cell content as stored text: NFC, whole numbers without ".0"."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, date):
-        return format_date(value, "vi")
-    return nfc(str(value))
-
-
-def _shown(value: Any) -> str:
-    """A cell value as the person typed or sees it, for messages (cut short if long)."""
-    if isinstance(value, float) and not abs(value) <= MAX_VALUE:
-        return f"{value:g}"
-    if isinstance(value, float):
-        return format_number(value, "vi", 0 if value.is_integer() else 2)
-    text = _text(value)
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
-
-
-_SHOWN_CHARS = 40
+    return parsed

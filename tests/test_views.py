@@ -1,0 +1,140 @@
+"""readiness/views: each table is built once and the page, the PDF and the Excel sheet show that same frame."""
+
+import io
+from datetime import date
+
+import pandas as pd
+import pytest
+from conftest import APP, account, log_in, shown
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+
+import ui
+from readiness import bootstrap, db, export, queries, report
+from readiness.auth import Actor
+from readiness.i18n import status_label
+from readiness.models import Role
+from readiness.settings import DATA_DIR
+from readiness.views import palette
+from readiness.views import tables as views
+from readiness.views.columns import Table
+
+LEADER = Actor("lãnh đạo", Role.LEADER)
+AS_OF = date(2025, 10, 1)  # demo data: overdue communes on the warning list, lagging criteria
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    ui.clear_cache()
+
+
+def page(path: str, as_of: date = AS_OF, commune: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    log_in(at, account(Role.OFFICER))
+    at.session_state["as_of"] = as_of
+    at.run()
+    at.switch_page(path)
+    if commune:
+        at.query_params["commune"] = commune
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def on_page(frame: pd.DataFrame, spec: Table) -> pd.DataFrame:
+    columns = spec.on("page")
+    return frame[[c.key for c in columns]].rename(columns={c.key: c.header("vi") for c in columns})
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def assert_rows_in_pdf(frame: pd.DataFrame, spec: Table, text: str) -> None:
+    """Each row's printed cells are in the PDF text: whole, or word by word where the cell wraps in its column
+    (text extraction interleaves the lines of a wrapped row's cells)."""
+    assert " ".join(spec.headers("pdf", "vi")) in text
+    words = set(text.split())
+    for row in spec.text_rows(frame, "vi"):
+        assert " ".join(row[:2]) in text  # the row's start: rank and code, or code and name
+        for cell in row:
+            assert set(cell.split()) <= words, cell
+
+
+def test_warning_list_and_lagging_criteria_on_their_pages_in_the_pdf_and_in_excel(demo_sqlite):
+    with db.session() as session:
+        warnings = queries.warning_list(session, AS_OF, "01")
+        figures = queries.overview(session, AS_OF, "01")
+        pdf = pdf_text(report.province_report(session, AS_OF, "01", "vi", actor=LEADER))
+        book = load_workbook(io.BytesIO(export.warning_list_workbook(session, AS_OF, "01", "vi", actor=LEADER)))
+    listed = views.warning_list(warnings, "vi")
+    assert len(listed) > 3 and listed["reporting_date"].notna().all()
+    lagging = views.lagging(figures["lagging"], figures["kpis"]["communes"], "vi")
+    assert len(lagging) == 5
+
+    at = page("pages/warnings.py")
+    pd.testing.assert_frame_equal(
+        shown(at.dataframe[0]), on_page(listed, views.warning_table(False)), check_dtype=False
+    )
+    at.switch_page("pages/overview.py").run()
+    pd.testing.assert_frame_equal(shown(at.dataframe[0]), on_page(lagging, views.LAGGING), check_dtype=False)
+
+    lagging_part, warning_part = pdf.split("Năm tiêu chí chậm nhất")[1].split("Danh sách cảnh báo tuần này")
+    assert_rows_in_pdf(lagging, views.LAGGING, lagging_part)
+    assert_rows_in_pdf(listed, views.warning_table(False), warning_part)
+
+    spec = views.warning_table(national=True)
+    sheet = book.active
+    assert [c.value for c in sheet[4]] == spec.headers("xlsx", "vi")
+    expected = [
+        [c.excel(v) for c, v in zip(spec.on("xlsx"), row, strict=True)]
+        for row in listed[spec.keys("xlsx")].itertuples(index=False)
+    ]
+    cells = [
+        [v.date() if c.kind == "date" and v is not None else v for c, v in zip(spec.on("xlsx"), row, strict=True)]
+        for row in sheet.iter_rows(min_row=5, values_only=True)
+    ]
+    assert cells == expected
+
+
+def test_commune_sheet_on_the_commune_page_and_in_its_pdf(demo_sqlite):
+    with db.session() as session:
+        status = queries.commune_status(session, AS_OF, "00070")
+        timely = queries.timeliness(session, AS_OF, "01", "00070")
+        pdf = pdf_text(report.commune_report(session, "00070", AS_OF, "vi", actor=LEADER))
+    frame = views.commune_sheet(status, timely, "vi")
+    assert set(frame["status"]) >= {"green", "red"}
+
+    at = page("pages/commune.py", commune="00070")
+    pd.testing.assert_frame_equal(shown(at.dataframe[0]), on_page(frame, views.COMMUNE_SHEET), check_dtype=False)
+    assert_rows_in_pdf(frame, views.COMMUNE_SHEET, pdf)
+
+
+def test_one_status_palette_in_charts_pdf_tables_and_excel(demo_sqlite):
+    from readiness import charts
+
+    with db.session() as session:
+        status = queries.status(session, AS_OF, "01")
+        book = load_workbook(io.BytesIO(export.consolidated_workbook(session, AS_OF, "01", "vi", actor=LEADER)))
+    scale = charts.heatmap_chart(status[status["commune_code"] == "00070"], "vi").to_dict()["layer"][0]["encoding"]
+    assert scale["color"]["scale"]["range"] == list(palette.STATUS.values())
+    fills = {
+        c.value: c.fill.fgColor.rgb[-6:]
+        for row in book["Chi tiết"].iter_rows(min_row=5, min_col=5, max_col=5)
+        for c in row
+    }
+    assert fills == {status_label(s, "vi"): palette.STATUS_TINT[s].lstrip("#") for s in set(status["status"])}
+
+
+def test_the_catalog_size_not_16_heads_the_report_and_the_criteria_sheet(database, tmp_path, monkeypatch):
+    text = (DATA_DIR / "criteria.toml").read_text(encoding="utf-8")
+    fifteen = tmp_path / "criteria.toml"
+    fifteen.write_text(text[: text.rindex("[[criterion]]")], encoding="utf-8")
+    monkeypatch.setenv("READINESS_CATALOG_PATH", str(fifteen))
+    bootstrap.init()
+    with db.session() as session:
+        pdf = pdf_text(report.province_report(session, AS_OF, "01", "vi", actor=LEADER))
+        book = load_workbook(io.BytesIO(export.consolidated_workbook(session, AS_OF, "01", "vi", actor=LEADER)))
+    assert pdf.startswith("NGHỊ QUYẾT 57-NQ/TW · 15 TIÊU CHÍ SẴN SÀNG")
+    assert book["Tiêu chí"]["A1"].value == "Danh mục 15 tiêu chí"
