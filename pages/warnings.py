@@ -20,6 +20,7 @@ st.caption(
         f"days (at risk), or not fully green and silent for over {stale_after} days; most severe first.",
     )
 )
+ui.pending_caption(ui.status_frame())
 
 
 def reporting_table() -> None:

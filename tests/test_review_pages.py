@@ -115,6 +115,8 @@ def test_the_overview_shows_the_queue_and_how_much_is_pending(demo_sqlite):
     assert any("chờ duyệt của 1/126 xã, phường" in c.value for c in at.caption)
     heatmap = _page("pages/heatmap.py", Role.OFFICER)
     assert any("chờ duyệt của 1/126 xã, phường (trong đó 0" in c.value for c in heatmap.caption)
+    warnings = _page("pages/warnings.py", Role.OFFICER)
+    assert any("chờ duyệt của 1/126 xã, phường" in c.value for c in warnings.caption)
 
 
 def test_a_commune_writes_and_reads_its_thread_on_its_page(initialized):
