@@ -36,9 +36,11 @@ def main() -> int:
     os.environ["READINESS_PROVINCE"] = "01"
     os.environ["READINESS_CACHE_DIR"] = str(args.workdir / "bench-official-cache")
     db.reset_caches()
-    if not path.exists():
+    built = path.exists()
+    # Always: a database kept from an older version is migrated first.
+    bootstrap.init()
+    if not built:
         print(f"building {path} (demo data) …", flush=True)
-        bootstrap.init()
         with db.write_session() as session:
             demo.load(session, OPERATOR)
     shutil.rmtree(get_settings().cache_dir, ignore_errors=True)
