@@ -9,6 +9,7 @@ import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -18,9 +19,9 @@ from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
 import ui
-from readiness import auth, bootstrap, db, demo, sessions
+from readiness import auth, bootstrap, db, demo, sessions, submissions
 from readiness.auth import OPERATOR, Actor
-from readiness.models import Role
+from readiness.models import Origin, ResultBase, Role, SubmissionCreate
 
 POSTGRES_URL = os.environ.get("READINESS_TEST_POSTGRES_URL")
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -147,6 +148,27 @@ def demo_sqlite(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, _demo_sqlite_te
     _use(monkeypatch, url)
     yield url
     db.reset_caches()
+
+
+def submit(
+    commune: str, day: date, values: dict[str, float | None], received: datetime | None = None, **fields: str
+) -> None:
+    """Store one hand-made submission (received at 09:00 UTC on its reporting date unless said otherwise)."""
+    with db.write_session() as session:
+        submissions.save(
+            session,
+            [
+                SubmissionCreate(
+                    commune_code=commune,
+                    reporting_date=day,
+                    received_at=received or datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
+                    received_from="test",
+                    origin=Origin.UPLOAD,
+                    results=[ResultBase(criterion_code=code, value=value) for code, value in values.items()],
+                    **fields,
+                )
+            ],
+        )
 
 
 def account(role: Role, commune_code: str | None = None) -> Actor:

@@ -3,30 +3,13 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from conftest import submit
 
-from readiness import bootstrap, db, queries, submissions
-from readiness.models import Origin, ResultBase, SubmissionCreate
+from readiness import bootstrap, db, queries
 from readiness.scoring import Status
 from readiness.text import fold
 
 AS_OF = date(2025, 9, 20)
-
-
-def _submit(commune: str, day: date, received: datetime, values: dict[str, float]) -> None:
-    with db.write_session() as session:
-        submissions.save(
-            session,
-            [
-                SubmissionCreate(
-                    commune_code=commune,
-                    reporting_date=day,
-                    received_at=received,
-                    received_from="test",
-                    origin=Origin.UPLOAD,
-                    results=[ResultBase(criterion_code=code, value=value) for code, value in values.items()],
-                )
-            ],
-        )
 
 
 def test_status_reads_values_and_types_the_same_way_on_both_databases(demo_data):
@@ -113,11 +96,11 @@ def test_lagging_communes_lists_those_not_green_furthest_first(status):
 
 
 def test_commune_status_trend_and_submissions(initialized):
-    _submit("00070", date(2025, 8, 2), datetime(2025, 8, 2, 9, tzinfo=UTC), {"TC01": 1, "TC05": 1})
-    _submit("00070", date(2025, 8, 9), datetime(2025, 8, 9, 9, tzinfo=UTC), {"TC01": 1})
+    submit("00070", date(2025, 8, 2), {"TC01": 1, "TC05": 1}, received=datetime(2025, 8, 2, 9, tzinfo=UTC))
+    submit("00070", date(2025, 8, 9), {"TC01": 1}, received=datetime(2025, 8, 9, 9, tzinfo=UTC))
     # A correction for 09/08 received later replaces the first one for that date.
-    _submit("00070", date(2025, 8, 9), datetime(2025, 8, 10, 9, tzinfo=UTC), {"TC01": 1, "TC05": 1, "TC07": 1})
-    _submit("00070", date(2025, 9, 6), datetime(2025, 9, 6, 9, tzinfo=UTC), {"TC01": 0})
+    submit("00070", date(2025, 8, 9), {"TC01": 1, "TC05": 1, "TC07": 1}, received=datetime(2025, 8, 10, 9, tzinfo=UTC))
+    submit("00070", date(2025, 9, 6), {"TC01": 0}, received=datetime(2025, 9, 6, 9, tzinfo=UTC))
     with db.session() as session:
         status = queries.commune_status(session, date(2025, 8, 31), "00070")
         trend = queries.commune_trend(session, date(2025, 8, 31), "00070")
@@ -136,7 +119,7 @@ def test_national_scope_aggregates_by_province(database, monkeypatch):
     db.reset_caches()
     bootstrap.init()
     yes_no = ["TC01", "TC05", "TC07", "TC09", "TC12", "TC13", "TC14"]
-    _submit("00070", AS_OF, datetime(2025, 9, 20, 9, tzinfo=UTC), dict.fromkeys(yes_no, 1))
+    submit("00070", AS_OF, dict.fromkeys(yes_no, 1), received=datetime(2025, 9, 20, 9, tzinfo=UTC))
     with db.session() as session:
         frame = queries.status(session, AS_OF, "all")
     provinces = queries.by_province(frame)

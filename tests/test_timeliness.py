@@ -4,26 +4,9 @@ PostgreSQL. Deadlines from data/criteria.toml: TC01, TC05, TC07 31/08/2025; TC09
 from datetime import UTC, date, datetime
 
 import pytest
+from conftest import submit
 
-from readiness import bootstrap, db, queries, registry, submissions
-from readiness.models import Origin, ResultBase, SubmissionCreate
-
-
-def _submit(commune: str, day: date, values: dict[str, float | None], received: datetime | None = None) -> None:
-    with db.write_session() as session:
-        submissions.save(
-            session,
-            [
-                SubmissionCreate(
-                    commune_code=commune,
-                    reporting_date=day,
-                    received_at=received or datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
-                    received_from="test",
-                    origin=Origin.UPLOAD,
-                    results=[ResultBase(criterion_code=code, value=value) for code, value in values.items()],
-                )
-            ],
-        )
+from readiness import bootstrap, db, queries, registry
 
 
 def _timeliness(as_of: date, province: str = "01"):
@@ -35,11 +18,11 @@ def _timeliness(as_of: date, province: str = "01"):
 def _story() -> None:
     # TC01 turns green on its deadline day; TC05 green, red, green again after the deadline; TC07 green early and
     # ever since; TC09 never green; the rest never reported.
-    _submit("00070", date(2025, 8, 2), {"TC01": 0, "TC05": 0, "TC07": 1, "TC09": 0})
-    _submit("00070", date(2025, 8, 30), {"TC01": 0, "TC05": 1, "TC07": 1, "TC09": 0})
-    _submit("00070", date(2025, 8, 31), {"TC01": 1, "TC05": 1, "TC07": 1, "TC09": 0})
-    _submit("00070", date(2025, 9, 6), {"TC01": 1, "TC05": 0, "TC07": 1, "TC09": 0})
-    _submit("00070", date(2025, 9, 13), {"TC01": 1, "TC05": 1, "TC07": 1, "TC09": 0})
+    submit("00070", date(2025, 8, 2), {"TC01": 0, "TC05": 0, "TC07": 1, "TC09": 0})
+    submit("00070", date(2025, 8, 30), {"TC01": 0, "TC05": 1, "TC07": 1, "TC09": 0})
+    submit("00070", date(2025, 8, 31), {"TC01": 1, "TC05": 1, "TC07": 1, "TC09": 0})
+    submit("00070", date(2025, 9, 6), {"TC01": 1, "TC05": 0, "TC07": 1, "TC09": 0})
+    submit("00070", date(2025, 9, 13), {"TC01": 1, "TC05": 1, "TC07": 1, "TC09": 0})
 
 
 def test_deadline_day_green_red_green_and_never_green(initialized):
@@ -68,18 +51,18 @@ def test_as_of_an_earlier_date_reads_only_the_history_up_to_it(initialized):
 
 
 def test_a_correction_for_the_same_date_replaces_the_first_report(initialized):
-    _submit("00070", date(2025, 8, 23), {"TC01": 1})
-    _submit("00070", date(2025, 8, 30), {"TC01": 0}, received=datetime(2025, 8, 30, 9, tzinfo=UTC))
+    submit("00070", date(2025, 8, 23), {"TC01": 1})
+    submit("00070", date(2025, 8, 30), {"TC01": 0}, received=datetime(2025, 8, 30, 9, tzinfo=UTC))
     # The red report of 30/08 was a mistake: a correction for the same date, received later, counts.
-    _submit("00070", date(2025, 8, 30), {"TC01": 1}, received=datetime(2025, 8, 31, 2, tzinfo=UTC))
+    submit("00070", date(2025, 8, 30), {"TC01": 1}, received=datetime(2025, 8, 31, 2, tzinfo=UTC))
     row = _timeliness(date(2025, 9, 20)).loc[("00070", "TC01")]
     assert (row["timeliness"], row["green_since"]) == ("on_time", date(2025, 8, 23))
 
 
 def test_a_blank_or_missing_result_breaks_the_green_run(initialized):
-    _submit("00070", date(2025, 8, 2), {"TC01": 1, "TC05": 1})
-    _submit("00070", date(2025, 8, 9), {"TC01": None})  # TC01 blank, TC05 absent
-    _submit("00070", date(2025, 9, 6), {"TC01": 1, "TC05": 1})
+    submit("00070", date(2025, 8, 2), {"TC01": 1, "TC05": 1})
+    submit("00070", date(2025, 8, 9), {"TC01": None})  # TC01 blank, TC05 absent
+    submit("00070", date(2025, 9, 6), {"TC01": 1, "TC05": 1})
     frame = _timeliness(date(2025, 9, 20))
     assert frame.loc[("00070", "TC01"), "green_since"] == date(2025, 9, 6)
     assert frame.loc[("00070", "TC05"), "timeliness"] == "late"
@@ -119,8 +102,8 @@ def test_national_scope(database, monkeypatch):
     db.reset_caches()
     bootstrap.init()
     elsewhere = registry.communes("79")[0].code  # Hồ Chí Minh City
-    _submit(elsewhere, date(2025, 9, 6), {"TC01": 1, "TC09": 1})
-    _submit("00070", date(2025, 8, 30), {"TC01": 1})
+    submit(elsewhere, date(2025, 9, 6), {"TC01": 1, "TC09": 1})
+    submit("00070", date(2025, 8, 30), {"TC01": 1})
     with db.session() as session:
         frame = queries.timeliness(session, date(2025, 9, 20), "all")
         hanoi = queries.timeliness(session, date(2025, 9, 20), "01")
@@ -147,11 +130,11 @@ def test_ranking_ties_share_a_rank(targets):
     # Two communes equal on every key share rank 1; one with as many green but fewer on time comes 3rd; the
     # communes never green all share the last rank.
     for commune in ["00070", "00073"]:
-        _submit(commune, date(2025, 8, 2), targets | {"TC15": 0})
-    _submit("00004", date(2025, 8, 2), targets | {"TC15": 0, "TC01": 0})
-    _submit("00004", date(2025, 9, 6), targets | {"TC15": 0})  # TC01 green late
-    _submit("00008", date(2025, 8, 2), {"TC01": 1})
-    _submit("00025", date(2025, 7, 26), {"TC01": 1})  # as green, but turned green a week earlier
+        submit(commune, date(2025, 8, 2), targets | {"TC15": 0})
+    submit("00004", date(2025, 8, 2), targets | {"TC15": 0, "TC01": 0})
+    submit("00004", date(2025, 9, 6), targets | {"TC15": 0})  # TC01 green late
+    submit("00008", date(2025, 8, 2), {"TC01": 1})
+    submit("00025", date(2025, 7, 26), {"TC01": 1})  # as green, but turned green a week earlier
     with db.session() as session:
         ranking = queries.ranking(session, date(2025, 9, 20), "01")
     ranks = ranking.set_index("commune_code")["rank"]
@@ -171,9 +154,9 @@ def test_province_ranking_by_share_fully_green(database, monkeypatch):
     bootstrap.init()
     with db.session() as session:
         targets = queries.catalog(session).set_index("code")["target"].to_dict()
-    _submit("00070", date(2025, 9, 6), targets)  # Hà Nội: 1 of 126 fully green
+    submit("00070", date(2025, 9, 6), targets)  # Hà Nội: 1 of 126 fully green
     danang = registry.communes("48")
-    _submit(danang[0].code, date(2025, 9, 6), targets)
+    submit(danang[0].code, date(2025, 9, 6), targets)
     with db.session() as session:
         ranking = queries.province_ranking(queries.status(session, date(2025, 9, 20), "all"))
     ranks = ranking.set_index("province_code")["rank"]

@@ -8,16 +8,16 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
-from conftest import APP, account, log_in
+from conftest import APP, account, log_in, submit
 from pypdf import PdfReader
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 import ui
-from readiness import db, queries, registry, report, submissions
+from readiness import db, queries, registry, report
 from readiness.auth import OPERATOR
 from readiness.cli import main
-from readiness.models import Origin, ResultBase, Role, SubmissionCreate
+from readiness.models import Role
 
 
 @pytest.fixture(autouse=True)
@@ -25,23 +25,7 @@ def _fresh_caches():
     ui.clear_cache()
 
 
-def _submit(commune: str, day: date, received: datetime, values: dict[str, float | None]) -> None:
-    with db.write_session() as session:
-        submissions.save(
-            session,
-            [
-                SubmissionCreate(
-                    commune_code=commune,
-                    reporting_date=day,
-                    received_at=received,
-                    received_from="test",
-                    origin=Origin.UPLOAD,
-                    reporter_name="Nguyễn Thị Lan",
-                    reporter_phone="0912 345 678",
-                    results=[ResultBase(criterion_code=code, value=value) for code, value in values.items()],
-                )
-            ],
-        )
+REPORTER = ("Nguyễn Thị Lan", "0912 345 678")
 
 
 def _week(frame: pd.DataFrame, due: date) -> dict:
@@ -55,8 +39,22 @@ FRIDAY = date(2025, 9, 12)
 
 def test_reporting_counts_by_vietnam_time_on_the_due_day(initialized):
     # 23:30 Friday in Vietnam (16:30 UTC): on time. 00:30 Saturday in Vietnam (17:30 UTC Friday): late.
-    _submit("00070", FRIDAY, datetime(2025, 9, 12, 16, 30, tzinfo=UTC), {"TC01": 1})
-    _submit("00073", FRIDAY, datetime(2025, 9, 12, 17, 30, tzinfo=UTC), {"TC01": 1})
+    submit(
+        "00070",
+        FRIDAY,
+        {"TC01": 1},
+        received=datetime(2025, 9, 12, 16, 30, tzinfo=UTC),
+        reporter_name=REPORTER[0],
+        reporter_phone=REPORTER[1],
+    )
+    submit(
+        "00073",
+        FRIDAY,
+        {"TC01": 1},
+        received=datetime(2025, 9, 12, 17, 30, tzinfo=UTC),
+        reporter_name=REPORTER[0],
+        reporter_phone=REPORTER[1],
+    )
     with db.session() as session:
         weeks = queries.reporting(session, date(2025, 9, 13), "01")
     week = _week(weeks, FRIDAY)
@@ -66,7 +64,14 @@ def test_reporting_counts_by_vietnam_time_on_the_due_day(initialized):
 
 
 def test_as_of_the_due_day_a_report_received_later_does_not_count_yet(initialized):
-    _submit("00073", FRIDAY, datetime(2025, 9, 12, 17, 30, tzinfo=UTC), {"TC01": 1})
+    submit(
+        "00073",
+        FRIDAY,
+        {"TC01": 1},
+        received=datetime(2025, 9, 12, 17, 30, tzinfo=UTC),
+        reporter_name=REPORTER[0],
+        reporter_phone=REPORTER[1],
+    )
     with db.session() as session:
         on_the_day = queries.reporting(session, FRIDAY, "01")
         next_day = queries.reporting(session, date(2025, 9, 13), "01")
@@ -77,9 +82,23 @@ def test_as_of_the_due_day_a_report_received_later_does_not_count_yet(initialize
 
 def test_a_report_dated_saturday_belongs_to_the_next_week(initialized):
     saturday = date(2025, 9, 13)
-    _submit("00070", saturday, datetime(2025, 9, 13, 2, tzinfo=UTC), {"TC01": 1})
+    submit(
+        "00070",
+        saturday,
+        {"TC01": 1},
+        received=datetime(2025, 9, 13, 2, tzinfo=UTC),
+        reporter_name=REPORTER[0],
+        reporter_phone=REPORTER[1],
+    )
     # A second report for the same week, later, changes nothing: the first one was on time.
-    _submit("00070", date(2025, 9, 18), datetime(2025, 9, 20, 3, tzinfo=UTC), {"TC01": 1})
+    submit(
+        "00070",
+        date(2025, 9, 18),
+        {"TC01": 1},
+        received=datetime(2025, 9, 20, 3, tzinfo=UTC),
+        reporter_name=REPORTER[0],
+        reporter_phone=REPORTER[1],
+    )
     with db.session() as session:
         weeks = queries.reporting(session, date(2025, 9, 30), "01")
     assert _week(weeks, FRIDAY)["missing"] == 126
@@ -91,7 +110,14 @@ def test_a_report_dated_saturday_belongs_to_the_next_week(initialized):
 def test_the_due_weekday_is_a_setting(initialized, monkeypatch):
     monkeypatch.setenv("READINESS_REPORT_DUE_WEEKDAY", "monday")
     db.reset_caches()
-    _submit("00070", FRIDAY, datetime(2025, 9, 13, 2, tzinfo=UTC), {"TC01": 1})
+    submit(
+        "00070",
+        FRIDAY,
+        {"TC01": 1},
+        received=datetime(2025, 9, 13, 2, tzinfo=UTC),
+        reporter_name=REPORTER[0],
+        reporter_phone=REPORTER[1],
+    )
     with db.session() as session:
         weeks = queries.reporting(session, date(2025, 9, 20), "01")
     assert _week(weeks, date(2025, 9, 15))["on_time"] == 1  # due Monday 15/09
@@ -128,7 +154,14 @@ def cases(initialized) -> None:
     with db.session() as session:
         targets = queries.catalog(session).set_index("code")["target"].to_dict()
     for code, (day, not_green, _, _) in CASES.items():
-        _submit(code, day, datetime(day.year, day.month, day.day, 3, tzinfo=UTC), targets | not_green)
+        submit(
+            code,
+            day,
+            targets | not_green,
+            received=datetime(day.year, day.month, day.day, 3, tzinfo=UTC),
+            reporter_name=REPORTER[0],
+            reporter_phone=REPORTER[1],
+        )
 
 
 def test_warning_list_rule_on_hand_made_cases(cases, monkeypatch):
