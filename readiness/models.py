@@ -123,7 +123,13 @@ class SubmissionCreate(SQLModel):
 
 
 class Result(ResultBase, table=True):
+    # Timeliness reads the criteria green in a submission from this index alone (queries._history).
+    __table_args__ = (Index("ix_result_green", "submission_id", "green", "criterion_code"),)
+
     submission_id: int = Field(foreign_key="submission.id", primary_key=True, ondelete="CASCADE")
+    # Cached verdict of scoring.score (target met), so that timeliness reads flags instead of scoring the history.
+    # Written with the results in the same scoring as Submission.green_count, and recomputed with it.
+    green: bool = False
 
 
 class Account(SQLModel, table=True):

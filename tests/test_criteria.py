@@ -2,13 +2,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import func, select
 
 from readiness import audit, bootstrap, criteria, db, queries
 from readiness.auth import OPERATOR
 from readiness.cli import main
 from readiness.criteria import CatalogError, load_catalog
-from readiness.models import Criterion
+from readiness.models import Criterion, Result, Submission
 from readiness.settings import DATA_DIR
 
 GOOD_ROW = """
@@ -97,6 +97,33 @@ def test_changed_target_is_synced_and_green_counts_recomputed(demo_data, tmp_pat
     assert after["criteria"]["TC02"]["green"] == 0
     assert after["fully_green"] == 0
     assert trend["fully_green_share"].iloc[-1] == 0.0
+
+
+def _green_flags(code: str) -> int:
+    with db.session() as session:
+        return session.exec(select(func.count()).where(Result.criterion_code == code, Result.green)).one()
+
+
+def test_a_changed_target_rewrites_the_green_flags_that_timeliness_reads(demo_data, tmp_path, monkeypatch):
+    # TC02 (a number) out of every commune's reach, TC11 (a ratio, 0.8) within reach of more reports than before.
+    text = (DATA_DIR / "criteria.toml").read_text(encoding="utf-8")
+    changed = text.replace("target = 100\n", "target = 10000\n").replace("target = 0.8\n", "target = 0.1\n")
+    tc11_before = _green_flags("TC11")
+    monkeypatch.setenv("READINESS_CATALOG_PATH", str(write(tmp_path, changed)))
+    db.reset_caches()
+    assert bootstrap.sync_catalog(OPERATOR).catalog_changed
+    assert _green_flags("TC02") == 0
+    assert _green_flags("TC11") > tc11_before
+    with db.session() as session:
+        flags = select(Result.submission_id, func.count()).where(Result.green).group_by(Result.submission_id)
+        counts = select(Submission.id, Submission.green_count).where(Submission.green_count > 0)
+        assert dict(session.exec(flags).all()) == dict(session.exec(counts).all())
+        # Timeliness reads the stored flags, the status scores the values: they agree on the new targets.
+        for as_of in [date(2025, 8, 15), date(2025, 10, 15), date(2025, 11, 15)]:
+            both = queries.timeliness(session, as_of, "01").merge(
+                queries.status(session, as_of, "01"), on=["commune_code", "criterion_code"]
+            )
+            assert both["green"].eq(both["status"] == "green").all(), as_of
 
 
 def test_criterion_with_results_cannot_be_removed(demo_data):

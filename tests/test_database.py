@@ -3,11 +3,12 @@
 from datetime import UTC, date, datetime
 
 from alembic import command
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
-from readiness import bootstrap, db, queries, submissions
+from readiness import bootstrap, criteria, db, queries, registry, submissions
 from readiness.db import alembic_config, get_engine
-from readiness.models import Commune, Criterion, Origin, ResultBase, SubmissionCreate
+from readiness.models import Commune, Criterion, Origin, Result, ResultBase, Submission, SubmissionCreate
+from readiness.settings import get_settings
 
 
 def test_migrations_build_the_schema_on_an_empty_database(database):
@@ -101,3 +102,78 @@ def test_green_count_is_stored_with_the_submission(initialized):
     with db.session() as session:
         trend = queries.trend(session, date(2025, 9, 2), "01")
     assert trend["average_green"].iloc[-1] == 1 / 126
+
+
+# Each kind met and not met (data/criteria.toml): yes/no TC01 and TC05 (target 1), numbers TC02 (target 100) and
+# TC04 (target 2), ratios counted out of a total, TC03 and TC06 (target 1), a ratio given as a share, TC11 (target
+# 0.8), and a blank, TC08.
+MIXED = {
+    "TC01": (1, None),
+    "TC05": (0, None),
+    "TC02": (99, None),
+    "TC04": (2, None),
+    "TC03": (9, 10),
+    "TC06": (10, 10),
+    "TC11": (0.8, None),
+    "TC08": (None, None),
+}
+MIXED_GREEN = {"TC01", "TC04", "TC06", "TC11"}
+
+
+def _stored() -> dict[int, tuple[int, set[str]]]:
+    """Per submission: its stored green count and the criteria whose results are stored green."""
+    with db.session() as session:
+        counts = dict(session.execute(select(Submission.id, Submission.green_count)).all())
+        green = session.execute(select(Result.submission_id, Result.criterion_code).where(Result.green)).all()
+    return {i: (n, {code for s, code in green if s == i}) for i, n in counts.items()}
+
+
+def test_each_result_is_stored_with_its_green_flag_and_the_count_agrees(initialized):
+    with db.write_session() as session:
+        [submission_id] = submissions.save(
+            session,
+            [
+                SubmissionCreate(
+                    commune_code="00070",
+                    reporting_date=date(2025, 9, 1),
+                    received_at=datetime(2025, 9, 1, 9, tzinfo=UTC),
+                    received_from="test",
+                    origin=Origin.UPLOAD,
+                    results=[ResultBase(criterion_code=c, value=v, out_of=o) for c, (v, o) in MIXED.items()],
+                )
+            ],
+        )
+    assert _stored() == {submission_id: (len(MIXED_GREEN), MIXED_GREEN)}
+    with db.session() as session:
+        status = queries.status(session, date(2025, 9, 1), "01")
+    shown = status[(status["commune_code"] == "00070") & (status["status"] == "green")]
+    assert set(shown["criterion_code"]) == MIXED_GREEN
+
+
+def test_migration_0006_fills_the_green_flags_of_stored_results(database):
+    config = alembic_config()
+    with get_engine().begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+    with db.write_session() as session:
+        registry.seed(session, get_settings().province)
+        criteria.sync_catalog(session, criteria.load_catalog(get_settings().catalog_path))
+    with get_engine().begin() as connection:
+        # Stored before the flags existed, with a green count the catalog no longer gives (a target changed since):
+        # the migration's scoring sets both.
+        submission_id = connection.execute(
+            text(
+                "INSERT INTO submission (commune_code, reporting_date, received_at, received_from, origin, "
+                "reporter_name, reporter_phone, green_count) VALUES ('00070', '2025-09-01', '2025-09-01 09:00:00', "
+                "'lan', 'upload', '', '', 7) RETURNING id"
+            )
+        ).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO result (criterion_code, value, out_of, evidence, note, submission_id) "
+                "VALUES (:code, :value, :out_of, '', '', :submission)"
+            ),
+            [{"code": c, "value": v, "out_of": o, "submission": submission_id} for c, (v, o) in MIXED.items()],
+        )
+    bootstrap.init()
+    assert _stored() == {submission_id: (len(MIXED_GREEN), MIXED_GREEN)}

@@ -67,9 +67,12 @@ def test_a_good_checklist_is_accepted_stored_archived_and_audited(initialized):
     with db.session() as session:
         submission = session.get(Submission, outcome.submission_ids[0])
         results = {r.criterion_code: (r.value, r.out_of) for r in session.scalars(select(Result))}
+        green = {r.criterion_code for r in session.scalars(select(Result).where(Result.green))}
         archive = session.get(ImportFile, submission.import_file_id)
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "import.accepted")).one()
     assert submission.green_count == GOOD_GREEN
+    # The flags stored are the statuses the import showed.
+    assert green == set(outcome.changes.loc[outcome.changes["status"] == "green", "criterion_code"])
     assert (submission.origin, submission.received_from) == ("upload", "cli")
     assert (submission.reporter_name, submission.reporter_phone) == ("Nguyễn Văn An", "0912 345 678")
     assert results["TC01"] == (1.0, None) and results["TC09"] == (0.0, None)

@@ -6,11 +6,13 @@ import random
 from datetime import date
 
 from excel_fill import fill_checklist, fill_province, planned_values, typed_checklist_dates
+from sqlalchemy import select
 
 from readiness import db, excel, queries
 from readiness.auth import OPERATOR
 from readiness.cli import main
 from readiness.criteria import criteria
+from readiness.models import Result, Submission
 
 AS_OF = date(2025, 11, 20)
 STATUSES = ("green", "red", "grey")
@@ -74,7 +76,15 @@ def test_province_workbook_round_trip(initialized):
     assert outcome.communes == communes[:100]
     with db.session() as session:
         summary = queries.summary(session, AS_OF, "01")
+        stored = session.execute(
+            select(Submission.commune_code, Result.criterion_code).join(Result).where(Result.green)
+        ).all()
+        green_counts = dict(session.execute(select(Submission.commune_code, Submission.green_count)).all())
     by_commune, by_criterion = expected_summary(expected, communes, [c.code for c in catalog])
     # Per commune, the status counts (the summary also carries timeliness counts, checked in their own tests).
     assert {m: {s: counts[s] for s in STATUSES} for m, counts in summary["by_commune"].items()} == by_commune
     assert summary["criteria"] == by_criterion
+    # One workbook, 100 communes: each result's stored green flag is its commune's planned status.
+    planned = {(m, c) for m, statuses in expected.items() for c, status in statuses.items() if status == "green"}
+    assert set(stored) == planned
+    assert green_counts == {m: by_commune[m]["green"] for m in communes[:100]}

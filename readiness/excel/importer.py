@@ -9,7 +9,6 @@ never confirmed stays "checked" in the archive: the person abandoned it at the p
 
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -275,10 +274,12 @@ def _decide(
         archive.problems = json.dumps([p._asdict() for p in problems], ensure_ascii=False) if problems else ""
         session.flush()
         if outcome == Outcome.ACCEPTED:
-            statuses = zip(changes["commune_code"].tolist(), changes["status"].tolist(), strict=True)
-            green = Counter(commune for commune, status in statuses if status == Status.GREEN)
+            # The statuses the preview showed are the ones stored: one scoring for both.
+            keys = zip(changes["commune_code"], changes["criterion_code"], changes["status"], strict=True)
+            green = {(commune, code): status == Status.GREEN for commune, code, status in keys}
             rows = _submissions(item, archive.id, actor, received_at)
-            ids = submissions.save(session, rows, [green[row.commune_code] for row in rows])
+            flags = [[green[row.commune_code, r.criterion_code] for r in row.results] for row in rows]
+            ids = submissions.save(session, rows, flags)
         audit.record(
             session,
             actor.name,
