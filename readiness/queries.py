@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import BigInteger, Select, and_, case, cast, func, select
 from sqlmodel import Session
 
 from readiness import registry
@@ -160,13 +160,35 @@ def status(session: Session, as_of: date, province: str, approved_only: bool | N
     return score(grid, as_of)
 
 
+# Criteria per bit mask of `_history`: every mask fits a signed 64-bit integer.
+_MASK_BITS = 62
+
+
 def _history(
-    session: Session, as_of: date, province: str, commune: str | None, approved_only: bool | None
-) -> pd.DataFrame:
+    session: Session, as_of: date, province: str, codes: list[str], commune: str | None, approved_only: bool | None
+) -> tuple[pd.DataFrame, np.ndarray]:
     """Every submission that counts (`counting`) for its commune and reporting date up to `as_of` (the newest
-    received for a date wins, as in `latest_submissions`), ordered by commune and reporting date."""
+    received for a date wins, as in `latest_submissions`), ordered by commune and reporting date; and the boolean
+    matrix submission × criterion (`codes`) of its results' stored green flags.
+
+    One ordered read, one row per submission: the database sums its green results into bit masks (bit i: the
+    i-th criterion of the mask's share of `codes`), walking the (submission_id, green) index instead of sending a
+    row per result. A submission whose green count is the number of criteria is green everywhere, one whose count
+    is 0 nowhere: only the flags of the others are read."""
+    n_criteria = len(codes)
+    shares = [codes[start : start + _MASK_BITS] for start in range(0, n_criteria, _MASK_BITS)]
+    masks = []
+    for number, share in enumerate(shares):
+        bits = case({code: 2**bit for bit, code in enumerate(share)}, value=Result.criterion_code, else_=0)
+        flags = select(func.coalesce(func.sum(bits), 0)).where(Result.submission_id == Submission.id, Result.green)
+        mask = case(
+            (Submission.green_count == n_criteria, 2 ** len(share) - 1),
+            (Submission.green_count == 0, 0),
+            else_=flags.scalar_subquery(),
+        )
+        masks.append(cast(mask, BigInteger).label(f"green_{number}"))
     statement = counting(
-        select(Submission.id, Submission.commune_code, Submission.reporting_date, Submission.green_count)
+        select(Submission.commune_code, Submission.reporting_date, *masks)
         .join(Commune)
         .where(Submission.reporting_date <= as_of)
         .order_by(Submission.commune_code, Submission.reporting_date, Submission.received_at, Submission.id),
@@ -175,38 +197,12 @@ def _history(
     if commune is not None:
         statement = statement.where(Submission.commune_code == commune)
     history = _frame(session, _in_scope(statement, province))
-    return history.drop_duplicates(["commune_code", "reporting_date"], keep="last").reset_index(drop=True)
-
-
-def _green_cells(session: Session, history: pd.DataFrame, criteria_: pd.DataFrame) -> np.ndarray:
-    """Boolean matrix submission × criterion (rows of `history`, columns of `criteria_`): green or not.
-
-    A submission whose cached green count is the number of criteria is green everywhere, one whose count is 0
-    nowhere: only the results of the others are read and scored."""
-    codes = criteria_["code"].tolist()
-    green = np.zeros((len(history), len(codes)), dtype=bool)
-    full = (history["green_count"] == len(codes)).to_numpy()
-    green[full] = True
-    ids = history.loc[~full & (history["green_count"] > 0).to_numpy(), "id"].astype(int).tolist()
-    # Naming the criteria lets the database walk the (criterion_code, submission_id) primary key.
-    found = [
-        _frame(
-            session,
-            select(Result.submission_id, Result.criterion_code, Result.value, Result.out_of).where(
-                Result.criterion_code.in_(codes), Result.submission_id.in_(ids[start : start + 5000])
-            ),
-        )
-        for start in range(0, len(ids), 5000)
+    history = history.drop_duplicates(["commune_code", "reporting_date"], keep="last").reset_index(drop=True)
+    green = [
+        ((history[mask.name].to_numpy(dtype=np.int64)[:, None] >> np.arange(len(share))) & 1).astype(bool)
+        for mask, share in zip(masks, shares, strict=True)
     ]
-    if not found:
-        return green
-    results = pd.concat(found, ignore_index=True)
-    scored = score(results.merge(criteria_[["code", "kind", "target"]], left_on="criterion_code", right_on="code"))
-    met = scored[scored["status"] == Status.GREEN]
-    green[
-        pd.Index(history["id"]).get_indexer(met["submission_id"]), pd.Index(codes).get_indexer(met["criterion_code"])
-    ] = True
-    return green
+    return history[["commune_code", "reporting_date"]], np.hstack([np.zeros((len(history), 0), bool), *green])
 
 
 def timeliness(
@@ -219,8 +215,7 @@ def timeliness(
     up to `as_of`: the submissions `counting` admits (`approved_only` as there). With `commune`, that commune's rows
     only."""
     criteria_ = catalog(session)
-    history = _history(session, as_of, province, commune, approved_only)
-    green = _green_cells(session, history, criteria_)
+    history, green = _history(session, as_of, province, criteria_["code"].tolist(), commune, approved_only)
     codes = communes(session, province)["code"]
     codes = (codes[codes == commune] if commune is not None else codes).to_numpy()
     n_criteria = len(criteria_)
