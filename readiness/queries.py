@@ -244,7 +244,8 @@ def timeliness(
     )
     frame["days_early"] = (pd.to_datetime(frame["deadline"]) - frame["green_since"]).dt.days
     frame["timeliness"] = classify_timeliness(frame["green"], frame["green_since"], frame["deadline"], as_of)
-    frame["green_since"] = frame["green_since"].dt.date.where(frame["green"], None)
+    # As objects: on an all-NaT column pandas' .dt.date stays datetime64, and NaT would stand for None.
+    frame["green_since"] = frame["green_since"].dt.date.astype(object).where(frame["green"], None)
     return frame
 
 

@@ -119,6 +119,15 @@ def test_national_scope(database, monkeypatch):
     assert queries.timeliness_counts(hanoi) == expected
 
 
+@pytest.mark.filterwarnings("error")
+def test_on_a_database_without_submissions_nothing_turned_green_and_the_ranking_warns_of_nothing(initialized):
+    frame = _timeliness(date(2025, 9, 15))
+    assert frame["green_since"].map(lambda d: d is None).all() and not frame["green"].any()
+    with db.session() as session:
+        ranking = queries.ranking(session, date(2025, 9, 15), "01")
+    assert ranking["rank"].eq(1).all() and ranking["last_green"].map(lambda d: d is None).all()
+
+
 @pytest.fixture
 def targets(initialized) -> dict[str, float]:
     """Each criterion's target: reported as the value, it is green (a ratio given as a share)."""
