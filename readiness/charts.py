@@ -40,9 +40,21 @@ TILE_COLUMNS = 10
 Chart = alt.Chart | alt.LayerChart
 
 
-def _data(frame: pd.DataFrame) -> alt.InlineData:
+def _records(frame: pd.DataFrame) -> alt.InlineData:
     # Inline records: JSON-safe (NaN -> null) and free of Altair's 5,000-row limit (a large province's heatmap).
     return alt.InlineData(values=json.loads(frame.to_json(orient="records", date_format="iso")))
+
+
+def _inlined(chart: Chart) -> Chart:
+    """A copy of `chart` with its data frames as inline records, for rendering outside Streamlit. Charts keep
+    their frames otherwise: Streamlit sends a frame as Arrow, while inline records cost Altair a schema validation
+    of every row (≈ 0.3 s for a province's heatmap, at each page run)."""
+    chart = chart.copy(deep=False)
+    if isinstance(chart.data, pd.DataFrame):
+        chart.data = _records(chart.data)
+    if isinstance(chart, alt.LayerChart):
+        chart.layer = [_inlined(layer) for layer in chart.layer]
+    return chart
 
 
 def _finish(chart: Chart) -> Chart:
@@ -100,7 +112,7 @@ def heatmap_chart(status: pd.DataFrame, lang: str) -> Chart:
         alt.Tooltip("gap_text:N", title=tr(lang, "Còn thiếu", "Gap")),
         alt.Tooltip("date_text:N", title=tr(lang, "Ngày báo cáo", "Reporting date")),
     ]
-    base = alt.Chart(_data(rows)).encode(
+    base = alt.Chart(rows).encode(
         x=alt.X("criterion_code:N", sort=criteria, title=None, axis=alt.Axis(orient="top", labelAngle=-45)),
         y=alt.Y("commune:N", sort=communes, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
         tooltip=tooltip,
@@ -135,7 +147,7 @@ def province_heatmap_chart(shares: pd.DataFrame, lang: str) -> Chart:
         }
     )
     provinces = list(dict.fromkeys(rows["province"]))
-    base = alt.Chart(_data(rows)).encode(
+    base = alt.Chart(rows).encode(
         x=alt.X("criterion_code:N", title=None, axis=alt.Axis(orient="top", labelAngle=-45)),
         y=alt.Y("province:N", sort=provinces, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
         tooltip=[
@@ -173,7 +185,7 @@ def trend_chart(trend: pd.DataFrame, lang: str, criteria: int | None = None) -> 
     )
     share_title = tr(lang, "Tỉ lệ xã, phường đạt đủ tiêu chí", "Communes fully green")
     average_title = tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria")
-    base = alt.Chart(_data(rows)).encode(
+    base = alt.Chart(rows).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%d/%m" if lang == "vi" else "%d %b", labelAngle=0)),
         tooltip=[
             alt.Tooltip("date_text:N", title=tr(lang, "Ngày", "Date")),
@@ -229,7 +241,7 @@ def tile_map_chart(communes: pd.DataFrame, lang: str) -> Chart:
         grey=communes["grey"],
         date_text=[format_date(None if pd.isna(d) else d, lang) for d in communes["reporting_date"]],
     )
-    base = alt.Chart(_data(rows)).encode(
+    base = alt.Chart(rows).encode(
         x=alt.X("column:O", axis=None),
         y=alt.Y("row:O", axis=None),
         tooltip=[
@@ -269,7 +281,7 @@ def province_tile_chart(provinces: pd.DataFrame, lang: str, criteria: int) -> Ch
             for f, n in zip(provinces["fully_green"], provinces["communes"], strict=True)
         ],
     )
-    base = alt.Chart(_data(rows)).encode(
+    base = alt.Chart(rows).encode(
         x=alt.X("column:O", axis=None),
         y=alt.Y("row:O", axis=None),
         tooltip=[
@@ -313,7 +325,7 @@ def gap_chart(criteria: pd.DataFrame, lang: str) -> Chart:
         g if k == "yes_no" or not u or n == 0 else f"{format_number(n, lang)} · {g}"
         for k, u, n, g in zip(rows["kind"], rows["unit"], rows["not_green"], rows["gap_text"], strict=True)
     ]
-    base = alt.Chart(_data(rows)).encode(
+    base = alt.Chart(rows).encode(
         y=alt.Y("criterion:N", sort=rows["criterion"].tolist(), title=None, axis=alt.Axis(labelLimit=340)),
         x=alt.X(
             "not_green:Q",
@@ -346,7 +358,7 @@ def timeliness_chart(per_criterion: pd.DataFrame, lang: str) -> Chart:
     long["order"] = long["key"].map({key: i for i, key in enumerate(labels)})
     order = rows.sort_values("position")["criterion"].tolist()
     chart = (
-        alt.Chart(_data(long))
+        alt.Chart(long)
         .mark_bar(height=alt.RelativeBandSize(0.7))
         .encode(
             y=alt.Y("criterion:N", sort=order, title=None, axis=alt.Axis(labelLimit=340)),
@@ -386,7 +398,7 @@ def _boundary_map(geojson: dict, lookup: pd.DataFrame, color: alt.Color, tooltip
     readiness.geo (rings wound for d3-geo, simplified), as every stored boundary file is."""
     fields = [c for c in lookup.columns if c != "code"]
     shapes = alt.Chart(alt.InlineData(values=geojson["features"])).transform_lookup(
-        lookup="properties.code", from_=alt.LookupData(_data(lookup), "code", fields)
+        lookup="properties.code", from_=alt.LookupData(_records(lookup), "code", fields)
     )
     selection = alt.selection_point(name=pick, fields=[f"{pick}_code"], on="click")
     xmin, ymin, xmax, ymax = geojson["bbox"]
@@ -500,7 +512,7 @@ def _register_font() -> None:
 def to_png(chart: Chart, scale: float = 2) -> bytes:
     """Render without a browser or network, in Be Vietnam Pro (else Vietnamese silently falls back to a serif)."""
     _register_font()
-    spec = chart.to_dict()
+    spec = _inlined(chart).to_dict()
     if spec.get("width") == "container":
         spec["width"] = 720
     return vl_convert.vegalite_to_png(spec, vl_version=alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0], scale=scale)
@@ -518,7 +530,7 @@ def commune_trend_chart(trend: pd.DataFrame, lang: str, criteria: int) -> Chart:
     )
     title = tr(lang, "Số tiêu chí đạt", "Criteria met")
     chart = (
-        alt.Chart(_data(rows))
+        alt.Chart(rows)
         .mark_line(point=alt.OverlayMarkDef(color=GREEN), color=GREEN, strokeWidth=3, interpolate="step-after")
         .encode(
             x=alt.X(
