@@ -189,14 +189,33 @@ def _own(value: Any) -> Any:
     return value
 
 
+_DATA_VERSION = "_data_version"
+
+
 def clear_cache() -> None:
     """Forget every cached query result of this process."""
     _cached.cache_clear()
 
 
+def new_run() -> None:
+    """Called by app.py at the start of every script run: the run's first query reads the data version again."""
+    st.session_state.pop(_DATA_VERSION, None)
+
+
+def rerun_after_write() -> None:
+    """Rerun the script after a write, so that what the page shows is fresh (the data version is read again)."""
+    new_run()
+    st.rerun()
+
+
 def data_version() -> tuple:
-    with db.session() as session:
-        return queries.data_version(session)
+    """The data version (queries.data_version) this script run keys its cached queries by: read from the database
+    at the run's first query only, so the figures of one page come from one version and a page of ten queries does
+    not ask ten times. Every write reruns the script (rerun_after_write), so no run draws what it has just changed."""
+    if _DATA_VERSION not in st.session_state:
+        with db.session() as session:
+            st.session_state[_DATA_VERSION] = queries.data_version(session)
+    return st.session_state[_DATA_VERSION]
 
 
 def query(function: Callable, *args: Any) -> Any:
@@ -578,7 +597,7 @@ def attempt(call: Callable[[Actor | None], None], done: str) -> None:
         refusal(exc)
         return
     st.session_state["done"] = done
-    st.rerun()
+    rerun_after_write()
 
 
 @contextmanager
