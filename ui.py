@@ -12,13 +12,12 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-import altair as alt
 import cachetools
 import pandas as pd
 import streamlit as st
 
 import web
-from readiness import auth, db, demo, evidence, queries, sessions
+from readiness import auth, charts, db, demo, evidence, queries, sessions
 from readiness.auth import Actor, Permission, allowed
 from readiness.i18n import (
     LANGUAGES,
@@ -341,11 +340,13 @@ def province_ranking_table(ranking: Any) -> None:
     )
 
 
-def chart(spec: alt.TopLevelMixin, key: str | None = None) -> Any:
-    """Draw an Altair chart of readiness.charts; with a key, clicks select (returns the selection state)."""
+def chart(built: charts.Chart, key: str | None = None) -> Any:
+    """Draw an Altair chart of readiness.charts (its spec as charts.vega_lite gives it); with a key, clicks select
+    (returns the selection state)."""
+    spec = charts.vega_lite(built)
     if key is None:
-        return st.altair_chart(spec, width="stretch", theme=None)
-    return st.altair_chart(spec, width="stretch", theme=None, key=key, on_select="rerun")
+        return st.vega_lite_chart(spec=spec, width="stretch", theme=None)
+    return st.vega_lite_chart(spec=spec, width="stretch", theme=None, key=key, on_select="rerun")
 
 
 def picked_commune(event: Any) -> str | None:
