@@ -172,10 +172,11 @@ if allowed(actor, Permission.ATTACH_EVIDENCE, code):
     limit = evidence.limit_mb()
     with st.form("evidence_form", clear_on_submit=True):
         left, right = st.columns([1, 2])
+        criterion_names = dict(zip(status["criterion_code"], status[f"name_{lang}"], strict=True))
         criterion = left.selectbox(
             ui.t("Tiêu chí", "Criterion"),
-            status["criterion_code"].tolist(),
-            format_func=lambda c: f"{c} · {status.set_index('criterion_code').loc[c, f'name_{lang}']}",
+            list(criterion_names),
+            format_func=lambda c: f"{c} · {criterion_names[c]}",
         )
         upload = right.file_uploader(
             ui.t(f"Tệp PDF, JPEG hoặc PNG (tối đa {limit} MB)", f"PDF, JPEG or PNG file (at most {limit} MB)"),
@@ -217,13 +218,15 @@ if allowed(actor, Permission.COMMENT, code):
     with st.form("comment_form", clear_on_submit=True):
         text = st.text_area(ui.t("Viết trao đổi", "Write a message"))
         left, right = st.columns(2)
+        recent = history.head(20)
+        reported_on = dict(zip(recent["id"].astype(int), recent["reporting_date"], strict=True))
         about_submission = left.selectbox(
             ui.t("Về báo cáo (không bắt buộc)", "About a submission (optional)"),
-            [None, *history["id"].head(20).astype(int).tolist()],
+            [None, *reported_on],
             format_func=lambda i: (
                 ui.t("Chung", "General")
                 if i is None
-                else ui.t(f"số {i}, ngày ", f"no. {i}, of ") + ui.day(history.set_index("id").loc[i, "reporting_date"])
+                else ui.t(f"số {i}, ngày ", f"no. {i}, of ") + ui.day(reported_on[i])
             ),
         )
         about_criterion = right.selectbox(
