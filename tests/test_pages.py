@@ -8,7 +8,7 @@ import geodata
 import pandas as pd
 import pyarrow as pa
 import pytest
-from conftest import account, log_in
+from conftest import account, log_in, shown
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -17,6 +17,7 @@ from readiness.auth import OPERATOR
 from readiness.cli import main
 from readiness.i18n import timeliness_label
 from readiness.models import Origin, ResultBase, Role, SubmissionCreate
+from readiness.views import tables as views
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 AS_OF = date(2025, 10, 20)
@@ -335,6 +336,9 @@ def test_national_mode_aggregates_by_province(database, monkeypatch):
     assert len(_chart_rows(at, 1)) == 126 * 16
     at = _app("pages/map.py")
     assert len(_chart_rows(at)) == 34
+    at = _app("pages/ranking.py")
+    provinces = shown(at.dataframe[0])
+    assert list(provinces.columns) == views.PROVINCE_RANKING.headers("page", "vi") and len(provinces) == 34
     at = _app()
     assert _metrics(at)["Đạt đủ 16/16"] == "0/3.321"
 
