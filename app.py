@@ -49,6 +49,7 @@ def _prepare_database(url: str) -> None:
 def main() -> None:
     st.set_page_config(page_title="Readiness · NQ57", page_icon=":material/task_alt:", layout="wide")
     _prepare_database(get_settings().database_url)
+    ui.new_run()
     ui.sidebar()
     actor = ui.refresh_login()
     if actor is None:

@@ -12,13 +12,12 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-import altair as alt
 import cachetools
 import pandas as pd
 import streamlit as st
 
 import web
-from readiness import auth, db, demo, evidence, queries, sessions
+from readiness import auth, charts, db, demo, evidence, queries, sessions
 from readiness.auth import Actor, Permission, allowed
 from readiness.i18n import (
     LANGUAGES,
@@ -189,14 +188,33 @@ def _own(value: Any) -> Any:
     return value
 
 
+_DATA_VERSION = "_data_version"
+
+
 def clear_cache() -> None:
     """Forget every cached query result of this process."""
     _cached.cache_clear()
 
 
+def new_run() -> None:
+    """Called by app.py at the start of every script run: the run's first query reads the data version again."""
+    st.session_state.pop(_DATA_VERSION, None)
+
+
+def rerun_after_write() -> None:
+    """Rerun the script after a write, so that what the page shows is fresh (the data version is read again)."""
+    new_run()
+    st.rerun()
+
+
 def data_version() -> tuple:
-    with db.session() as session:
-        return queries.data_version(session)
+    """The data version (queries.data_version) this script run keys its cached queries by: read from the database
+    at the run's first query only, so the figures of one page come from one version and a page of ten queries does
+    not ask ten times. Every write reruns the script (rerun_after_write), so no run draws what it has just changed."""
+    if _DATA_VERSION not in st.session_state:
+        with db.session() as session:
+            st.session_state[_DATA_VERSION] = queries.data_version(session)
+    return st.session_state[_DATA_VERSION]
 
 
 def query(function: Callable, *args: Any) -> Any:
@@ -311,11 +329,13 @@ def province_ranking_table(ranking: Any) -> None:
     table(views.province_ranking(ranking), views.PROVINCE_RANKING)
 
 
-def chart(spec: alt.TopLevelMixin, key: str | None = None) -> Any:
-    """Draw an Altair chart of readiness.charts; with a key, clicks select (returns the selection state)."""
+def chart(built: charts.Chart, key: str | None = None) -> Any:
+    """Draw an Altair chart of readiness.charts (its spec as charts.vega_lite gives it); with a key, clicks select
+    (returns the selection state)."""
+    spec = charts.vega_lite(built)
     if key is None:
-        return st.altair_chart(spec, width="stretch", theme=None)
-    return st.altair_chart(spec, width="stretch", theme=None, key=key, on_select="rerun")
+        return st.vega_lite_chart(spec=spec, width="stretch", theme=None)
+    return st.vega_lite_chart(spec=spec, width="stretch", theme=None, key=key, on_select="rerun")
 
 
 def picked_commune(event: Any) -> str | None:
@@ -567,7 +587,7 @@ def attempt(call: Callable[[Actor | None], None], done: str) -> None:
         refusal(exc)
         return
     st.session_state["done"] = done
-    st.rerun()
+    rerun_after_write()
 
 
 @contextmanager

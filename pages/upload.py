@@ -241,4 +241,4 @@ if st.button(ui.t("Xác nhận nhập", "Confirm import"), type="primary", icon=
         )
     st.session_state["upload_round"] = uploads + 1
     del st.session_state["upload_checked"]
-    st.rerun()
+    ui.rerun_after_write()

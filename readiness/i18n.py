@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from readiness.settings import get_settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
@@ -196,27 +198,34 @@ def kind_label(kind: str, lang: str) -> str:
     return tr(lang, *_KIND_LABELS[kind]) if kind in _KIND_LABELS else kind
 
 
+def _each(function: Callable[..., str], *columns: pd.Series) -> list[str]:
+    """function(*row) over the columns' rows, computed once per distinct row: a province's 2,016 status rows
+    repeat 16 targets, a few reporting dates and many values (this runs at every page run of the heatmap)."""
+    said: dict[tuple, str] = {}
+    return [
+        said[row] if row in said else said.setdefault(row, function(*row))
+        for row in zip(*(c.tolist() for c in columns), strict=True)
+    ]
+
+
 def describe_status(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Rows of queries.status with their words added: name, status_text, value_text, target_text, gap_text,
     date_text (reporting date) and deadline_text, for tables and tooltips."""
     import pandas as pd  # as in warning_reason
 
-    unit = frame[f"unit_{lang}"]
-    kind = frame["kind"]
+    unit, kind = frame[f"unit_{lang}"], frame["kind"]
     return frame.assign(
         name=frame[f"name_{lang}"],
-        status_text=[status_label(s, lang) for s in frame["status"]],
-        value_text=[
-            format_value(k, v, o, u, lang)
-            for k, v, o, u in zip(kind, frame["value"], frame["out_of"], unit, strict=True)
-        ],
-        target_text=[format_target(k, t, u, lang) for k, t, u in zip(kind, frame["target"], unit, strict=True)],
-        gap_text=[
-            format_gap(k, g, s, u, lang)
-            for k, g, s, u in zip(kind, frame["gap"], frame["gap_is_share"], unit, strict=True)
-        ],
-        date_text=[format_date(None if pd.isna(d) else d, lang) for d in frame["reporting_date"]],
-        deadline_text=[format_date(d, lang) for d in frame["deadline"]],
+        status_text=_each(lambda s: status_label(s, lang), frame["status"]),
+        value_text=_each(
+            lambda k, v, o, u: format_value(k, v, o, u, lang), kind, frame["value"], frame["out_of"], unit
+        ),
+        target_text=_each(lambda k, t, u: format_target(k, t, u, lang), kind, frame["target"], unit),
+        gap_text=_each(
+            lambda k, g, s, u: format_gap(k, g, s, u, lang), kind, frame["gap"], frame["gap_is_share"], unit
+        ),
+        date_text=_each(lambda d: format_date(None if pd.isna(d) else d, lang), frame["reporting_date"]),
+        deadline_text=_each(lambda d: format_date(d, lang), frame["deadline"]),
     )
 
 

@@ -3,6 +3,8 @@
 import io
 from datetime import UTC, date, datetime
 
+import altair as alt
+import jsonschema
 import pandas as pd
 import pytest
 from conftest import submit
@@ -21,9 +23,12 @@ def status(demo_sqlite) -> pd.DataFrame:
 
 
 def _values(spec: dict, data: dict | None = None) -> list[dict]:
-    """The rows behind a spec (Altair moves inline data into named top-level datasets)."""
+    """The rows behind a spec (charts.vega_lite names every data frame in the top-level datasets)."""
     data = data or spec.get("data") or next(layer["data"] for layer in spec["layer"] if "data" in layer)
-    return data["values"] if "values" in data else spec["datasets"][data["name"]]
+    if "values" in data:
+        return data["values"]
+    rows = spec["datasets"][data["name"]]
+    return rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -31,7 +36,7 @@ def _layers(spec: dict) -> list[dict]:
 
 
 def test_heatmap_has_one_cell_per_commune_and_criterion_with_words_and_vietnamese_formats(status):
-    spec = charts.heatmap_chart(status, "vi").to_dict()
+    spec = charts.vega_lite(charts.heatmap_chart(status, "vi"))
     values = _values(spec)
     assert len(values) == 126 * 16
     assert spec["config"]["font"].startswith("Be Vietnam Pro,")
@@ -55,7 +60,7 @@ def test_heatmap_has_one_cell_per_commune_and_criterion_with_words_and_vietnames
 
 def test_heatmap_keeps_the_row_order_it_is_given_and_speaks_english(status):
     ordered = status.sort_values(["commune_name", "position"], ascending=[False, True])
-    spec = charts.heatmap_chart(ordered, "en").to_dict()
+    spec = charts.vega_lite(charts.heatmap_chart(ordered, "en"))
     sort = _layers(spec)[0]["encoding"]["y"]["sort"]
     assert sort == list(dict.fromkeys(ordered["commune_name"]))
     values = _values(spec)
@@ -66,7 +71,7 @@ def test_heatmap_keeps_the_row_order_it_is_given_and_speaks_english(status):
 def test_heatmap_shows_grey_cells_for_communes_that_never_reported(initialized):
     with db.session() as session:
         frame = queries.status(session, AS_OF, "01")
-    values = _values(charts.heatmap_chart(frame, "vi").to_dict())
+    values = _values(charts.vega_lite(charts.heatmap_chart(frame, "vi")))
     assert {v["status_text"] for v in values} == {"? Chưa báo cáo"}
     assert {v["value_text"] for v in values} == {"–"}
 
@@ -78,7 +83,7 @@ def _pending_dots(spec: dict) -> list[dict]:
 def test_heatmap_marks_exactly_the_cells_whose_figures_are_pending_review(demo_sqlite):
     with db.session() as session:
         approved = queries.status(session, AS_OF, "01")
-    assert not _pending_dots(charts.heatmap_chart(approved, "vi").to_dict())  # demo data: all approved
+    assert not _pending_dots(charts.vega_lite(charts.heatmap_chart(approved, "vi")))  # demo data: all approved
 
     # 00070's figures now come from a pending submission; 00073's pending one is older than its approved one.
     submit("00070", AS_OF, {"TC01": 1, "TC02": 50}, received=datetime(2025, 9, 20, 23, tzinfo=UTC))
@@ -87,7 +92,7 @@ def test_heatmap_marks_exactly_the_cells_whose_figures_are_pending_review(demo_s
         status = queries.status(session, AS_OF, "01")
     expected = {("00070", code) for code in status["criterion_code"].unique()}
     chart = charts.heatmap_chart(status, "vi")
-    spec = chart.to_dict()
+    spec = charts.vega_lite(chart)
     (dots,) = _pending_dots(spec)
     assert dots["transform"] == [{"filter": "datum.pending"}]
     values = _values(spec)
@@ -95,12 +100,14 @@ def test_heatmap_marks_exactly_the_cells_whose_figures_are_pending_review(demo_s
     assert {v["review_text"] for v in values if v["pending"]} == {"Chờ duyệt"}
     assert {v["review_text"] for v in values if not v["pending"]} == {"Đã duyệt"}
     assert dots["encoding"]["shape"]["scale"]["domain"] == ["Chờ duyệt"]  # the legend says what a dot means
+    records = {name: rows.to_dict("records") for name, rows in spec["datasets"].items()}
+    alt.LayerChart.from_dict({**spec, "datasets": records}, validate=True)
     assert Image.open(io.BytesIO(charts.to_png(chart, scale=1))).size[0] > 500
 
 
 def test_tile_map_puts_the_most_lagging_commune_first_on_a_scale_ending_in_green(status):
     communes = queries.by_commune(status)
-    spec = charts.tile_map_chart(communes, "vi").to_dict()
+    spec = charts.vega_lite(charts.tile_map_chart(communes, "vi"))
     values = _values(spec)
     assert len(values) == 126
     first = next(v for v in values if v["row"] == 0 and v["column"] == 0)
@@ -116,7 +123,7 @@ def test_tile_map_puts_the_most_lagging_commune_first_on_a_scale_ending_in_green
 
 def test_gap_chart_sorts_by_communes_not_green_and_says_the_gap_in_its_unit(status):
     criteria = queries.by_criterion(status)
-    values = _values(charts.gap_chart(criteria, "vi").to_dict())
+    values = _values(charts.vega_lite(charts.gap_chart(criteria, "vi")))
     counts = [v["not_green"] for v in values]
     assert counts == sorted(counts, reverse=True)
     tc03 = next(v for v in values if v["criterion_code"] == "TC03")
@@ -127,7 +134,7 @@ def test_gap_chart_sorts_by_communes_not_green_and_says_the_gap_in_its_unit(stat
 def test_trend_chart_plots_both_series_with_localised_tooltips(demo_sqlite):
     with db.session() as session:
         trend = queries.trend(session, AS_OF, "01")
-    spec = charts.trend_chart(trend, "vi", criteria=16).to_dict()
+    spec = charts.vega_lite(charts.trend_chart(trend, "vi", criteria=16))
     values = _values(spec)
     assert len(values) == len(trend)
     assert values[0]["date_text"] == "01/07/2025"
@@ -153,7 +160,7 @@ def _squares(codes: list[str]) -> dict:
 def test_choropleth_looks_up_each_feature_with_its_lagging_criteria_and_a_click_selects_the_commune(status):
     communes = queries.by_commune(status)
     geojson = _squares(list(communes["commune_code"][:5]))
-    spec = charts.choropleth_chart(geojson, communes, status, "vi").to_dict()
+    spec = charts.vega_lite(charts.choropleth_chart(geojson, communes, status, "vi"))
     assert spec["mark"]["type"] == "geoshape"
     lookup = spec["transform"][0]
     assert lookup["lookup"] == "properties.code"
@@ -193,7 +200,7 @@ def test_choropleth_by_one_criterion_colours_by_its_status_in_words(status):
 def test_province_map_colours_provinces_by_average_green_and_a_click_selects_the_province(status):
     provinces = queries.by_province(status)
     geojson = _squares(["01"])
-    spec = charts.province_map_chart(geojson, provinces, "vi", 16).to_dict()
+    spec = charts.vega_lite(charts.province_map_chart(geojson, provinces, "vi", 16))
     rows = _values(spec, spec["transform"][0]["from"]["data"])
     assert rows[0]["province_code"] == "01" and rows[0][
         "average_text"
@@ -228,3 +235,15 @@ def test_choropleth_by_one_criterion_against_its_deadline(status):
     colour = spec["encoding"]["color"]["condition"]
     assert colour["scale"]["domain"] == [timeliness_label(k, "vi") for k in charts.TIMELINESS_COLOURS]
     assert colour["scale"]["range"] == list(charts.TIMELINESS_COLOURS.values())
+
+
+def test_the_drawn_spec_is_valid_vega_lite_with_every_frame_as_a_named_dataset(status):
+    """charts.vega_lite skips Altair's schema check at page runs; the specs it gives must still pass it."""
+    built = charts.heatmap_chart(status, "vi")
+    spec = charts.vega_lite(built)
+    frames = {name: rows for name, rows in spec["datasets"].items() if isinstance(rows, pd.DataFrame)}
+    assert [len(rows) for rows in frames.values()] == [126 * 16]
+    spec["datasets"] = {name: rows.to_dict("records") for name, rows in frames.items()}
+    alt.LayerChart.from_dict(spec, validate=True)
+    with pytest.raises(jsonschema.ValidationError, match="'tall' is not of type 'number'"):
+        alt.LayerChart.from_dict({**spec, "height": {"step": "tall"}}, validate=True)

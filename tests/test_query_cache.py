@@ -6,9 +6,12 @@ from datetime import date
 import cachetools
 import pandas as pd
 import pytest
+from conftest import APP, account, log_in, next_click
+from streamlit.testing.v1 import AppTest
 
 import ui
 from readiness import db, queries
+from readiness.models import Role
 
 AS_OF = date(2025, 10, 20)
 
@@ -66,3 +69,16 @@ def test_a_page_writing_into_its_result_does_not_change_the_shared_one(demo_sqli
     mine["status"] = "changed"
     assert (shared["status"] != "changed").all()
     assert (_status()["status"] != "changed").all()
+
+
+def test_a_page_run_reads_the_data_version_once(demo_sqlite, monkeypatch):
+    """The overview asks several cached queries; the data version behind their keys is read once per run (not once
+    per query), and again at the next run, where a change made meanwhile shows."""
+    calls = []
+    real = queries.data_version
+    monkeypatch.setattr(queries, "data_version", lambda session: calls.append(1) or real(session))
+    at = log_in(AppTest.from_file(APP, default_timeout=60), account(Role.OFFICER)).run()
+    assert not at.exception and at.metric, "the overview drew its figures"
+    assert len(calls) == 1
+    next_click(at)
+    assert len(calls) == 2
