@@ -1,17 +1,19 @@
 """Load and memory: N concurrent sessions against one `streamlit run app.py`, province or national, SQLite or
 PostgreSQL.
 
-    PYTHONPATH=$PWD python benchmarks/bench_load.py --scale province --database sqlite --sessions 30
+    PYTHONPATH=$PWD python benchmarks/bench_load.py --scale province --database sqlite --sessions 30 --think 5
     PYTHONPATH=$PWD python benchmarks/bench_load.py --scale national --database postgresql --sessions 10
 
-Each session is a browser context of one headless Chromium (Playwright, Debian's /usr/bin/chromium): log in
-(the password form) → overview → heatmap → commune page. A page's time runs from the navigation (the login click,
-or the click on the sidebar link) until its main elements are visible and the script has finished: the KPIs and
-the trend chart, the heatmap chart(s), the commune's metrics and criteria table. Up to --concurrency sessions run
-their steps at once; every session stays open (its WebSocket and Streamlit session alive) until all are done. One
-session runs first to warm the server (imports, caches) and is not counted: the figures are a running server's.
-With --returning, Streamlit's immutable /static/ files come from a shared in-process cache, as from the HTTP
-cache of a browser that has opened the app before.
+Each session is what a browser tab sends and receives, without drawing: the page's HTML, then Streamlit's own
+protocol on its WebSocket (protobuf BackMsg/ForwardMsg on /_stcore/stream), through log in (the password form's
+route) → overview → heatmap → commune page. A page's time runs from the click (the login form's post, or the
+sidebar link's `rerun_script`) until the server has sent everything the page draws and the run's
+`script_finished`; each run must draw the page's heading and no exception. The browser's own drawing (Vega, the
+data grid) happens on the user's machine and is not part of it; Streamlit's immutable /static/ files are taken
+as cached (hashed names). Up to --concurrency sessions run their steps at once, with --think seconds between a
+session's clicks, arriving evenly over --ramp seconds; every session stays open (its WebSocket and Streamlit
+session alive) until all are done. One session runs first to warm the server (imports, caches) and is not
+counted: the figures are a running server's.
 
 Server memory: the Streamlit process's resident set (VmRSS from /proc, sampled every 50 ms) and the kernel's
 peak (VmHWM). Server CPU: user + system seconds the Streamlit process used during the measured wave.
@@ -24,7 +26,9 @@ Goals (issue 12): province, 30 sessions: p95 ≤ 2 s per page; national, 10 sess
 
 import argparse
 import asyncio
+import html
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -40,25 +44,22 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "deploy"))
 import healthcheck  # noqa: E402  (deploy/ is not a package)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ACCOUNT, PASSWORD = "bench-officer", "bench-officer-nq57"
+from web import CSRF_COOKIE, CSRF_FIELD, LOGIN_PATH  # noqa: E402
+
+PASSWORD = "bench-officer-nq57"
+
+
+def account(number: int) -> str:
+    """Session `number`'s officer (0: the warm-up): one account per person, as in a province's office."""
+    return f"bench-officer-{number:03d}"
+
+
 PAGES = ("login", "overview", "heatmap", "commune")
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
-TIMEOUT_MS = 600_000
+TIMEOUT_S = 600
 
 
-def prepare(scale: str, database: str, workdir: Path, postgres: str) -> str:
-    """The benchmark database's URL, built with the demo data and the benchmark account on first use."""
+def prepare(scale: str, database: str, workdir: Path, postgres: str, sessions: int) -> str:
+    """The benchmark database's URL, built with the demo data and the benchmark accounts on first use."""
     name = f"readiness_bench_{scale}"
     if database == "sqlite":
         url = f"sqlite:///{workdir / f'{name}.db'}"
@@ -85,8 +86,9 @@ def prepare(scale: str, database: str, workdir: Path, postgres: str) -> str:
         with db.write_session() as session:
             demo.load(session, OPERATOR)
     with db.write_session() as session:
-        if ACCOUNT not in set(auth.list_accounts(session, OPERATOR)["name"]):
-            auth.create_account(session, OPERATOR, ACCOUNT, Role.OFFICER, PASSWORD)
+        existing = set(auth.list_accounts(session, OPERATOR)["name"])
+        for name in {account(number) for number in range(sessions + 1)} - existing:
+            auth.create_account(session, OPERATOR, name, Role.OFFICER, PASSWORD)
     db.reset_caches()
     return url
 
@@ -117,7 +119,7 @@ class Memory:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def _run(self) -> None:
-        while not self.stopped.wait(0.05):
+        while not self.stopped.wait(0.05) and Path(f"/proc/{self.pid}").exists():
             self.peak = max(self.peak, self.status("VmRSS"))
 
     def stop(self) -> None:
@@ -125,96 +127,127 @@ class Memory:
         self.thread.join()
 
 
-class StaticCache:
-    """A returning browser's HTTP cache: Streamlit's /static/ files are immutable (hashed names, "Cache-Control:
-    immutable"), so a browser that has opened the app before asks the server only for the page and the session.
-    Browser contexts do not share a cache; this hands every context the files fetched once."""
+class Tab:
+    """One browser tab as Streamlit's front end drives it, without drawing: a WebSocket to /_stcore/stream that
+    sends `rerun_script` BackMsgs (the tab's first run, then a click on a sidebar link) and reads ForwardMsgs
+    until the run's `script_finished`. The cookies are the browser's (CSRF, then the login session)."""
 
-    def __init__(self) -> None:
-        self.files: dict[str, tuple[int, dict, bytes]] = {}
+    def __init__(self, address: str, cookies: dict[str, str]) -> None:
+        self.address, self.cookies = address, cookies
+        self.pages: dict[str, str] = {}
+        self.socket = None
 
-    async def attach(self, context) -> None:
-        await context.route("**/static/**", self.serve)
+    async def connect(self) -> None:
+        from websockets.asyncio.client import connect
 
-    async def serve(self, route) -> None:
-        url = route.request.url
-        if url not in self.files:
-            response = await route.fetch()
-            self.files[url] = (response.status, response.headers, await response.body())
-        status, headers, body = self.files[url]
-        await route.fulfill(status=status, headers=headers, body=body)
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        self.socket = await connect(
+            self.address.replace("http", "ws", 1) + "/_stcore/stream",
+            subprotocols=["streamlit"],
+            additional_headers={"Cookie": cookie},
+            max_size=None,
+            open_timeout=TIMEOUT_S,
+        )
+
+    async def run(self, page: str = "", expect: str = "") -> None:
+        """One script run: the first run of the tab (`page` ""), or a click on the sidebar link to the page whose
+        address is `page`. Raises unless the run finishes, with `expect` among what it drew and no exception."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        request = BackMsg()
+        request.rerun_script.query_string = ""
+        request.rerun_script.page_script_hash = self.pages.get(page, "")
+        request.rerun_script.context_info.timezone = "Asia/Ho_Chi_Minh"
+        request.rerun_script.context_info.locale = "vi-VN"
+        request.rerun_script.context_info.url = f"{self.address}/{page}"
+        await self.socket.send(request.SerializeToString())
+        seen, drawn = b"", []
+        while True:
+            raw = await asyncio.wait_for(self.socket.recv(), TIMEOUT_S)
+            message = ForwardMsg()
+            message.ParseFromString(raw)
+            kind = message.WhichOneof("type")
+            if kind == "navigation":
+                self.pages = {p.url_pathname: p.page_script_hash for p in message.navigation.app_pages}
+            elif kind == "delta":
+                element = message.delta.new_element
+                if element.WhichOneof("type") == "exception":
+                    raise RuntimeError(f"{page or 'first run'}: {element.exception.message}")
+                drawn.append(raw)
+            elif kind == "page_not_found":
+                raise RuntimeError(f"page not found: {page}")
+            elif kind == "script_finished":
+                if message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue
+                seen = b"".join(drawn)
+                break
+        if expect.encode() not in seen:
+            raise RuntimeError(f"{page or 'first run'}: {expect!r} was not drawn")
+
+    async def close(self) -> None:
+        await self.socket.close()
 
 
-async def visit(
-    browser, url: str, national: bool, times: dict[str, list[float]] | None, static: StaticCache | None
-) -> object:
-    """One session: log in, overview, heatmap, commune page. Records each page's time; returns the open context."""
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(TIMEOUT_MS)
-    if static is not None:
-        await static.attach(context)
-    page = await context.new_page()
-    idle = page.locator(IDLE)
-    charts = page.get_by_test_id("stVegaLiteChart")
+async def visit(address: str, name: str, times: dict[str, list[float]] | None, think: float) -> Tab:
+    """One session: open the app (login page), log in through the form's route, then the overview (the browser
+    reloads after the login's redirect: a new tab run with the session cookie), heatmap and commune page. Records
+    each page's time; returns the open tab."""
+    import httpx2
 
-    def drawn(chart: int):
-        return charts.nth(chart).locator("svg.marks, canvas").first
-
-    async def timed(name: str, start: float, *visible) -> None:
-        for locator in visible:
-            await locator.wait_for(state="visible")
-        await idle.wait_for(state="attached")
+    def record(name: str, start: float) -> None:
         if times is not None:
             times[name].append(time.perf_counter() - start)
 
-    start = time.perf_counter()
-    await page.goto(url)
-    await timed("login", start, page.get_by_label("Tên đăng nhập"))
-    await page.get_by_label("Tên đăng nhập").fill(ACCOUNT)
-    await page.get_by_label("Mật khẩu").fill(PASSWORD)
-    start = time.perf_counter()
-    await page.get_by_role("button", name="Đăng nhập").click()
-    overview = page.get_by_role("heading", name="Mức độ sẵn sàng của xã, phường")
-    await timed("overview", start, overview, page.get_by_test_id("stMetricValue").nth(4), drawn(0))
+    async with httpx2.AsyncClient(base_url=address, timeout=TIMEOUT_S) as http:
+        start = time.perf_counter()
+        (await http.get("/")).raise_for_status()
+        tab = Tab(address, dict(http.cookies))
+        await tab.connect()
+        await tab.run(expect="Tên đăng nhập")
+        record("login", start)
+        await asyncio.sleep(think)
 
-    start = time.perf_counter()
-    await page.get_by_test_id("stSidebarNavLink").filter(has_text="Bản đồ nhiệt").click()
-    heading = page.get_by_role("heading", name="Bản đồ nhiệt mức độ sẵn sàng")
-    heatmaps = [drawn(i) for i in range(2 if national else 1)]
-    await timed("heatmap", start, heading, *heatmaps)
+        start = time.perf_counter()
+        form = {CSRF_FIELD: http.cookies[CSRF_COOKIE], "ui_lang": "vi", "account_name": name, "password": PASSWORD}
+        answer = await http.post(LOGIN_PATH, data=form)
+        if answer.status_code != 303:
+            refusal = re.search(r'role="alert">([^<]*)', answer.text)
+            raise RuntimeError(f"log-in refused ({answer.status_code}): {refusal and html.unescape(refusal[1])}")
+        await tab.close()
+        (await http.get("/")).raise_for_status()
+        tab = Tab(address, dict(http.cookies))
+        await tab.connect()
+        await tab.run(expect="Mức độ sẵn sàng của xã, phường")
+        record("overview", start)
 
-    start = time.perf_counter()
-    await page.get_by_test_id("stSidebarNavLink").filter(has_text="Trang xã, phường").click()
-    heading = page.get_by_role("heading", name="Trang xã, phường")
-    await timed(
-        "commune", start, heading, page.get_by_test_id("stMetricValue").nth(2), page.get_by_test_id("stDataFrame").first
-    )
-    return context
+    for name, expect in (("heatmap", "Bản đồ nhiệt mức độ sẵn sàng"), ("commune", "Trang xã, phường")):
+        await asyncio.sleep(think)
+        start = time.perf_counter()
+        await tab.run(name, expect)
+        record(name, start)
+    return tab
 
 
 async def wave(
-    url: str, sessions: int, concurrency: int, national: bool, returning: bool, all_open: Callable[[], None]
+    address: str, sessions: int, concurrency: int, think: float, ramp: float, all_open: Callable[[], None]
 ) -> dict[str, list[float]]:
-    """Runs the sessions; `all_open` is called once every session has finished its pages, all still open."""
-    from playwright.async_api import async_playwright
-
+    """Runs the sessions, session i starting i × ramp / sessions seconds after the first; `all_open` is called
+    once every session has finished its pages, all still open."""
     times: dict[str, list[float]] = {name: [] for name in PAGES}
-    static = StaticCache() if returning else None
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        warm = await visit(browser, url, national, None, static)
-        await warm.close()
-        limit = asyncio.Semaphore(concurrency)
+    warm = await visit(address, account(0), None, 0)
+    await warm.close()
+    limit = asyncio.Semaphore(concurrency)
 
-        async def one() -> object:
-            async with limit:
-                return await visit(browser, url, national, times, static)
+    async def one(number: int) -> Tab:
+        await asyncio.sleep((number - 1) * ramp / sessions)
+        async with limit:
+            return await visit(address, account(number), times, think)
 
-        contexts = await asyncio.gather(*(one() for _ in range(sessions)))
-        all_open()
-        for context in contexts:
-            await context.close()
-        await browser.close()
+    tabs = await asyncio.gather(*(one(number) for number in range(1, sessions + 1)))
+    all_open()
+    for tab in tabs:
+        await tab.close()
     return times
 
 
@@ -237,11 +270,8 @@ def main() -> int:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--concurrency", type=int, help="sessions stepping at once (default: all)")
-    parser.add_argument(
-        "--returning",
-        action="store_true",
-        help="browsers that have opened the app before: Streamlit's immutable /static/ files come from their cache",
-    )
+    parser.add_argument("--think", type=float, default=0, help="seconds a user spends on a page before the next click")
+    parser.add_argument("--ramp", type=float, default=0, help="seconds over which the sessions arrive (0: all at once)")
     parser.add_argument("--port", type=int, default=8621)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "bench-load")
     parser.add_argument(
@@ -253,7 +283,7 @@ def main() -> int:
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
 
-    url = prepare(args.scale, args.database, args.workdir, args.postgres)
+    url = prepare(args.scale, args.database, args.workdir, args.postgres, args.sessions)
     env = {**os.environ, "PYTHONPATH": str(PROJECT)}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(args.port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"]
@@ -273,12 +303,7 @@ def main() -> int:
         held = []
         times = asyncio.run(
             wave(
-                address,
-                args.sessions,
-                concurrency,
-                args.scale == "national",
-                args.returning,
-                lambda: held.append(memory.status("VmRSS")),
+                address, args.sessions, concurrency, args.think, args.ramp, lambda: held.append(memory.status("VmRSS"))
             )
         )
         elapsed = time.perf_counter() - start
@@ -295,7 +320,7 @@ def main() -> int:
     mb = 2**20
     print(
         f"{args.scale}, {args.database}, {args.sessions} sessions ({args.concurrency or args.sessions} at once"
-        f"{', returning browsers' if args.returning else ', first visits'}), "
+        f", {args.think:g} s between clicks, arriving over {args.ramp:g} s), "
         f"{make_url(url).render_as_string()}, {elapsed:.1f} s, server CPU {cpu:.1f} s ({cpu / elapsed:.0%} of one "
         f"core), load {os.getloadavg()[0]:.1f}"
     )

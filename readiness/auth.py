@@ -6,8 +6,10 @@ never leave this module: not in exceptions, logs, audit details, returned rows o
 
 import logging
 import re
+import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -155,11 +157,30 @@ def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
     return PasswordHasher(time_cost, memory_cost, parallelism).hash("no such account")
 
 
+@lru_cache
+def _slots(count: int) -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(count)
+
+
+@contextmanager
+def _argon2_slot() -> Iterator[None]:
+    """At most argon2_concurrency hash computations at a time in this process. Each takes 64 MiB and all cores for
+    ~0.2 s: a wave of 30 logins at once took 1.9 GB and made every login wait for all of them."""
+    with _slots(get_settings().argon2_concurrency):
+        yield
+
+
+def _hash(password: str) -> str:
+    with _argon2_slot():
+        return _hasher().hash(password)
+
+
 def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher().verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    with _argon2_slot():
+        try:
+            return _hasher().verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 def normal_name(name: str) -> str:
@@ -277,7 +298,7 @@ def _create(
         role=checked_role,
         commune_code=code,
         email=checked_email,
-        password_hash=_hasher().hash(password),
+        password_hash=_hash(password),
         created_at=datetime.now(UTC),
     )
     session.add(account)
@@ -427,7 +448,7 @@ def reset_password(session: Session, actor: Actor, name: str, new_password: str)
     require(actor, Permission.MANAGE_ACCOUNTS)
     account = _get(session, name)
     _check_password(new_password)
-    account.password_hash = _hasher().hash(new_password)
+    account.password_hash = _hash(new_password)
     account.failed_logins = 0
     account.locked_until = None
     session.add(account)
@@ -452,7 +473,7 @@ def change_password(actor: Actor | None, current_password: str, new_password: st
         session.exec(
             update(Account)
             .where(Account.id == account.id)
-            .values(password_hash=_hasher().hash(new_password), failed_logins=0, locked_until=None)
+            .values(password_hash=_hash(new_password), failed_logins=0, locked_until=None)
         )
         sessions.end_all(session, account.name)
         audit.record(session, actor.name, "account.change_password", account.name)
@@ -584,7 +605,7 @@ def authenticate(name: str, password: str, now: datetime | None = None) -> Actor
             f"The account {account.name} is disabled; please contact an admin.",
         )
     hasher = _hasher()
-    new_hash = hasher.hash(password) if hasher.check_needs_rehash(account.password_hash) else None
+    new_hash = _hash(password) if hasher.check_needs_rehash(account.password_hash) else None
     with db.write_session() as session:
         values = {"failed_logins": 0, "locked_until": None}
         if new_hash:

@@ -1,5 +1,6 @@
 """All configuration, read from the environment (prefix READINESS_) or a .env file."""
 
+import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -58,6 +59,8 @@ class Settings(BaseSettings):
     argon2_time_cost: int = 3
     argon2_memory_cost_kib: int = 65536
     argon2_parallelism: int = 4
+    # Hash computations at once per process (default: one per core); more logins at once wait their turn.
+    argon2_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     # The weekly warning list goes out by e-mail through this SMTP server (empty host: sending is off).
     smtp_host: str = ""
     smtp_port: int = 587

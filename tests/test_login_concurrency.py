@@ -98,3 +98,39 @@ def test_the_right_password_among_parallel_guesses_is_checked_only_within_the_li
         assert outcomes[-1].startswith("The account is locked until")
         assert PASSWORD not in lan["order"]
         assert lan["real"] == failures_recorded() == limit
+
+
+def test_hash_checks_run_at_most_argon2_concurrency_at_a_time(initialized, monkeypatch):
+    """A wave of logins queues for the hash slots (64 MiB and every core each) instead of computing all at once."""
+    with db.write_session() as session:
+        for name in ("an", "binh", "chi"):
+            auth.create_account(session, OPERATOR, name, Role.OFFICER, PASSWORD)
+    monkeypatch.setenv("READINESS_ARGON2_CONCURRENCY", "2")
+    get_settings.cache_clear()
+    inside, most, lock = [0], [0], threading.Lock()
+    third_inside = threading.Event()
+    hasher = auth._hasher()
+
+    class Watched:
+        def verify(self, password_hash: str, password: str) -> bool:
+            with lock:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+                if inside[0] == 3:
+                    third_inside.set()
+            # The first two wait to see whether a third gets in beside them (it must not: it would at once).
+            third_inside.wait(timeout=1)
+            with lock:
+                inside[0] -= 1
+            return hasher.verify(password_hash, password)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(hasher, name)
+
+    monkeypatch.setattr(auth, "_hasher", Watched)
+    threads = [threading.Thread(target=auth.authenticate, args=(name, PASSWORD)) for name in ("an", "binh", "chi")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert most[0] == 2
