@@ -326,18 +326,7 @@ def ranking_table(ranking: Any, key: str) -> None:
 
 def province_ranking_table(ranking: Any) -> None:
     """Provinces with their rank (queries.province_ranking rows)."""
-    st.dataframe(
-        ranking.assign(share=ranking["fully_green_share"] * 100),
-        hide_index=True,
-        column_order=["rank", "province_name", "communes", "fully_green", "share"],
-        column_config={
-            "rank": t("Hạng", "Rank"),
-            "province_name": t("Tỉnh, thành phố", "Province"),
-            "communes": t("Xã, phường", "Communes"),
-            "fully_green": t("Đạt đủ tiêu chí", "Fully green"),
-            "share": progress_column(t("Tỉ lệ đạt đủ", "Share fully green")),
-        },
-    )
+    table(views.province_ranking(ranking), views.PROVINCE_RANKING)
 
 
 def chart(built: charts.Chart, key: str | None = None) -> Any:

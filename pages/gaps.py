@@ -39,5 +39,5 @@ lagging = queries.lagging_communes(status, code)
 if lagging.empty:
     st.success(ui.t("Mọi xã, phường đều đạt tiêu chí này.", "Every commune meets this criterion."))
     st.stop()
-spec = views.lagging_communes_table(ui.national())
-ui.commune_table(views.lagging_communes(lagging, lang), spec, "gap_communes")
+spec = views.status_rows_table(ui.national())
+ui.commune_table(views.status_rows(lagging, lang), spec, "gap_communes")

@@ -73,10 +73,10 @@ if rows.empty:
 names = dict(zip(rows["commune_code"], rows["commune_name"], strict=False))
 st.caption(
     ui.t(
-        f"{ui.number(len(names))} xã, phường. Ô có dấu × là chưa đạt, dấu ? là chưa báo cáo. "
-        "Bấm vào một ô hoặc chọn bên dưới để mở trang của xã, phường.",
-        f"{ui.number(len(names))} communes. × marks a criterion not met, ? one not reported. "
-        "Click a cell or choose below to open a commune's page.",
+        f"{ui.number(len(names))} xã, phường. Ô có dấu × là chưa đạt, dấu ? là chưa báo cáo; chấm tròn ở góc ô: "
+        "số liệu lấy từ báo cáo đang chờ duyệt. Bấm vào một ô hoặc chọn bên dưới để mở trang của xã, phường.",
+        f"{ui.number(len(names))} communes. × marks a criterion not met, ? one not reported; a dot in the corner, "
+        "a figure from a submission pending review. Click a cell or choose below to open a commune's page.",
     )
 )
 chosen = st.selectbox(

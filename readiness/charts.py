@@ -2,6 +2,7 @@
 
 Colours are readiness.views.palette's. Status is never shown by colour alone: heatmap cells carry "×" (not met)
 or "?" (not reported), tiles show their count, and legends and tooltips use the status words of readiness.i18n.
+A heatmap cell whose figure comes from a submission pending review carries a white dot in its corner.
 """
 
 import json
@@ -14,11 +15,13 @@ import fontpkg_be_vietnam_pro
 import pandas as pd
 import vl_convert
 
+from readiness.enums import ReviewStatus
 from readiness.i18n import (
     describe_status,
     format_date,
     format_number,
     format_percent,
+    review_label,
     status_label,
     timeliness_label,
     total_gaps,
@@ -26,6 +29,7 @@ from readiness.i18n import (
 )
 from readiness.text import short_name
 from readiness.views.palette import GREEN, GREY, INK, MIDDLE, RED, STATUS
+from readiness.views.tables import REVIEW
 
 FONT = "Be Vietnam Pro"
 # Browsers without the font fall back to a sans-serif face, not the canvas default (a serif).
@@ -91,11 +95,13 @@ def _unique_labels(names: pd.Series, codes: pd.Series) -> pd.Series:
 
 
 def heatmap_chart(status: pd.DataFrame, lang: str) -> Chart:
-    """Communes × criteria, one cell per status, rows in the order given (the page sorts them).
+    """Communes × criteria, one cell per status, rows in the order given (the page sorts them); a dot marks the
+    cells whose figure comes from a submission pending review (status's review_status).
 
     Clicking a cell selects its commune (selection parameter "commune", field commune_code).
     """
     described = describe_status(status, lang)
+    pending = status["review_status"] == ReviewStatus.PENDING
     rows = pd.DataFrame(
         {
             "commune_code": status["commune_code"],
@@ -108,6 +114,8 @@ def heatmap_chart(status: pd.DataFrame, lang: str) -> Chart:
             "target_text": described["target_text"],
             "gap_text": described["gap_text"],
             "date_text": described["date_text"],
+            "pending": pending,
+            "review_text": [review_label(r, lang) for r in status["review_status"]],
         }
     )
     communes = list(dict.fromkeys(rows["commune"]))
@@ -121,6 +129,7 @@ def heatmap_chart(status: pd.DataFrame, lang: str) -> Chart:
         alt.Tooltip("target_text:N", title=tr(lang, "Chỉ tiêu", "Target")),
         alt.Tooltip("gap_text:N", title=tr(lang, "Còn thiếu", "Gap")),
         alt.Tooltip("date_text:N", title=tr(lang, "Ngày báo cáo", "Reporting date")),
+        alt.Tooltip("review_text:N", title=REVIEW.header(lang)),
     ]
     base = alt.Chart().encode(
         x=alt.X("criterion_code:N", sort=criteria, title=None, axis=alt.Axis(orient="top", labelAngle=-45)),
@@ -136,8 +145,28 @@ def heatmap_chart(status: pd.DataFrame, lang: str) -> Chart:
         )
     )
     marks = base.mark_text(fontSize=15, color=INK).encode(text="symbol:N")
-    chart = alt.layer(cells.add_params(pick), marks, data=rows).properties(width=alt.Step(34), height=alt.Step(ROW_PX))
+    layers = [cells.add_params(pick), marks]
+    if pending.any():
+        layers.append(_pending_dots(base, lang))
+    chart = alt.layer(*layers, data=rows).properties(width=alt.Step(34), height=alt.Step(ROW_PX))
     return _finish(chart)
+
+
+def _pending_dots(base: alt.Chart, lang: str) -> alt.Chart:
+    """A white dot ringed in ink at the top right of each pending cell: it stands out on every status colour, on
+    screen and on paper, and leaves the centre to the status symbol. Its legend entry names it."""
+    label = review_label(ReviewStatus.PENDING, lang)
+    return (
+        base.transform_filter(alt.datum.pending)
+        .mark_point(filled=False, fill="white", color=INK, strokeWidth=1.2, size=30, opacity=1, xOffset=11, yOffset=-3)
+        .encode(
+            shape=alt.Shape(
+                "review_text:N",
+                scale=alt.Scale(domain=[label], range=["circle"]),
+                legend=alt.Legend(title=None, orient="top", symbolSize=40),
+            )
+        )
+    )
 
 
 def province_heatmap_chart(shares: pd.DataFrame, lang: str) -> Chart:

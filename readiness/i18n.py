@@ -94,8 +94,11 @@ _ORIGIN_LABELS = {
 }
 
 
-def review_label(status: str, lang: str) -> str:
-    """A submission's review status in words: chờ duyệt, đã duyệt, trả lại."""
+def review_label(status: str | None, lang: str) -> str:
+    """A submission's review status in words: chờ duyệt, đã duyệt, trả lại; "–" without a submission (a figure
+    never reported)."""
+    if not isinstance(status, str):
+        return "–"
     return tr(lang, *_REVIEW_LABELS.get(status, (status, status)))
 
 
@@ -122,7 +125,8 @@ def status_label(status: str, lang: str) -> str:
     return tr(lang, *_STATUS_LABELS[status])
 
 
-def _amount(value: float, lang: str) -> str:
+def format_amount(value: float, lang: str) -> str:
+    """An amount as values and gaps say it: whole numbers without decimals, others with one (2,5)."""
     return format_number(value, lang, 0 if float(value).is_integer() else 1)
 
 
@@ -137,18 +141,18 @@ def format_value(kind: str, value: float | None, out_of: float | None, unit: str
     if kind == "yes_no":
         return tr(lang, "Có", "Yes") if value >= 1 else tr(lang, "Không", "No")
     if kind == "number":
-        return f"{_amount(value, lang)} {unit}".strip()
+        return f"{format_amount(value, lang)} {unit}".strip()
     if _missing(out_of):
         return format_percent(value, lang)
     share = format_percent(value / out_of, lang) if out_of else "–"
-    return f"{_amount(value, lang)}/{_amount(out_of, lang)} {unit} ({share})".replace("  ", " ")
+    return f"{format_amount(value, lang)}/{format_amount(out_of, lang)} {unit} ({share})".replace("  ", " ")
 
 
 def format_target(kind: str, target: float, unit: str, lang: str) -> str:
     if kind == "yes_no":
         return tr(lang, "Có", "Yes")
     if kind == "number":
-        return f"≥ {_amount(target, lang)} {unit}".strip()
+        return f"≥ {format_amount(target, lang)} {unit}".strip()
     return f"≥ {format_percent(target, lang)}"
 
 
@@ -162,7 +166,7 @@ def format_gap(kind: str, gap: float | None, gap_is_share: bool, unit: str, lang
         return tr(lang, "chưa có", "not yet")
     if gap_is_share:
         return format_percent(gap, lang)
-    return f"{_amount(gap, lang)} {unit}".strip()
+    return f"{format_amount(gap, lang)} {unit}".strip()
 
 
 def format_total_gap(kind: str, gap: float, not_green: int, unit: str, lang: str) -> str:
@@ -173,7 +177,7 @@ def format_total_gap(kind: str, gap: float, not_green: int, unit: str, lang: str
         return tr(lang, f"{format_number(not_green, lang)} xã, phường chưa có", f"{not_green:,} communes without")
     if not unit or gap <= 0:
         return tr(lang, f"{format_number(not_green, lang)} xã, phường chưa đạt", f"{not_green:,} communes not met")
-    return f"{_amount(gap, lang)} {unit}"
+    return f"{format_amount(gap, lang)} {unit}"
 
 
 def total_gaps(criteria: pd.DataFrame, lang: str) -> list[str]:
@@ -257,6 +261,14 @@ def warning_reason(row: object, lang: str) -> str:
             parts.append(tr(lang, f"không báo cáo {days} ngày", f"no report for {days} days"))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:]
+
+
+_CRITERION_KIND_LABELS = {"yes_no": ("Có/Không", "Yes/No"), "number": ("Số", "Number"), "ratio": ("Tỉ lệ", "Share")}
+
+
+def criterion_kind_label(kind: str, lang: str) -> str:
+    """What a criterion asks for: Có/Không, a number, or a share."""
+    return tr(lang, *_CRITERION_KIND_LABELS[kind])
 
 
 _TIMELINESS_LABELS = {

@@ -35,7 +35,6 @@ from readiness.text import nfc, printable
 from readiness.views import palette
 from readiness.views import tables as views
 from readiness.views.columns import Table
-from readiness.views.tables import STATUS
 
 FONT = "BeVietnamPro"
 _FONT_FILES = {"": "Regular", "B": "Bold", "I": "Italic"}
@@ -118,14 +117,14 @@ class _Pdf(FPDF):
         size: float = 8,
     ) -> None:
         """A view's frame (readiness.views) as the spec's PDF columns. `fills`: a background colour (or None) per
-        row and PDF column."""
+        row and PDF column; by default the status tints the spec asks for."""
         columns = spec.on("pdf")
         self.data_table(
             spec.headers("pdf", lang),
             spec.text_rows(frame, lang),
             widths=[c.pdf for c in columns],
             align=[c.align for c in columns],
-            fills=fills,
+            fills=spec.fills(frame, "pdf") if fills is None else fills,
             size=size,
         )
 
@@ -308,56 +307,14 @@ def _timeliness(pdf: _Pdf, figures: dict, lang: str) -> None:
 
 
 def _ranking(pdf: _Pdf, figures: dict, national: bool, lang: str) -> None:
-    """Top and bottom ten, as on the overview: provinces in national mode, else communes."""
+    """Top and bottom ten, as on the overview and the ranking page (the same tables): provinces in national mode,
+    else communes."""
     if national:
-        ranked = figures["province_ranking"]
-        headings = [
-            tr(lang, "Hạng", "Rank"),
-            tr(lang, "Tỉnh, thành phố", "Province"),
-            tr(lang, "Xã, phường", "Communes"),
-            tr(lang, "Đạt đủ", "Fully green"),
-            tr(lang, "Tỉ lệ đạt đủ", "Share fully green"),
-        ]
-        widths, align = (14, 70, 28, 28, 30), ("R", "L", "R", "R", "R")
-
-        def values(row: object) -> list[str]:
-            return [
-                str(row.rank),
-                row.province_name,
-                format_number(row.communes, lang),
-                format_number(row.fully_green, lang),
-                format_percent(row.fully_green_share, lang, 1),
-            ]
-
-        parts = [(tr(lang, "Mười tỉnh, thành phố dẫn đầu", "Top ten provinces"), ranked.head(10))]
-        parts.append((tr(lang, "Mười tỉnh, thành phố cuối bảng", "Bottom ten provinces"), ranked.tail(10)))
+        spec, ranked = views.PROVINCE_RANKING, views.province_ranking(figures["province_ranking"])
+        vi, en = "tỉnh, thành phố", "provinces"
     else:
-        ranked = figures["ranking"]
-        criteria = figures["kpis"]["criteria"]
-        headings = [
-            tr(lang, "Hạng", "Rank"),
-            tr(lang, "Mã", "Code"),
-            tr(lang, "Xã, phường", "Commune"),
-            tr(lang, "Tiêu chí đạt", "Criteria met"),
-            tr(lang, "Đạt đúng hạn", "Met on time"),
-            tr(lang, "Đạt trễ hạn", "Met late"),
-            tr(lang, "Lần cuối chuyển sang đạt", "Last turned green"),
-        ]
-        widths, align = (12, 14, 50, 22, 22, 22, 28), ("R", "L", "L", "R", "R", "R", "L")
-
-        def values(row: object) -> list[str]:
-            return [
-                str(row.rank),
-                row.commune_code,
-                row.commune_name,
-                f"{row.green}/{criteria}",
-                format_number(row.on_time, lang),
-                format_number(row.late, lang),
-                format_date(row.last_green, lang),
-            ]
-
-        parts = [(tr(lang, "Mười xã, phường dẫn đầu", "Top ten communes"), ranked.head(10))]
-        parts.append((tr(lang, "Mười xã, phường cuối bảng", "Bottom ten communes"), ranked.tail(10)))
+        spec, ranked = views.ranking_table(national=False), views.ranking(figures["ranking"], lang)
+        vi, en = "xã, phường", "communes"
     pdf.heading(tr(lang, "Xếp hạng", "Ranking"), keep_with_next=70)
     pdf.text_line(
         tr(
@@ -375,12 +332,14 @@ def _ranking(pdf: _Pdf, figures: dict, national: bool, lang: str) -> None:
         color=_MUTED,
         height=4.5,
     )
-    for title, rows in parts:
+    top = (tr(lang, f"Mười {vi} dẫn đầu", f"Top ten {en}"), ranked.head(10))
+    bottom = (tr(lang, f"Mười {vi} cuối bảng", f"Bottom ten {en}"), ranked.tail(10))
+    for title, rows in (top, bottom):
         # A title and its ten rows stay together.
         if pdf.room() < 75:
             pdf.add_page()
         pdf.text_line(title, size=10, style="B")
-        pdf.data_table(headings, [values(row) for row in rows.itertuples()], widths=widths, align=align)
+        pdf.view_table(spec, rows, lang)
 
 
 def _gap_table(pdf: _Pdf, criteria: pd.DataFrame, lang: str) -> None:
@@ -550,9 +509,7 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
     sheet = views.commune_sheet(rows, timely, lang)
     evidence = (nfc(printable(e)) for e in sheet["evidence"])
     sheet["evidence"] = [e if len(e) <= _EVIDENCE_CHARS else e[: _EVIDENCE_CHARS - 1] + "…" for e in evidence]
-    spec = views.COMMUNE_SHEET
-    fills = [[palette.STATUS_TINT[s] if c.key == STATUS.key else None for c in spec.on("pdf")] for s in sheet["status"]]
-    pdf.view_table(spec, sheet, lang, fills=fills, size=7.5)
+    pdf.view_table(views.COMMUNE_SHEET, sheet, lang, size=7.5)
     if pd.notna(first.reporting_date):
         chart = charts.commune_trend_chart(queries.commune_trend(session, as_of, code), lang, len(rows))
         pdf.chart(tr(lang, "Số tiêu chí đạt qua các lần báo cáo", "Criteria met, report by report"), chart, 60, 25)

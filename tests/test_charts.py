@@ -1,12 +1,13 @@
 """Chart builders: what the specs say (data, order, formats, colours, words) and that they render to PNG."""
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import altair as alt
 import jsonschema
 import pandas as pd
 import pytest
+from conftest import submit
 from PIL import Image
 
 from readiness import charts, db, queries
@@ -73,6 +74,35 @@ def test_heatmap_shows_grey_cells_for_communes_that_never_reported(initialized):
     values = _values(charts.vega_lite(charts.heatmap_chart(frame, "vi")))
     assert {v["status_text"] for v in values} == {"? Chưa báo cáo"}
     assert {v["value_text"] for v in values} == {"–"}
+
+
+def _pending_dots(spec: dict) -> list[dict]:
+    return [layer for layer in _layers(spec) if layer["mark"]["type"] == "point"]
+
+
+def test_heatmap_marks_exactly_the_cells_whose_figures_are_pending_review(demo_sqlite):
+    with db.session() as session:
+        approved = queries.status(session, AS_OF, "01")
+    assert not _pending_dots(charts.vega_lite(charts.heatmap_chart(approved, "vi")))  # demo data: all approved
+
+    # 00070's figures now come from a pending submission; 00073's pending one is older than its approved one.
+    submit("00070", AS_OF, {"TC01": 1, "TC02": 50}, received=datetime(2025, 9, 20, 23, tzinfo=UTC))
+    submit("00073", date(2025, 9, 19), {"TC01": 0})
+    with db.session() as session:
+        status = queries.status(session, AS_OF, "01")
+    expected = {("00070", code) for code in status["criterion_code"].unique()}
+    chart = charts.heatmap_chart(status, "vi")
+    spec = charts.vega_lite(chart)
+    (dots,) = _pending_dots(spec)
+    assert dots["transform"] == [{"filter": "datum.pending"}]
+    values = _values(spec)
+    assert {(v["commune_code"], v["criterion_code"]) for v in values if v["pending"]} == expected
+    assert {v["review_text"] for v in values if v["pending"]} == {"Chờ duyệt"}
+    assert {v["review_text"] for v in values if not v["pending"]} == {"Đã duyệt"}
+    assert dots["encoding"]["shape"]["scale"]["domain"] == ["Chờ duyệt"]  # the legend says what a dot means
+    records = {name: rows.to_dict("records") for name, rows in spec["datasets"].items()}
+    alt.LayerChart.from_dict({**spec, "datasets": records}, validate=True)
+    assert Image.open(io.BytesIO(charts.to_png(chart, scale=1))).size[0] > 500
 
 
 def test_tile_map_puts_the_most_lagging_commune_first_on_a_scale_ending_in_green(status):

@@ -1,14 +1,14 @@
 """Every page in AppTest, on an empty database and on demo data, with the numbers tied to the query functions."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import geodata
 import pandas as pd
 import pyarrow as pa
 import pytest
-from conftest import account, log_in
+from conftest import account, log_in, shown, submit
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -17,6 +17,7 @@ from readiness.auth import OPERATOR
 from readiness.cli import main
 from readiness.i18n import timeliness_label
 from readiness.models import Origin, ResultBase, Role, SubmissionCreate
+from readiness.views import tables as views
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 AS_OF = date(2025, 10, 20)
@@ -135,6 +136,16 @@ def test_heatmap_shows_every_commune_lagging_first_with_words_in_the_tooltips(de
     assert greens.is_monotonic_increasing
     assert set(rows["status_text"]) <= {"Đạt", "× Chưa đạt", "? Chưa báo cáo"}
     assert "126 xã, phường" in at.caption[1].value
+
+
+def test_heatmap_marks_the_cells_whose_figures_are_pending_review(demo_sqlite):
+    submit("00070", AS_OF, {"TC01": 1, "TC02": 50}, received=datetime(2025, 10, 20, 23, tzinfo=UTC))
+    at = _app("pages/heatmap.py")
+    rows = _chart_rows(at)
+    pending = rows[rows["pending"]]
+    assert set(pending["commune_code"]) == {"00070"} and len(pending) == 16
+    assert set(pending["review_text"]) == {"Chờ duyệt"}
+    assert any("chấm tròn ở góc ô: số liệu lấy từ báo cáo đang chờ duyệt" in c.value for c in at.caption)
 
 
 def test_heatmap_search_without_diacritics_and_filters(demo_sqlite):
@@ -335,6 +346,9 @@ def test_national_mode_aggregates_by_province(database, monkeypatch):
     assert len(_chart_rows(at, 1)) == 126 * 16
     at = _app("pages/map.py")
     assert len(_chart_rows(at)) == 34
+    at = _app("pages/ranking.py")
+    provinces = shown(at.dataframe[0])
+    assert list(provinces.columns) == views.PROVINCE_RANKING.headers("page", "vi") and len(provinces) == 34
     at = _app()
     assert _metrics(at)["Đạt đủ 16/16"] == "0/3.321"
 

@@ -157,6 +157,9 @@ def test_national_report_lists_provinces_and_maps_them(monkeypatch, tmp_path):
     text = " ".join(pages)
     assert "Toàn quốc" in pages[0]
     assert "# Mã xã Xã, phường Tỉnh, thành phố Tiêu chí đạt" in text
+    # The top and bottom ten provinces, as the ranking page shows them.
+    ranking = text.split("Mười tỉnh, thành phố dẫn đầu")[1].split("Mười tỉnh, thành phố cuối bảng")[0]
+    assert ranking.strip().startswith(" ".join(views.PROVINCE_RANKING.headers("pdf", "vi")))
     assert "Phường Hoàn Kiếm" not in text.split("Danh sách cảnh báo tuần này")[1]  # it reported: not silent yet
     # 3,319 communes never reported: all listed, over as many pages as that takes.
     listed = re.findall(r"(?:^| )[\d.]+ (\d{5}) ", text.split("Danh sách cảnh báo tuần này")[1])

@@ -62,6 +62,22 @@ def assert_rows_in_pdf(frame: pd.DataFrame, spec: Table, text: str) -> None:
             assert set(cell.split()) <= words, cell
 
 
+def excel_rows(sheet, spec: Table, first_row: int = 5) -> list[list]:
+    """The sheet's values from `first_row`, dates as dates (openpyxl reads them back as datetimes)."""
+    return [
+        [v.date() if c.kind == "date" and v is not None else v for c, v in zip(spec.on("xlsx"), row, strict=True)]
+        for row in sheet.iter_rows(min_row=first_row, values_only=True)
+    ]
+
+
+def excel_values(frame: pd.DataFrame, spec: Table) -> list[list]:
+    """What the spec's Excel columns hold for the frame's rows."""
+    return [
+        [c.excel(v) for c, v in zip(spec.on("xlsx"), row, strict=True)]
+        for row in frame[spec.keys("xlsx")].itertuples(index=False)
+    ]
+
+
 def test_warning_list_and_lagging_criteria_on_their_pages_in_the_pdf_and_in_excel(demo_sqlite):
     with db.session() as session:
         warnings = queries.warning_list(session, AS_OF, "01")
@@ -87,15 +103,7 @@ def test_warning_list_and_lagging_criteria_on_their_pages_in_the_pdf_and_in_exce
     spec = views.warning_table(national=True)
     sheet = book.active
     assert [c.value for c in sheet[4]] == spec.headers("xlsx", "vi")
-    expected = [
-        [c.excel(v) for c, v in zip(spec.on("xlsx"), row, strict=True)]
-        for row in listed[spec.keys("xlsx")].itertuples(index=False)
-    ]
-    cells = [
-        [v.date() if c.kind == "date" and v is not None else v for c, v in zip(spec.on("xlsx"), row, strict=True)]
-        for row in sheet.iter_rows(min_row=5, values_only=True)
-    ]
-    assert cells == expected
+    assert excel_rows(sheet, spec) == excel_values(listed, spec)
 
 
 def test_commune_sheet_on_the_commune_page_and_in_its_pdf(demo_sqlite):
@@ -109,6 +117,44 @@ def test_commune_sheet_on_the_commune_page_and_in_its_pdf(demo_sqlite):
     at = page("pages/commune.py", commune="00070")
     pd.testing.assert_frame_equal(shown(at.dataframe[0]), on_page(frame, views.COMMUNE_SHEET), check_dtype=False)
     assert_rows_in_pdf(frame, views.COMMUNE_SHEET, pdf)
+
+
+def test_ranking_on_its_page_in_the_pdf_and_in_excel(demo_sqlite):
+    with db.session() as session:
+        ranked = views.ranking(queries.ranking(session, AS_OF, "01"), "vi")
+        pdf = pdf_text(report.province_report(session, AS_OF, "01", "vi", actor=LEADER))
+        book = load_workbook(io.BytesIO(export.consolidated_workbook(session, AS_OF, "01", "vi", actor=LEADER)))
+    spec = views.ranking_table(national=False)
+
+    at = page("pages/ranking.py")
+    pd.testing.assert_frame_equal(shown(at.dataframe[0]), on_page(ranked, spec), check_dtype=False)
+
+    ranking_part = pdf.split("Xếp hạng", 1)[1].split("Bản đồ số tiêu chí đạt")[0]
+    top, bottom = ranking_part.split("Mười xã, phường cuối bảng")
+    assert_rows_in_pdf(ranked.head(10), spec, top)
+    assert_rows_in_pdf(ranked.tail(10), spec, bottom)
+
+    sheet = book["Xếp hạng"]
+    assert [c.value for c in sheet[4]] == spec.headers("xlsx", "vi")
+    assert excel_rows(sheet, spec) == excel_values(ranked, spec)
+
+
+def test_figures_of_one_criterion_on_the_gaps_page_are_those_of_the_details_sheet(demo_sqlite):
+    with db.session() as session:
+        status = queries.status(session, AS_OF, "01")
+        book = load_workbook(io.BytesIO(export.consolidated_workbook(session, AS_OF, "01", "vi", actor=LEADER)))
+    lagging = views.status_rows(queries.lagging_communes(status, "TC16"), "vi")
+    assert len(lagging) > 3
+    spec = views.status_rows_table(national=False)
+
+    at = page("pages/gaps.py")
+    at.selectbox(key="gap_criterion").select("TC16").run()
+    pd.testing.assert_frame_equal(shown(at.dataframe[0]), on_page(lagging, spec), check_dtype=False)
+
+    sheet = book["Chi tiết"]
+    assert [c.value for c in sheet[4]] == spec.headers("xlsx", "vi")
+    details = {(row[0], row[2]): row for row in excel_rows(sheet, spec)}
+    assert [details[(code, "TC16")] for code in lagging["commune_code"]] == excel_values(lagging, spec)
 
 
 def test_one_status_palette_in_charts_pdf_tables_and_excel(demo_sqlite):

@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from readiness.i18n import format_date, format_datetime, format_number, format_percent, tr
+from readiness.i18n import format_amount, format_date, format_datetime, format_number, format_percent, tr
+from readiness.views.palette import STATUS_TINT
 
 # Kinds of values in a view's frame and how each medium shows them:
 #   text      str                    as it is
@@ -14,7 +15,16 @@ from readiness.i18n import format_date, format_datetime, format_number, format_p
 #   date      datetime.date          dd/mm/yyyy; a date cell in Excel; a date column on the page
 #   datetime  tz-aware Timestamp      dd/mm/yyyy hh:mm in local time
 #   progress  0–100 (percent)        a bar on the page; 85% in the PDF; a 0% formatted share in Excel
-EXCEL_FORMATS = {"date": "DD/MM/YYYY", "datetime": "DD/MM/YYYY HH:MM:SS", "progress": "0%", "int": "#,##0"}
+#   number    any number             120 or 2,5 as i18n says amounts; a number cell in Excel
+#   share     0–1                    85%; a 0% formatted share in Excel
+EXCEL_FORMATS = {
+    "date": "DD/MM/YYYY",
+    "datetime": "DD/MM/YYYY HH:MM:SS",
+    "progress": "0%",
+    "share": "0%",
+    "int": "#,##0",
+    "number": "#,##0.##",
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,11 @@ class Column:
     align: str = "L"
     # A tooltip on the page's header, vi and en.
     help: tuple[str, str] | None = None
+    # The frame column holding a status (green, red, grey) whose palette tint fills this column's cells in the PDF
+    # and Excel.
+    tint: str | None = None
+    # A header (vi, en) over this column and its neighbours with the same one: Excel's upper header row.
+    over: tuple[str, str] | None = None
 
     def header(self, lang: str) -> str:
         return tr(lang, self.vi, self.en)
@@ -51,11 +66,17 @@ class Column:
             return format_datetime(value, lang)
         if self.kind == "progress":
             return format_percent(value / 100, lang)
+        if self.kind == "share":
+            return format_percent(value, lang)
+        if self.kind == "number":
+            return format_amount(value, lang)
         return str(value)
 
     def excel(self, value: object) -> object:
         """The value as stored in an Excel cell (its number format is `excel_format`); empty text is no value."""
-        if value is None or value == "" or (not isinstance(value, str) and pd.isna(value)):
+        if isinstance(value, str):
+            return value or None
+        if value is None or pd.isna(value):
             return None
         if self.kind == "progress":
             return value / 100
@@ -64,6 +85,8 @@ class Column:
             return value.tz_localize(None).to_pydatetime()
         if self.kind == "int":
             return int(value)
+        if self.kind in ("number", "share"):
+            return float(value)
         return value
 
     @property
@@ -94,6 +117,12 @@ class Table:
 
     def headers(self, medium: str, lang: str) -> list[str]:
         return [c.header(lang) for c in self.on(medium)]
+
+    def fills(self, frame: pd.DataFrame, medium: str) -> list[list[str | None]]:
+        """Per row and column of `medium`: the status tint of a column with a `tint`, else None."""
+        none = [None] * len(frame)
+        tints = [[STATUS_TINT.get(s) for s in frame[c.tint]] if c.tint else none for c in self.on(medium)]
+        return [list(row) for row in zip(*tints, strict=True)]
 
     def text_rows(self, frame: pd.DataFrame, lang: str, medium: str = "pdf") -> list[list[str]]:
         """The frame's rows as printed text, the columns of `medium`."""

@@ -2,8 +2,12 @@
 
 commune_sheet   one commune's criteria        commune page, commune PDF sheet
 lagging         the most lagging criteria     overview page, province PDF
-lagging_communes  communes behind on one criterion   gaps page
+status_rows     communes × criteria figures   gaps page (one criterion), consolidated workbook's Details sheet
+summary         communes, figure by criterion consolidated workbook's Summary sheet
+catalog         the criteria                  consolidated workbook's Criteria sheet
 criteria_gaps   every criterion's counts      province PDF
+ranking         communes ranked               ranking and overview pages, province PDF, Ranking sheet
+province_ranking  provinces ranked            ranking and overview pages, national PDF
 warning_list    this week's warning list      warning-list page, province PDF, warning-list workbook
 import_preview  what an import would change   upload page
 import_problems why a file was refused        upload page
@@ -16,12 +20,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from readiness.enums import CriterionKind
 from readiness.i18n import (
+    criterion_kind_label,
     describe_status,
     format_count,
     format_days_early,
     format_target,
+    format_value,
     kind_label,
+    review_label,
     status_label,
     timeliness_label,
     total_gaps,
@@ -33,28 +41,44 @@ from readiness.views.columns import Column, Table
 if TYPE_CHECKING:
     from readiness.excel import Problem
 
-CODE = Column("criterion_code", "Mã", "Code", page="small", pdf=11)
-NAME = Column("name", "Tiêu chí", "Criterion", page="medium", pdf=56)
-STATUS = Column("status_text", "Trạng thái", "Status", pdf=17, align="C")
-VALUE = Column("value_text", "Giá trị", "Value", pdf=28)
-TARGET = Column("target_text", "Chỉ tiêu", "Target", pdf=19)
+# Columns several tables share; each table adds its widths (PDF mm, Excel characters) and where it shows them.
+CODE = Column("criterion_code", "Mã", "Code", page="small")
+NAME = Column("name", "Tiêu chí", "Criterion", page="medium")
+STATUS = Column("status_text", "Trạng thái", "Status", align="C", tint="status")
+VALUE = Column("value_text", "Giá trị", "Value")
+TARGET = Column("target_text", "Chỉ tiêu", "Target")
 DEADLINE = Column("deadline", "Hạn", "Deadline", kind="date")
+PROGRESS = Column("progress", "Tiến độ", "Progress", kind="progress")
+GAP = Column("gap_text", "Còn thiếu", "Gap")
+EVIDENCE = Column("evidence", "Minh chứng", "Evidence")
+NOTE = Column("note", "Ghi chú", "Note")
+COMMUNE_CODE = Column("commune_code", "Mã xã", "Code", on_page=False)
+COMMUNE = Column("commune_name", "Xã, phường", "Commune")
+COMMUNE_KIND = Column("kind_text", "Loại", "Kind", on_page=False)
+PROVINCE = Column("province_name", "Tỉnh, thành phố", "Province")
+LAST_REPORT = Column("reporting_date", "Báo cáo gần nhất", "Last report", kind="date")
+# The review of the submission a row's figures come from, worded as on the commune page's history.
+REVIEW = Column("review_text", "Duyệt", "Review")
+CRITERIA_MET = Column("green_text", "Tiêu chí đạt", "Criteria met", align="R")
+CRITERIA_MET_COUNT = Column("green", "Số tiêu chí đạt", "Criteria met", kind="int", on_page=False, align="R")
+RANK = Column("rank", "Hạng", "Rank", kind="int", page="small", align="R")
+
 
 COMMUNE_SHEET = Table(
     (
-        CODE,
-        NAME,
-        STATUS,
-        VALUE,
-        TARGET,
+        replace(CODE, pdf=11),
+        replace(NAME, pdf=56),
+        replace(STATUS, pdf=17),
+        replace(VALUE, pdf=28),
+        replace(TARGET, pdf=19),
         DEADLINE,
         Column("green_since", "Đạt từ ngày", "Green since", kind="date"),
         Column("days_text", "Sớm / trễ", "Early / late"),
         Column("timeliness_text", "Tiến độ so với hạn", "Against the deadline"),
-        Column("progress", "Tiến độ", "Progress", kind="progress"),
-        Column("gap_text", "Còn thiếu", "Gap"),
-        Column("evidence", "Minh chứng", "Evidence", pdf=49),
-        Column("note", "Ghi chú", "Note"),
+        PROGRESS,
+        GAP,
+        replace(EVIDENCE, pdf=49),
+        NOTE,
     )
 )
 
@@ -76,7 +100,7 @@ def commune_sheet(status: pd.DataFrame, timeliness: pd.DataFrame, lang: str) -> 
 LAGGING = Table(
     (
         replace(CODE, pdf=10),
-        replace(NAME, page="medium"),
+        replace(NAME, pdf=56),
         Column("not_green", "Xã, phường chưa đạt", "Communes not met", kind="int", pdf=15, align="R"),
         Column("share_met", "Tỉ lệ đạt", "Share met", kind="progress", pdf=11, align="R"),
         Column(
@@ -136,12 +160,12 @@ def warning_table(national: bool) -> Table:
     workbook always has it), where the other columns give it room."""
     table = Table(
         (
-            Column("rank", "#", "#", kind="int", page="small", pdf=7, xlsx=5, align="R"),
-            Column("commune_code", "Mã xã", "Code", on_page=False, pdf=11, xlsx=8),
-            Column("commune_name", "Xã, phường", "Commune", pdf=30, xlsx=24),
-            Column("province_name", "Tỉnh, thành phố", "Province", pdf=20, xlsx=18),
-            Column("kind_text", "Loại", "Kind", xlsx=8),
-            Column("green_text", "Tiêu chí đạt", "Criteria met", pdf=10, align="R"),
+            replace(RANK, vi="#", en="#", pdf=7, xlsx=5),
+            replace(COMMUNE_CODE, pdf=11, xlsx=8),
+            replace(COMMUNE, pdf=30, xlsx=24),
+            replace(PROVINCE, pdf=20, xlsx=18),
+            replace(COMMUNE_KIND, on_page=True, xlsx=8),
+            replace(CRITERIA_MET, pdf=10),
             Column("green", status_label("green", "vi"), status_label("green", "en"), "int", on_page=False, xlsx=8),
             Column("red", status_label("red", "vi"), status_label("red", "en"), "int", on_page=False, xlsx=8),
             Column("grey", status_label("grey", "vi"), status_label("grey", "en"), "int", on_page=False, xlsx=10),
@@ -160,7 +184,7 @@ def warning_table(national: bool) -> Table:
                 on_page=False,
                 xlsx=11,
             ),
-            Column("reporting_date", "Báo cáo gần nhất", "Last report", kind="date", pdf=17, xlsx=12),
+            replace(LAST_REPORT, pdf=17, xlsx=12),
             Column(
                 "days_since_report",
                 "Số ngày từ báo cáo gần nhất",
@@ -265,53 +289,184 @@ def catalog_title(criteria: int, lang: str) -> str:
     return tr(lang, f"Danh mục {criteria} tiêu chí", f"The {criteria} criteria")
 
 
-def lagging_communes_table(national: bool) -> Table:
-    """The gaps page's communes not meeting one criterion; the province column in national mode only."""
+def status_rows_table(national: bool) -> Table:
+    """Rows of queries.status, one per commune and criterion: the gaps page shows those of one criterion (so not the
+    criterion's columns), the consolidated workbook's Details sheet all of them with the review of the submission
+    each figure comes from. The province column in national mode only."""
     return Table(
         (
-            Column("commune_name", "Xã, phường", "Commune"),
-            Column("province_name", "Tỉnh, thành phố", "Province", on_page=national),
-            STATUS,
-            VALUE,
-            TARGET,
-            Column("progress", "Tiến độ", "Progress", kind="progress"),
-            Column("gap_text", "Còn thiếu", "Gap"),
-            Column("overdue_text", "Quá hạn", "Overdue"),
-            Column("reporting_date", "Ngày báo cáo", "Reporting date", kind="date"),
+            replace(COMMUNE_CODE, xlsx=8),
+            replace(COMMUNE, xlsx=24),
+            replace(PROVINCE, on_page=national, xlsx=18 if national else None),
+            replace(CODE, vi="Mã tiêu chí", en="Criterion code", on_page=False, xlsx=9),
+            replace(NAME, on_page=False, xlsx=44),
+            replace(STATUS, xlsx=13),
+            replace(VALUE, xlsx=22),
+            replace(TARGET, xlsx=12),
+            replace(PROGRESS, xlsx=9),
+            replace(GAP, xlsx=12),
+            Column("days_overdue", "Số ngày quá hạn", "Days overdue", kind="int", xlsx=10),
+            Column("reporting_date", "Ngày báo cáo", "Reporting date", kind="date", xlsx=12),
+            replace(REVIEW, on_page=False, xlsx=12),
+            replace(EVIDENCE, on_page=False, xlsx=40),
+            replace(NOTE, on_page=False, xlsx=30),
         )
     )
 
 
-def lagging_communes(lagging: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The communes not green on one criterion (queries.lagging_communes), with their words."""
-    rows = describe_status(lagging, lang)
+def status_rows(status: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Rows of queries.status (all, or some: queries.lagging_communes) with their words; days overdue only where
+    overdue."""
+    rows = describe_status(status, lang)
     return rows.assign(
         progress=rows["progress"] * 100,
-        overdue_text=[tr(lang, f"{d} ngày", f"{d} days") if d else "" for d in rows["days_overdue"]],
+        days_overdue=rows["days_overdue"].where(rows["days_overdue"] > 0).astype("Int64"),
         reporting_date=[None if pd.isna(d) else d for d in rows["reporting_date"]],
+        review_text=[review_label(r, lang) for r in rows["review_status"]],
     ).reset_index(drop=True)
 
 
-def ranking_table(national: bool) -> Table:
-    """Communes ranked (queries.ranking): the overview's top and bottom ten, the ranking page, the PDF."""
+def _value_column(criterion: object, over: tuple[str, str]) -> Column:
+    """A criterion's value in the Summary sheet: Có/Không, a number in its unit, or a share."""
+    key = f"value_{criterion.code}"
+    if criterion.kind == CriterionKind.NUMBER:
+        vi, en = f"{VALUE.vi} ({criterion.unit_vi})", f"{VALUE.en} ({criterion.unit_en})"
+        return Column(key, vi, en, kind="number", xlsx=11, over=over)
+    vi, en = criterion_kind_label(criterion.kind, "vi"), criterion_kind_label(criterion.kind, "en")
+    kind = "share" if criterion.kind == CriterionKind.RATIO else "text"
+    return Column(key, vi, en, kind=kind, xlsx=11, over=over)
+
+
+def summary_table(catalog: pd.DataFrame) -> Table:
+    """The consolidated workbook's Summary sheet: one row per commune, then under each criterion of the catalog
+    (queries.catalog) its status and value."""
+    criteria = []
+    for criterion in catalog.itertuples():
+        code = criterion.code
+        over = (f"{code} · {criterion.name_vi}", f"{code} · {criterion.name_en}")
+        status = replace(STATUS, key=f"status_text_{code}", tint=f"status_{code}", xlsx=11, over=over)
+        criteria += [status, _value_column(criterion, over)]
     return Table(
         (
-            Column("rank", "Hạng", "Rank", kind="int", page="small", pdf=12, align="R"),
-            Column("commune_code", "Mã", "Code", on_page=False, pdf=14),
-            Column("commune_name", "Xã, phường", "Commune", pdf=50),
-            Column("province_name", "Tỉnh, thành phố", "Province", on_page=national),
-            Column("green_text", "Tiêu chí đạt", "Criteria met", pdf=22, align="R"),
-            Column("on_time", "Đạt đúng hạn", "Met on time", kind="int", pdf=22, align="R"),
-            Column("late", "Đạt trễ hạn", "Met late", kind="int", pdf=22, align="R"),
-            Column("last_green", "Lần cuối chuyển sang đạt", "Last turned green", kind="date", pdf=28),
+            replace(COMMUNE_CODE, xlsx=8),
+            replace(COMMUNE, xlsx=24),
+            replace(COMMUNE_KIND, xlsx=8),
+            replace(PROVINCE, xlsx=18),
+            replace(LAST_REPORT, xlsx=12),
+            replace(REVIEW, xlsx=11),
+            replace(CRITERIA_MET_COUNT, xlsx=9),
+            *criteria,
+        )
+    )
+
+
+def summary_value(kind: str, value: float | None, out_of: float | None, lang: str) -> object:
+    """A value as the Summary sheet holds it: Có/Không (worded as everywhere), the number, or the share (0–1) of a
+    ratio, more than all counting as all."""
+    if value is None or pd.isna(value):
+        return None
+    if kind == CriterionKind.YES_NO:
+        return format_value(kind, value, out_of, "", lang)
+    if kind == CriterionKind.RATIO and out_of is not None and not pd.isna(out_of):
+        return min(value / out_of, 1.0) if out_of > 0 else None
+    return float(value)
+
+
+def summary(communes: pd.DataFrame, status: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per commune (queries.by_commune of `status`) with, per criterion of `status`, its status (key and
+    words) and value as `summary_value` gives it."""
+    cells = pd.DataFrame(
+        {
+            "commune_code": status["commune_code"],
+            "criterion_code": status["criterion_code"],
+            "status": status["status"],
+            "status_text": [status_label(s, lang) for s in status["status"]],
+            "value": [
+                summary_value(k, v, o, lang)
+                for k, v, o in zip(status["kind"], status["value"], status["out_of"], strict=True)
+            ],
+        }
+    )
+    wide = cells.pivot(index="commune_code", columns="criterion_code", values=["status", "status_text", "value"])
+    wide.columns = [f"{field}_{code}" for field, code in wide.columns]
+    review = status.drop_duplicates("commune_code").set_index("commune_code")["review_status"]
+    return communes.assign(
+        kind_text=[kind_label(k, lang) for k in communes["commune_kind"]],
+        reporting_date=[None if pd.isna(d) else d for d in communes["reporting_date"]],
+        review_text=[review_label(r, lang) for r in communes["commune_code"].map(review)],
+    ).join(wide, on="commune_code")
+
+
+CATALOG = Table(
+    (
+        replace(CODE, xlsx=8),
+        Column("group", "Nhóm", "Group", xlsx=20),
+        replace(NAME, xlsx=48),
+        Column("kind_text", "Loại", "Kind", xlsx=10),
+        replace(TARGET, xlsx=14),
+        Column("unit", "Đơn vị", "Unit", xlsx=12),
+        replace(DEADLINE, xlsx=12),
+        Column("description", "Mô tả", "Description", xlsx=70),
+    )
+)
+
+
+def catalog(criteria: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The criteria (queries.catalog) in `lang`: group, name, what each asks for and its target."""
+    unit = criteria[f"unit_{lang}"]
+    return criteria.assign(
+        criterion_code=criteria["code"],
+        group=criteria[f"group_{lang}"],
+        name=criteria[f"name_{lang}"],
+        kind_text=[criterion_kind_label(k, lang) for k in criteria["kind"]],
+        target_text=[
+            format_target(k, t, u, lang) for k, t, u in zip(criteria["kind"], criteria["target"], unit, strict=True)
+        ],
+        unit=unit,
+        description=criteria[f"description_{lang}"],
+    )
+
+
+def ranking_table(national: bool) -> Table:
+    """Communes ranked (queries.ranking): the overview's top and bottom ten, the ranking page, the PDF's top and
+    bottom ten and the consolidated workbook's Ranking sheet (which always names the province)."""
+    return Table(
+        (
+            replace(RANK, pdf=12, xlsx=7),
+            replace(COMMUNE_CODE, pdf=14, xlsx=8),
+            replace(COMMUNE, pdf=50, xlsx=24),
+            replace(COMMUNE_KIND, xlsx=8),
+            replace(PROVINCE, on_page=national, xlsx=18),
+            replace(CRITERIA_MET, pdf=22),
+            replace(CRITERIA_MET_COUNT, xlsx=10),
+            Column("on_time", "Đạt đúng hạn", "Met on time", kind="int", pdf=22, xlsx=10, align="R"),
+            Column("late", "Đạt trễ hạn", "Met late", kind="int", pdf=22, xlsx=10, align="R"),
+            Column("last_green", "Lần cuối chuyển sang đạt", "Last turned green", kind="date", pdf=28, xlsx=14),
         )
     )
 
 
 def ranking(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Rows of queries.ranking with the criteria met out of all."""
+    """Rows of queries.ranking with the kind in words and the criteria met out of all."""
     criteria = ranked["green"] + ranked["red"] + ranked["grey"]
     return ranked.assign(
+        kind_text=[kind_label(k, lang) for k in ranked["commune_kind"]],
         green_text=[format_count(g, n, lang) for g, n in zip(ranked["green"], criteria, strict=True)],
         last_green=[None if d is None or pd.isna(d) else d for d in ranked["last_green"]],
     ).reset_index(drop=True)
+
+
+PROVINCE_RANKING = Table(
+    (
+        replace(RANK, pdf=14),
+        replace(PROVINCE, pdf=70),
+        Column("communes", "Xã, phường", "Communes", kind="int", pdf=28, align="R"),
+        Column("fully_green", "Đạt đủ tiêu chí", "Fully green", kind="int", pdf=28, align="R"),
+        Column("share", "Tỉ lệ đạt đủ", "Share fully green", kind="progress", pdf=30, align="R"),
+    )
+)
+
+
+def province_ranking(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Rows of queries.province_ranking with the share fully green in percent."""
+    return ranked.assign(share=ranked["fully_green_share"] * 100).reset_index(drop=True)
