@@ -9,7 +9,12 @@ from readiness import db, excel
 from readiness.auth import PermissionDenied
 from readiness.models import AuditEvent, ImportFile, Role, Submission
 
-OFFICER = account(Role.OFFICER)
+
+@pytest.fixture
+def officer(initialized: str):
+    """An officer account of the test's own database (at import time there is none: the tests' databases are made
+    per test)."""
+    return account(Role.OFFICER)
 
 
 def archive() -> list[tuple[str, str]]:
@@ -17,34 +22,34 @@ def archive() -> list[tuple[str, str]]:
         return [(f.outcome, f.received_from) for f in session.scalars(select(ImportFile).order_by(ImportFile.id))]
 
 
-def test_check_then_confirm_updates_one_archive_entry(initialized):
-    (checked,) = excel.check_files([("phieu.xlsx", checklist())], OFFICER)
+def test_check_then_confirm_updates_one_archive_entry(officer):
+    (checked,) = excel.check_files([("phieu.xlsx", checklist())], officer)
     assert checked.outcome == excel.Outcome.CHECKED and checked.newly_green == GOOD_GREEN
-    assert archive() == [("checked", OFFICER.name)]
-    outcome = excel.confirm(checked.archive_id, OFFICER)
+    assert archive() == [("checked", officer.name)]
+    outcome = excel.confirm(checked.archive_id, officer)
     assert (outcome.outcome, outcome.archive_id, outcome.newly_green) == ("accepted", checked.archive_id, GOOD_GREEN)
-    assert archive() == [("accepted", OFFICER.name)]
+    assert archive() == [("accepted", officer.name)]
     with pytest.raises(PermissionDenied):  # a second click, or a second tab
-        excel.confirm(checked.archive_id, OFFICER)
+        excel.confirm(checked.archive_id, officer)
     with db.session() as session:
         assert len(session.scalars(select(Submission)).all()) == 1
         actions = [e.action for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-    assert actions == ["import.checked", "import.accepted"]
+    assert actions == ["account.create", "import.checked", "import.accepted"]
 
 
-def test_only_the_account_that_sent_a_file_confirms_it(initialized):
-    (checked,) = excel.check_files([("phieu.xlsx", checklist())], OFFICER)
+def test_only_the_account_that_sent_a_file_confirms_it(officer):
+    (checked,) = excel.check_files([("phieu.xlsx", checklist())], officer)
     with pytest.raises(PermissionDenied):
         excel.confirm(checked.archive_id, account(Role.ADMIN))
-    assert archive() == [("checked", OFFICER.name)]
+    assert archive() == [("checked", officer.name)]
 
 
-def test_a_file_imported_meanwhile_is_a_duplicate_on_confirm(initialized):
+def test_a_file_imported_meanwhile_is_a_duplicate_on_confirm(officer):
     data = checklist()
-    (first,) = excel.check_files([("a.xlsx", data)], OFFICER)
-    (second,) = excel.check_files([("b.xlsx", data)], OFFICER)
-    assert excel.confirm(first.archive_id, OFFICER).outcome == "accepted"
-    assert excel.confirm(second.archive_id, OFFICER).outcome == "duplicate"
+    (first,) = excel.check_files([("a.xlsx", data)], officer)
+    (second,) = excel.check_files([("b.xlsx", data)], officer)
+    assert excel.confirm(first.archive_id, officer).outcome == "accepted"
+    assert excel.confirm(second.archive_id, officer).outcome == "duplicate"
     assert [outcome for outcome, _ in archive()] == ["accepted", "duplicate"]
 
 
