@@ -107,14 +107,10 @@ def database(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator[str
 
 
 @pytest.fixture
-def initialized(database: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A database after `readiness init`: 126 Hà Nội communes and the 16 criteria. On PostgreSQL a copy of one
-    such database made per test process (0.1 s instead of ≈ 0.4 s of migrations), dropped afterwards."""
-    if database.startswith("sqlite:///"):
-        bootstrap.init()
-        yield database
-        return
-    yield from _postgres_copy(request.getfixturevalue("_postgres_templates")["initialized"], monkeypatch)
+def initialized(database: str) -> str:
+    """A database after `readiness init`: 126 Hà Nội communes and the 16 criteria."""
+    bootstrap.init()
+    return database
 
 
 @pytest.fixture
@@ -122,27 +118,21 @@ def demo_data(
     database: str, _demo_sqlite_template: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:
     """`initialized` with the Hà Nội demo loaded: a copy of one demo database made per test process (the same rows:
-    demo.load is deterministic), which saves loading it again for every test (≈ 3 s on PostgreSQL)."""
+    demo.load is deterministic), which saves loading it again for every test (≈ 3 s on PostgreSQL, 0.1 s to copy).
+    On PostgreSQL the copy is a database of its own, dropped afterwards."""
     if database.startswith("sqlite:///"):
         shutil.copy(_demo_sqlite_template, database.removeprefix("sqlite:///"))
         db.reset_caches()
         yield database
         return
-    yield from _postgres_copy(request.getfixturevalue("_postgres_templates")["demo"], monkeypatch)
-
-
-def _postgres_url(name: str) -> str:
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def _postgres_copy(template: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A new PostgreSQL database copied from `template` (CREATE DATABASE … TEMPLATE), in use for one test; its URL."""
+    template = request.getfixturevalue("_demo_postgres_template")
     name = f"readiness_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY"))
-    _use(monkeypatch, _postgres_url(name))
-    yield _postgres_url(name)
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    _use(monkeypatch, url)
+    yield url
     db.reset_caches()
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -150,27 +140,22 @@ def _postgres_copy(template: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[s
 
 
 @pytest.fixture(scope="session")
-def _postgres_templates() -> Iterator[dict[str, str]]:
-    """Two PostgreSQL databases made once per test process, to be copied: "initialized" (after `readiness init`,
-    Hà Nội) and "demo" (the same with the demo loaded); their names."""
-    tag = uuid.uuid4().hex[:12]
-    names = {"initialized": f"readiness_init_{tag}", "demo": f"readiness_demo_{tag}"}
+def _demo_postgres_template() -> Iterator[str]:
+    """A PostgreSQL database with the Hà Nội demo loaded, made once per test process; its name."""
+    name = f"readiness_demo_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    for kind, name in names.items():
-        with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name}"))
-        with pytest.MonkeyPatch.context() as monkeypatch:
-            _use(monkeypatch, _postgres_url(name))
-            bootstrap.init()
-            if kind == "demo":
-                with db.write_session() as session:
-                    demo.load(session, OPERATOR)
-            # A template database can be copied only while nobody is connected to it.
-            db.reset_caches()
-    yield names
     with admin.connect() as connection:
-        for name in names.values():
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _use(monkeypatch, make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+        bootstrap.init()
+        with db.write_session() as session:
+            demo.load(session, OPERATOR)
+        # A template database can be copied only while nobody is connected to it.
+        db.reset_caches()
+    yield name
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     admin.dispose()
 
 
