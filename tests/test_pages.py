@@ -12,11 +12,11 @@ from conftest import account, log_in, shown, submit
 from streamlit.testing.v1 import AppTest
 
 import ui
-from readiness import bootstrap, charts, db, geo, queries, submissions
+from readiness import bootstrap, charts, db, geo, queries
 from readiness.auth import OPERATOR
 from readiness.cli import main
 from readiness.i18n import timeliness_label
-from readiness.models import Origin, ResultBase, Role, SubmissionCreate
+from readiness.models import Role
 from readiness.views import tables as views
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -215,20 +215,8 @@ def test_national_map_draws_the_provinces_and_a_chosen_province_shows_its_commun
     monkeypatch.setenv("READINESS_PROVINCE", "all")
     db.reset_caches()
     bootstrap.init()
+    submit("00070", date(2025, 10, 18), {"TC01": 1})
     with db.write_session() as session:
-        submissions.save(
-            session,
-            [
-                SubmissionCreate(
-                    commune_code="00070",
-                    reporting_date=date(2025, 10, 18),
-                    received_at=pd.Timestamp("2025-10-18T09:00Z").to_pydatetime(),
-                    received_from="test",
-                    origin=Origin.UPLOAD,
-                    results=[ResultBase(criterion_code="TC01", value=1)],
-                )
-            ],
-        )
         geo.load_boundaries(session, OPERATOR, geodata.feature_collection(geodata.national("province")), "province")
     at = _app("pages/map.py")
     (province_map,) = _charts(at)
@@ -322,23 +310,7 @@ def test_national_mode_aggregates_by_province(database, monkeypatch):
     db.reset_caches()
     at = _app("pages/heatmap.py")
     assert "Chưa có báo cáo nào" in at.info[0].value
-    with db.write_session() as session:
-        from readiness import submissions
-        from readiness.models import Origin, ResultBase, SubmissionCreate
-
-        submissions.save(
-            session,
-            [
-                SubmissionCreate(
-                    commune_code="00070",
-                    reporting_date=date(2025, 10, 18),
-                    received_at=pd.Timestamp("2025-10-18T09:00Z").to_pydatetime(),
-                    received_from="test",
-                    origin=Origin.UPLOAD,
-                    results=[ResultBase(criterion_code="TC01", value=1)],
-                )
-            ],
-        )
+    submit("00070", date(2025, 10, 18), {"TC01": 1})
     at = _app("pages/heatmap.py")
     provinces = _chart_rows(at, 0)
     assert len(provinces) == 34 * 16

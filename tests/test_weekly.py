@@ -25,7 +25,8 @@ def _fresh_caches():
     ui.clear_cache()
 
 
-REPORTER = ("Nguyễn Thị Lan", "0912 345 678")
+# Who reported, as a checklist names them.
+REPORTER = {"reporter_name": "Nguyễn Thị Lan", "reporter_phone": "0912 345 678"}
 
 
 def _week(frame: pd.DataFrame, due: date) -> dict:
@@ -44,16 +45,14 @@ def test_reporting_counts_by_vietnam_time_on_the_due_day(initialized):
         FRIDAY,
         {"TC01": 1},
         received=datetime(2025, 9, 12, 16, 30, tzinfo=UTC),
-        reporter_name=REPORTER[0],
-        reporter_phone=REPORTER[1],
+        **REPORTER,
     )
     submit(
         "00073",
         FRIDAY,
         {"TC01": 1},
         received=datetime(2025, 9, 12, 17, 30, tzinfo=UTC),
-        reporter_name=REPORTER[0],
-        reporter_phone=REPORTER[1],
+        **REPORTER,
     )
     with db.session() as session:
         weeks = queries.reporting(session, date(2025, 9, 13), "01")
@@ -69,8 +68,7 @@ def test_as_of_the_due_day_a_report_received_later_does_not_count_yet(initialize
         FRIDAY,
         {"TC01": 1},
         received=datetime(2025, 9, 12, 17, 30, tzinfo=UTC),
-        reporter_name=REPORTER[0],
-        reporter_phone=REPORTER[1],
+        **REPORTER,
     )
     with db.session() as session:
         on_the_day = queries.reporting(session, FRIDAY, "01")
@@ -87,8 +85,7 @@ def test_a_report_dated_saturday_belongs_to_the_next_week(initialized):
         saturday,
         {"TC01": 1},
         received=datetime(2025, 9, 13, 2, tzinfo=UTC),
-        reporter_name=REPORTER[0],
-        reporter_phone=REPORTER[1],
+        **REPORTER,
     )
     # A second report for the same week, later, changes nothing: the first one was on time.
     submit(
@@ -96,8 +93,7 @@ def test_a_report_dated_saturday_belongs_to_the_next_week(initialized):
         date(2025, 9, 18),
         {"TC01": 1},
         received=datetime(2025, 9, 20, 3, tzinfo=UTC),
-        reporter_name=REPORTER[0],
-        reporter_phone=REPORTER[1],
+        **REPORTER,
     )
     with db.session() as session:
         weeks = queries.reporting(session, date(2025, 9, 30), "01")
@@ -115,8 +111,7 @@ def test_the_due_weekday_is_a_setting(initialized, monkeypatch):
         FRIDAY,
         {"TC01": 1},
         received=datetime(2025, 9, 13, 2, tzinfo=UTC),
-        reporter_name=REPORTER[0],
-        reporter_phone=REPORTER[1],
+        **REPORTER,
     )
     with db.session() as session:
         weeks = queries.reporting(session, date(2025, 9, 20), "01")
@@ -159,8 +154,7 @@ def cases(initialized) -> None:
             day,
             targets | not_green,
             received=datetime(day.year, day.month, day.day, 3, tzinfo=UTC),
-            reporter_name=REPORTER[0],
-            reporter_phone=REPORTER[1],
+            **REPORTER,
         )
 
 
