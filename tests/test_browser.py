@@ -99,16 +99,28 @@ def server(demo_sqlite, tmp_path):
 
 
 @contextmanager
-def sync_playwright_browser() -> Iterator:
+def chromium() -> Iterator:
+    """Debian's headless Chromium, with the tests' timeout for expect() too; closed afterwards. Screenshots go to
+    ARTIFACTS."""
     from playwright.sync_api import expect, sync_playwright
 
+    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         expect.set_options(timeout=TIMEOUT_MS)
-        yield playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+
+
+def new_tab(browser, height: int = 1000):
+    """A 1400 px wide page in a browser context of its own (its own cookies: another person), with the tests'
+    timeout; `.context` opens more tabs of the same person."""
+    context = browser.new_context(viewport={"width": 1400, "height": height})
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
 
 
 def test_overview_heatmap_and_map_in_a_real_browser(server):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     # An officer: sees the leaders' pages and the upload page.
     officer = account(Role.OFFICER)
@@ -116,12 +128,8 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
         summary = queries.summary(session, AS_OF, "01")
         kpis = queries.kpis(session, AS_OF, "01")
         weeks = queries.reporting(session, AS_OF, "01")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(TIMEOUT_MS)
-        expect.set_options(timeout=TIMEOUT_MS)
+    with chromium() as browser:
+        page = new_tab(browser)
         values = page.get_by_test_id("stMetricValue")
         charts = page.get_by_test_id("stVegaLiteChart")
         idle = page.locator("[data-testid=stApp][data-test-script-state=notRunning]")
@@ -229,7 +237,6 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
             "Không có kết quả"
         )
         page.screenshot(path=ARTIFACTS / "heatmap-filter.png")
-        browser.close()
 
 
 def log_in(page, name: str) -> None:
@@ -252,7 +259,7 @@ def refused_checklist() -> bytes:
 
 
 def test_boundary_map_draws_a_real_file_and_a_click_opens_the_commune(server):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     # A real-world-like RFC 7946 file (counter-clockwise outer rings) of Hà Nội's 126 communes; Hoàn Kiếm is the
     # second feature, an enclave inside the first.
@@ -260,12 +267,8 @@ def test_boundary_map_draws_a_real_file_and_a_click_opens_the_commune(server):
     assert features[1][0]["ma_xa"] == "00070"
     with db.write_session() as session:
         geo.load_boundaries(session, OPERATOR, geodata.feature_collection(features))
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        page.set_default_timeout(TIMEOUT_MS)
-        expect.set_options(timeout=TIMEOUT_MS)
+    with chromium() as browser:
+        page = new_tab(browser, 1100)
         idle = page.locator("[data-testid=stApp][data-test-script-state=notRunning]")
         _log_in(page, server, account(Role.LEADER).name)
         page.get_by_test_id("stSidebarNavLink").filter(has_text="Bản đồ tiến độ").click()
@@ -281,7 +284,6 @@ def test_boundary_map_draws_a_real_file_and_a_click_opens_the_commune(server):
         shapes.nth(1).click()
         expect(page.get_by_role("heading", name="Phường Hoàn Kiếm")).to_be_visible()
         expect(page).to_have_url(f"{server}/commune?commune=00070")
-        browser.close()
 
 
 def _log_in(page, server: str, name: str) -> None:
@@ -315,12 +317,8 @@ def test_return_then_corrected_upload_then_approve_in_a_real_browser(server, tmp
     first, corrected = tmp_path / "phieu.xlsx", tmp_path / "phieu-sua.xlsx"
     first.write_bytes(checklist(day="16/11/2025", TC09=("Không", None)))
     corrected.write_bytes(checklist(day="16/11/2025", TC09=("Có", None)))
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright_browser() as browser:
-        lan = browser.new_page(viewport={"width": 1400, "height": 1000})
-        hoa = browser.new_page(viewport={"width": 1400, "height": 1000})
-        for page in (lan, hoa):
-            page.set_default_timeout(TIMEOUT_MS)
+    with chromium() as browser:
+        lan, hoa = new_tab(browser), new_tab(browser)
         _log_in(lan, server, commune.name)
         _upload(lan, first)
 
@@ -347,23 +345,18 @@ def test_return_then_corrected_upload_then_approve_in_a_real_browser(server, tmp
         hoa.get_by_test_id("stSidebarNavLink").filter(has_text="Duyệt báo cáo").click()
         hoa.get_by_role("button", name="Duyệt", exact=True).click()
         expect(hoa.get_by_text("Không có báo cáo nào chờ duyệt.")).to_be_visible()
-        browser.close()
     with db.session() as session:
         states = session.execute(select(Submission.review_status).where(Submission.origin == "upload")).scalars()
         assert sorted(states) == ["approved", "returned"]
 
 
 def test_login_survives_reload_and_new_tab_until_a_password_change_ends_it_everywhere(server):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     officer = account(Role.OFFICER)
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        context.set_default_timeout(TIMEOUT_MS)
-        expect.set_options(timeout=TIMEOUT_MS)
-        page = context.new_page()
+    with chromium() as browser:
+        page = new_tab(browser, 900)
+        context = page.context
         overview = page.get_by_role("heading", name="Mức độ sẵn sàng của xã, phường")
         who = page.get_by_test_id("stSidebar").get_by_text(officer.name, exact=True)
 
@@ -417,4 +410,3 @@ def test_login_survives_reload_and_new_tab_until_a_password_change_ends_it_every
         page.reload()
         expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
         page.screenshot(path=ARTIFACTS / "session-logged-out.png")
-        browser.close()

@@ -21,7 +21,7 @@ import pytest
 from conftest import POSTGRES_URL, TEST_PASSWORD, account
 from excel_fill import GOOD, GOOD_GREEN, fill_checklist, template
 from sqlalchemy import create_engine, make_url, text
-from test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from test_browser import CHROMIUM, chromium, new_tab
 
 from readiness import bootstrap, db
 from readiness.i18n import format_date, today
@@ -196,19 +196,15 @@ def test_the_affinity_cookie_is_given_once_and_health_is_checked_through_nginx(d
 
 
 def test_upload_on_one_replica_is_seen_on_the_other_and_through_nginx(deployment, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     officer = account(Role.OFFICER)
     reported = today()
     checklist = tmp_path / "phieu.xlsx"
     checklist.write_bytes(fill_checklist(template(COMMUNE), format_date(reported, "vi"), GOOD))
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(TIMEOUT_MS)
-        expect.set_options(timeout=TIMEOUT_MS)
-        via_nginx = context.new_page()
+    with chromium() as browser:
+        via_nginx = new_tab(browser)
+        context = via_nginx.context
         via_nginx.goto(deployment["nginx"])
         via_nginx.get_by_label("Tên đăng nhập").fill(officer.name)
         via_nginx.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
@@ -245,7 +241,6 @@ def test_upload_on_one_replica_is_seen_on_the_other_and_through_nginx(deployment
         expect(via_nginx.get_by_role("heading", name=COMMUNE_NAME)).to_be_visible()
         expect(via_nginx.get_by_test_id("stSidebar").get_by_text(officer.name, exact=True)).to_be_visible()
         expect(via_nginx.get_by_role("heading", name="Đăng nhập")).to_have_count(0)
-        browser.close()
 
     # Everything the browser asked nginx for with its affinity cookie (static files, the WebSocket once it has
     # closed) went to one replica.
