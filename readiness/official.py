@@ -447,7 +447,9 @@ def serif_files() -> dict[str, Path]:
 
 
 def pdf_bytes(document: Document) -> bytes:
-    from fpdf import FPDF, FontFace
+    from fpdf import FPDF
+
+    from readiness import pdftable
 
     details = document.details
 
@@ -574,24 +576,11 @@ def pdf_bytes(document: Document) -> bytes:
         if annex.table is None:
             centred("Không có xã, phường nào trong danh sách cảnh báo.", LEFT, TEXT_WIDTH)
         else:
-            pdf.set_font(SERIF, "", TABLE_PT)
-            heading = FontFace(family=SERIF, emphasis="BOLD", size_pt=TABLE_PT, fill_color=(230, 230, 230))
-            with pdf.table(
-                col_widths=annex.table.widths,
-                text_align=tuple(annex.table.align),
-                headings_style=heading,
-                line_height=TABLE_PT * 0.3528 * 1.25,
-                padding=(1, 1.2),
-                repeat_headings=1,
-                v_align="MIDDLE",
-            ) as table:
-                header = table.row()
-                for text in annex.table.headings:
-                    header.cell(nfc(text), align="C")
-                for values in annex.table.rows:
-                    row = table.row()
-                    for text in values:
-                        row.cell(nfc(text))
+            look = pdftable.Look(
+                SERIF, TABLE_PT, line=TABLE_PT * 0.3528 * 1.25, padding=(1, 1.2), header_fill="#E6E6E6", grid=True
+            )
+            table = annex.table
+            pdftable.draw(pdf, look, table.headings, table.rows, table.widths, table.align)
         for title, png in annex.charts:
             with Image.open(io.BytesIO(png)) as image:
                 ratio = image.size[1] / image.size[0]

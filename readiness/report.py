@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime
 import altair as alt
 import fontpkg_be_vietnam_pro
 import pandas as pd
-from fpdf import FPDF, FontFace
+from fpdf import FPDF
 from PIL import Image
 from sqlmodel import Session
 
-from readiness import charts, geo, queries, registry
+from readiness import charts, geo, pdftable, queries, registry
 from readiness.auth import Actor, Permission, require
 from readiness.i18n import (
     format_count,
@@ -39,6 +39,8 @@ from readiness.views.columns import Table
 FONT = "BeVietnamPro"
 _FONT_FILES = {"": "Regular", "B": "Bold", "I": "Italic"}
 _MUTED = 90
+# The background of headline boxes and of every other table row.
+_PANEL = "#EEF3F8"
 # A section heading (about 12 mm) is never left alone at the foot of a page: by default it needs this much room
 # (mm) below it for what follows.
 _HEADING_MM = 12
@@ -137,27 +139,17 @@ class _Pdf(FPDF):
         fills: Sequence[Sequence[str | None]] | None = None,
         size: float = 8,
     ) -> None:
-        """A table whose header is repeated on every page it runs onto."""
-        self.set_font(FONT, size=size)
-        header_style = FontFace(family=FONT, emphasis="BOLD", color=255, fill_color=palette.HEADING, size_pt=size)
-        with self.table(
-            col_widths=widths,
-            text_align=tuple(align),
-            headings_style=header_style,
-            line_height=size * 0.5,
+        """A striped table across the page, its header repeated on every page it runs onto."""
+        look = pdftable.Look(
+            FONT,
+            size,
+            line=size * 0.5,
             padding=(1.2, 1.5),
-            repeat_headings=1,
-            borders_layout="SINGLE_TOP_LINE",
-            v_align="MIDDLE",
-        ) as table:
-            header = table.row()
-            for text in headings:
-                header.cell(nfc(text), align="C")
-            for i, values in enumerate(rows):
-                row = table.row()
-                for j, text in enumerate(values):
-                    fill = fills[i][j] if fills else None
-                    row.cell(nfc(text), style=FontFace(fill_color=fill) if fill else None)
+            header_fill=palette.HEADING,
+            header_text="#FFFFFF",
+            stripe=_PANEL,
+        )
+        pdftable.draw(self, look, headings, rows, widths, align, fills)
         self.ln(2)
 
 
@@ -208,7 +200,7 @@ def _kpi_boxes(pdf: _Pdf, boxes: Sequence[tuple[str, str]]) -> None:
         y = pdf.get_y()
         for i, (value, label) in enumerate(boxes[start : start + per_row]):
             x = pdf.l_margin + i * (width + gap)
-            pdf.set_fill_color("#EEF3F8")
+            pdf.set_fill_color(_PANEL)
             pdf.set_draw_color("#C5D3E2")
             pdf.rect(x, y, width, height, style="DF")
             pdf.set_xy(x + 3, y + 2)

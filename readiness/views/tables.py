@@ -202,12 +202,14 @@ def warning_table(national: bool) -> Table:
     )
     if national:
         return (
-            table.changed("commune_code", pdf=10)
+            table.changed("rank", pdf=10)
+            .changed("commune_code", pdf=11)
             .changed("commune_name", pdf=26)
             .changed("green_text", pdf=9)
+            .changed("province_name", pdf=27)
             .changed("reporting_date", pdf=16)
-            .changed("reason", pdf=33)
-            .changed("reporter", pdf=19)
+            .changed("reason", pdf=26)
+            .changed("reporter", pdf=15)
         )
     return table.changed("province_name", pdf=None, on_page=False)
 
