@@ -1,6 +1,8 @@
 """Fixtures: every data-layer test runs on SQLite and, when READINESS_TEST_POSTGRES_URL is set, on PostgreSQL.
 
-Each PostgreSQL case gets a schema of its own, dropped afterwards.
+Each PostgreSQL case gets a schema of its own, dropped afterwards. Page tests (marked `page`) run on SQLite only:
+pages hold no SQL, and the queries, writes and sessions they call are tested on both databases in their own files;
+a few page tests stay unmarked so that every page is also drawn once on PostgreSQL.
 """
 
 import json
@@ -29,6 +31,19 @@ APP = str(PROJECT_DIR / "app.py")
 TEST_PASSWORD = "test-password-57"
 # AppTest cannot send cookies: in page tests the app finds the session token under this session_state key.
 SESSION_KEY = "_test_session_token"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def postgres_page(item: pytest.Item) -> bool:
+        callspec = getattr(item, "callspec", None)
+        return (
+            bool(item.get_closest_marker("page")) and callspec is not None and "postgresql" in callspec.params.values()
+        )
+
+    deselected = [item for item in items if postgres_page(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not postgres_page(item)]
 
 
 def _use(monkeypatch: pytest.MonkeyPatch, url: str, province: str = "01") -> None:

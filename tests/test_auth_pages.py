@@ -17,6 +17,8 @@ from readiness.auth import OPERATOR, Actor
 from readiness.models import Role
 from readiness.views import tables as views
 
+pytestmark = pytest.mark.page
+
 ADMIN_PAGES = ["pages/accounts.py", "pages/audit.py"]
 
 

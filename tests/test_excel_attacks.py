@@ -211,6 +211,7 @@ def test_the_cli_refuses_the_attack_files_with_a_message_and_an_exit_code(initia
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.page
 def test_the_upload_page_refuses_the_attack_file_and_keeps_serving(initialized):
     at = AppTest.from_file(APP, default_timeout=60)
     log_in(at, account(Role.OFFICER))

@@ -14,6 +14,8 @@ from readiness.auth import Actor
 from readiness.models import AuditEvent, ImportFile, Role, Submission
 from readiness.settings import Settings
 
+pytestmark = pytest.mark.page
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -64,12 +64,14 @@ def test_on_a_new_database_each_page_says_what_to_do_next(database, page):
     assert not at.get("vega_lite_chart")
 
 
+@pytest.mark.page
 def test_on_a_new_database_only_an_admin_is_offered_the_demo(database):
     at = _app(role=Role.OFFICER)
     assert "Chưa có báo cáo nào" in at.info[0].value
     assert not [b for b in at.button if b.key == "load_demo"]
 
 
+@pytest.mark.page
 def test_commune_and_boundary_pages_on_a_new_database(database):
     at = _app("pages/commune.py")
     assert "Chưa có báo cáo nào" in at.info[0].value
@@ -79,6 +81,7 @@ def test_commune_and_boundary_pages_on_a_new_database(database):
     assert at.info[0].value == "Chưa có ranh giới nào được tải lên."
 
 
+@pytest.mark.page
 def test_one_click_loads_the_demo_and_the_overview_fills_in(database):
     at = _app(as_of=date(2025, 11, 15))
     at.button(key="load_demo").click().run()
@@ -211,6 +214,7 @@ def test_map_draws_one_tile_per_commune_and_the_boundary_map_once_boundaries_are
     assert rows["colour_value"].to_dict() == {code: timeliness_label(t, "vi") for code, t in tc05.items()}
 
 
+@pytest.mark.page
 def test_national_map_draws_the_provinces_and_a_chosen_province_shows_its_communes(database, monkeypatch):
     monkeypatch.setenv("READINESS_PROVINCE", "all")
     db.reset_caches()
@@ -287,6 +291,7 @@ def test_commune_page_shows_criteria_history_and_trend(demo_sqlite):
     assert len(_chart_rows(at)) == len(history)
 
 
+@pytest.mark.page
 def test_boundaries_upload_reports_matches_and_refuses_bad_files(initialized):
     at = _app("pages/boundaries.py")
     at.file_uploader[0].upload("bad.geojson", b"{", "application/geo+json").run()
@@ -305,6 +310,7 @@ def test_boundaries_upload_reports_matches_and_refuses_bad_files(initialized):
     }
 
 
+@pytest.mark.page
 def test_national_mode_aggregates_by_province(database, monkeypatch):
     monkeypatch.setenv("READINESS_PROVINCE", "all")
     db.reset_caches()

@@ -13,6 +13,8 @@ import ui
 from readiness import comments, db, evidence, excel, queries
 from readiness.models import Role, Submission
 
+pytestmark = pytest.mark.page
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 AS_OF = date(2025, 11, 15)
 
