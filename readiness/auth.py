@@ -541,12 +541,16 @@ def _dummy_verify(password: str) -> None:
     )
 
 
-def _reserve_attempt(name: str, now: datetime) -> Account | None:
+def _reserve_attempt(name: str, password: str, now: datetime) -> tuple[Account, bool | None] | None:
     """Count a password attempt before its hash is checked, under the account's row lock (SELECT ... FOR UPDATE
-    on PostgreSQL; BEGIN IMMEDIATE serialises SQLite): attempts sent at the same moment take their turn, and the
-    one that reaches max_failed_logins locks the account before the hash of any later one is checked. A right
-    password gives its slot back (the count starts again). Raises the lockout refusal for a locked account;
-    returns None when there is no such account."""
+    on PostgreSQL; BEGIN IMMEDIATE serialises SQLite), so that attempts sent at the same moment take their turn.
+
+    The attempt that reaches max_failed_logins has its hash checked here, still holding the lock: a wrong password
+    locks the account before any later attempt is looked at, and a right one starts the count again, so that a
+    burst of right passwords (one account shared by an office) is never refused as locked. That one check per
+    lockout holds the lock for the time of a hash. Returns the account and whether the password was right (None:
+    not checked yet, the caller checks it outside the lock); None when there is no such account. Raises the
+    lockout refusal for a locked account."""
     settings = get_settings()
     with db.write_session() as session:
         account = session.exec(select(Account).where(Account.name == normal_name(name)).with_for_update()).first()
@@ -559,12 +563,17 @@ def _reserve_attempt(name: str, now: datetime) -> Account | None:
                 # The lockout has run out: a fresh series of attempts starts.
                 account.failed_logins, account.locked_until = 0, None
             account.failed_logins += 1
+            right = None
             if account.failed_logins >= settings.max_failed_logins:
-                account.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+                right = _verify(account.password_hash, password)
+                if right:
+                    account.failed_logins = 0
+                else:
+                    account.locked_until = now + timedelta(minutes=settings.lockout_minutes)
             session.add(account)
             session.flush()
             session.expunge(account)
-            return account
+            return account, right
     log.info("login refused: account %s is locked", normal_name(name))
     raise _locked_message(locked_until)
 
@@ -575,15 +584,18 @@ def _check_attempt(
     """One counted password attempt: the account when the password is right; otherwise the refusal (`wrong`, or
     locked — by this attempt or before), recorded in the audit trail. Every refusal costs one hash check."""
     try:
-        account = _reserve_attempt(name, now)
+        reserved = _reserve_attempt(name, password, now)
     except AccountError:
         _dummy_verify(password)
         raise
-    if account is None:
+    if reserved is None:
         _dummy_verify(password)
         log.info("login refused: no account named %s", normal_name(name))
         raise _wrong()
-    if not _verify(account.password_hash, password):
+    account, right = reserved
+    if right is None:
+        right = _verify(account.password_hash, password)
+    if not right:
         locked = account.locked_until is not None
         with db.write_session() as session:
             audit.record(session, account.name, "account.locked" if locked else "account.login_failed", account.name)
@@ -595,7 +607,8 @@ def _check_attempt(
 def authenticate(name: str, password: str, now: datetime | None = None) -> Actor:
     """Check a password login. Every attempt is counted before its hash is checked: max_failed_logins wrong
     passwords in a row lock the account for lockout_minutes, however many are sent at once. The hash is verified
-    outside any write transaction, so a login never holds the write lock for the ~0.1 s argon2 takes."""
+    outside any write transaction, so a login does not hold the write lock for the ~0.1 s argon2 takes, except
+    the one attempt in a row that reaches the limit (see `_reserve_attempt`)."""
     now = now or datetime.now(UTC)
     account = _check_attempt(name, password, now)
     if account.disabled:

@@ -100,6 +100,33 @@ def test_the_right_password_among_parallel_guesses_is_checked_only_within_the_li
         assert lan["real"] == failures_recorded() == limit
 
 
+def test_right_passwords_sent_at_once_all_get_in(lan, monkeypatch):
+    """One account shared by an office: twice the limit of right passwords at the same moment are each let in,
+    none refused as locked, and the account is left unlocked with its count back at zero."""
+    limit = get_settings().max_failed_logins
+    # The first checks wait until `limit` have begun, so that the later attempts arrive while none has finished.
+    begun, lock, all_begun = [0], threading.Lock(), threading.Event()
+    verify = auth._verify
+
+    def gated_verify(password_hash: str, password: str) -> bool:
+        with lock:
+            begun[0] += 1
+            if begun[0] == limit:
+                all_begun.set()
+        all_begun.wait(timeout=30)
+        return verify(password_hash, password)
+
+    monkeypatch.setattr(auth, "_verify", gated_verify)
+
+    outcomes = guess_at_once([PASSWORD] * (2 * limit))
+
+    assert outcomes == ["in as lan"] * (2 * limit)
+    assert failures_recorded() == 0
+    with db.session() as session:
+        account = session.exec(select(auth.Account).where(auth.Account.name == "lan")).scalar_one()
+    assert (account.failed_logins, account.locked_until) == (0, None)
+
+
 def test_hash_checks_run_at_most_argon2_concurrency_at_a_time(initialized, monkeypatch):
     """A wave of logins queues for the hash slots (64 MiB and every core each) instead of computing all at once."""
     with db.write_session() as session:
