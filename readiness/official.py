@@ -12,7 +12,7 @@ import io
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from importlib.metadata import version
@@ -20,15 +20,17 @@ from pathlib import Path
 
 import fontpkg_noto_serif
 import pandas as pd
+from fpdf import FPDF
 from PIL import Image
 from sqlmodel import Session
 
-from readiness import charts, queries, registry
+from readiness import charts, pdftable, queries, registry
 from readiness.auth import Actor, Permission, require
 from readiness.i18n import format_date, format_number, format_percent, today, warning_reason
 from readiness.scoring import TIMELINESS
 from readiness.settings import NATIONAL, get_settings
 from readiness.text import nfc
+from readiness.views import tables as views
 
 PDF = "pdf"
 DOCX = "docx"
@@ -271,55 +273,16 @@ def _criteria_table(criteria: pd.DataFrame, timely: pd.DataFrame) -> Table:
     )
 
 
-def _warning_table(warnings: pd.DataFrame, criteria: int) -> Table:
-    rows = [
-        [
-            str(i),
-            f"{r.commune_name} ({r.commune_code})",
-            f"{r.green}/{criteria}",
-            format_date(r.reporting_date, "vi") if pd.notna(r.reporting_date) else "–",
-            warning_reason(r, "vi"),
-        ]
-        for i, r in enumerate(warnings.itertuples(), start=1)
-    ]
+def _from_view(spec: views.Table, frame: pd.DataFrame) -> Table:
+    """A table of readiness.views (the same columns, headers and wording as the pages and the leaders' PDF), its
+    PDF widths spread across the text width."""
+    columns = spec.on("pdf")
+    total = sum(c.pdf for c in columns)
     return Table(
-        ["TT", "Xã, phường", "Đạt", "Báo cáo gần nhất", "Lý do cảnh báo"],
-        rows,
-        widths=[9, 45, 14, 24, 73],
-        align=["C", "L", "C", "C", "L"],
-    )
-
-
-def _ranking_table(ranked: pd.DataFrame, criteria: int) -> Table:
-    rows = [
-        [_n(r.rank), f"{r.commune_name} ({r.commune_code})", f"{r.green}/{criteria}", _n(r.on_time), _n(r.late)]
-        for r in ranked.itertuples()
-    ]
-    return Table(
-        ["Hạng", "Xã, phường", "Tiêu chí đạt", "Đạt đúng hạn", "Đạt trễ hạn"],
-        rows,
-        widths=[16, 73, 26, 25, 25],
-        align=["C", "L", "C", "R", "R"],
-    )
-
-
-def _province_ranking_table(ranked: pd.DataFrame, criteria: int) -> Table:
-    rows = [
-        [
-            _n(r.rank),
-            r.province_name,
-            _n(r.communes),
-            _n(r.fully_green),
-            format_percent(r.fully_green_share, "vi", 1),
-            format_number(r.average_green, "vi", 1),
-        ]
-        for r in ranked.itertuples()
-    ]
-    return Table(
-        ["Hạng", "Tỉnh, thành phố", "Số xã, phường", f"Đạt đủ {criteria} tiêu chí", "Tỷ lệ", "Tiêu chí đạt bình quân"],
-        rows,
-        widths=[15, 50, 24, 26, 22, 28],
-        align=["C", "L", "R", "R", "R", "R"],
+        spec.headers("pdf", "vi"),
+        spec.text_rows(frame, "vi"),
+        widths=[c.pdf * TEXT_WIDTH / total for c in columns],
+        align=[c.align for c in columns],
     )
 
 
@@ -338,6 +301,7 @@ def build(session: Session, as_of: date, province: str, details: Details, *, iss
         f"Kết quả thực hiện các tiêu chí sẵn sàng theo Nghị quyết số 57-NQ/TW của các xã, phường trên địa bàn {place}"
     )
     trend = queries.trend(session, as_of, province)
+    national = province == NATIONAL
     results = Annex(
         "Phụ lục I",
         "KẾT QUẢ THỰC HIỆN THEO TIÊU CHÍ",
@@ -358,19 +322,20 @@ def build(session: Session, as_of: date, province: str, details: Details, *, iss
         "Phụ lục II",
         "DANH SÁCH CẢNH BÁO",
         f"Tuần có ngày {format_date(as_of, 'vi')}; nặng nhất trước",
-        _warning_table(warnings, k) if not warnings.empty else None,
+        None if warnings.empty else _from_view(views.warning_table(national), views.warning_list(warnings, "vi")),
     )
-    if province == NATIONAL:
-        ranked, unit, table = figures["province_ranking"], "tỉnh, thành phố", _province_ranking_table
-        ends = pd.concat([ranked.head(RANKED), ranked.tail(RANKED)]).drop_duplicates("province_code")
+    if national:
+        ranked, unit = views.province_ranking(figures["province_ranking"]), "tỉnh, thành phố"
+        spec, key = views.PROVINCE_RANKING, "province_code"
     else:
-        ranked, unit, table = figures["ranking"], "xã, phường", _ranking_table
-        ends = pd.concat([ranked.head(RANKED), ranked.tail(RANKED)]).drop_duplicates("commune_code")
+        ranked, unit = views.ranking(figures["ranking"], "vi"), "xã, phường"
+        spec, key = views.ranking_table(national=False), "commune_code"
+    ends = pd.concat([ranked.head(RANKED), ranked.tail(RANKED)]).drop_duplicates(key)
     ranks = Annex(
         "Phụ lục III",
         f"XẾP HẠNG CÁC {unit.upper()}",
         f"{RANKED} {unit} đứng đầu và {RANKED} {unit} đứng cuối; cùng kết quả thì cùng hạng",
-        table(ends, k),
+        _from_view(spec, ends),
     )
     return Document(
         details=details,
@@ -402,6 +367,11 @@ def official_report(
 # PDF -----------------------------------------------------------------------------------------------------------------
 
 SERIF = "NotoSerif"
+TABLE_LOOK = pdftable.Look(
+    SERIF, TABLE_PT, line=TABLE_PT * 0.3528 * 1.25, padding=(1, 1.2), header_fill="#E6E6E6", grid=True
+)
+# Word's and LibreOffice's default space left and right of a cell's text (0.19 cm).
+WORD_CELL_PADDING = 1.9
 _INSTANCES = {
     "": ("NotoSerif", 400),
     "B": ("NotoSerif", 700),
@@ -447,10 +417,6 @@ def serif_files() -> dict[str, Path]:
 
 
 def pdf_bytes(document: Document) -> bytes:
-    from fpdf import FPDF
-
-    from readiness import pdftable
-
     details = document.details
 
     class _Pdf(FPDF):
@@ -576,11 +542,8 @@ def pdf_bytes(document: Document) -> bytes:
         if annex.table is None:
             centred("Không có xã, phường nào trong danh sách cảnh báo.", LEFT, TEXT_WIDTH)
         else:
-            look = pdftable.Look(
-                SERIF, TABLE_PT, line=TABLE_PT * 0.3528 * 1.25, padding=(1, 1.2), header_fill="#E6E6E6", grid=True
-            )
             table = annex.table
-            pdftable.draw(pdf, look, table.headings, table.rows, table.widths, table.align)
+            pdftable.draw(pdf, TABLE_LOOK, table.headings, table.rows, table.widths, table.align)
         for title, png in annex.charts:
             with Image.open(io.BytesIO(png)) as image:
                 ratio = image.size[1] / image.size[0]
@@ -596,6 +559,18 @@ def pdf_bytes(document: Document) -> bytes:
 
 
 # Word ----------------------------------------------------------------------------------------------------------------
+
+
+def _word_widths(table: Table) -> list[float]:
+    """The columns' widths (mm) in Word, fitted as in the PDF so that no word breaks: measured in Noto Serif, which
+    is wider than Times New Roman, so what fits there fits in Word."""
+    measure = FPDF(format="A4")
+    measure.set_margins(LEFT, TOP, RIGHT)
+    for style in ("", "B"):
+        measure.add_font(SERIF, style, serif_files()[style])
+    look = replace(TABLE_LOOK, padding=(TABLE_LOOK.padding[0], WORD_CELL_PADDING))
+    return pdftable.fit(measure, look, table.headings, table.rows, table.widths)
+
 
 FONT_NAME = "Times New Roman"
 
@@ -770,7 +745,7 @@ def docx_bytes(document: Document) -> bytes:
             table = word.add_table(rows=1 + len(annex.table.rows), cols=len(annex.table.headings))
             table.style = word.styles["Table Grid"]
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            widths(table, annex.table.widths)
+            widths(table, _word_widths(annex.table))
             aligns = {"L": WD_ALIGN_PARAGRAPH.LEFT, "C": WD_ALIGN_PARAGRAPH.CENTER, "R": WD_ALIGN_PARAGRAPH.RIGHT}
             for j, heading in enumerate(annex.table.headings):
                 cell = table.cell(0, j)

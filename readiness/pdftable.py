@@ -39,11 +39,11 @@ def draw(
     align: Sequence[str],
     fills: Sequence[Sequence[str | None]] | None = None,
 ) -> None:
-    """A table across the page (`widths` are proportions) whose header is repeated on every page it runs onto;
-    `fills` colours single cells (a colour or None per row and column)."""
-    widths = [w * pdf.epw / sum(widths) for w in widths]
+    """A table across the page (`widths` are proportions, see `fit`) whose header is repeated on every page it runs
+    onto; `fills` colours single cells (a colour or None per row and column)."""
     margin = pdf.c_margin
     pdf.c_margin = look.padding[1]
+    widths = fit(pdf, look, headings, rows, widths)
     pdf.set_draw_color(0)
     pdf.set_line_width(0.1)
     header = [look.header_fill] * len(widths)
@@ -81,3 +81,33 @@ def draw(
         stripe = look.stripe if i % 2 else None
         row(texts, [(fills[i][j] if fills else None) or stripe for j in range(len(widths))])
     pdf.c_margin = margin
+
+
+def fit(
+    pdf: FPDF, look: Look, headings: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
+) -> list[float]:
+    """Column widths (mm) across the page in the proportions of `widths`, except that no column is narrower than
+    its longest word, so that a date, a number or a code never breaks in the middle; the other columns share
+    what is left. When even the words cannot all fit, plain proportions."""
+    need = []
+    for j, heading in enumerate(headings):
+        pdf.set_font(look.font, "B", look.size)
+        words = set(nfc(heading).split())
+        longest = max((pdf.get_string_width(w) for w in words), default=0)
+        pdf.set_font(look.font, "", look.size)
+        words = {word for row in rows for word in nfc(row[j]).split()}
+        longest = max(longest, *(pdf.get_string_width(w) for w in words), 0)
+        need.append(longest + 2 * look.padding[1] + 0.01)
+    sized = [w * pdf.epw / sum(widths) for w in widths]
+    pinned: set[int] = set()
+    while True:
+        short = {j for j, w in enumerate(sized) if w < need[j] and j not in pinned}
+        if not short:
+            return sized
+        pinned |= short
+        free = [j for j in range(len(widths)) if j not in pinned]
+        room = pdf.epw - sum(need[j] for j in pinned)
+        if not free or room <= 0:
+            return [w * pdf.epw / sum(widths) for w in widths]
+        share = sum(widths[j] for j in free)
+        sized = [need[j] if j in pinned else widths[j] * room / share for j in range(len(widths))]

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from readiness import cli, db, official, queries
 from readiness.auth import OPERATOR
 from readiness.i18n import format_number
+from readiness.views import tables as views
 
 AS_OF = date(2025, 10, 15)
 ISSUED = date(2026, 1, 5)
@@ -134,14 +135,19 @@ def test_docx_reads_back_with_times_new_roman_and_the_same_figures(demo_sqlite, 
     totals = [sum(int(row.cells[i].text.replace(".", "")) for row in criteria.rows[1:]) for i in range(6, 10)]
     assert totals == [timely[k] for k in ("on_time", "late", "in_progress", "overdue")]
     # Annex III: the top and bottom ten of the ranking, with green counts as `summary --json`.
-    ranking = next(t for t in document.tables if t.rows[0].cells[0].text == "Hạng")
+    # Annex II and III: the tables of the leaders' PDF (readiness.views), headers and all.
+    headers = views.ranking_table(national=False).headers("pdf", "vi")
+    ranking = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == headers)
+    warnings = views.warning_table(national=False).headers("pdf", "vi")
+    assert any([c.text for c in t.rows[0].cells] == warnings for t in document.tables)
     with db.session() as session:
         ranked = queries.ranking(session, AS_OF, "01")
     expected = [*ranked["commune_code"].head(10), *ranked["commune_code"].tail(10)]
-    shown = [row.cells[1].text.rsplit("(", 1)[1].rstrip(")") for row in ranking.rows[1:]]
+    shown = [row.cells[headers.index("Mã xã")].text for row in ranking.rows[1:]]
     assert shown == expected
     for row, code in zip(ranking.rows[1:], shown, strict=True):
-        assert row.cells[2].text == f"{summary['by_commune'][code]['green']}/{len(summary['criteria'])}"
+        green = row.cells[headers.index("Tiêu chí đạt")].text
+        assert green == f"{summary['by_commune'][code]['green']}/{len(summary['criteria'])}"
     # Times New Roman in every script slot, A4 with the decree's margins, page numbers from page 2.
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert {fonts.get(qn(slot)) for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")} == {"Times New Roman"}
