@@ -29,7 +29,7 @@ from readiness.auth import Actor, Permission, require
 from readiness.i18n import format_date, format_number, format_percent, today, warning_reason
 from readiness.scoring import TIMELINESS
 from readiness.settings import NATIONAL, get_settings
-from readiness.text import nfc
+from readiness.text import nfc, nfc_lines
 from readiness.views import tables as views
 
 PDF = "pdf"
@@ -636,7 +636,7 @@ def docx_bytes(document: Document) -> bytes:
     ) -> object:
         p = paragraph if paragraph is not None else container.add_paragraph()
         p.alignment = align
-        r = p.add_run(nfc(content))
+        r = p.add_run(nfc_lines(content))
         r.bold, r.italic, r.font.size = bold, italic, Pt(size)
         return p
 

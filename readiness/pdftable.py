@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 
-from readiness.text import nfc
+from readiness.text import nfc_lines
 
 
 @dataclass(frozen=True)
@@ -49,13 +49,13 @@ def draw(
     header = [look.header_fill] * len(widths)
 
     def lines(text: str, width: float) -> list[str]:
-        if pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
+        if "\n" not in text and pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
             return [text]
         return pdf.multi_cell(width, look.line, text, dry_run=True, output=MethodReturnValue.LINES)
 
     def row(texts: Sequence[str], colours: Sequence[str | None], is_header: bool = False) -> None:
         pdf.set_font(look.font, "B" if is_header else "", look.size)
-        wrapped = [lines(nfc(text), w) for text, w in zip(texts, widths, strict=True)]
+        wrapped = [lines(nfc_lines(text), w) for text, w in zip(texts, widths, strict=True)]
         height = max(map(len, wrapped)) * look.line + 2 * look.padding[0]
         if not is_header and pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
@@ -92,10 +92,10 @@ def fit(
     need = []
     for j, heading in enumerate(headings):
         pdf.set_font(look.font, "B", look.size)
-        words = set(nfc(heading).split())
+        words = set(nfc_lines(heading).split())
         longest = max((pdf.get_string_width(w) for w in words), default=0)
         pdf.set_font(look.font, "", look.size)
-        words = {word for row in rows for word in nfc(row[j]).split()}
+        words = {word for row in rows for word in nfc_lines(row[j]).split()}
         longest = max(longest, *(pdf.get_string_width(w) for w in words), 0)
         need.append(longest + 2 * look.padding[1] + 0.01)
     sized = [w * pdf.epw / sum(widths) for w in widths]

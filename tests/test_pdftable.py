@@ -48,3 +48,14 @@ def test_a_long_table_repeats_its_header_and_breaks_no_word(pdf):
     text = "\n".join(pages)
     assert text.count("13/09/2025") == 400
     assert all(f"\n{i:,} 13/09/2025".replace(",", ".") in text for i in range(1, 400))
+
+
+def test_a_line_break_in_a_cell_is_kept_even_when_the_text_would_fit_on_one_line(pdf):
+    def row_height(text: str) -> float:
+        top = pdf.get_y()
+        pdftable.draw(pdf, LOOK, ["Người báo cáo"], [[text]], [1], ["L"])
+        header = LOOK.line + 2 * LOOK.padding[0]
+        return pdf.get_y() - top - header
+
+    assert row_height("An 0912") == pytest.approx(LOOK.line + 2 * LOOK.padding[0])
+    assert row_height("An\n0912") == pytest.approx(2 * LOOK.line + 2 * LOOK.padding[0])
