@@ -128,14 +128,15 @@ def test_right_passwords_sent_at_once_all_get_in(lan, monkeypatch):
 
 
 def test_hash_checks_run_at_most_argon2_concurrency_at_a_time(initialized, monkeypatch):
-    """A wave of logins queues for the hash slots (64 MiB and every core each) instead of computing all at once."""
+    """A wave of logins queues for the hash slots (64 MiB and every core each) instead of computing all at once:
+    with two slots, two checks in progress leave no slot for a third, which starts once one of them ends."""
     with db.write_session() as session:
         for name in ("an", "binh", "chi"):
             auth.create_account(session, OPERATOR, name, Role.OFFICER, PASSWORD)
     monkeypatch.setenv("READINESS_ARGON2_CONCURRENCY", "2")
     get_settings.cache_clear()
     inside, most, lock = [0], [0], threading.Lock()
-    third_inside = threading.Event()
+    two_inside, release = threading.Event(), threading.Event()
     hasher = auth._hasher()
 
     class Watched:
@@ -143,10 +144,9 @@ def test_hash_checks_run_at_most_argon2_concurrency_at_a_time(initialized, monke
             with lock:
                 inside[0] += 1
                 most[0] = max(most[0], inside[0])
-                if inside[0] == 3:
-                    third_inside.set()
-            # The first two wait to see whether a third gets in beside them (it must not: it would at once).
-            third_inside.wait(timeout=1)
+                if inside[0] == 2:
+                    two_inside.set()
+            release.wait(timeout=60)  # only a guard against hanging: the test sets it
             with lock:
                 inside[0] -= 1
             return hasher.verify(password_hash, password)
@@ -155,9 +155,15 @@ def test_hash_checks_run_at_most_argon2_concurrency_at_a_time(initialized, monke
             return getattr(hasher, name)
 
     monkeypatch.setattr(auth, "_hasher", Watched)
-    threads = [threading.Thread(target=auth.authenticate, args=(name, PASSWORD)) for name in ("an", "binh", "chi")]
+    names = ("an", "binh", "chi")
+    actors = {}
+    threads = [threading.Thread(target=lambda n=n: actors.update({n: auth.authenticate(n, PASSWORD)})) for n in names]
     for thread in threads:
         thread.start()
+    assert two_inside.wait(timeout=60)
+    assert not auth._slots(2).acquire(blocking=False)  # both slots are taken: the third check waits for one
+    release.set()
     for thread in threads:
         thread.join(timeout=60)
+    assert sorted(actor.name for actor in actors.values()) == sorted(names)
     assert most[0] == 2
