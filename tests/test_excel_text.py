@@ -12,6 +12,7 @@ from test_excel_attacks import SHEET, SHEET_PART, counts, rewritten
 
 from readiness import db, excel, export, submissions
 from readiness.auth import OPERATOR, Actor
+from readiness.excel.values import MAX_REPORTER_CHARS
 from readiness.models import ImportFile, Origin, Result, ResultBase, Role, Submission, SubmissionCreate
 from readiness.text import sanitize
 
@@ -59,6 +60,25 @@ def test_control_and_bidi_characters_are_refused_with_the_cell(initialized, case
     with db.session() as session:
         archive = session.scalars(select(ImportFile).order_by(ImportFile.id.desc())).first()
     assert (archive.content, archive.outcome) == (data, "rejected")
+
+
+@pytest.mark.parametrize("label", ["Người báo cáo", "Số điện thoại"])
+def test_a_reporter_cell_longer_than_a_name_or_phone_is_refused_with_its_cell(initialized, label):
+    workbook, sheet = open_sheet(checklist())
+    cell = label_value_cell(sheet, label)
+    cell.value = "Nguyễn Văn An " * 8  # 112 characters: a paragraph pasted into the wrong cell
+    before = counts()
+
+    (outcome,) = excel.import_files([("phieu.xlsx", save(workbook))], OPERATOR)
+
+    assert outcome.outcome == excel.Outcome.REJECTED
+    ((sheet_name, where, message),) = [(p.sheet, p.cell, p.message("vi")) for p in outcome.problems]
+    assert (sheet_name, where) == (SHEET, cell.coordinate)
+    assert message.startswith(f"Ô này dài 111 ký tự (tối đa {MAX_REPORTER_CHARS})")
+    assert counts()["Submission"] == before["Submission"]
+    cell.value = "Nguyễn Văn An"
+    (outcome,) = excel.import_files([("phieu.xlsx", save(workbook))], OPERATOR)
+    assert outcome.outcome == excel.Outcome.ACCEPTED
 
 
 def test_zero_width_characters_are_removed_and_the_file_accepted(initialized):

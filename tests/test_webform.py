@@ -1,6 +1,7 @@
 """The web form: the same answers give the same submission as the Excel checklist, bad values the same messages;
 check → confirm as an upload, origin web, archived and audited; rights; prefill; the form on the upload page."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -111,6 +112,14 @@ def test_control_characters_in_a_form_field_are_refused(initialized):
     outcome = excel.check_form(entry, OPERATOR)
     assert outcome.outcome == excel.Outcome.REJECTED
     assert [(p.cell, "U+0000, U+202E" in p.message("vi")) for p in outcome.problems] == [("TC01 · Minh chứng", True)]
+
+
+def test_a_reporter_field_longer_than_a_name_or_phone_is_refused(initialized):
+    entry = replace(form(), reporter_phone="0912 345 678 " * 10)
+    outcome = excel.check_form(entry, OPERATOR)
+    assert outcome.outcome == excel.Outcome.REJECTED
+    assert [p.cell for p in outcome.problems] == ["Số điện thoại"]
+    assert "tối đa 100" in outcome.problems[0].message("vi")
 
 
 def test_rights_a_commune_sends_its_own_form_only_and_a_leader_none(initialized):

@@ -26,6 +26,7 @@ from readiness.excel.values import (
     cell_text,
     parse_reporting_date,
     parse_value,
+    reporter_text,
     safe_text,
     shown,
 )
@@ -289,10 +290,14 @@ def _read_header_block(grid: _Grid, header_row: int, kind: Kind, context: Contex
             code = _commune(grid, r, c, value, context)
             if code is not None:
                 reading.reports.append(Report(code, cell_name(r, c), []))
-        elif label == layout.REPORTER_NAME_LABEL:
-            reading.reporter_name = cell_text(value)
         else:
-            reading.reporter_phone = cell_text(value)
+            text, refused = reporter_text(value)
+            if refused:
+                grid.problem(r, c, refused.vi, refused.en)
+            if label == layout.REPORTER_NAME_LABEL:
+                reading.reporter_name = text
+            else:
+                reading.reporter_phone = text
 
 
 def _reporting_date(grid: _Grid, r: int, c: int, value: Any, context: Context) -> date | None:

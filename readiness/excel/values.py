@@ -285,6 +285,24 @@ def cell_text(value: Any) -> str:
     return nfc(str(value))
 
 
+# The reporter's name and phone are printed in a narrow column of the warning list (PDF, e-mail): a longer text
+# was pasted into the wrong cell, and one long enough would fill pages of the report.
+MAX_REPORTER_CHARS = 100
+
+
+def reporter_text(value: Any) -> tuple[str, Refused | None]:
+    """The reporter's name or phone as stored text, and why it is refused when longer than MAX_REPORTER_CHARS."""
+    text = cell_text(value)
+    if len(text) <= MAX_REPORTER_CHARS:
+        return text, None
+    return "", Refused(
+        f"Ô này dài {len(text):,} ký tự (tối đa {MAX_REPORTER_CHARS}): chỉ ghi họ tên hoặc số điện thoại của người "
+        "báo cáo. Hãy xóa phần thừa.".replace(",", "."),
+        f"This cell holds {len(text):,} characters (at most {MAX_REPORTER_CHARS}): write only the reporter's name "
+        "or phone number. Remove the rest.",
+    )
+
+
 def shown(value: Any) -> str:
     """A cell value as the person typed or sees it, for messages (cut short if long)."""
     if isinstance(value, float) and not abs(value) <= MAX_VALUE:

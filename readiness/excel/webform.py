@@ -18,7 +18,7 @@ from readiness.excel import layout
 from readiness.excel.problem import Problem
 from readiness.excel.table import Context, Reading, Report
 from readiness.excel.template import UnknownCommune, latest_report
-from readiness.excel.values import NO_VALUES, Refused, parse_reporting_date, parse_value, safe_text
+from readiness.excel.values import NO_VALUES, Refused, parse_reporting_date, parse_value, reporter_text, safe_text
 from readiness.i18n import format_date, today
 from readiness.models import Commune, Criterion, CriterionKind, ResultBase
 from readiness.text import nfc
@@ -113,8 +113,15 @@ def read_form(form: WebForm, context: Context) -> Reading:
         refused(layout.REPORTING_DATE_LABEL, day)
     else:
         reading.reporting_date = day
-    reading.reporter_name = text(form.reporter_name, layout.REPORTER_NAME_LABEL)
-    reading.reporter_phone = text(form.reporter_phone, layout.REPORTER_PHONE_LABEL)
+
+    def reporter(value: str, where: str) -> str:
+        typed, too_long = reporter_text(text(value, where))
+        if too_long:
+            refused(where, too_long)
+        return typed
+
+    reading.reporter_name = reporter(form.reporter_name, layout.REPORTER_NAME_LABEL)
+    reading.reporter_phone = reporter(form.reporter_phone, layout.REPORTER_PHONE_LABEL)
 
     typed = {row.criterion_code: row for row in form.rows}
     results = []
