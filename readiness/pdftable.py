@@ -48,10 +48,16 @@ def draw(
     pdf.set_line_width(0.1)
     header = [look.header_fill] * len(widths)
 
+    # A cell never takes more than half a page: longer text is cut with "…" rather than run off the page.
+    most = max(1, int((pdf.page_break_trigger - pdf.t_margin) / 2 / look.line))
+
     def lines(text: str, width: float) -> list[str]:
         if "\n" not in text and pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
             return [text]
-        return pdf.multi_cell(width, look.line, text, dry_run=True, output=MethodReturnValue.LINES)
+        wrapped = pdf.multi_cell(width, look.line, text, dry_run=True, output=MethodReturnValue.LINES)
+        if len(wrapped) <= most:
+            return wrapped
+        return [*wrapped[: most - 1], wrapped[most - 1][:-1] + "…"]
 
     def row(texts: Sequence[str], colours: Sequence[str | None], is_header: bool = False) -> None:
         pdf.set_font(look.font, "B" if is_header else "", look.size)

@@ -59,3 +59,11 @@ def test_a_line_break_in_a_cell_is_kept_even_when_the_text_would_fit_on_one_line
 
     assert row_height("An 0912") == pytest.approx(LOOK.line + 2 * LOOK.padding[0])
     assert row_height("An\n0912") == pytest.approx(2 * LOOK.line + 2 * LOOK.padding[0])
+
+
+def test_a_cell_taller_than_half_a_page_is_cut_and_nothing_runs_off_the_page(pdf):
+    pdftable.draw(pdf, LOOK, ["Người báo cáo", "#"], [["x" * 20_000, "1"], ["An", "2"]], [1, 1], ["L", "R"])
+    reader = PdfReader(io.BytesIO(bytes(pdf.output())))
+    assert len(reader.pages) <= 2
+    assert "…" in reader.pages[0].extract_text()
+    assert pdf.get_y() <= pdf.page_break_trigger
