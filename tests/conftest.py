@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import streamlit as st
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, make_url, text
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -103,7 +103,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if not POSTGRES_URL:
         pytest.skip("READINESS_TEST_POSTGRES_URL is not set: PostgreSQL case skipped")
     schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    admin = request.getfixturevalue("_postgres_admin")
     with admin.connect() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     separator = "&" if "?" in POSTGRES_URL else "?"
@@ -111,6 +111,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     db.reset_caches()
     with admin.connect() as connection:
         connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+@pytest.fixture(scope="session")
+def _postgres_admin() -> Iterator[Engine]:
+    """One autocommit connection pool per test process for creating and dropping the tests' schemas and
+    databases."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    yield admin
     admin.dispose()
 
 
@@ -165,7 +173,7 @@ def demo_data(
         return
     template = request.getfixturevalue("_demo_postgres_template")
     name = f"readiness_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    admin = request.getfixturevalue("_postgres_admin")
     with admin.connect() as connection:
         connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY"))
     url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
@@ -174,14 +182,13 @@ def demo_data(
     db.reset_caches()
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 @pytest.fixture(scope="session")
-def _demo_postgres_template() -> Iterator[str]:
+def _demo_postgres_template(_postgres_admin: Engine) -> Iterator[str]:
     """A PostgreSQL database with the Hà Nội demo loaded, made once per test process; its name."""
     name = f"readiness_demo_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    admin = _postgres_admin
     with admin.connect() as connection:
         connection.execute(text(f"CREATE DATABASE {name}"))
     with pytest.MonkeyPatch.context() as monkeypatch:
@@ -194,7 +201,6 @@ def _demo_postgres_template() -> Iterator[str]:
     yield name
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 @pytest.fixture(scope="session")
