@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 from sqlalchemy import Engine, create_engine, make_url, text
+from sqlmodel import SQLModel
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -106,11 +107,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     admin = request.getfixturevalue("_postgres_admin")
     with admin.connect() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    yield _schema_url(schema)
     db.reset_caches()
     with admin.connect() as connection:
         connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+def _schema_url(schema: str) -> str:
+    """The test server's URL with `schema` first on the search path."""
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
 
 
 @pytest.fixture(scope="session")
@@ -131,27 +137,58 @@ def database(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator[str
 
 
 @pytest.fixture
-def initialized(
-    database: str, _initialized_sqlite_templates: dict[tuple, Path], tmp_path_factory: pytest.TempPathFactory
-) -> str:
-    """A database after `readiness init`: 126 Hà Nội communes and the 16 criteria. On SQLite, a copy of the file
-    that init wrote for the first test of this process with the same READINESS_ settings: migrating a new file
-    for every test took about a fifth of the import and export tests' time."""
+def initialized(database: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A database after `readiness init`: 126 Hà Nội communes and the 16 criteria. Migrating a new database for
+    every test took about a fifth of the import and export tests' time, so: on SQLite, a copy of the file init
+    wrote for the first test of this process with the same READINESS_ settings; on PostgreSQL, one migrated schema
+    per test process, emptied (rows deleted, sequences restarted) and seeded again for each test."""
     if not database.startswith("sqlite:///"):
+        url = request.getfixturevalue("_postgres_reused_schema")
+        _use(monkeypatch, url)
+        _emptied()
         bootstrap.init()
-        return database
+        return url
     path = Path(database.removeprefix("sqlite:///"))
+    templates = request.getfixturevalue("_initialized_sqlite_templates")
     settings = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("READINESS_") and k != _URL))
-    template = _initialized_sqlite_templates.get(settings)
+    template = templates.get(settings)
     if template is None:
         bootstrap.init()
         db.reset_caches()  # closes the connections: the write-ahead log is checkpointed into the file
-        template = _initialized_sqlite_templates[settings] = tmp_path_factory.mktemp("initialized") / "readiness.db"
+        template = templates[settings] = request.getfixturevalue("tmp_path_factory").mktemp("init") / "readiness.db"
         shutil.copy(path, template)
     else:
         shutil.copy(template, path)
         db.reset_caches()
     return database
+
+
+def _emptied() -> None:
+    """Every row of the configured PostgreSQL database deleted and its sequences restarted: as new after its
+    migrations. A lock left by an earlier test fails this one instead of hanging the run."""
+    with db.get_engine().begin() as connection:
+        connection.execute(text("SET LOCAL lock_timeout = '10s'"))
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+        sequences = text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+        for sequence in connection.execute(sequences).scalars().all():
+            connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+
+
+@pytest.fixture(scope="session")
+def _postgres_reused_schema(_postgres_admin: Engine) -> Iterator[str]:
+    """The migrated schema `initialized` empties and seeds for each PostgreSQL test of this process; its URL."""
+    schema = f"test_init_{uuid.uuid4().hex[:12]}"
+    with _postgres_admin.connect() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _use(monkeypatch, _schema_url(schema))
+        db.upgrade()
+        db.reset_caches()
+    yield _schema_url(schema)
+    db.reset_caches()
+    with _postgres_admin.connect() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 @pytest.fixture(scope="session")
