@@ -370,8 +370,9 @@ SERIF = "NotoSerif"
 TABLE_LOOK = pdftable.Look(
     SERIF, TABLE_PT, line=TABLE_PT * 0.3528 * 1.25, padding=(1, 1.2), header_fill="#E6E6E6", grid=True
 )
-# Word's and LibreOffice's default space left and right of a cell's text (0.19 cm).
-WORD_CELL_PADDING = 1.9
+# Word's tables are measured as the PDF's, with Word's and LibreOffice's default space left and right of a cell's
+# text (0.19 cm).
+WORD_TABLE_LOOK = replace(TABLE_LOOK, padding=(TABLE_LOOK.padding[0], 1.9))
 _INSTANCES = {
     "": ("NotoSerif", 400),
     "B": ("NotoSerif", 700),
@@ -561,15 +562,14 @@ def pdf_bytes(document: Document) -> bytes:
 # Word ----------------------------------------------------------------------------------------------------------------
 
 
-def _word_widths(table: Table) -> list[float]:
-    """The columns' widths (mm) in Word, fitted as in the PDF so that no word breaks: measured in Noto Serif, which
-    is wider than Times New Roman, so what fits there fits in Word."""
+def _word_measure() -> FPDF:
+    """A page of the report's width with Noto Serif, to measure Word's table columns in: wider than Times New Roman,
+    so that what fits there fits in Word."""
     measure = FPDF(format="A4")
     measure.set_margins(LEFT, TOP, RIGHT)
     for style in ("", "B"):
         measure.add_font(SERIF, style, serif_files()[style])
-    look = replace(TABLE_LOOK, padding=(TABLE_LOOK.padding[0], WORD_CELL_PADDING))
-    return pdftable.fit(measure, look, table.headings, table.rows, table.widths)
+    return measure
 
 
 FONT_NAME = "Times New Roman"
@@ -732,6 +732,7 @@ def docx_bytes(document: Document) -> bytes:
     put(signature, "(Ký, ghi rõ họ tên, đóng dấu)", italic=True, size=HEADER_PT).paragraph_format.space_after = Pt(60)
     put(signature, details.signer_name or "[Họ và tên người ký]", bold=True)
 
+    measure = _word_measure()
     for annex in document.annexes:
         word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         put(word, annex.label, bold=True)
@@ -745,7 +746,11 @@ def docx_bytes(document: Document) -> bytes:
             table = word.add_table(rows=1 + len(annex.table.rows), cols=len(annex.table.headings))
             table.style = word.styles["Table Grid"]
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            widths(table, _word_widths(annex.table))
+            # Fitted as in the PDF, so that no word breaks.
+            widths(
+                table,
+                pdftable.fit(measure, WORD_TABLE_LOOK, annex.table.headings, annex.table.rows, annex.table.widths),
+            )
             aligns = {"L": WD_ALIGN_PARAGRAPH.LEFT, "C": WD_ALIGN_PARAGRAPH.CENTER, "R": WD_ALIGN_PARAGRAPH.RIGHT}
             for j, heading in enumerate(annex.table.headings):
                 cell = table.cell(0, j)

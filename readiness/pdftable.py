@@ -104,8 +104,8 @@ def fit(
         words = {word for row in rows for word in nfc_lines(row[j]).split()}
         longest = max(longest, *(pdf.get_string_width(w) for w in words), 0)
         need.append(longest + 2 * look.padding[1] + 0.01)
-    sized = [w * pdf.epw / sum(widths) for w in widths]
-    pinned: set[int] = set()
+    proportional = [w * pdf.epw / sum(widths) for w in widths]
+    sized, pinned = proportional, set()
     while True:
         short = {j for j, w in enumerate(sized) if w < need[j] and j not in pinned}
         if not short:
@@ -114,6 +114,6 @@ def fit(
         free = [j for j in range(len(widths)) if j not in pinned]
         room = pdf.epw - sum(need[j] for j in pinned)
         if not free or room <= 0:
-            return [w * pdf.epw / sum(widths) for w in widths]
+            return proportional
         share = sum(widths[j] for j in free)
         sized = [need[j] if j in pinned else widths[j] * room / share for j in range(len(widths))]
