@@ -11,9 +11,11 @@ import streamlit as st
 
 import ui
 import web
-from readiness import auth, bootstrap, db
-from readiness.auth import Permission, allowed
-from readiness.settings import get_settings
+from readiness import bootstrap
+from readiness.access import auth
+from readiness.access.permissions import Permission, allowed
+from readiness.core import db
+from readiness.core.settings import get_settings
 
 # path, Vietnamese title, English title, icon, permission needed to see it (None: any logged-in account)
 PAGES = [
@@ -31,7 +33,7 @@ PAGES = [
     ("pages/ranking.py", "Bảng xếp hạng", "Ranking", ":material/leaderboard:", Permission.VIEW_PROVINCE),
     ("pages/review.py", "Duyệt báo cáo", "Review", ":material/fact_check:", Permission.REVIEW),
     ("pages/commune.py", "Trang xã, phường", "Commune page", ":material/location_city:", Permission.VIEW_COMMUNE),
-    # Rights to import are checked by readiness.excel for each file (a commune account: its own commune only).
+    # Rights to import are checked by readiness.intake.excel for each file (a commune account: its own commune only).
     ("pages/upload.py", "Nộp phiếu", "Upload", ":material/upload_file:", Permission.IMPORT_CHECKLIST),
     ("pages/boundaries.py", "Ranh giới hành chính", "Boundaries", ":material/polyline:", Permission.LOAD_BOUNDARIES),
     ("pages/accounts.py", "Quản lý tài khoản", "Accounts", ":material/group:", Permission.MANAGE_ACCOUNTS),

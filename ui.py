@@ -17,9 +17,11 @@ import pandas as pd
 import streamlit as st
 
 import web
-from readiness import auth, charts, db, demo, evidence, queries, sessions
-from readiness.auth import Actor, Permission, allowed
-from readiness.i18n import (
+from readiness import demo
+from readiness.access import auth, sessions
+from readiness.access.permissions import Actor, Permission, allowed
+from readiness.core import db
+from readiness.core.i18n import (
     LANGUAGES,
     Bilingual,
     format_date,
@@ -32,10 +34,13 @@ from readiness.i18n import (
     today,
     tr,
 )
-from readiness.models import Role
-from readiness.settings import NATIONAL, get_settings
-from readiness.views import tables as views
-from readiness.views.columns import Table
+from readiness.core.models import Role
+from readiness.core.settings import NATIONAL, get_settings
+from readiness.intake import evidence
+from readiness.outputs import charts
+from readiness.outputs.views import tables as views
+from readiness.outputs.views.columns import Table
+from readiness.reading import queries
 
 log = logging.getLogger(__name__)
 
@@ -273,7 +278,7 @@ def open_commune(code: str) -> None:
 
 
 def column_config(spec: Table) -> dict[str, Any]:
-    """st.dataframe's column_config from a view's column spec (readiness.views): headers (and tooltips) in the
+    """st.dataframe's column_config from a view's column spec (readiness.outputs.views): headers (and tooltips) in the
     page's language, widths, dates as dd/mm/yyyy, progress as bars."""
     config = {}
     for column in spec.on("page"):
@@ -330,7 +335,7 @@ def province_ranking_table(ranking: Any) -> None:
 
 
 def chart(built: charts.Chart, key: str | None = None) -> Any:
-    """Draw an Altair chart of readiness.charts (its spec as charts.vega_lite gives it); with a key, clicks select
+    """Draw an Altair chart of outputs.charts (its spec as charts.vega_lite gives it); with a key, clicks select
     (returns the selection state)."""
     spec = charts.vega_lite(built)
     if key is None:
@@ -395,7 +400,7 @@ def _evidence_bytes(session: Any, evidence_id: int, *, actor: Actor) -> bytes:
 
 def evidence_files(files: Any, key: str, show_superseded: bool = True) -> None:
     """A commune's evidence files (rows of evidence.files): images inline, every file downloadable. Reading a
-    file's bytes checks the account's rights in readiness.evidence."""
+    file's bytes checks the account's rights in readiness.intake.evidence."""
     who = logged_in()
     current = files if show_superseded else files[~files["superseded"]]
     if current.empty:

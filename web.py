@@ -1,6 +1,6 @@
 """The app's own HTTP routes and middleware beside Streamlit's (app.py hands them to st.App): password log-in and
 log-out, which set and clear the HttpOnly session cookie that a Streamlit script cannot set, and a filter on the
-websocket. Rules live in readiness.sessions; this is the HTTP glue.
+websocket. Rules live in readiness.access.sessions; this is the HTTP glue.
 
 Field names avoid the properties of a form element (name, lang, action…): the sanitiser of st.html drops such
 attributes. Forms carry a CSRF token checked against a cookie of the same value (double submit): another site can make a
@@ -21,9 +21,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from readiness import auth, sessions
-from readiness.i18n import LANGUAGES, tr
-from readiness.settings import get_settings
+from readiness.access import auth, sessions
+from readiness.core.i18n import LANGUAGES, tr
+from readiness.core.settings import get_settings
 
 log = logging.getLogger(__name__)
 

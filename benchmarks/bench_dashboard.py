@@ -49,9 +49,12 @@ def run(path: Path) -> int:
     from streamlit.testing.v1 import AppTest
 
     import ui
-    from readiness import auth, bootstrap, db, demo, queries, sessions
-    from readiness.auth import OPERATOR
-    from readiness.models import Submission
+    from readiness import bootstrap, demo
+    from readiness.access import auth, sessions
+    from readiness.access.permissions import OPERATOR
+    from readiness.core import db
+    from readiness.core.models import Submission
+    from readiness.reading import queries
 
     db.reset_caches()
     start = time.perf_counter()

@@ -24,9 +24,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from excel_fill import fill_checklist, planned_values  # noqa: E402
 
-from readiness import bootstrap, db, excel, queries  # noqa: E402
-from readiness.auth import OPERATOR  # noqa: E402
-from readiness.criteria import criteria  # noqa: E402
+from readiness import bootstrap  # noqa: E402
+from readiness.access.auth import OPERATOR  # noqa: E402
+from readiness.core import db  # noqa: E402
+from readiness.core.criteria import criteria  # noqa: E402
+from readiness.intake import excel  # noqa: E402
+from readiness.reading import queries  # noqa: E402
 
 BUDGET = 1.5
 

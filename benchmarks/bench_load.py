@@ -73,9 +73,12 @@ def prepare(scale: str, database: str, workdir: Path, postgres: str, sessions: i
     os.environ["READINESS_DATABASE_URL"] = url
     os.environ["READINESS_PROVINCE"] = "all" if scale == "national" else "01"
 
-    from readiness import auth, bootstrap, db, demo, queries
-    from readiness.auth import OPERATOR
-    from readiness.models import Role
+    from readiness import bootstrap, demo
+    from readiness.access import auth
+    from readiness.access.permissions import OPERATOR
+    from readiness.core import db
+    from readiness.core.models import Role
+    from readiness.reading import queries
 
     db.reset_caches()
     bootstrap.init()

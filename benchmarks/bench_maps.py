@@ -59,9 +59,13 @@ def run(folder: Path, spacing: float, repeat: int) -> int:
     import shapely
     from sqlalchemy import text
 
-    from readiness import bootstrap, charts, db, geo, queries
-    from readiness.auth import OPERATOR
-    from readiness.settings import get_settings
+    from readiness import bootstrap
+    from readiness.access.permissions import OPERATOR
+    from readiness.core import db
+    from readiness.core.settings import get_settings
+    from readiness.intake import geo
+    from readiness.outputs import charts
+    from readiness.reading import queries
 
     get_settings.cache_clear()
     db.reset_caches()

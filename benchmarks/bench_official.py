@@ -18,9 +18,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from readiness import bootstrap, db, demo, official
-from readiness.auth import OPERATOR
-from readiness.settings import get_settings
+from readiness import bootstrap, demo
+from readiness.access.permissions import OPERATOR
+from readiness.core import db
+from readiness.core.settings import get_settings
+from readiness.outputs import official
 
 BUDGET_S = 3.0
 AS_OF = date(2025, 10, 15)

@@ -24,10 +24,13 @@ from pathlib import Path
 from pypdf import PdfReader
 from sqlmodel import Session
 
-from readiness import bootstrap, db, demo, export, report, submissions
-from readiness.auth import OPERATOR
-from readiness.models import Origin, ResultBase, SubmissionCreate
-from readiness.settings import NATIONAL
+from readiness import bootstrap, demo
+from readiness.access.permissions import OPERATOR
+from readiness.core import db
+from readiness.core.models import Origin, ResultBase, SubmissionCreate
+from readiness.core.settings import NATIONAL
+from readiness.intake import submissions
+from readiness.outputs import export, report
 
 BUDGETS = {"01": 3.0, NATIONAL: 10.0}
 # The end of the demo story (everyone green, short report) and its second week (a long warning list).

@@ -1,7 +1,7 @@
 import streamlit as st
 
 import ui
-from readiness import auth, sessions
+from readiness.access import auth, permissions, sessions
 
 actor = ui.logged_in()
 st.title(ui.t("Tài khoản của tôi", "My account"))
@@ -20,7 +20,7 @@ if submitted:
         st.error(ui.t("Hai mật khẩu mới không giống nhau.", "The two new passwords differ."))
     else:
 
-        def change(who: auth.Actor | None) -> None:
+        def change(who: permissions.Actor | None) -> None:
             auth.change_password(who, current, new)
             st.session_state.pop("actor", None)  # every session of the account has ended, this one too
 
@@ -37,7 +37,7 @@ st.write(
 )
 if st.button(ui.t("Đăng xuất khỏi mọi nơi", "Log out everywhere"), icon=":material/devices:"):
 
-    def everywhere(_: auth.Actor | None) -> None:
+    def everywhere(_: permissions.Actor | None) -> None:
         sessions.log_out_everywhere(actor)
         st.session_state.pop("actor", None)
 

@@ -1,9 +1,11 @@
 import streamlit as st
 
 import ui
-from readiness import auth, db, queries
-from readiness.i18n import format_datetime
-from readiness.models import Role
+from readiness.access import auth
+from readiness.core import db
+from readiness.core.i18n import format_datetime
+from readiness.core.models import Role
+from readiness.reading import queries
 
 actor = ui.logged_in()
 st.title(ui.t("Quản lý tài khoản", "Accounts"))

@@ -1,9 +1,10 @@
 import streamlit as st
 
 import ui
-from readiness import audit, db
-from readiness.i18n import today
-from readiness.views import tables as views
+from readiness.access import audit
+from readiness.core import db
+from readiness.core.i18n import today
+from readiness.outputs.views import tables as views
 
 actor = ui.logged_in()
 st.title(ui.t("Nhật ký thay đổi", "Audit trail"))

@@ -1,8 +1,8 @@
 import streamlit as st
 
 import ui
-from readiness import geo
-from readiness.settings import get_settings
+from readiness.core.settings import get_settings
+from readiness.intake import geo
 
 ui.logged_in()
 st.title(ui.t("Ranh giới hành chính", "Boundaries"))

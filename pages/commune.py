@@ -2,11 +2,14 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from readiness import charts, comments, db, evidence, excel, queries, report
-from readiness.auth import Permission, allowed
-from readiness.i18n import format_count, format_datetime, kind_label, origin_label, review_label
-from readiness.scoring import Status
-from readiness.views import tables as views
+from readiness.access.permissions import Permission, allowed
+from readiness.core import db
+from readiness.core.i18n import format_count, format_datetime, kind_label, origin_label, review_label
+from readiness.core.scoring import Status
+from readiness.intake import comments, evidence, excel
+from readiness.outputs import charts, report
+from readiness.outputs.views import tables as views
+from readiness.reading import queries
 
 actor = ui.logged_in()
 st.title(ui.t("Trang xã, phường", "Commune page"))

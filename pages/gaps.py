@@ -1,9 +1,10 @@
 import streamlit as st
 
 import ui
-from readiness import charts, queries
-from readiness.i18n import total_gaps
-from readiness.views import tables as views
+from readiness.core.i18n import total_gaps
+from readiness.outputs import charts
+from readiness.outputs.views import tables as views
+from readiness.reading import queries
 
 ui.data_page("Khoảng cách theo tiêu chí", "Gaps by criterion")
 lang = ui.lang()

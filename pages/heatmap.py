@@ -1,9 +1,10 @@
 import streamlit as st
 
 import ui
-from readiness import charts, export, queries
-from readiness.i18n import kind_label, status_label
-from readiness.scoring import Status
+from readiness.core.i18n import kind_label, status_label
+from readiness.core.scoring import Status
+from readiness.outputs import charts, export
+from readiness.reading import queries
 
 ui.data_page("Bản đồ nhiệt mức độ sẵn sàng", "Readiness heatmap")
 ui.download_export(

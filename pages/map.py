@@ -1,7 +1,9 @@
 import streamlit as st
 
 import ui
-from readiness import charts, geo, queries
+from readiness.intake import geo
+from readiness.outputs import charts
+from readiness.reading import queries
 
 ui.data_page("Bản đồ tiến độ", "Greening map")
 lang = ui.lang()

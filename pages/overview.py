@@ -1,11 +1,14 @@
 import streamlit as st
 
 import ui
-from readiness import charts, db, official, queries, report, review
-from readiness.auth import Permission, allowed
-from readiness.i18n import pending_note, timeliness_label
-from readiness.settings import get_settings
-from readiness.views import tables as views
+from readiness.access.permissions import Permission, allowed
+from readiness.core import db
+from readiness.core.i18n import pending_note, timeliness_label
+from readiness.core.settings import get_settings
+from readiness.intake import review
+from readiness.outputs import charts, official, report
+from readiness.outputs.views import tables as views
+from readiness.reading import queries
 
 who = ui.data_page("Mức độ sẵn sàng của xã, phường", "Commune readiness")
 ui.download_export(

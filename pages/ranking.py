@@ -1,7 +1,7 @@
 import streamlit as st
 
 import ui
-from readiness import queries
+from readiness.reading import queries
 
 ui.data_page("Bảng xếp hạng", "Ranking")
 st.caption(

@@ -2,9 +2,11 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from readiness import db, evidence, queries, review
-from readiness.i18n import format_datetime, origin_label
-from readiness.models import Origin
+from readiness.core import db
+from readiness.core.i18n import format_datetime, origin_label
+from readiness.core.models import Origin
+from readiness.intake import evidence, review
+from readiness.reading import queries
 
 actor = ui.logged_in()
 st.title(ui.t("Duyệt báo cáo", "Review submissions"))

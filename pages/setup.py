@@ -1,7 +1,7 @@
 import streamlit as st
 
 import ui
-from readiness import auth
+from readiness.access import auth
 
 st.title(ui.t("Thiết lập lần đầu", "First-run setup"))
 st.info(

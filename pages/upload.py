@@ -2,15 +2,17 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from readiness import db, excel, queries
-from readiness.auth import Permission, allowed
-from readiness.criteria import criteria
-from readiness.excel import Outcome, webform
-from readiness.excel.template import requirement
-from readiness.i18n import Bilingual, format_date, today
-from readiness.settings import get_settings
-from readiness.views import tables as views
-from readiness.views.palette import STATUS_TINT
+from readiness.access.permissions import Permission, allowed
+from readiness.core import db
+from readiness.core.criteria import criteria
+from readiness.core.i18n import Bilingual, format_date, today
+from readiness.core.settings import get_settings
+from readiness.intake import excel
+from readiness.intake.excel import Outcome, webform
+from readiness.intake.excel.template import requirement
+from readiness.outputs.views import tables as views
+from readiness.outputs.views.palette import STATUS_TINT
+from readiness.reading import queries
 
 st.title(ui.t("Nộp phiếu tự đánh giá", "Upload a checklist"))
 actor = ui.logged_in()
@@ -188,7 +190,7 @@ preview_rows = views.import_preview(excel.describe(preview, context, ui.lang()),
 spec = views.IMPORT_PREVIEW
 if preview.kind == excel.Kind.CHECKLIST:
     spec = spec.without(["commune_name"])
-# The status cell tinted as everywhere else (readiness.views.palette), the status said in words too.
+# The status cell tinted as everywhere else (readiness.outputs.views.palette), the status said in words too.
 tints = [STATUS_TINT.get(s, "") for s in preview_rows["status"]]
 styled = preview_rows.style.apply(
     lambda column: [f"background-color: {c}" if column.name == "status_text" else "" for c in tints]

@@ -1,10 +1,11 @@
 import streamlit as st
 
 import ui
-from readiness import export, queries
-from readiness.i18n import weekday_name
-from readiness.settings import get_settings
-from readiness.views import tables as views
+from readiness.core.i18n import weekday_name
+from readiness.core.settings import get_settings
+from readiness.outputs import export
+from readiness.outputs.views import tables as views
+from readiness.reading import queries
 
 ui.data_page("Danh sách cảnh báo", "Warning list")
 lang = ui.lang()

@@ -3,9 +3,11 @@
 import logging
 from typing import NamedTuple
 
-from readiness import audit, criteria, db, registry, submissions
-from readiness.auth import Actor, Permission, require
-from readiness.settings import get_settings
+from readiness.access import audit
+from readiness.access.permissions import Actor, Permission, require
+from readiness.core import criteria, db, registry
+from readiness.core.settings import get_settings
+from readiness.intake import submissions
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,10 @@ from typing import NamedTuple
 
 from sqlmodel import Session, select
 
-from readiness import audit, auth, criteria, registry, submissions
-from readiness.auth import Actor, Permission, require
-from readiness.models import (
+from readiness.access import audit, auth
+from readiness.access.permissions import Actor, Permission, require
+from readiness.core import criteria, registry
+from readiness.core.models import (
     Commune,
     Criterion,
     CriterionKind,
@@ -23,7 +24,8 @@ from readiness.models import (
     Role,
     SubmissionCreate,
 )
-from readiness.settings import get_settings
+from readiness.core.settings import get_settings
+from readiness.intake import submissions
 
 FIRST_WEEK = date(2025, 7, 5)
 LAST_WEEK = date(2025, 11, 15)

@@ -22,9 +22,12 @@ from sqlmodel import SQLModel
 from streamlit.testing.v1 import AppTest
 
 import ui
-from readiness import auth, bootstrap, db, demo, sessions, submissions
-from readiness.auth import OPERATOR, Actor
-from readiness.models import Origin, ResultBase, Role, SubmissionCreate
+from readiness import bootstrap, demo
+from readiness.access import auth, sessions
+from readiness.access.permissions import OPERATOR, Actor
+from readiness.core import db
+from readiness.core.models import Origin, ResultBase, Role, SubmissionCreate
+from readiness.intake import submissions
 
 POSTGRES_URL = os.environ.get("READINESS_TEST_POSTGRES_URL")
 PROJECT_DIR = Path(__file__).resolve().parent.parent

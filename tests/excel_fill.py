@@ -13,9 +13,10 @@ from typing import Any
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
-from readiness import db, excel
-from readiness.models import Criterion, CriterionKind
-from readiness.text import fold
+from readiness.core import db
+from readiness.core.models import Criterion, CriterionKind
+from readiness.core.text import fold
+from readiness.intake import excel
 
 Typed = tuple[Any, Any]  # what is typed in the value cell and in the out-of cell (None = left blank)
 

@@ -3,8 +3,8 @@
 from conftest import APP, log_in
 from streamlit.testing.v1 import AppTest
 
-from readiness import db
-from readiness.auth import actor_for
+from readiness.access.auth import actor_for
+from readiness.core import db
 
 
 def test_app_starts_on_an_empty_database_with_first_run_setup_then_says_what_to_do_next(database):

@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import openpyxl
 import pytest
 
-from readiness import audit, auth, db, demo
-from readiness.auth import OPERATOR, Actor, PermissionDenied
-from readiness.models import AuditEvent, Role
-from readiness.views import tables as views
+from readiness import demo
+from readiness.access import audit, auth
+from readiness.access.permissions import OPERATOR, Actor, PermissionDenied
+from readiness.core import db
+from readiness.core.models import AuditEvent, Role
+from readiness.outputs.views import tables as views
 
 ADMIN = Actor("boss", Role.ADMIN)
 PASSWORD = "correct-horse-57"

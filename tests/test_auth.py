@@ -7,11 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from readiness import auth, db, demo
-from readiness.auth import OPERATOR, AccountError, Actor, Permission, PermissionDenied, allowed, require
+from readiness import demo
+from readiness.access import auth
+from readiness.access.auth import AccountError
+from readiness.access.permissions import OPERATOR, Actor, Permission, PermissionDenied, allowed, require
 from readiness.cli import acting_as, main
-from readiness.models import Account, AuditEvent, Role
-from readiness.settings import get_settings
+from readiness.core import db
+from readiness.core.models import Account, AuditEvent, Role
+from readiness.core.settings import get_settings
 
 PASSWORD = "correct-horse-57"
 ADMIN = Actor("boss", Role.ADMIN)

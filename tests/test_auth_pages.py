@@ -12,10 +12,11 @@ from streamlit.testing.v1 import AppTest
 
 import ui
 import web
-from readiness import audit, auth, db, sessions
-from readiness.auth import OPERATOR, Actor
-from readiness.models import Role
-from readiness.views import tables as views
+from readiness.access import audit, auth, sessions
+from readiness.access.permissions import OPERATOR, Actor
+from readiness.core import db
+from readiness.core.models import Role
+from readiness.outputs.views import tables as views
 
 pytestmark = pytest.mark.page
 

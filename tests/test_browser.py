@@ -20,10 +20,12 @@ from conftest import TEST_PASSWORD, account
 from excel_fill import checklist
 from sqlalchemy import select
 
-from readiness import db, geo, queries
-from readiness.auth import OPERATOR
-from readiness.models import Role
-from readiness.scoring import TIMELINESS
+from readiness.access.permissions import OPERATOR
+from readiness.core import db
+from readiness.core.models import Role
+from readiness.core.scoring import TIMELINESS
+from readiness.intake import geo
+from readiness.reading import queries
 
 PROJECT = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT / "test-artifacts"
@@ -311,7 +313,7 @@ def test_return_then_corrected_upload_then_approve_in_a_real_browser(server, tmp
     from excel_fill import checklist
     from playwright.sync_api import expect
 
-    from readiness.models import Submission
+    from readiness.core.models import Submission
 
     commune, officer = account(Role.COMMUNE, "00070"), account(Role.OFFICER)
     first, corrected = tmp_path / "phieu.xlsx", tmp_path / "phieu-sua.xlsx"

@@ -10,8 +10,10 @@ import pytest
 from conftest import submit
 from PIL import Image
 
-from readiness import charts, db, queries
-from readiness.i18n import timeliness_label
+from readiness.core import db
+from readiness.core.i18n import timeliness_label
+from readiness.outputs import charts
+from readiness.reading import queries
 
 AS_OF = date(2025, 9, 20)
 
@@ -147,7 +149,7 @@ def test_trend_chart_plots_both_series_with_localised_tooltips(demo_sqlite):
 
 
 def _square(x: float, y: float, code: str) -> dict:
-    # As readiness.geo stores features: property `code`, clockwise rings, a bbox on the collection.
+    # As readiness.intake.geo stores features: property `code`, clockwise rings, a bbox on the collection.
     ring = [[x, y], [x, y + 0.01], [x + 0.01, y + 0.01], [x + 0.01, y], [x, y]]
     return {"type": "Feature", "properties": {"code": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
 

@@ -3,9 +3,10 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
-from readiness import db, submissions
 from readiness.cli import main
-from readiness.models import Origin, ResultBase, Submission, SubmissionCreate
+from readiness.core import db
+from readiness.core.models import Origin, ResultBase, Submission, SubmissionCreate
+from readiness.intake import submissions
 
 
 def summary(capsys, as_of: str) -> dict:

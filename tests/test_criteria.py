@@ -4,12 +4,15 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from readiness import audit, bootstrap, criteria, db, queries
-from readiness.auth import OPERATOR
+from readiness import bootstrap
+from readiness.access import audit
+from readiness.access.permissions import OPERATOR
 from readiness.cli import main
-from readiness.criteria import CatalogError, load_catalog
-from readiness.models import Criterion, Result, Submission
-from readiness.settings import DATA_DIR
+from readiness.core import criteria, db
+from readiness.core.criteria import CatalogError, load_catalog
+from readiness.core.models import Criterion, Result, Submission
+from readiness.core.settings import DATA_DIR
+from readiness.reading import queries
 
 GOOD_ROW = """
 [[criterion]]

@@ -5,10 +5,13 @@ from datetime import UTC, date, datetime
 from alembic import command
 from sqlalchemy import func, inspect, select, text
 
-from readiness import bootstrap, criteria, db, queries, registry, submissions
-from readiness.db import alembic_config, get_engine
-from readiness.models import Commune, Criterion, Origin, Result, ResultBase, Submission, SubmissionCreate
-from readiness.settings import get_settings
+from readiness import bootstrap
+from readiness.core import criteria, db, registry
+from readiness.core.db import alembic_config, get_engine
+from readiness.core.models import Commune, Criterion, Origin, Result, ResultBase, Submission, SubmissionCreate
+from readiness.core.settings import get_settings
+from readiness.intake import submissions
+from readiness.reading import queries
 
 
 def test_migrations_build_the_schema_on_an_empty_database(database):

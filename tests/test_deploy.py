@@ -23,9 +23,10 @@ from excel_fill import GOOD, GOOD_GREEN, fill_checklist, template
 from sqlalchemy import create_engine, make_url, text
 from test_browser import CHROMIUM, chromium, new_tab
 
-from readiness import bootstrap, db
-from readiness.i18n import format_date, today
-from readiness.models import Role
+from readiness import bootstrap
+from readiness.core import db
+from readiness.core.i18n import format_date, today
+from readiness.core.models import Role
 
 PROJECT = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT / "test-artifacts"

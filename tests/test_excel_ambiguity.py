@@ -5,8 +5,9 @@ import pytest
 from excel_fill import checklist, fill_province, label_value_cell, open_sheet, save
 from test_excel_attacks import SHEET, counts
 
-from readiness import db, excel
-from readiness.auth import OPERATOR
+from readiness.access.permissions import OPERATOR
+from readiness.core import db
+from readiness.intake import excel
 
 
 def two_checklists(hidden_first: bool) -> bytes:

@@ -16,10 +16,11 @@ from excel_fill import checklist, open_sheet, save
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from readiness import db, excel
-from readiness.auth import OPERATOR
-from readiness.excel import container, layout
-from readiness.models import AuditEvent, ImportFile, Role, Submission
+from readiness.access.permissions import OPERATOR
+from readiness.core import db
+from readiness.core.models import AuditEvent, ImportFile, Role, Submission
+from readiness.intake import excel
+from readiness.intake.excel import container, layout
 
 SHEET = layout.CHECKLIST_SHEET
 SHEET_PART = "xl/worksheets/sheet1.xml"
@@ -98,7 +99,7 @@ def no_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("a parser was started on a hostile file")
 
-    from readiness.excel import table
+    from readiness.intake.excel import table
 
     monkeypatch.setattr(table, "CalamineWorkbook", refuse)
     monkeypatch.setattr(table, "_uncached_formulas", refuse)

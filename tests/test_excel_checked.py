@@ -5,9 +5,10 @@ from conftest import account
 from excel_fill import GOOD_GREEN, checklist
 from sqlalchemy import select
 
-from readiness import db, excel
-from readiness.auth import PermissionDenied
-from readiness.models import AuditEvent, ImportFile, Role, Submission
+from readiness.access.permissions import PermissionDenied
+from readiness.core import db
+from readiness.core.models import AuditEvent, ImportFile, Role, Submission
+from readiness.intake import excel
 
 
 @pytest.fixture

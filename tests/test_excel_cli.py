@@ -5,9 +5,9 @@ import json
 
 from excel_fill import GOOD_GREEN, checklist, label_value_cell, open_sheet
 
-from readiness import db
 from readiness.cli import main
-from readiness.queries import commune_history
+from readiness.core import db
+from readiness.reading.queries import commune_history
 
 
 def test_template_commands_write_the_checklist_and_the_province_workbook(initialized, tmp_path, capsys):

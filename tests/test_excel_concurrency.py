@@ -7,9 +7,11 @@ import os
 from excel_fill import checklist
 from sqlalchemy import func, select
 
-from readiness import db, excel, queries
-from readiness.auth import OPERATOR
-from readiness.models import ImportFile, Result, Submission
+from readiness.access.permissions import OPERATOR
+from readiness.core import db
+from readiness.core.models import ImportFile, Result, Submission
+from readiness.intake import excel
+from readiness.reading import queries
 
 ROUNDS = 5
 

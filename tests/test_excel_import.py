@@ -23,12 +23,14 @@ from excel_fill import (
 )
 from sqlalchemy import func, select
 
-from readiness import db, excel, queries
-from readiness.auth import OPERATOR, Actor
-from readiness.excel.container import MAX_RATIO
-from readiness.i18n import today
-from readiness.models import AuditEvent, ImportFile, Result, Role, Submission
-from readiness.settings import Settings, get_settings
+from readiness.access.permissions import OPERATOR, Actor
+from readiness.core import db
+from readiness.core.i18n import today
+from readiness.core.models import AuditEvent, ImportFile, Result, Role, Submission
+from readiness.core.settings import Settings, get_settings
+from readiness.intake import excel
+from readiness.intake.excel.container import MAX_RATIO
+from readiness.reading import queries
 
 SHEET = "Phiếu tự đánh giá"
 
@@ -394,7 +396,7 @@ NUMBERS = [
 
 @pytest.mark.parametrize(("typed", "expected"), NUMBERS)
 def test_numbers_are_read_the_vietnamese_way_first(typed, expected):
-    from readiness.excel.values import parse_number
+    from readiness.intake.excel.values import parse_number
 
     assert parse_number(typed) == expected
 
@@ -408,7 +410,7 @@ def test_numbers_are_read_the_vietnamese_way_first(typed, expected):
     ],
 )
 def test_yes_no_answers(typed, expected):
-    from readiness.excel.values import parse_yes_no
+    from readiness.intake.excel.values import parse_yes_no
 
     assert parse_yes_no(typed) == expected
 
@@ -422,7 +424,7 @@ def test_yes_no_answers(typed, expected):
     ],
 )
 def test_dates(typed, expected):
-    from readiness.excel.values import parse_date
+    from readiness.intake.excel.values import parse_date
 
     assert parse_date(typed) == expected
 

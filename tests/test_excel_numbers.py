@@ -7,9 +7,10 @@ import pytest
 from excel_fill import checklist
 from test_excel_attacks import SHEET, SHEET_PART, counts, rewritten
 
-from readiness import db, excel
-from readiness.auth import OPERATOR
-from readiness.excel.values import MAX_VALUE
+from readiness.access.permissions import OPERATOR
+from readiness.core import db
+from readiness.intake import excel
+from readiness.intake.excel.values import MAX_VALUE
 
 MARK = 424242
 

@@ -8,11 +8,13 @@ from datetime import date
 from excel_fill import fill_checklist, fill_province, planned_values, typed_checklist_dates
 from sqlalchemy import select
 
-from readiness import db, excel, queries
-from readiness.auth import OPERATOR
+from readiness.access.permissions import OPERATOR
 from readiness.cli import main
-from readiness.criteria import criteria
-from readiness.models import Result, Submission
+from readiness.core import db
+from readiness.core.criteria import criteria
+from readiness.core.models import Result, Submission
+from readiness.intake import excel
+from readiness.reading import queries
 
 AS_OF = date(2025, 11, 20)
 STATUSES = ("green", "red", "grey")

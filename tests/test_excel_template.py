@@ -5,10 +5,11 @@ import pytest
 from excel_fill import checklist, criterion_rows, label_value_cell, open_sheet, save
 from openpyxl.utils import range_boundaries
 
-from readiness import db, excel
-from readiness.auth import OPERATOR
-from readiness.criteria import criteria
-from readiness.models import CriterionKind
+from readiness.access.permissions import OPERATOR
+from readiness.core import db
+from readiness.core.criteria import criteria
+from readiness.core.models import CriterionKind
+from readiness.intake import excel
 
 INPUT_FILL = "00FFF2CC"
 

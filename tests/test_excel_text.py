@@ -10,11 +10,13 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from test_excel_attacks import SHEET, SHEET_PART, counts, rewritten
 
-from readiness import db, excel, export, submissions
-from readiness.auth import OPERATOR, Actor
-from readiness.excel.values import MAX_REPORTER_CHARS
-from readiness.models import ImportFile, Origin, Result, ResultBase, Role, Submission, SubmissionCreate
-from readiness.text import sanitize
+from readiness.access.permissions import OPERATOR, Actor
+from readiness.core import db
+from readiness.core.models import ImportFile, Origin, Result, ResultBase, Role, Submission, SubmissionCreate
+from readiness.core.text import sanitize
+from readiness.intake import excel, submissions
+from readiness.intake.excel.values import MAX_REPORTER_CHARS
+from readiness.outputs import export
 
 MARK = "MARK"  # a placeholder written by openpyxl, replaced in the XML by what openpyxl would refuse to write
 

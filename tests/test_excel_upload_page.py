@@ -9,10 +9,11 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 import ui
-from readiness import db, queries
-from readiness.auth import Actor
-from readiness.models import AuditEvent, ImportFile, Role, Submission
-from readiness.settings import Settings
+from readiness.access.permissions import Actor
+from readiness.core import db
+from readiness.core.models import AuditEvent, ImportFile, Role, Submission
+from readiness.core.settings import Settings
+from readiness.reading import queries
 
 pytestmark = pytest.mark.page
 

@@ -9,13 +9,16 @@ from conftest import submit
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from readiness import db, export, queries, review, submissions
-from readiness.auth import OPERATOR, Actor, PermissionDenied
+from readiness.access.permissions import OPERATOR, Actor, PermissionDenied
 from readiness.cli import main
-from readiness.i18n import format_target, status_label
-from readiness.models import Origin, ResultBase, Role, SubmissionCreate
-from readiness.views import palette
-from readiness.views import tables as views
+from readiness.core import db
+from readiness.core.i18n import format_target, status_label
+from readiness.core.models import Origin, ResultBase, Role, SubmissionCreate
+from readiness.intake import review, submissions
+from readiness.outputs import export
+from readiness.outputs.views import palette
+from readiness.outputs.views import tables as views
+from readiness.reading import queries
 
 AS_OF = date(2025, 9, 20)
 LEADER = Actor("lãnh đạo", Role.LEADER)

@@ -14,12 +14,16 @@ from alembic import command
 from PIL import Image
 from sqlalchemy import func, select, text
 
-from readiness import bootstrap, charts, db, geo, queries, registry
-from readiness.auth import Actor, PermissionDenied
+from readiness import bootstrap
+from readiness.access.permissions import Actor, PermissionDenied
 from readiness.cli import main
-from readiness.i18n import today
-from readiness.models import AuditEvent, Boundary, Role
-from readiness.settings import get_settings
+from readiness.core import db, registry
+from readiness.core.i18n import today
+from readiness.core.models import AuditEvent, Boundary, Role
+from readiness.core.settings import get_settings
+from readiness.intake import geo
+from readiness.outputs import charts
+from readiness.reading import queries
 
 ADMIN = Actor("admin", Role.ADMIN)
 

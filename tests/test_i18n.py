@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from readiness.i18n import format_gap, format_target, format_total_gap, format_value, kind_label, status_label
+from readiness.core.i18n import format_gap, format_target, format_total_gap, format_value, kind_label, status_label
 
 
 def test_values_read_like_the_checklist():
@@ -43,7 +43,7 @@ def test_status_and_kind_words():
 
 
 def test_days_early_or_late_and_timeliness_words():
-    from readiness.i18n import format_days_early, timeliness_label, weekday_name
+    from readiness.core.i18n import format_days_early, timeliness_label, weekday_name
 
     assert format_days_early(5, "vi") == "sớm 5 ngày" and format_days_early(-13, "vi") == "trễ 13 ngày"
     assert format_days_early(0, "vi") == "đúng ngày hạn" and format_days_early(float("nan"), "vi") == "–"
@@ -60,7 +60,7 @@ def test_days_early_or_late_and_timeliness_words():
 def test_report_due_weekday_accepts_a_number_or_a_name(monkeypatch):
     from pydantic import ValidationError
 
-    from readiness.settings import Settings
+    from readiness.core.settings import Settings
 
     monkeypatch.setenv("READINESS_REPORT_DUE_WEEKDAY", "Saturday")
     assert Settings().report_due_weekday == 5

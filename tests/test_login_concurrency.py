@@ -8,10 +8,12 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from readiness import auth, db
-from readiness.auth import OPERATOR, AccountError
-from readiness.models import AuditEvent, Role
-from readiness.settings import get_settings
+from readiness.access import auth
+from readiness.access.auth import AccountError
+from readiness.access.permissions import OPERATOR
+from readiness.core import db
+from readiness.core.models import AuditEvent, Role
+from readiness.core.settings import get_settings
 
 PASSWORD = "correct-horse-57"
 ATTEMPTS = 14

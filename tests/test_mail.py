@@ -12,10 +12,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from readiness import auth, cli, db, mail, queries
-from readiness.auth import OPERATOR
-from readiness.models import AuditEvent, WarningDelivery
-from readiness.settings import get_settings
+from readiness import cli
+from readiness.access import auth
+from readiness.access.permissions import OPERATOR
+from readiness.core import db
+from readiness.core.models import AuditEvent, WarningDelivery
+from readiness.core.settings import get_settings
+from readiness.outputs import mail
+from readiness.reading import queries
 
 AS_OF = date(2025, 11, 5)
 LEADERS = ["dost@example.vn", "leader@example.vn"]

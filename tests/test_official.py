@@ -14,10 +14,13 @@ from docx.oxml.ns import qn
 from PIL import Image
 from pypdf import PdfReader
 
-from readiness import cli, db, official, queries
-from readiness.auth import OPERATOR
-from readiness.i18n import format_number
-from readiness.views import tables as views
+from readiness import cli
+from readiness.access.permissions import OPERATOR
+from readiness.core import db
+from readiness.core.i18n import format_number
+from readiness.outputs import official
+from readiness.outputs.views import tables as views
+from readiness.reading import queries
 
 AS_OF = date(2025, 10, 15)
 ISSUED = date(2026, 1, 5)
@@ -135,7 +138,7 @@ def test_docx_reads_back_with_times_new_roman_and_the_same_figures(demo_sqlite, 
     totals = [sum(int(row.cells[i].text.replace(".", "")) for row in criteria.rows[1:]) for i in range(6, 10)]
     assert totals == [timely[k] for k in ("on_time", "late", "in_progress", "overdue")]
     # Annex III: the top and bottom ten of the ranking, with green counts as `summary --json`.
-    # Annex II and III: the tables of the leaders' PDF (readiness.views), headers and all.
+    # Annex II and III: the tables of the leaders' PDF (readiness.outputs.views), headers and all.
     headers = views.ranking_table(national=False).headers("pdf", "vi")
     ranking = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == headers)
     warnings = views.warning_table(national=False).headers("pdf", "vi")

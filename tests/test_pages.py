@@ -12,12 +12,16 @@ from conftest import account, log_in, shown, submit
 from streamlit.testing.v1 import AppTest
 
 import ui
-from readiness import bootstrap, charts, db, geo, queries
-from readiness.auth import OPERATOR
+from readiness import bootstrap
+from readiness.access.permissions import OPERATOR
 from readiness.cli import main
-from readiness.i18n import timeliness_label
-from readiness.models import Role
-from readiness.views import tables as views
+from readiness.core import db
+from readiness.core.i18n import timeliness_label
+from readiness.core.models import Role
+from readiness.intake import geo
+from readiness.outputs import charts
+from readiness.outputs.views import tables as views
+from readiness.reading import queries
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 AS_OF = date(2025, 10, 20)

@@ -1,4 +1,4 @@
-"""How the PDFs draw a table (readiness.pdftable): widths, wrapping, the header on every page."""
+"""How the PDFs draw a table (readiness.outputs.pdftable): widths, wrapping, the header on every page."""
 
 import io
 
@@ -7,7 +7,7 @@ import pytest
 from fpdf import FPDF
 from pypdf import PdfReader
 
-from readiness import pdftable
+from readiness.outputs import pdftable
 
 FONT = "BeVietnamPro"
 LOOK = pdftable.Look(FONT, 8, line=4, padding=(1.2, 1.5), header_fill="#1F4E79", header_text="#FFFFFF")

@@ -5,9 +5,11 @@ from datetime import UTC, date, datetime
 import pytest
 from conftest import submit
 
-from readiness import bootstrap, db, queries
-from readiness.scoring import Status
-from readiness.text import fold
+from readiness import bootstrap
+from readiness.core import db
+from readiness.core.scoring import Status
+from readiness.core.text import fold
+from readiness.reading import queries
 
 AS_OF = date(2025, 9, 20)
 

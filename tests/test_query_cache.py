@@ -10,8 +10,9 @@ from conftest import APP, account, log_in, next_click
 from streamlit.testing.v1 import AppTest
 
 import ui
-from readiness import db, queries
-from readiness.models import Role
+from readiness.core import db
+from readiness.core.models import Role
+from readiness.reading import queries
 
 AS_OF = date(2025, 10, 20)
 
@@ -24,7 +25,9 @@ def _empty_cache():
 
 
 def _status(version: tuple = (1,)) -> pd.DataFrame:
-    return ui._cached(db.get_engine().url.render_as_string(), "readiness.queries", "status", version, (AS_OF, "01"))
+    return ui._cached(
+        db.get_engine().url.render_as_string(), "readiness.reading.queries", "status", version, (AS_OF, "01")
+    )
 
 
 def test_sessions_asking_at_once_share_one_computation(demo_sqlite, monkeypatch):

@@ -1,7 +1,7 @@
 import pytest
 
-from readiness import registry
-from readiness.settings import NATIONAL
+from readiness.core import registry
+from readiness.core.settings import NATIONAL
 
 
 def test_ha_noi_has_126_communes():

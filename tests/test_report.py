@@ -16,13 +16,17 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from readiness import bootstrap, db, geo, queries, report, submissions
-from readiness.auth import OPERATOR, Actor, PermissionDenied
+from readiness import bootstrap
+from readiness.access.permissions import OPERATOR, Actor, PermissionDenied
 from readiness.cli import main
-from readiness.i18n import format_number, format_target
-from readiness.models import Origin, ResultBase, Role, SubmissionCreate
-from readiness.settings import NATIONAL
-from readiness.views import tables as views
+from readiness.core import db
+from readiness.core.i18n import format_number, format_target
+from readiness.core.models import Origin, ResultBase, Role, SubmissionCreate
+from readiness.core.settings import NATIONAL
+from readiness.intake import geo, submissions
+from readiness.outputs import report
+from readiness.outputs.views import tables as views
+from readiness.reading import queries
 
 AS_OF = date(2025, 8, 10)
 LEADER = Actor("lãnh đạo", Role.LEADER)

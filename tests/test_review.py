@@ -1,4 +1,4 @@
-"""The DOST's review (readiness.review), which submissions count (queries.counting), evidence files and comments,
+"""The DOST's review (readiness.intake.review), which submissions count (queries.counting), evidence files and comments,
 on SQLite and PostgreSQL."""
 
 import io
@@ -11,9 +11,11 @@ from conftest import account
 from PIL import Image
 from sqlalchemy import func, select
 
-from readiness import audit, bootstrap, comments, db, evidence, queries, review, submissions
-from readiness.auth import OPERATOR, PermissionDenied
-from readiness.models import (
+from readiness import bootstrap
+from readiness.access import audit
+from readiness.access.permissions import OPERATOR, PermissionDenied
+from readiness.core import db
+from readiness.core.models import (
     AuditEvent,
     EvidenceFile,
     Origin,
@@ -23,6 +25,8 @@ from readiness.models import (
     Submission,
     SubmissionCreate,
 )
+from readiness.intake import comments, evidence, review, submissions
+from readiness.reading import queries
 
 DAY = date(2025, 9, 1)
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

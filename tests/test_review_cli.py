@@ -15,10 +15,11 @@ from test_review import PDF_BYTES
 from test_review_pages import APP
 
 import ui
-from readiness import db, report
-from readiness.auth import OPERATOR
+from readiness.access.permissions import OPERATOR
 from readiness.cli import main
-from readiness.models import Role
+from readiness.core import db
+from readiness.core.models import Role
+from readiness.outputs import report
 
 
 def _run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:

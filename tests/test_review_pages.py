@@ -10,8 +10,10 @@ from streamlit.testing.v1 import AppTest
 from test_review import PDF_BYTES, PNG_BYTES
 
 import ui
-from readiness import comments, db, evidence, excel, queries
-from readiness.models import Role, Submission
+from readiness.core import db
+from readiness.core.models import Role, Submission
+from readiness.intake import comments, evidence, excel
+from readiness.reading import queries
 
 pytestmark = pytest.mark.page
 

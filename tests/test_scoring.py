@@ -3,7 +3,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from readiness.scoring import Status, assess, score
+from readiness.core.scoring import Status, assess, score
 
 
 def test_number_exactly_at_target_is_green():

@@ -1,4 +1,4 @@
-"""Login sessions (readiness.sessions) on both databases: expiry with an injected clock, every way a session ends,
+"""Login sessions (access.sessions) on both databases: expiry with an injected clock, every way a session ends,
 and the token never kept in clear."""
 
 import logging
@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
-from readiness import auth, db, sessions
-from readiness.auth import OPERATOR, Actor
-from readiness.models import AuditEvent, LoginSession, Role
+from readiness.access import auth, sessions
+from readiness.access.permissions import OPERATOR, Actor
+from readiness.core import db
+from readiness.core.models import AuditEvent, LoginSession, Role
 
 PASSWORD = "correct-horse-57"
 T0 = datetime(2025, 11, 20, 8, 0, tzinfo=UTC)

@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime
 import pytest
 from conftest import submit
 
-from readiness import bootstrap, db, queries, registry
+from readiness import bootstrap
+from readiness.core import db, registry
+from readiness.reading import queries
 
 
 def _timeliness(as_of: date, province: str = "01"):

@@ -13,8 +13,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 
 import ui
 import web
-from readiness import queries
-from readiness.models import Role
+from readiness.core.models import Role
+from readiness.reading import queries
 
 
 def test_plain_escapes_every_markdown_sign_and_keeps_the_text():

@@ -11,14 +11,17 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 import ui
-from readiness import bootstrap, db, export, queries, report
-from readiness.auth import Actor
-from readiness.i18n import status_label
-from readiness.models import Role
-from readiness.settings import DATA_DIR
-from readiness.views import palette
-from readiness.views import tables as views
-from readiness.views.columns import Table
+from readiness import bootstrap
+from readiness.access.permissions import Actor
+from readiness.core import db
+from readiness.core.i18n import status_label
+from readiness.core.models import Role
+from readiness.core.settings import DATA_DIR
+from readiness.outputs import export, report
+from readiness.outputs.views import palette
+from readiness.outputs.views import tables as views
+from readiness.outputs.views.columns import Table
+from readiness.reading import queries
 
 LEADER = Actor("lãnh đạo", Role.LEADER)
 AS_OF = date(2025, 10, 1)  # demo data: overdue communes on the warning list, lagging criteria
@@ -158,7 +161,7 @@ def test_figures_of_one_criterion_on_the_gaps_page_are_those_of_the_details_shee
 
 
 def test_one_status_palette_in_charts_pdf_tables_and_excel(demo_sqlite):
-    from readiness import charts
+    from readiness.outputs import charts
 
     with db.session() as session:
         status = queries.status(session, AS_OF, "01")

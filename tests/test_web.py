@@ -5,9 +5,10 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 import web
-from readiness import auth, db, sessions
-from readiness.auth import OPERATOR, Actor
-from readiness.models import Account, Role
+from readiness.access import auth, sessions
+from readiness.access.permissions import OPERATOR, Actor
+from readiness.core import db
+from readiness.core.models import Account, Role
 
 PASSWORD = "correct-horse-57"
 

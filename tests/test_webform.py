@@ -10,11 +10,12 @@ from excel_fill import GOOD, GOOD_GREEN, checklist, open_sheet, save
 from sqlalchemy import select
 from test_excel_upload_page import upload_page
 
-from readiness import db, excel
-from readiness.auth import OPERATOR, PermissionDenied
-from readiness.excel import webform
-from readiness.excel.webform import FormRow, WebForm
-from readiness.models import AuditEvent, ImportFile, Result, Role, Submission
+from readiness.access.permissions import OPERATOR, PermissionDenied
+from readiness.core import db
+from readiness.core.models import AuditEvent, ImportFile, Result, Role, Submission
+from readiness.intake import excel
+from readiness.intake.excel import webform
+from readiness.intake.excel.webform import FormRow, WebForm
 
 EVIDENCE = {"TC01": "Quyết định 12/QĐ-UBND", "TC03": "Danh sách cán bộ"}
 NOTES = {"TC02": "Đo ngày 10/11"}

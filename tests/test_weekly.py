@@ -14,10 +14,12 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 import ui
-from readiness import db, queries, registry, report
-from readiness.auth import OPERATOR
+from readiness.access.permissions import OPERATOR
 from readiness.cli import main
-from readiness.models import Role
+from readiness.core import db, registry
+from readiness.core.models import Role
+from readiness.outputs import report
+from readiness.reading import queries
 
 
 @pytest.fixture(autouse=True)
@@ -199,7 +201,7 @@ def test_at_risk_days_bound_is_inclusive_and_a_setting(cases, monkeypatch):
 
 
 def test_warning_reason_names_the_at_risk_criteria(cases):
-    from readiness.i18n import warning_reason
+    from readiness.core.i18n import warning_reason
 
     with db.session() as session:
         warnings = queries.warning_list(session, AS_OF, "01").set_index("commune_code", drop=False)

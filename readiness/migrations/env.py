@@ -1,10 +1,10 @@
-"""Alembic environment: runs on the connection handed over by readiness.db.upgrade, or on the configured URL."""
+"""Alembic environment: runs on the connection handed over by readiness.core.db.upgrade, or on the configured URL."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import readiness.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from readiness.db import get_engine
+import readiness.core.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from readiness.core.db import get_engine
 
 target_metadata = SQLModel.metadata
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlmodel import Session
 
-from readiness import submissions
+from readiness.intake import submissions
 
 revision: str = "0006"
 down_revision: str | None = "0005"
@@ -21,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # The server default stays (new rows always name their value): dropping it would make SQLite rebuild the table.
     op.add_column("result", sa.Column("green", sa.Boolean(), nullable=False, server_default=sa.false()))
-    # Stored results are scored by the app's own rule (readiness.scoring), within this migration's transaction;
+    # Stored results are scored by the app's own rule (readiness.core.scoring), within this migration's transaction;
     # green counts are checked against the same scoring, so the two caches agree.
     with Session(bind=op.get_bind()) as session:
         submissions.recount(session)

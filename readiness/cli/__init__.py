@@ -1,0 +1,31 @@
+"""The `readiness` command: the app's features for operators and scripts.
+
+Each command imports what it needs when it runs (pandas, openpyxl, fpdf, altair and the database layer take a
+second or more and 200 MB to load): `readiness --help` and a mistyped option answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from readiness.cli import boundaries, checklists, evidence, outputs, review, setup, users
+from readiness.cli.common import acting_as
+
+__all__ = ["acting_as", "build_parser", "main"]
+
+# Each module adds its commands; `readiness --help` lists them in this order.
+COMMAND_GROUPS = (setup, users, boundaries, review, evidence, checklists, outputs)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="readiness", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for group in COMMAND_GROUPS:
+        group.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)

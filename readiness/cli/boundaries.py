@@ -1,0 +1,120 @@
+"""Boundary files for the maps: load, status."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from readiness.cli.common import acting_as, add_as_option
+from readiness.core.i18n import LANGUAGES
+
+if TYPE_CHECKING:
+    from readiness.intake import geo
+
+
+def cmd_boundaries_load(args: argparse.Namespace) -> int:
+    from readiness import bootstrap
+    from readiness.core import db
+    from readiness.core.i18n import Bilingual
+    from readiness.intake import geo
+
+    bootstrap.init()
+    try:
+        content = args.file.read_bytes()
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        with db.write_session() as session:
+            loaded = geo.load_boundaries(session, acting_as(args.as_name), content, args.level)
+    except Bilingual as exc:
+        print(f"error: {args.file}: {exc.message(args.lang)}", file=sys.stderr)
+        return 1
+    print(_boundary_report(loaded, args.lang))
+    return 0
+
+
+def _boundary_report(loaded: geo.Report, lang: str) -> str:
+    """The same matching report as the boundaries page."""
+    from readiness.core.i18n import tr
+    from readiness.intake import geo
+
+    areas = tr(lang, "xã, phường", "communes") if loaded.level == geo.Level.COMMUNE else tr(lang, "tỉnh", "provinces")
+    lines = [
+        tr(
+            lang,
+            f"Đã lưu ranh giới: {loaded.matched} {areas} ghép được.",
+            f"Boundaries saved: {loaded.matched} {areas} matched.",
+        ),
+        tr(
+            lang,
+            f"Đối tượng không ghép được: {len(loaded.unmatched_features)}",
+            f"Features not matched: {len(loaded.unmatched_features)}",
+        ),
+        *(f"  {label}" for label in loaded.unmatched_features),
+        tr(
+            lang,
+            f"{areas.capitalize()} thiếu ranh giới: {len(loaded.without_boundary)}",
+            f"{areas.capitalize()} without a boundary: {len(loaded.without_boundary)}",
+        ),
+        *(
+            f"  {code} {name}"
+            for code, name in zip(loaded.without_boundary["code"], loaded.without_boundary["name"], strict=True)
+        ),
+    ]
+    if loaded.notes:
+        lines.append(
+            tr(
+                lang,
+                f"Hình đã sửa hoặc bỏ qua: {len(loaded.notes)}",
+                f"Shapes repaired or left out: {len(loaded.notes)}",
+            )
+        )
+        lines += [f"  {note.text(lang)}" for note in loaded.notes]
+    return "\n".join(lines)
+
+
+def cmd_boundaries_status(args: argparse.Namespace) -> int:
+    from readiness import bootstrap
+    from readiness.core import db
+    from readiness.core.settings import get_settings
+    from readiness.intake import geo
+
+    bootstrap.init()
+    province = get_settings().province
+    with db.session() as session:
+        loaded = geo.status(session, province, args.level)
+        scope = geo.areas(session, geo.Level(args.level), province)
+    if loaded is None:
+        loaded = geo.Report(geo.Level(args.level), 0, [], scope[["code", "name"]], [])
+    if args.json:
+        prefix = "communes" if loaded.level == geo.Level.COMMUNE else "provinces"
+        data = {
+            f"{prefix}_with_boundary": loaded.matched,
+            f"{prefix}_without": loaded.without_boundary["code"].tolist(),
+            "unmatched_features": loaded.unmatched_features,
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(_boundary_report(loaded, args.lang).split("\n", 1)[1])
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    boundaries = commands.add_parser("boundaries", help="boundary GeoJSON for the maps: load, status")
+    actions = boundaries.add_subparsers(dest="action", required=True)
+    levels = ["commune", "province"]  # geo.Level, not imported here: --help stays fast
+    load = actions.add_parser("load", help="check, normalise and store a boundary file (replaces the previous one)")
+    load.add_argument("file", type=Path, metavar="FILE")
+    load.add_argument("--level", choices=levels, default="commune", help="communes (default) or the 34 provinces")
+    load.add_argument("--lang", choices=list(LANGUAGES), default="vi", help="language of the messages")
+    add_as_option(load)
+    load.set_defaults(handler=cmd_boundaries_load)
+    status = actions.add_parser("status", help="what the stored boundary file matches")
+    status.add_argument("--level", choices=levels, default="commune", help="communes (default) or the 34 provinces")
+    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    status.add_argument("--lang", choices=list(LANGUAGES), default="vi", help="language of the messages")
+    status.set_defaults(handler=cmd_boundaries_status)

@@ -1,0 +1,62 @@
+"""What every command shares: dates and paths as arguments, acting as an account, refusals."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from readiness.access import auth
+    from readiness.access.auth import Actor
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from exc
+
+
+def acting_as(name: str | None) -> Actor:
+    """The rights a command runs with: the operator's (admin), or exactly those of the account given by --as."""
+    from readiness.access import auth
+    from readiness.access.auth import OPERATOR
+    from readiness.core import db
+
+    if name is None:
+        return OPERATOR
+    with db.session() as session:
+        return auth.acting_as(session, name)
+
+
+def add_as_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="as_name",
+        metavar="NAME",
+        help="act with exactly the rights of this account (default: the operator, with admin rights)",
+    )
+
+
+def read_password() -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass("Password: ")
+    return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+
+
+def refused(exc: auth.Refusal) -> int:
+    print(f"error: {exc.en}", file=sys.stderr)
+    return 1
+
+
+def out_path(text: str) -> Path:
+    path = Path(text)
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"folder {str(path.parent)!r} does not exist: create it or choose another --out"
+        )
+    return path

@@ -1,0 +1,84 @@
+"""The DOST's review: list, approve, return submissions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from readiness.cli.common import acting_as, add_as_option, refused
+from readiness.core.enums import ReviewStatus
+
+
+def cmd_review_list(args: argparse.Namespace) -> int:
+    from readiness import bootstrap
+    from readiness.access import auth
+    from readiness.core import db
+    from readiness.intake import review
+
+    bootstrap.init()
+    try:
+        actor = acting_as(args.as_name)
+        with db.session() as session:
+            frame = review.submissions(session, actor, ReviewStatus(args.status) if args.status else None)
+    except auth.Refusal as exc:
+        return refused(exc)
+    rows = [
+        {
+            "id": int(row.id),
+            "commune_code": row.commune_code,
+            "reporting_date": row.reporting_date.isoformat(),
+            "origin": row.origin,
+            "status": row.review_status,
+            "reason": row.review_reason,
+        }
+        for row in frame.itertuples()
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        reason = f"  {row['reason']}" if row["reason"] else ""
+        print(
+            f"{row['id']:>7} {row['commune_code']} {row['reporting_date']} {row['origin']:<18} {row['status']}{reason}"
+        )
+    return 0
+
+
+def cmd_review_decide(args: argparse.Namespace) -> int:
+    from readiness import bootstrap
+    from readiness.access import auth
+    from readiness.core import db
+    from readiness.intake import review
+
+    bootstrap.init()
+    try:
+        actor = acting_as(args.as_name)
+        with db.write_session() as session:
+            if args.review_command == "approve":
+                review.approve(session, actor, args.id)
+            else:
+                review.return_submission(session, actor, args.id, args.reason or "", args.criteria)
+    except auth.Refusal as exc:
+        return refused(exc)
+    print(f"Submission {args.id} {'approved' if args.review_command == 'approve' else 'returned'}.")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    review_ = commands.add_parser("review", help="the DOST's review: list, approve, return submissions")
+    actions = review_.add_subparsers(dest="review_command", required=True)
+    list_ = actions.add_parser("list", help="submissions with their review status, oldest first")
+    list_.add_argument("--status", choices=[str(s) for s in ReviewStatus], help="only this status")
+    list_.add_argument("--json", action="store_true", help="print a JSON array")
+    add_as_option(list_)
+    list_.set_defaults(handler=cmd_review_list)
+    approve = actions.add_parser("approve", help="approve a pending submission")
+    approve.add_argument("id", type=int)
+    add_as_option(approve)
+    approve.set_defaults(handler=cmd_review_decide)
+    return_ = actions.add_parser("return", help="return a pending submission to its commune, with a reason")
+    return_.add_argument("id", type=int)
+    return_.add_argument("--reason", help="why (required): what the commune must fix")
+    return_.add_argument("--criteria", nargs="*", default=[], metavar="CODE", help="the criteria concerned")
+    add_as_option(return_)
+    return_.set_defaults(handler=cmd_review_decide)

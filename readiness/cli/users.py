@@ -1,0 +1,111 @@
+"""Accounts: add, list, disable, reset a password."""
+
+from __future__ import annotations
+
+import argparse
+
+from readiness.cli.common import read_password, refused
+from readiness.core.enums import Role
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from readiness import bootstrap
+    from readiness.access import auth
+    from readiness.access.auth import OPERATOR
+    from readiness.core import db
+
+    bootstrap.init()
+    try:
+        with db.write_session() as session:
+            actor = auth.create_account(
+                session, OPERATOR, args.name, args.role, read_password(), args.commune, args.email
+            )
+    except auth.Refusal as exc:
+        return refused(exc)
+    bound = f", commune {actor.commune_code}" if actor.commune_code else ""
+    print(f"Account {actor.name} created (role {actor.role}{bound}).")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from readiness import bootstrap
+    from readiness.access import auth
+    from readiness.access.auth import OPERATOR
+    from readiness.core import db
+    from readiness.core.i18n import format_datetime
+
+    bootstrap.init()
+    with db.session() as session:
+        accounts = auth.list_accounts(session, OPERATOR)
+    print(f"{'name':<24} {'role':<8} {'commune':<8} {'e-mail':<32} state")
+    for a in accounts.itertuples():
+        state = "disabled" if a.disabled else "enabled"
+        if not pd.isna(a.locked_until):
+            state += f", locked until {format_datetime(a.locked_until, 'en')}"
+        print(f"{a.name:<24} {a.role:<8} {_text(a.commune_code):<8} {_text(a.email):<32} {state}")
+    return 0
+
+
+def _text(value: object) -> str:
+    import pandas as pd
+
+    return "" if pd.isna(value) else str(value)
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    from readiness import bootstrap
+    from readiness.access import auth
+    from readiness.access.auth import OPERATOR
+    from readiness.core import db
+
+    bootstrap.init()
+    try:
+        with db.write_session() as session:
+            auth.disable_account(session, OPERATOR, args.name)
+    except auth.Refusal as exc:
+        return refused(exc)
+    print(f"Account {auth.normal_name(args.name)} disabled.")
+    return 0
+
+
+def cmd_user_reset_password(args: argparse.Namespace) -> int:
+    from readiness import bootstrap
+    from readiness.access import auth
+    from readiness.access.auth import OPERATOR
+    from readiness.core import db
+
+    bootstrap.init()
+    try:
+        with db.write_session() as session:
+            auth.reset_password(session, OPERATOR, args.name, read_password())
+    except auth.Refusal as exc:
+        return refused(exc)
+    print(f"Password of {auth.normal_name(args.name)} reset; any lockout is lifted.")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    user = commands.add_parser("user", help="accounts: add, list, disable, reset a password")
+    actions = user.add_subparsers(dest="user_command", required=True)
+    stdin_help = "read the password from the first line of standard input (never from the command line)"
+
+    add = actions.add_parser("add", help="create an account")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, help=f"one of: {', '.join(Role)}")
+    add.add_argument("--commune", help="commune code, for (and only for) role commune, e.g. 00070")
+    add.add_argument("--email", help="e-mail that single sign-on identities are matched by")
+    add.add_argument("--password-stdin", action="store_true", required=True, help=stdin_help)
+    add.set_defaults(handler=cmd_user_add)
+
+    actions.add_parser("list", help="list the accounts (never a password)").set_defaults(handler=cmd_user_list)
+
+    disable = actions.add_parser("disable", help="disable an account: it can no longer log in or act")
+    disable.add_argument("name")
+    disable.set_defaults(handler=cmd_user_disable)
+
+    reset = actions.add_parser("reset-password", help="set a new password and lift a lockout")
+    reset.add_argument("name")
+    reset.add_argument("--password-stdin", action="store_true", required=True, help=stdin_help)
+    reset.set_defaults(handler=cmd_user_reset_password)

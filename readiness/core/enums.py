@@ -1,0 +1,39 @@
+"""The fixed vocabularies stored as plain text in the database: kinds of commune and criterion, where a
+submission came from, its review status, account roles. Kept apart from the tables (readiness.core.models) so that
+what only needs the words — the command line's --help — does not load SQLAlchemy."""
+
+from enum import StrEnum
+
+
+class CommuneKind(StrEnum):
+    WARD = "phường"
+    COMMUNE = "xã"
+    SPECIAL_ZONE = "đặc khu"
+
+
+class CriterionKind(StrEnum):
+    YES_NO = "yes_no"
+    NUMBER = "number"
+    RATIO = "ratio"
+
+
+class Origin(StrEnum):
+    UPLOAD = "upload"
+    PROVINCE_WORKBOOK = "province_workbook"
+    WEB = "web"  # the criteria typed in the browser (readiness.intake.excel.webform)
+    DEMO = "demo"
+
+
+class ReviewStatus(StrEnum):
+    """Where a submission stands in the DOST's review (readiness.intake.review moves it)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OFFICER = "officer"
+    COMMUNE = "commune"
+    LEADER = "leader"

@@ -1,0 +1,312 @@
+"""Vietnamese first, English on request: labels, numbers (1.234,5 / 1,234.5), dates (dd/mm/yyyy), today.
+
+Labels are written as vi/en pairs where they are used (`tr(lang, "Tổng quan", "Overview")`), so no label
+exists in one language only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from readiness.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import pandas as pd
+
+LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+def tr(lang: str, vi: str, en: str) -> str:
+    return en if lang == "en" else vi
+
+
+class Bilingual(Exception):
+    """An error said in Vietnamese and English, so each reader gets their language; str() is the Vietnamese."""
+
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(vi)
+        self.vi = vi
+        self.en = en
+
+    def message(self, lang: str) -> str:
+        return tr(lang, self.vi, self.en)
+
+
+def today() -> date:
+    return datetime.now(ZoneInfo(get_settings().timezone)).date()
+
+
+def format_number(value: float | None, lang: str, decimals: int = 0) -> str:
+    if value is None or value != value:  # None or NaN
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def format_percent(share: float | None, lang: str, decimals: int = 0) -> str:
+    if share is None or share != share:
+        return "–"
+    return f"{format_number(share * 100, lang, decimals)}%"
+
+
+def format_count(part: float, whole: float, lang: str) -> str:
+    """ "12/16": criteria met out of all, communes fully green out of all."""
+    return f"{format_number(part, lang)}/{format_number(whole, lang)}"
+
+
+def format_date(day: date | None, lang: str) -> str:
+    if day is None or day != day:
+        return "–"
+    return day.strftime("%d/%m/%Y") if lang == "vi" else day.strftime("%d %b %Y")
+
+
+def format_datetime(moment: datetime | None, lang: str) -> str:
+    if moment is None or moment != moment:
+        return "–"
+    local = moment.astimezone(ZoneInfo(get_settings().timezone))
+    return f"{format_date(local.date(), lang)} {local:%H:%M}"
+
+
+# Status is always said in words too (tables, tooltips, legends), never by colour alone.
+_STATUS_LABELS = {
+    "green": ("Đạt", "Met"),
+    "red": ("Chưa đạt", "Not met"),
+    "grey": ("Chưa báo cáo", "Not reported"),
+}
+
+
+_REVIEW_LABELS = {
+    "pending": ("Chờ duyệt", "Pending"),
+    "approved": ("Đã duyệt", "Approved"),
+    "returned": ("Trả lại", "Returned"),
+}
+_ORIGIN_LABELS = {
+    "upload": ("Phiếu tải lên", "Uploaded checklist"),
+    "province_workbook": ("Bảng tổng hợp của tỉnh", "Province workbook"),
+    "web": ("Nhập trên web", "Web form"),
+    "demo": ("Dữ liệu mẫu", "Demo data"),
+}
+
+
+def review_label(status: str | None, lang: str) -> str:
+    """A submission's review status in words: chờ duyệt, đã duyệt, trả lại; "–" without a submission (a figure
+    never reported)."""
+    if not isinstance(status, str):
+        return "–"
+    return tr(lang, *_REVIEW_LABELS.get(status, (status, status)))
+
+
+def origin_label(origin: str, lang: str) -> str:
+    return tr(lang, *_ORIGIN_LABELS.get(origin, (origin, origin)))
+
+
+def pending_note(kpis: dict, lang: str) -> str:
+    """Beside figures that include submissions not yet reviewed (queries.kpis): how much of them is pending."""
+    pending, n = kpis["pending_communes"], kpis["communes"]
+    if not pending:
+        return ""
+    fully = kpis["fully_green_pending"]
+    return tr(
+        lang,
+        f"Số liệu gồm báo cáo chờ duyệt của {format_number(pending, lang)}/{format_number(n, lang)} xã, phường "
+        f"(trong đó {format_number(fully, lang)} xã, phường đạt đủ tiêu chí).",
+        f"These figures include submissions pending review from {format_number(pending, lang)} of "
+        f"{format_number(n, lang)} communes ({format_number(fully, lang)} of them fully green).",
+    )
+
+
+def status_label(status: str, lang: str) -> str:
+    return tr(lang, *_STATUS_LABELS[status])
+
+
+def format_amount(value: float, lang: str) -> str:
+    """An amount as values and gaps say it: whole numbers without decimals, others with one (2,5)."""
+    return format_number(value, lang, 0 if float(value).is_integer() else 1)
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or value != value
+
+
+def format_value(kind: str, value: float | None, out_of: float | None, unit: str, lang: str) -> str:
+    """A reported value as people say it: "Có", "120 Mbps", "27/30 máy tính (90%)", "85%"."""
+    if _missing(value):
+        return "–"
+    if kind == "yes_no":
+        return tr(lang, "Có", "Yes") if value >= 1 else tr(lang, "Không", "No")
+    if kind == "number":
+        return f"{format_amount(value, lang)} {unit}".strip()
+    if _missing(out_of):
+        return format_percent(value, lang)
+    share = format_percent(value / out_of, lang) if out_of else "–"
+    return f"{format_amount(value, lang)}/{format_amount(out_of, lang)} {unit} ({share})".replace("  ", " ")
+
+
+def format_target(kind: str, target: float, unit: str, lang: str) -> str:
+    if kind == "yes_no":
+        return tr(lang, "Có", "Yes")
+    if kind == "number":
+        return f"≥ {format_amount(target, lang)} {unit}".strip()
+    return f"≥ {format_percent(target, lang)}"
+
+
+def format_gap(kind: str, gap: float | None, gap_is_share: bool, unit: str, lang: str) -> str:
+    """What is still missing: "3 máy tính", "20 Mbps", "5%" (a share), "chưa có" (yes/no)."""
+    if _missing(gap):
+        return "–"
+    if gap <= 0:
+        return tr(lang, "không thiếu", "none")
+    if kind == "yes_no":
+        return tr(lang, "chưa có", "not yet")
+    if gap_is_share:
+        return format_percent(gap, lang)
+    return f"{format_amount(gap, lang)} {unit}".strip()
+
+
+def format_total_gap(kind: str, gap: float, not_green: int, unit: str, lang: str) -> str:
+    """A criterion's gap over all communes: "37 máy tính"; yes/no criteria count the communes without it."""
+    if not_green == 0:
+        return tr(lang, "không thiếu", "none")
+    if kind == "yes_no":
+        return tr(lang, f"{format_number(not_green, lang)} xã, phường chưa có", f"{not_green:,} communes without")
+    if not unit or gap <= 0:
+        return tr(lang, f"{format_number(not_green, lang)} xã, phường chưa đạt", f"{not_green:,} communes not met")
+    return f"{format_amount(gap, lang)} {unit}"
+
+
+def total_gaps(criteria: pd.DataFrame, lang: str) -> list[str]:
+    """`format_total_gap` for each row of a per-criterion frame (queries.by_criterion)."""
+    return [
+        format_total_gap(k, g, n, u, lang)
+        for k, g, n, u in zip(
+            criteria["kind"], criteria["gap"], criteria["not_green"], criteria[f"unit_{lang}"], strict=True
+        )
+    ]
+
+
+_KIND_LABELS = {"phường": ("Phường", "Ward"), "xã": ("Xã", "Commune"), "đặc khu": ("Đặc khu", "Special zone")}
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """The kind of a commune (phường / xã / đặc khu) as a label."""
+    return tr(lang, *_KIND_LABELS[kind]) if kind in _KIND_LABELS else kind
+
+
+def _each(function: Callable[..., str], *columns: pd.Series) -> list[str]:
+    """function(*row) over the columns' rows, computed once per distinct row: a province's 2,016 status rows
+    repeat 16 targets, a few reporting dates and many values (this runs at every page run of the heatmap)."""
+    said: dict[tuple, str] = {}
+    return [
+        said[row] if row in said else said.setdefault(row, function(*row))
+        for row in zip(*(c.tolist() for c in columns), strict=True)
+    ]
+
+
+def describe_status(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Rows of queries.status with their words added: name, status_text, value_text, target_text, gap_text,
+    date_text (reporting date) and deadline_text, for tables and tooltips."""
+    import pandas as pd  # as in warning_reason
+
+    unit, kind = frame[f"unit_{lang}"], frame["kind"]
+    return frame.assign(
+        name=frame[f"name_{lang}"],
+        status_text=_each(lambda s: status_label(s, lang), frame["status"]),
+        value_text=_each(
+            lambda k, v, o, u: format_value(k, v, o, u, lang), kind, frame["value"], frame["out_of"], unit
+        ),
+        target_text=_each(lambda k, t, u: format_target(k, t, u, lang), kind, frame["target"], unit),
+        gap_text=_each(
+            lambda k, g, s, u: format_gap(k, g, s, u, lang), kind, frame["gap"], frame["gap_is_share"], unit
+        ),
+        date_text=_each(lambda d: format_date(None if pd.isna(d) else d, lang), frame["reporting_date"]),
+        deadline_text=_each(lambda d: format_date(d, lang), frame["deadline"]),
+    )
+
+
+def warning_reason(row: object, lang: str) -> str:
+    """Why a commune is on the warning list (a row of queries.warning_list), in one sentence."""
+    import pandas as pd  # here, not at the top: the CLI's --help loads this module and needs no pandas
+
+    parts = []
+    if row.overdue_count:
+        parts.append(
+            tr(
+                lang,
+                f"{row.overdue_count} tiêu chí quá hạn ({row.overdue_criteria}), lâu nhất {row.max_days_overdue} ngày",
+                f"{row.overdue_count} overdue ({row.overdue_criteria}), longest {row.max_days_overdue} days",
+            )
+        )
+    if row.at_risk_count:
+        days = int(row.days_to_deadline)
+        parts.append(
+            tr(
+                lang,
+                f"{row.at_risk_count} tiêu chí chưa đạt sắp đến hạn ({row.at_risk_criteria}), "
+                + ("hạn là hôm nay" if days == 0 else f"hạn gần nhất còn {days} ngày"),
+                f"{row.at_risk_count} not met and due soon ({row.at_risk_criteria}), "
+                + ("due today" if days == 0 else f"nearest due in {days} days"),
+            )
+        )
+    if row.stale:
+        if pd.isna(row.days_since_report):
+            parts.append(tr(lang, "chưa từng báo cáo", "never reported"))
+        else:
+            days = int(row.days_since_report)
+            parts.append(tr(lang, f"không báo cáo {days} ngày", f"no report for {days} days"))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+_CRITERION_KIND_LABELS = {"yes_no": ("Có/Không", "Yes/No"), "number": ("Số", "Number"), "ratio": ("Tỉ lệ", "Share")}
+
+
+def criterion_kind_label(kind: str, lang: str) -> str:
+    """What a criterion asks for: Có/Không, a number, or a share."""
+    return tr(lang, *_CRITERION_KIND_LABELS[kind])
+
+
+_TIMELINESS_LABELS = {
+    "on_time": ("Đúng hạn", "On time"),
+    "late": ("Trễ hạn", "Late"),
+    "in_progress": ("Đang thực hiện", "In progress"),
+    "overdue": ("Quá hạn", "Overdue"),
+}
+
+
+def timeliness_label(timeliness: str, lang: str) -> str:
+    """A value of scoring.Timeliness in words."""
+    return tr(lang, *_TIMELINESS_LABELS[timeliness])
+
+
+def format_days_early(days: float | None, lang: str) -> str:
+    """How long before (or after) its deadline a criterion turned green: "sớm 5 ngày", "trễ 13 ngày"."""
+    if _missing(days):
+        return "–"
+    days = int(days)
+    if days == 0:
+        return tr(lang, "đúng ngày hạn", "on the deadline day")
+    if days > 0:
+        return tr(lang, f"sớm {format_number(days, lang)} ngày", f"{days:,} days early")
+    return tr(lang, f"trễ {format_number(-days, lang)} ngày", f"{-days:,} days late")
+
+
+_WEEKDAYS = [
+    ("thứ Hai", "Monday"),
+    ("thứ Ba", "Tuesday"),
+    ("thứ Tư", "Wednesday"),
+    ("thứ Năm", "Thursday"),
+    ("thứ Sáu", "Friday"),
+    ("thứ Bảy", "Saturday"),
+    ("Chủ nhật", "Sunday"),
+]
+
+
+def weekday_name(weekday: int, lang: str) -> str:
+    """0 (Monday) … 6 (Sunday) in words, as in a sentence: "thứ Sáu", "Friday"."""
+    return tr(lang, *_WEEKDAYS[weekday])

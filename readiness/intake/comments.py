@@ -1,0 +1,104 @@
+"""Comments: one thread per commune between the commune and the DOST, optionally about a submission or a criterion.
+
+The commune (its own thread) and officers write; everyone who may see the commune reads. Text is NFC with its line
+breaks kept; control characters and bidi overrides are refused, invisible ones removed (text.sanitize). Every
+comment is audited.
+"""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy import select
+from sqlmodel import Session
+
+from readiness.access import audit
+from readiness.access.permissions import Actor, Permission, Refusal, require
+from readiness.core.models import Comment, Criterion, Submission
+from readiness.core.settings import get_settings
+from readiness.core.text import nfc_lines, sanitize
+from readiness.reading import queries
+
+MAX_LENGTH = 4000
+
+
+class CommentError(Refusal, ValueError):
+    """A comment refused (empty, too long, control characters, unknown submission or criterion); nothing stored."""
+
+
+def add(
+    session: Session,
+    actor: Actor,
+    commune_code: str,
+    text: str,
+    submission_id: int | None = None,
+    criterion_code: str | None = None,
+) -> int:
+    code = _commune(session, commune_code)
+    require(actor, Permission.COMMENT, code)
+    body, bad = sanitize(nfc_lines(text or ""))
+    if bad:
+        raise CommentError(
+            f"Bình luận có ký tự điều khiển không được phép ({', '.join(bad)}); hãy gõ lại.",
+            f"The comment contains control characters that are not allowed ({', '.join(bad)}); type it again.",
+        )
+    if not body:
+        raise CommentError("Bình luận đang để trống.", "The comment is empty.")
+    if len(body) > MAX_LENGTH:
+        raise CommentError(
+            f"Bình luận quá dài: tối đa {MAX_LENGTH} ký tự, đang có {len(body)}.",
+            f"The comment is too long: at most {MAX_LENGTH} characters, it has {len(body)}.",
+        )
+    if submission_id is not None:
+        submission = session.get(Submission, submission_id)
+        if submission is None or submission.commune_code != code:
+            raise CommentError(
+                f"Xã/phường {code} không có báo cáo số {submission_id}.",
+                f"Commune {code} has no submission {submission_id}.",
+            )
+    criterion = criterion_code.strip().upper() if criterion_code else None
+    if criterion and session.get(Criterion, criterion) is None:
+        raise CommentError(f"Không có tiêu chí mã {criterion_code!r}.", f"There is no criterion {criterion_code!r}.")
+    row = Comment(
+        commune_code=code,
+        submission_id=submission_id,
+        criterion_code=criterion,
+        author=actor.name,
+        at=datetime.now(UTC),
+        text=body,
+    )
+    session.add(row)
+    session.flush()
+    about = ", ".join(
+        part for part in (f"submission {submission_id}" if submission_id else "", criterion or "") if part
+    )
+    audit.record(session, actor.name, "comment.add", code, f"{about}: {body}" if about else body)
+    return row.id
+
+
+def _commune(session: Session, commune_code: str) -> str:
+    code = queries.commune_in_scope(session, commune_code)
+    if code is None:
+        raise CommentError(
+            f"Không có xã/phường mã {commune_code!r} trong địa bàn.",
+            f"There is no commune with code {commune_code!r} in the province.",
+        )
+    return code
+
+
+def thread(session: Session, actor: Actor, commune_code: str) -> pd.DataFrame:
+    """A commune's comments, newest last, `at` in Vietnam time (settings.timezone); criterion_code "" and
+    submission_id <NA> for a general comment."""
+    code = _commune(session, commune_code)
+    require(actor, Permission.VIEW_COMMUNE, code)
+    statement = (
+        select(Comment.id, Comment.at, Comment.author, Comment.text, Comment.submission_id, Comment.criterion_code)
+        .where(Comment.commune_code == code)
+        .order_by(Comment.at, Comment.id)
+    )
+    result = session.execute(statement)
+    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    frame["at"] = pd.to_datetime(frame["at"], utc=True).dt.tz_convert(ZoneInfo(get_settings().timezone))
+    frame["submission_id"] = frame["submission_id"].astype("Int64")
+    frame["criterion_code"] = frame["criterion_code"].fillna("")
+    return frame

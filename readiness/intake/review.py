@@ -1,0 +1,237 @@
+"""The DOST's review of submissions: pending → approved, or pending → returned with a reason.
+
+Officers and admins review any submission of the province in scope, never one they sent themselves. An approved
+submission is final (never edited); a returned one never counts, and the commune corrects it by sending a newer
+one, which is pending again. Every transition is audited. Which submissions count in figures is decided by
+queries.counting.
+"""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from readiness.access import audit
+from readiness.access.permissions import Actor, Permission, Refusal, require
+from readiness.core.models import Commune, Criterion, Origin, Result, ReviewStatus, Submission
+from readiness.core.scoring import score
+from readiness.core.settings import NATIONAL, get_settings
+from readiness.core.text import nfc_lines, sanitize
+from readiness.reading import queries
+
+REASON_MAX = 2000
+
+
+class ReviewError(Refusal, ValueError):
+    """A review refused (unknown submission, wrong state, own upload, missing reason); nothing changed."""
+
+
+def approve(session: Session, actor: Actor, submission_id: int) -> None:
+    """pending → approved."""
+    _transition(session, actor, submission_id, ReviewStatus.APPROVED, "", [])
+
+
+def return_submission(
+    session: Session, actor: Actor, submission_id: int, reason: str, criteria: list[str] | None = None
+) -> None:
+    """pending → returned, with the reason (required) and the criteria concerned (optional)."""
+    _transition(session, actor, submission_id, ReviewStatus.RETURNED, reason, criteria or [])
+
+
+def _transition(
+    session: Session, actor: Actor, submission_id: int, to: ReviewStatus, reason: str, criteria: list[str]
+) -> None:
+    require(actor, Permission.REVIEW)
+    # Locked: two officers deciding at once cannot both move the same pending submission.
+    submission = session.execute(
+        select(Submission).where(Submission.id == submission_id).with_for_update()
+    ).scalar_one_or_none()
+    if submission is None or queries.commune_in_scope(session, submission.commune_code) is None:
+        raise ReviewError(f"Không có báo cáo số {submission_id}.", f"There is no submission with id {submission_id}.")
+    if submission.review_status != ReviewStatus.PENDING:
+        state_vi = "đã được duyệt" if submission.review_status == ReviewStatus.APPROVED else "đã bị trả lại"
+        raise ReviewError(
+            f"Báo cáo số {submission_id} {state_vi} (bởi {submission.reviewed_by}); chỉ báo cáo chờ duyệt mới được "
+            "duyệt hoặc trả lại. Xã, phường sửa bằng cách gửi báo cáo mới.",
+            f"Submission {submission_id} is already {submission.review_status} (by {submission.reviewed_by}); only a "
+            "pending submission can be approved or returned. A commune corrects it by sending a newer one.",
+        )
+    if submission.received_from == actor.name:
+        raise ReviewError(
+            f"Tài khoản {actor.name} đã tự gửi báo cáo số {submission_id}: không ai được tự duyệt báo cáo của mình; "
+            "hãy nhờ một cán bộ khác.",
+            f"Account {actor.name} sent submission {submission_id} itself: nobody reviews their own upload; ask "
+            "another officer.",
+        )
+    reason = _reason(reason, required=to == ReviewStatus.RETURNED)
+    codes = _criteria(session, criteria)
+    before = submission.review_status
+    submission.review_status = to
+    submission.review_reason = reason
+    submission.review_criteria = ",".join(codes)
+    submission.reviewed_by = actor.name
+    submission.reviewed_at = datetime.now(UTC)
+    session.add(submission)
+    detail = f"{before} → {to}" + (f"; {', '.join(codes)}" if codes else "") + (f"; {reason}" if reason else "")
+    audit.record(session, actor.name, f"review.{to}", f"submission {submission_id}, {submission.commune_code}", detail)
+
+
+def _reason(reason: str, required: bool) -> str:
+    text, bad = sanitize(nfc_lines(reason or ""))
+    if required and not text:
+        raise ReviewError(
+            "Cần ghi lý do trả lại, để xã, phường biết phải sửa gì.",
+            "A reason is required to return a submission, so that the commune knows what to fix.",
+        )
+    if bad:
+        raise ReviewError(
+            f"Lý do có ký tự điều khiển không được phép ({', '.join(bad)}); hãy gõ lại bằng chữ thường.",
+            f"The reason contains control characters that are not allowed ({', '.join(bad)}); type it again.",
+        )
+    if len(text) > REASON_MAX:
+        raise ReviewError(
+            f"Lý do quá dài: tối đa {REASON_MAX} ký tự, đang có {len(text)}.",
+            f"The reason is too long: at most {REASON_MAX} characters, it has {len(text)}.",
+        )
+    return text
+
+
+def _criteria(session: Session, criteria: list[str]) -> list[str]:
+    codes = [c.strip().upper() for c in criteria if c.strip()]
+    known = set(session.execute(select(Criterion.code)).scalars())
+    if unknown := [c for c in codes if c not in known]:
+        raise ReviewError(
+            f"Không có tiêu chí mã {', '.join(unknown)}.", f"There is no criterion with code {', '.join(unknown)}."
+        )
+    return sorted(set(codes), key=codes.index)
+
+
+# Reading -----------------------------------------------------------------------------------------------------------
+
+_COLUMNS = (
+    Submission.id,
+    Submission.commune_code,
+    Commune.name.label("commune_name"),
+    Submission.reporting_date,
+    Submission.received_at,
+    Submission.received_from,
+    Submission.origin,
+    Submission.green_count,
+    Submission.review_status,
+    Submission.review_reason,
+    Submission.review_criteria,
+    Submission.reviewed_by,
+    Submission.reviewed_at,
+)
+
+
+def submissions(session: Session, actor: Actor, status: ReviewStatus | None = None) -> pd.DataFrame:
+    """Submissions in scope with their review, oldest received first: all of them for the DOST and leaders, its own
+    for a commune account."""
+    statement = select(*_COLUMNS).join(Commune).order_by(Submission.received_at, Submission.id)
+    if actor.commune_code:
+        require(actor, Permission.VIEW_COMMUNE, actor.commune_code)
+        statement = statement.where(Submission.commune_code == actor.commune_code)
+    else:
+        require(actor, Permission.VIEW_PROVINCE)
+    province = get_settings().province
+    if province != NATIONAL:
+        statement = statement.where(Commune.province_code == province)
+    if status is not None:
+        statement = statement.where(Submission.review_status == status)
+    result = session.execute(statement)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def queue(
+    session: Session,
+    actor: Actor,
+    commune_code: str | None = None,
+    origins: list[Origin] | None = None,
+    min_age_days: int = 0,
+    now: datetime | None = None,
+) -> pd.DataFrame:
+    """The review queue: pending submissions oldest first, filtered by commune, origin and age (days waiting)."""
+    require(actor, Permission.REVIEW)
+    frame = submissions(session, actor, ReviewStatus.PENDING)
+    frame["age_days"] = _age_days(frame["received_at"], now)
+    if commune_code:
+        frame = frame[frame["commune_code"] == commune_code]
+    if origins:
+        frame = frame[frame["origin"].isin([str(o) for o in origins])]
+    return frame[frame["age_days"] >= min_age_days].reset_index(drop=True)
+
+
+def _age_days(received: pd.Series, now: datetime | None) -> pd.Series:
+    """Whole days waited, counted in Vietnam calendar days."""
+    if received.empty:
+        return pd.Series([], dtype=int, index=received.index)
+    zone = ZoneInfo(get_settings().timezone)
+    today = pd.Timestamp((now or datetime.now(UTC)).astimezone(zone).date())
+    local = pd.to_datetime(received, utc=True).dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
+    return (today - local).dt.days.astype(int)
+
+
+def queue_summary(session: Session, province: str, now: datetime | None = None) -> dict:
+    """For the overview: how many submissions are pending and how many days the oldest has waited (None if none)."""
+    statement = (
+        select(func.count(Submission.id), func.min(Submission.received_at))
+        .join(Commune)
+        .where(Submission.review_status == ReviewStatus.PENDING)
+    )
+    if province != NATIONAL:
+        statement = statement.where(Commune.province_code == province)
+    count, oldest = session.execute(statement).one()
+    age = int(_age_days(pd.Series([oldest]), now).iloc[0]) if oldest is not None else None
+    return {"pending": int(count), "oldest_days": age}
+
+
+def previous_counting(session: Session, submission: Submission) -> int | None:
+    """The submission that counted for the commune before this one arrived: its newest counting submission on or
+    before the same reporting date, received earlier."""
+    statement = queries.counting(
+        select(Submission.id).where(
+            Submission.commune_code == submission.commune_code,
+            Submission.reporting_date <= submission.reporting_date,
+            Submission.id != submission.id,
+            Submission.received_at <= submission.received_at,
+        )
+    ).order_by(Submission.reporting_date.desc(), Submission.received_at.desc(), Submission.id.desc())
+    return session.execute(statement.limit(1)).scalar_one_or_none()
+
+
+def changes(session: Session, actor: Actor, submission_id: int) -> pd.DataFrame:
+    """What a submission changes against the commune's previous counting submission: one row per criterion with
+    value, out_of and status before and after, and `change` ("newly_green", "no_longer_green", "value", "")."""
+    submission = session.get(Submission, submission_id)
+    if submission is None:
+        raise ReviewError(f"Không có báo cáo số {submission_id}.", f"There is no submission with id {submission_id}.")
+    require(actor, Permission.VIEW_COMMUNE, submission.commune_code)
+    previous = previous_counting(session, submission)
+    ids = [submission_id] + ([previous] if previous is not None else [])
+    catalog = queries.catalog(session)
+    rows = session.execute(
+        select(Result.submission_id, Result.criterion_code, Result.value, Result.out_of).where(
+            Result.submission_id.in_(ids)
+        )
+    ).all()
+    results = pd.DataFrame(rows, columns=["submission_id", "criterion_code", "value", "out_of"])
+    grid = catalog.rename(columns={"code": "criterion_code"})[
+        ["criterion_code", "position", "name_vi", "name_en", "kind", "target", "unit_vi", "unit_en"]
+    ]
+    after = score(grid.merge(results[results["submission_id"] == submission_id], on="criterion_code", how="left"))
+    before = score(grid.merge(results[results["submission_id"] != submission_id], on="criterion_code", how="left"))
+    frame = after.drop(columns=["submission_id"]).merge(
+        before[["criterion_code", "value", "out_of", "status"]], on="criterion_code", suffixes=("", "_before")
+    )
+    frame["previous_submission_id"] = previous
+    green, was_green = frame["status"] == "green", frame["status_before"] == "green"
+    same_value = (frame["value"] == frame["value_before"]) | (frame["value"].isna() & frame["value_before"].isna())
+    same_out_of = (frame["out_of"] == frame["out_of_before"]) | (frame["out_of"].isna() & frame["out_of_before"].isna())
+    frame["change"] = ""
+    frame.loc[~(same_value & same_out_of), "change"] = "value"
+    frame.loc[green & ~was_green, "change"] = "newly_green"
+    frame.loc[~green & was_green, "change"] = "no_longer_green"
+    return frame.sort_values("position").reset_index(drop=True)

@@ -1,0 +1,595 @@
+"""Altair charts shared by the dashboard and the PDF: pure functions of query DataFrames and a language.
+
+Colours are readiness.outputs.views.palette's. Status is never shown by colour alone: heatmap cells carry "×" (not met)
+or "?" (not reported), tiles show their count, and legends and tooltips use the status words of readiness.core.i18n.
+A heatmap cell whose figure comes from a submission pending review carries a white dot in its corner.
+"""
+
+import json
+import math
+from functools import cache
+from pathlib import Path
+
+import altair as alt
+import fontpkg_be_vietnam_pro
+import pandas as pd
+import vl_convert
+
+from readiness.core.enums import ReviewStatus
+from readiness.core.i18n import (
+    describe_status,
+    format_date,
+    format_number,
+    format_percent,
+    review_label,
+    status_label,
+    timeliness_label,
+    total_gaps,
+    tr,
+)
+from readiness.core.text import short_name
+from readiness.outputs.views.palette import GREEN, GREY, INK, MIDDLE, RED, STATUS
+from readiness.outputs.views.tables import REVIEW
+
+FONT = "Be Vietnam Pro"
+# Browsers without the font fall back to a sans-serif face, not the canvas default (a serif).
+FONT_STACK = f"{FONT}, sans-serif"
+STATUS_SYMBOLS = {"green": "", "red": "×", "grey": "?"}
+# Timeliness: met on time and late are both green (late lighter); in progress a pale amber; overdue as "not met".
+TIMELINESS_COLOURS = {"on_time": GREEN, "late": "#8CC5AE", "in_progress": MIDDLE, "overdue": RED}
+# Below 14 px Vega hides every other row label.
+ROW_PX = 16
+TILE_COLUMNS = 10
+
+# A layered chart takes its frame on the layer (alt.layer(..., data=rows)), its parts none: given a frame
+# each, Altair compares the parts' frames through their printed text to merge them (≈ 20 ms at each page run).
+Chart = alt.Chart | alt.LayerChart
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    # JSON-safe (NaN -> null, dates in ISO) and free of Altair's 5,000-row limit (a large province's heatmap).
+    return json.loads(frame.to_json(orient="records", date_format="iso"))
+
+
+def vega_lite(chart: Chart) -> dict:
+    """The chart's Vega-Lite spec with every data frame as a named dataset under "datasets" (still a DataFrame:
+    Streamlit sends it as Arrow). Not checked against Altair's schema: the builders here are tested, and the check
+    walks the whole spec at every page run (≈ 30–60 ms for a province's heatmap, more than drawing it)."""
+    frames: dict[str, pd.DataFrame] = {}
+
+    def named(part: Chart) -> Chart:
+        part = part.copy(deep=False)
+        if isinstance(part.data, pd.DataFrame):
+            name = f"frame_{len(frames)}"  # not data_N: Vega-Lite names its own sources so
+            frames[name], part.data = part.data, alt.NamedData(name=name)
+        if isinstance(part, alt.LayerChart):
+            part.layer = [named(layer) for layer in part.layer]
+        return part
+
+    spec = named(chart).to_dict(validate=False)
+    spec.setdefault("datasets", {}).update(frames)
+    return spec
+
+
+def _finish(chart: Chart) -> Chart:
+    return chart.configure(font=FONT_STACK).configure_view(stroke=None)
+
+
+def _status_text(status: str, lang: str) -> str:
+    return f"{STATUS_SYMBOLS[status]} {status_label(status, lang)}".strip()
+
+
+def _status_scale(lang: str) -> alt.Scale:
+    statuses = list(STATUS)
+    return alt.Scale(domain=[_status_text(s, lang) for s in statuses], range=[STATUS[s] for s in statuses])
+
+
+def _green_scale(criteria: int) -> alt.Scale:
+    return alt.Scale(domain=[0, criteria / 2, criteria], range=[RED, MIDDLE, GREEN])
+
+
+def _unique_labels(names: pd.Series, codes: pd.Series) -> pd.Series:
+    """Names, with the code added where two communes share a name (possible in national mode)."""
+    shared = names.map(codes.groupby(names).nunique()) > 1
+    return names.where(~shared, names + " (" + codes + ")")
+
+
+def heatmap_chart(status: pd.DataFrame, lang: str) -> Chart:
+    """Communes × criteria, one cell per status, rows in the order given (the page sorts them); a dot marks the
+    cells whose figure comes from a submission pending review (status's review_status).
+
+    Clicking a cell selects its commune (selection parameter "commune", field commune_code).
+    """
+    described = describe_status(status, lang)
+    pending = status["review_status"] == ReviewStatus.PENDING
+    rows = pd.DataFrame(
+        {
+            "commune_code": status["commune_code"],
+            "commune": _unique_labels(status["commune_name"], status["commune_code"]),
+            "criterion_code": status["criterion_code"],
+            "criterion": described["name"],
+            "status_text": [_status_text(s, lang) for s in status["status"]],
+            "symbol": status["status"].map(STATUS_SYMBOLS),
+            "value_text": described["value_text"],
+            "target_text": described["target_text"],
+            "gap_text": described["gap_text"],
+            "date_text": described["date_text"],
+            "pending": pending,
+            "review_text": [review_label(r, lang) for r in status["review_status"]],
+        }
+    )
+    communes = list(dict.fromkeys(rows["commune"]))
+    criteria = list(dict.fromkeys(status.sort_values("position")["criterion_code"]))
+    tooltip = [
+        alt.Tooltip("commune:N", title=tr(lang, "Xã, phường", "Commune")),
+        alt.Tooltip("criterion_code:N", title=tr(lang, "Mã", "Code")),
+        alt.Tooltip("criterion:N", title=tr(lang, "Tiêu chí", "Criterion")),
+        alt.Tooltip("status_text:N", title=tr(lang, "Trạng thái", "Status")),
+        alt.Tooltip("value_text:N", title=tr(lang, "Giá trị", "Value")),
+        alt.Tooltip("target_text:N", title=tr(lang, "Chỉ tiêu", "Target")),
+        alt.Tooltip("gap_text:N", title=tr(lang, "Còn thiếu", "Gap")),
+        alt.Tooltip("date_text:N", title=tr(lang, "Ngày báo cáo", "Reporting date")),
+        alt.Tooltip("review_text:N", title=REVIEW.header(lang)),
+    ]
+    base = alt.Chart().encode(
+        x=alt.X("criterion_code:N", sort=criteria, title=None, axis=alt.Axis(orient="top", labelAngle=-45)),
+        y=alt.Y("commune:N", sort=communes, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
+        tooltip=tooltip,
+    )
+    pick = alt.selection_point(name="commune", fields=["commune_code"], on="click")
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "status_text:N",
+            scale=_status_scale(lang),
+            legend=alt.Legend(title=None, orient="top", direction="horizontal"),
+        )
+    )
+    marks = base.mark_text(fontSize=15, color=INK).encode(text="symbol:N")
+    layers = [cells.add_params(pick), marks]
+    if pending.any():
+        layers.append(_pending_dots(base, lang))
+    chart = alt.layer(*layers, data=rows).properties(width=alt.Step(34), height=alt.Step(ROW_PX))
+    return _finish(chart)
+
+
+def _pending_dots(base: alt.Chart, lang: str) -> alt.Chart:
+    """A white dot ringed in ink at the top right of each pending cell: it stands out on every status colour, on
+    screen and on paper, and leaves the centre to the status symbol. Its legend entry names it."""
+    label = review_label(ReviewStatus.PENDING, lang)
+    return (
+        base.transform_filter(alt.datum.pending)
+        .mark_point(filled=False, fill="white", color=INK, strokeWidth=1.2, size=30, opacity=1, xOffset=11, yOffset=-3)
+        .encode(
+            shape=alt.Shape(
+                "review_text:N",
+                scale=alt.Scale(domain=[label], range=["circle"]),
+                legend=alt.Legend(title=None, orient="top", symbolSize=40),
+            )
+        )
+    )
+
+
+def province_heatmap_chart(shares: pd.DataFrame, lang: str) -> Chart:
+    """National mode: provinces × criteria, each cell the share of the province's communes green (with the %)."""
+    rows = pd.DataFrame(
+        {
+            "province": shares["province_name"],
+            "criterion_code": shares["criterion_code"],
+            "criterion": shares[f"name_{lang}"],
+            "share": shares["green_share"],
+            # Rounded down: "100%" only when every commune meets the criterion.
+            "share_text": [format_percent(math.floor(s * 100) / 100, lang) for s in shares["green_share"]],
+            "count_text": [
+                f"{format_number(g, lang)}/{format_number(n, lang)}"
+                for g, n in zip(shares["green"], shares["communes"], strict=True)
+            ],
+        }
+    )
+    provinces = list(dict.fromkeys(rows["province"]))
+    base = alt.Chart().encode(
+        x=alt.X("criterion_code:N", title=None, axis=alt.Axis(orient="top", labelAngle=-45)),
+        y=alt.Y("province:N", sort=provinces, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
+        tooltip=[
+            alt.Tooltip("province:N", title=tr(lang, "Tỉnh, thành phố", "Province")),
+            alt.Tooltip("criterion:N", title=tr(lang, "Tiêu chí", "Criterion")),
+            alt.Tooltip("count_text:N", title=tr(lang, "Xã, phường đạt", "Communes met")),
+            alt.Tooltip("share_text:N", title=tr(lang, "Tỉ lệ đạt", "Share met")),
+        ],
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "share:Q",
+            scale=alt.Scale(domain=[0, 0.5, 1], range=[RED, MIDDLE, GREEN]),
+            legend=alt.Legend(title=tr(lang, "Tỉ lệ đạt", "Share met"), format="%", orient="top", values=[0, 0.5, 1]),
+        )
+    )
+    labels = base.mark_text(fontSize=9).encode(
+        text="share_text:N",
+        color=alt.condition(alt.datum.share >= 0.8, alt.value("white"), alt.value(INK)),
+    )
+    return _finish(alt.layer(cells, labels, data=rows).properties(width=alt.Step(40), height=alt.Step(ROW_PX + 2)))
+
+
+def trend_chart(trend: pd.DataFrame, lang: str, criteria: int | None = None) -> Chart:
+    """Week by week: share of communes fully green (solid, left axis) and average green criteria (dashed, right)."""
+    rows = pd.DataFrame(
+        {
+            "date": pd.to_datetime(trend["date"]).dt.strftime("%Y-%m-%d"),
+            "date_text": [format_date(d, lang) for d in trend["date"]],
+            "fully_green_share": trend["fully_green_share"],
+            "average_green": trend["average_green"],
+            "share_text": [format_percent(s, lang, 1) for s in trend["fully_green_share"]],
+            "average_text": [format_number(a, lang, 1) for a in trend["average_green"]],
+        }
+    )
+    share_title = tr(lang, "Tỉ lệ xã, phường đạt đủ tiêu chí", "Communes fully green")
+    average_title = tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria")
+    base = alt.Chart().encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%d/%m" if lang == "vi" else "%d %b", labelAngle=0)),
+        tooltip=[
+            alt.Tooltip("date_text:N", title=tr(lang, "Ngày", "Date")),
+            alt.Tooltip("share_text:N", title=share_title),
+            alt.Tooltip("average_text:N", title=average_title),
+        ],
+    )
+    share = base.mark_line(point=alt.OverlayMarkDef(color=GREEN), color=GREEN, strokeWidth=3).encode(
+        y=alt.Y(
+            "fully_green_share:Q",
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format="%", title=share_title, titleColor=GREEN),
+        )
+    )
+    average_scale = alt.Scale(domain=[0, criteria]) if criteria else alt.Scale(zero=True)
+    average = base.mark_line(point=alt.OverlayMarkDef(shape="square", color=INK), color=INK, strokeDash=[6, 4]).encode(
+        y=alt.Y(
+            "average_green:Q",
+            scale=average_scale,
+            axis=alt.Axis(title=average_title, titleColor=INK, orient="right"),
+        )
+    )
+    return _finish(
+        alt.layer(share, average, data=rows).resolve_scale(y="independent").properties(height=300, width="container")
+    )
+
+
+def _tiles(names: pd.Series, kinds: pd.Series, green: pd.Series, criteria: int) -> pd.DataFrame:
+    """Tile positions, most lagging first (top left), then by name."""
+    order = pd.DataFrame({"name": names, "kind": kinds, "green": green}).sort_values(["green", "name"], kind="stable")
+    position = pd.Series(range(len(order)), index=order.index)
+    return pd.DataFrame(
+        {
+            "label": [short_name(n, k) for n, k in zip(names, kinds, strict=True)],
+            "column": position % TILE_COLUMNS,
+            "row": position // TILE_COLUMNS,
+            "dark": green >= criteria * 0.75,
+        }
+    )
+
+
+def tile_map_chart(communes: pd.DataFrame, lang: str) -> Chart:
+    """One tile per commune coloured by its green count (0 → criteria, ending in green), most lagging first.
+
+    Clicking a tile selects its commune (selection parameter "commune", field commune_code).
+    """
+    criteria = int((communes["green"] + communes["red"] + communes["grey"]).max()) if len(communes) else 16
+    tiles = _tiles(communes["commune_name"], communes["commune_kind"], communes["green"], criteria)
+    rows = tiles.assign(
+        commune_code=communes["commune_code"],
+        commune=communes["commune_name"],
+        green=communes["green"],
+        count_text=[f"{g}/{criteria}" for g in communes["green"]],
+        red=communes["red"],
+        grey=communes["grey"],
+        date_text=[format_date(None if pd.isna(d) else d, lang) for d in communes["reporting_date"]],
+    )
+    base = alt.Chart().encode(
+        x=alt.X("column:O", axis=None),
+        y=alt.Y("row:O", axis=None),
+        tooltip=[
+            alt.Tooltip("commune:N", title=tr(lang, "Xã, phường", "Commune")),
+            alt.Tooltip("count_text:N", title=tr(lang, "Tiêu chí đạt", "Criteria met")),
+            alt.Tooltip("red:Q", title=status_label("red", lang)),
+            alt.Tooltip("grey:Q", title=status_label("grey", lang)),
+            alt.Tooltip("date_text:N", title=tr(lang, "Ngày báo cáo", "Reporting date")),
+        ],
+    )
+    pick = alt.selection_point(name="commune", fields=["commune_code"], on="click")
+    text_colour = alt.condition(alt.datum.dark, alt.value("white"), alt.value(INK))
+    cells = base.mark_rect(stroke="white", strokeWidth=2, cornerRadius=3).encode(
+        color=alt.Color(
+            "green:Q",
+            scale=_green_scale(criteria),
+            legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt", "Criteria met"), orient="top", gradientLength=240),
+        )
+    )
+    names = base.mark_text(fontSize=10, dy=-7, limit=92).encode(text="label:N", color=text_colour)
+    counts = base.mark_text(fontSize=11, fontWeight="bold", dy=8).encode(text="count_text:N", color=text_colour)
+    chart = alt.layer(cells.add_params(pick), names, counts, data=rows).properties(
+        width=alt.Step(98), height=alt.Step(44)
+    )
+    return _finish(chart)
+
+
+def province_tile_chart(provinces: pd.DataFrame, lang: str, criteria: int) -> Chart:
+    """National mode: one tile per province coloured by its average green count, most lagging first."""
+    names = provinces["province_name"]
+    tiles = _tiles(names, pd.Series("", index=provinces.index), provinces["average_green"], criteria)
+    rows = tiles.assign(
+        label=[short_name(short_name(n, "Tỉnh"), "Thành phố") for n in provinces["province_name"]],
+        province=provinces["province_name"],
+        average_green=provinces["average_green"],
+        count_text=[format_number(a, lang, 1) for a in provinces["average_green"]],
+        fully_text=[
+            f"{format_number(f, lang)}/{format_number(n, lang)}"
+            for f, n in zip(provinces["fully_green"], provinces["communes"], strict=True)
+        ],
+    )
+    base = alt.Chart().encode(
+        x=alt.X("column:O", axis=None),
+        y=alt.Y("row:O", axis=None),
+        tooltip=[
+            alt.Tooltip("province:N", title=tr(lang, "Tỉnh, thành phố", "Province")),
+            alt.Tooltip("count_text:N", title=tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria")),
+            alt.Tooltip("fully_text:N", title=tr(lang, "Xã, phường đạt đủ", "Communes fully green")),
+        ],
+    )
+    text_colour = alt.condition(alt.datum.dark, alt.value("white"), alt.value(INK))
+    cells = base.mark_rect(stroke="white", strokeWidth=2, cornerRadius=3).encode(
+        color=alt.Color(
+            "average_green:Q",
+            scale=_green_scale(criteria),
+            legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria"), orient="top"),
+        )
+    )
+    names = base.mark_text(fontSize=10, dy=-7, limit=92).encode(text="label:N", color=text_colour)
+    counts = base.mark_text(fontSize=11, fontWeight="bold", dy=8).encode(text="count_text:N", color=text_colour)
+    return _finish(alt.layer(cells, names, counts, data=rows).properties(width=alt.Step(98), height=alt.Step(44)))
+
+
+def gap_chart(criteria: pd.DataFrame, lang: str) -> Chart:
+    """Per criterion: communes not green (bars, most first), labelled with the total gap in its unit."""
+    unit = f"unit_{lang}"
+    rows = pd.DataFrame(
+        {
+            "criterion_code": criteria["criterion_code"],
+            "criterion": criteria["criterion_code"] + " · " + criteria[f"name_{lang}"],
+            "kind": criteria["kind"],
+            "unit": criteria[unit],
+            "not_green": criteria["not_green"],
+            "red": criteria["red"],
+            "grey": criteria["grey"],
+            "overdue": criteria["overdue"],
+            "gap_text": total_gaps(criteria, lang),
+            "deadline_text": [format_date(d, lang) for d in criteria["deadline"]],
+        }
+    ).sort_values(["not_green", "criterion_code"], ascending=[False, True])
+    # The gap text of a criterion without a unit already counts communes; say the number once.
+    rows["label"] = [
+        g if k == "yes_no" or not u or n == 0 else f"{format_number(n, lang)} · {g}"
+        for k, u, n, g in zip(rows["kind"], rows["unit"], rows["not_green"], rows["gap_text"], strict=True)
+    ]
+    base = alt.Chart().encode(
+        y=alt.Y("criterion:N", sort=rows["criterion"].tolist(), title=None, axis=alt.Axis(labelLimit=340)),
+        x=alt.X(
+            "not_green:Q",
+            title=tr(lang, "Số xã, phường chưa đạt", "Communes not met"),
+            # Room on the right for the longest label.
+            scale=alt.Scale(domain=[0, max(1, int(rows["not_green"].max() * 1.3))], nice=True),
+            axis=alt.Axis(tickMinStep=1, format="d"),
+        ),
+        tooltip=[
+            alt.Tooltip("criterion:N", title=tr(lang, "Tiêu chí", "Criterion")),
+            alt.Tooltip("red:Q", title=status_label("red", lang)),
+            alt.Tooltip("grey:Q", title=status_label("grey", lang)),
+            alt.Tooltip("gap_text:N", title=tr(lang, "Tổng còn thiếu", "Total gap")),
+            alt.Tooltip("deadline_text:N", title=tr(lang, "Hạn", "Deadline")),
+            alt.Tooltip("overdue:Q", title=tr(lang, "Quá hạn", "Overdue")),
+        ],
+    )
+    bars = base.mark_bar(color=RED, height=alt.RelativeBandSize(0.7))
+    labels = base.mark_text(align="left", dx=4, color=INK).encode(text="label:N")
+    return _finish(alt.layer(bars, labels, data=rows).properties(height=alt.Step(26), width="container"))
+
+
+def timeliness_chart(per_criterion: pd.DataFrame, lang: str) -> Chart:
+    """One stacked bar per criterion (catalog order): communes on time, late, in progress and overdue
+    (queries.overview's "timeliness_by_criterion")."""
+    labels = {key: timeliness_label(key, lang) for key in TIMELINESS_COLOURS}
+    rows = per_criterion.assign(criterion=per_criterion["criterion_code"] + " · " + per_criterion[f"name_{lang}"])
+    long = rows.melt(id_vars=["criterion", "position"], value_vars=list(labels), var_name="key", value_name="n")
+    long["timeliness"] = long["key"].map(labels)
+    long["order"] = long["key"].map({key: i for i, key in enumerate(labels)})
+    order = rows.sort_values("position")["criterion"].tolist()
+    chart = (
+        alt.Chart(long)
+        .mark_bar(height=alt.RelativeBandSize(0.7))
+        .encode(
+            y=alt.Y("criterion:N", sort=order, title=None, axis=alt.Axis(labelLimit=340)),
+            x=alt.X("n:Q", stack="zero", title=tr(lang, "Số xã, phường", "Communes"), axis=alt.Axis(format="d")),
+            color=alt.Color(
+                "timeliness:N",
+                scale=alt.Scale(domain=list(labels.values()), range=list(TIMELINESS_COLOURS.values())),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("criterion:N", title=tr(lang, "Tiêu chí", "Criterion")),
+                alt.Tooltip("timeliness:N", title=tr(lang, "Tiến độ", "Timeliness")),
+                alt.Tooltip("n:Q", title=tr(lang, "Số xã, phường", "Communes")),
+            ],
+        )
+        .properties(height=alt.Step(22), width="container")
+    )
+    return _finish(chart)
+
+
+# Largest and smallest height of a boundary map, in px, whatever the area's shape.
+MAP_WIDTH = 720
+MAP_HEIGHTS = (320, 900)
+
+
+def _lagging_criteria(status: pd.DataFrame) -> pd.Series:
+    """Per commune: the codes of its criteria not green, in catalog order ("C03, C07"), or "–"."""
+    behind = status[status["status"] != "green"].sort_values("position")
+    lagging = behind.groupby("commune_code")["criterion_code"].agg(", ".join)
+    return lagging.reindex(status["commune_code"].unique(), fill_value="–")
+
+
+def _boundary_map(geojson: dict, lookup: pd.DataFrame, color: alt.Color, tooltip: list, pick: str) -> Chart:
+    """Features drawn with Vega's geoshape, each looked up by its `code` property in `lookup` (column code); a
+    click selects the feature (selection parameter `pick`, field `pick`_code). The geometry must be normalised by
+    readiness.intake.geo (rings wound for d3-geo, simplified), as every stored boundary file is."""
+    fields = [c for c in lookup.columns if c != "code"]
+    shapes = alt.Chart(alt.InlineData(values=geojson["features"])).transform_lookup(
+        lookup="properties.code", from_=alt.LookupData(alt.InlineData(values=_records(lookup)), "code", fields)
+    )
+    selection = alt.selection_point(name=pick, fields=[f"{pick}_code"], on="click")
+    xmin, ymin, xmax, ymax = geojson["bbox"]
+    aspect = (ymax - ymin) / max((xmax - xmin) * math.cos(math.radians((ymin + ymax) / 2)), 1e-9)
+    height = int(min(max(MAP_WIDTH * aspect, MAP_HEIGHTS[0]), MAP_HEIGHTS[1]))
+    chart = (
+        shapes.mark_geoshape(stroke="white", strokeWidth=0.6)
+        .encode(color=alt.condition("isValid(datum.colour_value)", color, alt.value(GREY)), tooltip=tooltip)
+        .add_params(selection)
+        .project(type="mercator")
+        .properties(width=MAP_WIDTH, height=height)
+    )
+    return _finish(chart)
+
+
+def choropleth_chart(
+    geojson: dict,
+    communes: pd.DataFrame,
+    status: pd.DataFrame,
+    lang: str,
+    criterion: str | None = None,
+    timeliness: pd.DataFrame | None = None,
+) -> Chart:
+    """Commune boundaries coloured by green count like the tile map, or with `criterion` by that criterion's
+    status, or (given queries.timeliness) by its timeliness: on time, late, in progress, overdue. Tooltip: name,
+    code, green count, the criteria not yet green. Clicking a commune selects it (selection parameter "commune",
+    field commune_code); communes without data are grey."""
+    criteria = int((communes["green"] + communes["red"] + communes["grey"]).max()) if len(communes) else 16
+    lagging = _lagging_criteria(status)
+    lookup = pd.DataFrame(
+        {
+            "code": communes["commune_code"],
+            "commune_code": communes["commune_code"],
+            "commune": communes["commune_name"],
+            "count_text": [f"{g}/{criteria}" for g in communes["green"]],
+            "lagging": lagging.reindex(communes["commune_code"]).fillna("–").to_numpy(),
+            "date_text": [format_date(None if pd.isna(d) else d, lang) for d in communes["reporting_date"]],
+        }
+    )
+    if criterion is None:
+        lookup["colour_value"] = communes["green"].to_numpy()
+        color = alt.Color(
+            "colour_value:Q",
+            scale=_green_scale(criteria),
+            legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt", "Criteria met"), orient="top"),
+        )
+    elif timeliness is None:
+        one = status[status["criterion_code"] == criterion].set_index("commune_code")["status"]
+        lookup["colour_value"] = [_status_text(one[c], lang) for c in communes["commune_code"]]
+        color = alt.Color(
+            "colour_value:N",
+            scale=_status_scale(lang),
+            legend=alt.Legend(title=criterion, orient="top", direction="horizontal"),
+        )
+    else:
+        one = timeliness[timeliness["criterion_code"] == criterion].set_index("commune_code")["timeliness"]
+        lookup["colour_value"] = [timeliness_label(one[c], lang) for c in communes["commune_code"]]
+        labels = [timeliness_label(key, lang) for key in TIMELINESS_COLOURS]
+        color = alt.Color(
+            "colour_value:N",
+            scale=alt.Scale(domain=labels, range=list(TIMELINESS_COLOURS.values())),
+            legend=alt.Legend(title=criterion, orient="top", direction="horizontal"),
+        )
+    tooltip = [
+        alt.Tooltip("commune:N", title=tr(lang, "Xã, phường", "Commune")),
+        alt.Tooltip("commune_code:N", title=tr(lang, "Mã", "Code")),
+        alt.Tooltip("count_text:N", title=tr(lang, "Tiêu chí đạt", "Criteria met")),
+        alt.Tooltip("lagging:N", title=tr(lang, "Tiêu chí chưa đạt", "Criteria not met")),
+        alt.Tooltip("date_text:N", title=tr(lang, "Ngày báo cáo", "Reporting date")),
+    ]
+    if criterion is not None:
+        tooltip.insert(2, alt.Tooltip("colour_value:N", title=criterion))
+    return _boundary_map(geojson, lookup, color, tooltip, "commune")
+
+
+def province_map_chart(geojson: dict, provinces: pd.DataFrame, lang: str, criteria: int) -> Chart:
+    """National mode: the 34 provinces coloured by their communes' average green count (as the province tiles).
+    Clicking a province selects it (selection parameter "province", field province_code)."""
+    lookup = pd.DataFrame(
+        {
+            "code": provinces["province_code"],
+            "province_code": provinces["province_code"],
+            "province": provinces["province_name"],
+            "colour_value": provinces["average_green"],
+            "average_text": [format_number(a, lang, 1) for a in provinces["average_green"]],
+            "fully_text": [
+                f"{format_number(f, lang)}/{format_number(n, lang)}"
+                for f, n in zip(provinces["fully_green"], provinces["communes"], strict=True)
+            ],
+        }
+    )
+    color = alt.Color(
+        "colour_value:Q",
+        scale=_green_scale(criteria),
+        legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria"), orient="top"),
+    )
+    tooltip = [
+        alt.Tooltip("province:N", title=tr(lang, "Tỉnh, thành phố", "Province")),
+        alt.Tooltip("province_code:N", title=tr(lang, "Mã", "Code")),
+        alt.Tooltip("average_text:N", title=tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria")),
+        alt.Tooltip("fully_text:N", title=tr(lang, "Xã, phường đạt đủ", "Communes fully green")),
+    ]
+    return _boundary_map(geojson, lookup, color, tooltip, "province")
+
+
+@cache
+def _register_font() -> None:
+    vl_convert.register_font_directory(str(Path(fontpkg_be_vietnam_pro.__file__).parent / "files"))
+
+
+def to_png(chart: Chart, scale: float = 2) -> bytes:
+    """Render without a browser or network, in Be Vietnam Pro (else Vietnamese silently falls back to a serif)."""
+    _register_font()
+    spec = vega_lite(chart)
+    spec["datasets"] = {name: _records(d) if isinstance(d, pd.DataFrame) else d for name, d in spec["datasets"].items()}
+    if spec.get("width") == "container":
+        spec["width"] = 720
+    return vl_convert.vegalite_to_png(spec, vl_version=alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0], scale=scale)
+
+
+def commune_trend_chart(trend: pd.DataFrame, lang: str, criteria: int) -> Chart:
+    """One commune's green count at each reporting date (queries.commune_trend)."""
+    rows = pd.DataFrame(
+        {
+            "date": pd.to_datetime(trend["date"]).dt.strftime("%Y-%m-%d"),
+            "date_text": [format_date(d, lang) for d in trend["date"]],
+            "green": trend["green"],
+            "count_text": [f"{g}/{criteria}" for g in trend["green"]],
+        }
+    )
+    title = tr(lang, "Số tiêu chí đạt", "Criteria met")
+    chart = (
+        alt.Chart(rows)
+        .mark_line(point=alt.OverlayMarkDef(color=GREEN), color=GREEN, strokeWidth=3, interpolate="step-after")
+        .encode(
+            x=alt.X(
+                "date:T",
+                title=None,
+                axis=alt.Axis(
+                    format="%d/%m" if lang == "vi" else "%d %b", labelAngle=0, labelOverlap="greedy", labelSeparation=8
+                ),
+            ),
+            y=alt.Y("green:Q", title=title, scale=alt.Scale(domain=[0, criteria]), axis=alt.Axis(tickMinStep=1)),
+            tooltip=[
+                alt.Tooltip("date_text:N", title=tr(lang, "Ngày báo cáo", "Reporting date")),
+                alt.Tooltip("count_text:N", title=title),
+            ],
+        )
+        .properties(height=260, width="container")
+    )
+    return _finish(chart)

@@ -1,0 +1,131 @@
+"""Table-column specs: one per table, read by the page (ui.column_config), the PDF (readiness.outputs.report) and the
+Excel sheet (readiness.outputs.export), so that a header, a width or a number format is said once."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from readiness.core.i18n import format_amount, format_date, format_datetime, format_number, format_percent, tr
+from readiness.outputs.views.palette import STATUS_TINT
+
+# Kinds of values in a view's frame and how each medium shows them:
+#   text      str                    as it is
+#   int       whole number           1.234 (vi) / 1,234 (en); a number cell in Excel
+#   date      datetime.date          dd/mm/yyyy; a date cell in Excel; a date column on the page
+#   datetime  tz-aware Timestamp      dd/mm/yyyy hh:mm in local time
+#   progress  0–100 (percent)        a bar on the page; 85% in the PDF; a 0% formatted share in Excel
+#   number    any number             120 or 2,5 as i18n says amounts; a number cell in Excel
+#   share     0–1                    85%; a 0% formatted share in Excel
+EXCEL_FORMATS = {
+    "date": "DD/MM/YYYY",
+    "datetime": "DD/MM/YYYY HH:MM:SS",
+    "progress": "0%",
+    "share": "0%",
+    "int": "#,##0",
+    "number": "#,##0.##",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    vi: str
+    en: str
+    kind: str = "text"
+    # Where the column appears and how wide: the page ("small", "medium", "large" or None for fit-to-content),
+    # the PDF (mm) and Excel (characters). A medium not given does not show the column.
+    page: str | None = None
+    pdf: float | None = None
+    xlsx: float | None = None
+    on_page: bool = True
+    align: str = "L"
+    # A tooltip on the page's header, vi and en.
+    help: tuple[str, str] | None = None
+    # The frame column holding a status (green, red, grey) whose palette tint fills this column's cells in the PDF
+    # and Excel.
+    tint: str | None = None
+    # A header (vi, en) over this column and its neighbours with the same one: Excel's upper header row.
+    over: tuple[str, str] | None = None
+
+    def header(self, lang: str) -> str:
+        return tr(lang, self.vi, self.en)
+
+    def shown_on(self, medium: str) -> bool:
+        return {"page": self.on_page, "pdf": self.pdf is not None, "xlsx": self.xlsx is not None}[medium]
+
+    def text(self, value: object, lang: str) -> str:
+        """The value as printed (PDF, CLI): numbers and dates in the language's form, "–" when missing."""
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return "–"
+        if self.kind == "int":
+            return format_number(value, lang)
+        if self.kind == "date":
+            return format_date(value, lang)
+        if self.kind == "datetime":
+            return format_datetime(value, lang)
+        if self.kind == "progress":
+            return format_percent(value / 100, lang)
+        if self.kind == "share":
+            return format_percent(value, lang)
+        if self.kind == "number":
+            return format_amount(value, lang)
+        return str(value)
+
+    def excel(self, value: object) -> object:
+        """The value as stored in an Excel cell (its number format is `excel_format`); empty text is no value."""
+        if isinstance(value, str):
+            return value or None
+        if value is None or pd.isna(value):
+            return None
+        if self.kind == "progress":
+            return value / 100
+        if self.kind == "datetime":
+            # Excel has no time zones: the local wall-clock time (the header says which zone).
+            return value.tz_localize(None).to_pydatetime()
+        if self.kind == "int":
+            return int(value)
+        if self.kind in ("number", "share"):
+            return float(value)
+        return value
+
+    @property
+    def excel_format(self) -> str | None:
+        return EXCEL_FORMATS.get(self.kind)
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[Column, ...]
+
+    def on(self, medium: str) -> list[Column]:
+        return [c for c in self.columns if c.shown_on(medium)]
+
+    def without(self, keys: Iterable[str]) -> "Table":
+        dropped = set(keys)
+        return Table(tuple(c for c in self.columns if c.key not in dropped))
+
+    def changed(self, key: str, **fields: object) -> "Table":
+        """The same table with other fields (widths, where shown) for one column."""
+        return Table(tuple(replace(c, **fields) if c.key == key else c for c in self.columns))
+
+    def __getitem__(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    def keys(self, medium: str) -> list[str]:
+        return [c.key for c in self.on(medium)]
+
+    def headers(self, medium: str, lang: str) -> list[str]:
+        return [c.header(lang) for c in self.on(medium)]
+
+    def fills(self, frame: pd.DataFrame, medium: str) -> list[list[str | None]]:
+        """Per row and column of `medium`: the status tint of a column with a `tint`, else None."""
+        none = [None] * len(frame)
+        tints = [[STATUS_TINT.get(s) for s in frame[c.tint]] if c.tint else none for c in self.on(medium)]
+        return [list(row) for row in zip(*tints, strict=True)]
+
+    def text_rows(self, frame: pd.DataFrame, lang: str, medium: str = "pdf") -> list[list[str]]:
+        """The frame's rows as printed text, the columns of `medium`."""
+        columns = self.on(medium)
+        rows = frame[self.keys(medium)].itertuples(index=False)
+        return [[c.text(v, lang) for c, v in zip(columns, row, strict=True)] for row in rows]
