@@ -123,7 +123,7 @@ class SubmissionCreate(SQLModel):
 
 
 class Result(ResultBase, table=True):
-    # Timeliness reads the criteria green in a submission from this index alone (queries._history).
+    # Timeliness reads the criteria green in a submission from this index alone (status.green_history).
     __table_args__ = (Index("ix_result_green", "submission_id", "green", "criterion_code"),)
 
     submission_id: int = Field(foreign_key="submission.id", primary_key=True, ondelete="CASCADE")

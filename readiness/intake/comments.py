@@ -17,7 +17,7 @@ from readiness.access.permissions import Actor, Permission, Refusal, require
 from readiness.core.models import Comment, Criterion, Submission
 from readiness.core.settings import get_settings
 from readiness.core.text import nfc_lines, sanitize
-from readiness.reading import queries
+from readiness.reading import status as readers
 
 MAX_LENGTH = 4000
 
@@ -77,7 +77,7 @@ def add(
 
 
 def _commune(session: Session, commune_code: str) -> str:
-    code = queries.commune_in_scope(session, commune_code)
+    code = readers.commune_in_scope(session, commune_code)
     if code is None:
         raise CommentError(
             f"Không có xã/phường mã {commune_code!r} trong địa bàn.",

@@ -22,7 +22,7 @@ from readiness.core.i18n import format_number
 from readiness.core.models import Criterion, EvidenceFile
 from readiness.core.settings import get_settings
 from readiness.core.text import nfc, sanitize
-from readiness.reading import queries
+from readiness.reading import status as readers
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -96,7 +96,7 @@ def _filename(name: str) -> str:
 
 
 def _commune(session: Session, commune_code: str) -> str:
-    code = queries.commune_in_scope(session, commune_code)
+    code = readers.commune_in_scope(session, commune_code)
     if code is None:
         raise EvidenceError(
             f"Không có xã/phường mã {commune_code!r} trong địa bàn.",

@@ -31,7 +31,7 @@ from readiness.core.models import Boundary
 from readiness.core.registry import UnknownCode, commune_code
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.core.text import fold, nfc, short_name
-from readiness.reading import queries
+from readiness.reading import status as readers
 
 
 class Level(StrEnum):
@@ -341,7 +341,7 @@ def areas(session: Session, level: Level, province: str) -> pd.DataFrame:
                 for p in registry.provinces()
             ]
         )
-    return queries.communes(session, province)[["code", "name", "kind", "province_code"]]
+    return readers.communes(session, province)[["code", "name", "kind", "province_code"]]
 
 
 def _match(features: list[_Feature], scope: pd.DataFrame, level: Level) -> tuple[list[tuple[str, _Feature]], list[str]]:

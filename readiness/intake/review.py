@@ -3,7 +3,7 @@
 Officers and admins review any submission of the province in scope, never one they sent themselves. An approved
 submission is final (never edited); a returned one never counts, and the commune corrects it by sending a newer
 one, which is pending again. Every transition is audited. Which submissions count in figures is decided by
-queries.counting.
+readiness.reading.counting.
 """
 
 from datetime import UTC, datetime
@@ -19,7 +19,8 @@ from readiness.core.models import Commune, Criterion, Origin, Result, ReviewStat
 from readiness.core.scoring import score
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.core.text import nfc_lines, sanitize
-from readiness.reading import queries
+from readiness.reading import counting
+from readiness.reading import status as readers
 
 REASON_MAX = 2000
 
@@ -48,7 +49,7 @@ def _transition(
     submission = session.execute(
         select(Submission).where(Submission.id == submission_id).with_for_update()
     ).scalar_one_or_none()
-    if submission is None or queries.commune_in_scope(session, submission.commune_code) is None:
+    if submission is None or readers.commune_in_scope(session, submission.commune_code) is None:
         raise ReviewError(f"Không có báo cáo số {submission_id}.", f"There is no submission with id {submission_id}.")
     if submission.review_status != ReviewStatus.PENDING:
         state_vi = "đã được duyệt" if submission.review_status == ReviewStatus.APPROVED else "đã bị trả lại"
@@ -191,14 +192,14 @@ def queue_summary(session: Session, province: str, now: datetime | None = None) 
 def previous_counting(session: Session, submission: Submission) -> int | None:
     """The submission that counted for the commune before this one arrived: its newest counting submission on or
     before the same reporting date, received earlier."""
-    statement = queries.counting(
+    statement = counting.counting(
         select(Submission.id).where(
             Submission.commune_code == submission.commune_code,
             Submission.reporting_date <= submission.reporting_date,
             Submission.id != submission.id,
             Submission.received_at <= submission.received_at,
         )
-    ).order_by(Submission.reporting_date.desc(), Submission.received_at.desc(), Submission.id.desc())
+    ).order_by(*counting.NEWEST_FIRST)
     return session.execute(statement.limit(1)).scalar_one_or_none()
 
 
@@ -211,7 +212,7 @@ def changes(session: Session, actor: Actor, submission_id: int) -> pd.DataFrame:
     require(actor, Permission.VIEW_COMMUNE, submission.commune_code)
     previous = previous_counting(session, submission)
     ids = [submission_id] + ([previous] if previous is not None else [])
-    catalog = queries.catalog(session)
+    catalog = readers.catalog(session)
     rows = session.execute(
         select(Result.submission_id, Result.criterion_code, Result.value, Result.out_of).where(
             Result.submission_id.in_(ids)

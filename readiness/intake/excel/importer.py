@@ -33,7 +33,7 @@ from readiness.intake.excel.layout import Kind
 from readiness.intake.excel.problem import Problem
 from readiness.intake.excel.table import Context, Reading, read
 from readiness.intake.excel.webform import WEB_FORM, WebForm, read_form
-from readiness.reading import queries
+from readiness.reading import status as readers
 
 _CHANGE_COLUMNS = ["commune_code", "criterion_code", "value", "out_of", "status", "previous_status"]
 _NO_CHANGES = pd.DataFrame(columns=_CHANGE_COLUMNS)
@@ -102,7 +102,7 @@ def load_context(session: Session) -> Context:
     settings = get_settings()
     return Context(
         criteria={c.code: c for c in criteria(session)},
-        communes={row.code: row.name for row in queries.communes(session, settings.province).itertuples()},
+        communes={row.code: row.name for row in readers.communes(session, settings.province).itertuples()},
         province_name=registry.province_name(settings.province),
         today=today(),
         start_date=settings.start_date,
@@ -364,7 +364,7 @@ def _changes(session: Session, received: list[_Received], context: Context) -> l
         return [_NO_CHANGES] * len(received)
     latest = pd.concat(
         [
-            queries.latest_submissions(session, day, get_settings().province).assign(day=day)
+            readers.latest_submissions(session, day, get_settings().province).assign(day=day)
             for day in new["day"].unique()
         ]
     )

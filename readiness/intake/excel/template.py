@@ -21,7 +21,7 @@ from readiness.core.models import Commune, Criterion, CriterionKind
 from readiness.core.settings import get_settings
 from readiness.core.text import printable
 from readiness.intake.excel import layout
-from readiness.reading import queries
+from readiness.reading import status as readers
 
 
 class UnknownCommune(ValueError):
@@ -131,7 +131,7 @@ def province_workbook(session: Session, province: str) -> bytes:
     """The province workbook: one row per commune of `province` ("01", or NATIONAL), one column per criterion
     and a second "tổng số" column for each ratio criterion."""
     catalog = criteria(session)
-    communes = queries.communes(session, province)
+    communes = readers.communes(session, province)
 
     workbook = Workbook()
     sheet = workbook.active
@@ -222,11 +222,11 @@ class LatestReport(NamedTuple):
 
 def latest_report(session: Session, commune: Commune) -> LatestReport | None:
     """The commune's newest submission as of today, as the status query sees it."""
-    frame = queries.status(session, today(), commune.province_code)
+    frame = readers.status(session, today(), commune.province_code)
     frame = frame[(frame["commune_code"] == commune.code) & frame["submission_id"].notna()]
     if frame.empty:
         return None
-    history = queries.commune_history(session, commune.code)
+    history = readers.commune_history(session, commune.code)
     newest = history[history["id"] == frame["submission_id"].iloc[0]].iloc[0]
     return LatestReport(
         frame["reporting_date"].iloc[0],
