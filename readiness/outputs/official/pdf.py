@@ -1,0 +1,189 @@
+"""The official report as PDF (fpdf2), in Noto Serif embedded (full Vietnamese coverage, from the
+fontpkg-noto-serif package, never a system font)."""
+
+import io
+
+from fpdf import FPDF
+from PIL import Image
+
+from readiness.core.text import nfc
+from readiness.outputs import pdftable
+from readiness.outputs.official.content import Document
+from readiness.outputs.official.layout import (
+    BODY_PT,
+    BOTTOM,
+    HEADER_PT,
+    INDENT_MM,
+    LEFT,
+    LEFT_BLOCK,
+    RIGHT,
+    RIGHT_BLOCK,
+    SERIF,
+    TABLE_LOOK,
+    TEXT_WIDTH,
+    TOP,
+    chart_png,
+    serif_files,
+)
+
+
+class _Pdf(FPDF):
+    """An A4 page of the decree's margins in Noto Serif, with the report's few ways of setting text."""
+
+    def __init__(self) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        for style, path in serif_files().items():
+            self.add_font(SERIF, style, path)
+        self.set_margins(LEFT, TOP, RIGHT)
+        self.set_auto_page_break(True, margin=BOTTOM)
+        self.set_lang("vi")
+        self.set_creator("Readiness")
+
+    def header(self) -> None:
+        # Page numbers from the second page, centred in the top margin (Nghị định 30/2020, Phụ lục I).
+        if self.page_no() > 1:
+            self.set_y(10)
+            self.set_font(SERIF, "", HEADER_PT)
+            self.cell(0, 6, str(self.page_no()), align="C")
+            self.set_y(TOP)
+
+    def centred(
+        self, text: str, x: float, width: float, style: str = "", size: float = BODY_PT, height: float = 6.5
+    ) -> None:
+        self.set_font(SERIF, style, size)
+        self.set_x(x)
+        self.multi_cell(width, height, nfc(text), align="C", new_x="LEFT", new_y="NEXT")
+
+    def rule(self, x: float, width: float, length: float) -> None:
+        # Well below the descenders, or the rule reads as an underline of the text above.
+        y = self.get_y() + 2.5
+        self.set_line_width(0.3)
+        self.line(x + (width - length) / 2, y, x + (width + length) / 2, y)
+        self.set_y(y + 3)
+
+    def fitted(self, text: str, style: str, size: float, width: float) -> float:
+        """The largest size down to 9 pt at which `text` fits `width` on one line."""
+        self.set_font(SERIF, style, size)
+        while self.get_string_width(nfc(text)) > width - 1 and size > 9:
+            size -= 0.5
+            self.set_font(SERIF, style, size)
+        return size
+
+
+X_LEFT, X_RIGHT = LEFT, LEFT + LEFT_BLOCK
+
+
+def _heading(pdf: _Pdf, document: Document) -> None:
+    """Header blocks left and right, each centred in its column; the document number and the date line level;
+    then the title and the addressee."""
+    details = document.details
+    pdf.set_y(TOP)
+    parent = details.parent_body.upper()
+    pdf.centred(parent, X_LEFT, LEFT_BLOCK, size=pdf.fitted(parent, "", HEADER_PT, LEFT_BLOCK), height=6)
+    issuing = details.issuing_body.upper()
+    pdf.centred(issuing, X_LEFT, LEFT_BLOCK, "B", pdf.fitted(issuing, "B", HEADER_PT, LEFT_BLOCK), height=6)
+    pdf.rule(X_LEFT, LEFT_BLOCK, LEFT_BLOCK / 3)
+    left_end = pdf.get_y()
+    pdf.set_y(TOP)
+    national = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    pdf.centred(national, X_RIGHT, RIGHT_BLOCK, "B", pdf.fitted(national, "B", HEADER_PT, RIGHT_BLOCK), height=6)
+    motto = "Độc lập - Tự do - Hạnh phúc"
+    pdf.centred(motto, X_RIGHT, RIGHT_BLOCK, "B", BODY_PT, height=6.5)
+    pdf.rule(X_RIGHT, RIGHT_BLOCK, pdf.get_string_width(motto))
+    level = max(left_end, pdf.get_y()) + 2
+    pdf.set_y(level)
+    pdf.centred(details.symbol, X_LEFT, LEFT_BLOCK, size=HEADER_PT)
+    pdf.set_y(level)
+    pdf.centred(document.date_line, X_RIGHT, RIGHT_BLOCK, "I", BODY_PT)
+    pdf.ln(8)
+
+    pdf.centred("BÁO CÁO", LEFT, TEXT_WIDTH, "B", BODY_PT, height=7)
+    pdf.centred(document.subject, LEFT, TEXT_WIDTH, "B", BODY_PT, height=7)
+    pdf.rule(LEFT, TEXT_WIDTH, TEXT_WIDTH / 4)
+    pdf.ln(3)
+    pdf.centred(f"Kính gửi: {details.addressee}.", LEFT, TEXT_WIDTH, "", BODY_PT, height=7)
+    pdf.ln(4)
+
+
+def _body(pdf: _Pdf, document: Document) -> None:
+    line = BODY_PT * 0.3528 * 1.3  # 1.3 lines in mm
+    for paragraph in document.body:
+        style = {"heading": "B", "placeholder": "I"}.get(paragraph.kind, "")
+        pdf.set_font(SERIF, style, BODY_PT)
+        if paragraph.kind == "placeholder":
+            pdf.set_fill_color(255, 242, 153)
+            pdf.multi_cell(0, line, nfc(paragraph.text), align="J", fill=True, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_fill_color(255)
+            pdf.ln(2)
+            continue
+        with (
+            pdf.text_columns(text_align="J", line_height=1.3) as columns,
+            columns.paragraph(first_line_indent=INDENT_MM, bottom_margin=2) as text,
+        ):
+            text.write(nfc(paragraph.text))
+
+
+def _closing(pdf: _Pdf, document: Document) -> None:
+    """ "Nơi nhận" on the left, the signature on the right, kept together on one page."""
+    details = document.details
+    if pdf.page_break_trigger - pdf.get_y() < 75:
+        pdf.add_page()
+    pdf.ln(4)
+    top = pdf.get_y()
+    pdf.set_x(LEFT)
+    pdf.set_font(SERIF, "BI", 12)
+    pdf.cell(LEFT_BLOCK, 6, "Nơi nhận:", new_x="LEFT", new_y="NEXT")
+    pdf.set_font(SERIF, "", 11)
+    for entry in details.copies:
+        pdf.set_x(LEFT)
+        pdf.multi_cell(LEFT_BLOCK, 5, nfc(f"- {entry};"), align="L", new_x="LEFT", new_y="NEXT")
+    pdf.set_x(LEFT)
+    pdf.multi_cell(LEFT_BLOCK, 5, nfc(f"- Lưu: {details.archive}."), align="L", new_x="LEFT", new_y="NEXT")
+    bottom = pdf.get_y()
+    pdf.set_y(top)
+    for title in details.signer_title:
+        pdf.centred(title.upper(), X_RIGHT, RIGHT_BLOCK, "B", HEADER_PT, height=6)
+    pdf.centred("(Ký, ghi rõ họ tên, đóng dấu)", X_RIGHT, RIGHT_BLOCK, "I", HEADER_PT, height=6)
+    pdf.ln(22)
+    pdf.centred(details.signer_name or "[Họ và tên người ký]", X_RIGHT, RIGHT_BLOCK, "B", BODY_PT, height=6)
+    pdf.set_y(max(bottom, pdf.get_y()))
+
+
+def _annexes(pdf: _Pdf, document: Document) -> None:
+    for annex in document.annexes:
+        pdf.add_page()
+        pdf.centred(annex.label, LEFT, TEXT_WIDTH, "B", BODY_PT)
+        pdf.centred(annex.title, LEFT, TEXT_WIDTH, "B", BODY_PT)
+        pdf.centred(document.reference, LEFT, TEXT_WIDTH, "I", HEADER_PT, height=6)
+        if annex.note:
+            pdf.centred(annex.note, LEFT, TEXT_WIDTH, "I", 12, height=6)
+        pdf.ln(3)
+        if annex.table is None:
+            pdf.centred("Không có xã, phường nào trong danh sách cảnh báo.", LEFT, TEXT_WIDTH)
+        else:
+            table = annex.table
+            pdftable.draw(pdf, TABLE_LOOK, table.headings, table.rows, table.widths, table.align)
+        for title, chart in annex.charts:
+            png = chart_png(chart)
+            with Image.open(io.BytesIO(png)) as image:
+                ratio = image.size[1] / image.size[0]
+            height = min(TEXT_WIDTH * ratio, 120)
+            if pdf.page_break_trigger - pdf.get_y() < height + 14:
+                pdf.add_page()
+            pdf.ln(3)
+            pdf.centred(title, LEFT, TEXT_WIDTH, "B", HEADER_PT)
+            width = height / ratio
+            pdf.image(io.BytesIO(png), x=LEFT + (TEXT_WIDTH - width) / 2, y=pdf.get_y(), w=width, h=height)
+            pdf.set_y(pdf.get_y() + height + 2)
+
+
+def render(document: Document) -> bytes:
+    pdf = _Pdf()
+    pdf.set_author(nfc(document.details.issuing_body))
+    pdf.set_title(nfc(f"Báo cáo – {document.subject}"))
+    pdf.add_page()
+    _heading(pdf, document)
+    _body(pdf, document)
+    _closing(pdf, document)
+    _annexes(pdf, document)
+    return bytes(pdf.output())
