@@ -5,7 +5,7 @@ import io
 import json
 import subprocess
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import docx
@@ -198,3 +198,91 @@ def test_a_province_with_no_report_yet_gets_a_report_that_says_so(initialized) -
     assert said in text
     assert "Số: …/BC-SKHCN" in text
     assert said in _flat("\n".join(p.text for p in docx.Document(io.BytesIO(word)).paragraphs))
+
+
+# What the report states is true at any issue date -------------------------------------------------------------------
+
+LATE_ISSUE = date(2026, 12, 8)
+
+
+def _content(issued: date = LATE_ISSUE) -> official.Document:
+    with db.session() as session:
+        return official.build(session, AS_OF, "01", official.Details.from_settings("01"), issued=issued)
+
+
+def _words(document: official.Document) -> str:
+    annex_rows = [cell for annex in document.annexes if annex.table for row in annex.table.rows for cell in row]
+    return _flat("\n".join([*(p.text for p in document.body), *(a.note for a in document.annexes), *annex_rows]))
+
+
+def test_the_period_is_worded_from_the_as_of_date_not_from_the_issue_date(demo_sqlite) -> None:
+    text = _words(_content())
+    # 15/10/2025 is a Wednesday: its week runs from Monday 13/10 to Sunday 19/10.
+    assert "Tính đến ngày 15/10/2025 (tuần từ 13/10/2025 đến 19/10/2025), có 12 xã, phường trong danh sách" in text
+    assert "Tuần từ 13/10/2025 đến 19/10/2025" in _flat(_content().annexes[1].note)
+    # Deadlines and the last report are dated, not counted from a "today" the reader cannot know.
+    assert "hạn ngày 15/10/2025" in text
+    for relative in ("tuần này", "hôm nay", "gần nhất còn", "ngày gần nhất"):
+        assert relative not in text.lower(), relative
+
+
+def test_the_report_says_the_warning_list_was_not_sent_when_no_delivery_is_recorded(demo_sqlite) -> None:
+    text = _words(_content())
+    assert "Danh sách cảnh báo chưa được gửi tới các xã, phường có tên." in text
+    assert "đã được gửi" not in text
+
+
+def test_the_report_counts_the_communes_the_list_was_sent_to_that_week(demo_data) -> None:
+    from readiness.core.models import WarningDelivery
+    from readiness.outputs import mail
+
+    with db.session() as session:
+        listed = list(queries.warning_list(session, AS_OF, "01")["commune_code"])
+    week, now = mail.week_of(AS_OF), datetime(2025, 10, 15, 9, tzinfo=UTC)
+
+    def delivery(code: str, status: str = mail.SENT, on: date = week) -> WarningDelivery:
+        return WarningDelivery(week=on, recipient=f"{code}@xa.example", scope=code, status=status, updated_at=now)
+
+    with db.write_session() as session:
+        session.add_all([delivery(listed[0]), delivery(listed[1])])
+        # Neither a failed delivery, nor one of another week, nor the DOST's whole list counts as a commune told.
+        session.add_all(
+            [
+                delivery(listed[2], status=mail.FAILED),
+                delivery(listed[3], on=date(2025, 10, 6)),
+                WarningDelivery(
+                    week=week,
+                    recipient="sokhcn@ha-noi.example",
+                    scope=mail.WHOLE_LIST,
+                    status=mail.SENT,
+                    updated_at=now,
+                ),
+            ]
+        )
+    text = _words(_content())
+    assert f"Danh sách cảnh báo đã được gửi qua thư điện tử tới 2/{len(listed)} xã, phường có tên" in text
+    assert "chưa được gửi" not in text
+
+
+def test_a_dated_warning_reason_names_dates_where_the_page_counts_days() -> None:
+    from types import SimpleNamespace
+
+    from readiness.core.i18n import warning_reason
+
+    row = SimpleNamespace(
+        overdue_count=0,
+        at_risk_count=1,
+        at_risk_criteria="TC02",
+        days_to_deadline=10,
+        stale=True,
+        days_since_report=30,
+    )
+    assert warning_reason(row, "vi", AS_OF) == (
+        "1 tiêu chí chưa đạt sắp đến hạn (TC02), hạn gần nhất ngày 25/10/2025; báo cáo lần cuối ngày 15/09/2025"
+    )
+    assert warning_reason(row, "en", AS_OF) == (
+        "1 not met and due soon (TC02), nearest due on 25 Oct 2025; last report on 15 Sep 2025"
+    )
+    assert warning_reason(row, "vi") == (
+        "1 tiêu chí chưa đạt sắp đến hạn (TC02), hạn gần nhất còn 10 ngày; không báo cáo 30 ngày"
+    )

@@ -6,7 +6,7 @@ exists in one language only.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -229,8 +229,9 @@ def describe_status(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def warning_reason(row: object, lang: str) -> str:
-    """Why a commune is on the warning list (a row of queries.warning_list), in one sentence."""
+def warning_reason(row: object, lang: str, as_of: date | None = None) -> str:
+    """Why a commune is on the warning list (a row of queries.warning_list), in one sentence. Given the list's
+    `as_of` date, deadlines and the last report are dated: a document read on another day must not say "today"."""
     import pandas as pd  # here, not at the top: the CLI's --help loads this module and needs no pandas
 
     parts = []
@@ -244,18 +245,32 @@ def warning_reason(row: object, lang: str) -> str:
         )
     if row.at_risk_count:
         days = int(row.days_to_deadline)
+        if as_of is not None:
+            due = format_date(as_of + timedelta(days=days), lang)
+            when = (
+                tr(lang, f"hạn ngày {due}", f"due on {due}")
+                if days == 0
+                else tr(lang, f"hạn gần nhất ngày {due}", f"nearest due on {due}")
+            )
+        else:
+            when = (
+                tr(lang, "hạn là hôm nay", "due today")
+                if days == 0
+                else tr(lang, f"hạn gần nhất còn {days} ngày", f"nearest due in {days} days")
+            )
         parts.append(
             tr(
                 lang,
-                f"{row.at_risk_count} tiêu chí chưa đạt sắp đến hạn ({row.at_risk_criteria}), "
-                + ("hạn là hôm nay" if days == 0 else f"hạn gần nhất còn {days} ngày"),
-                f"{row.at_risk_count} not met and due soon ({row.at_risk_criteria}), "
-                + ("due today" if days == 0 else f"nearest due in {days} days"),
+                f"{row.at_risk_count} tiêu chí chưa đạt sắp đến hạn ({row.at_risk_criteria}), {when}",
+                f"{row.at_risk_count} not met and due soon ({row.at_risk_criteria}), {when}",
             )
         )
     if row.stale:
         if pd.isna(row.days_since_report):
             parts.append(tr(lang, "chưa từng báo cáo", "never reported"))
+        elif as_of is not None:
+            last = format_date(as_of - timedelta(days=int(row.days_since_report)), lang)
+            parts.append(tr(lang, f"báo cáo lần cuối ngày {last}", f"last report on {last}"))
         else:
             days = int(row.days_since_report)
             parts.append(tr(lang, f"không báo cáo {days} ngày", f"no report for {days} days"))

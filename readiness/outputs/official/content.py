@@ -4,7 +4,7 @@ say the same words."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlmodel import Session
@@ -13,7 +13,7 @@ from readiness.core import registry
 from readiness.core.i18n import format_date, format_number, format_percent, today, warning_reason
 from readiness.core.scoring import TIMELINESS
 from readiness.core.settings import NATIONAL, get_settings
-from readiness.outputs import charts
+from readiness.outputs import charts, mail
 from readiness.outputs.charts import Chart
 from readiness.outputs.official.layout import TEXT_WIDTH
 from readiness.outputs.views import tables as views
@@ -132,7 +132,24 @@ def _names(items: Sequence[str]) -> str:
     return "; ".join(items)
 
 
-def _body(figures: dict, timely: dict, as_of: date, province: str, details: Details) -> list[Paragraph]:
+def _week(as_of: date) -> str:
+    """ "tuần từ 13/10/2025 đến 19/10/2025": the warning list's week, Monday to Sunday."""
+    monday = mail.week_of(as_of)
+    return f"tuần từ {format_date(monday, 'vi')} đến {format_date(monday + timedelta(days=6), 'vi')}"
+
+
+def _sent(warnings: pd.DataFrame, told: int) -> str:
+    """Whether the listed communes were sent the list: only what the deliveries recorded say."""
+    if not told:
+        return "Danh sách cảnh báo chưa được gửi tới các xã, phường có tên."
+    return (
+        f"Danh sách cảnh báo đã được gửi qua thư điện tử tới {_n(told)}/{_n(len(warnings))} xã, phường có tên để "
+        f"khẩn trương khắc phục."
+    )
+
+
+def _body(figures: dict, timely: dict, as_of: date, province: str, details: Details, told: int) -> list[Paragraph]:
+    """`told`: the listed communes sent their warnings by e-mail for as_of's week."""
     kpis, criteria, frame, warnings = figures["kpis"], figures["criteria"], figures["status"], figures["warnings"]
     communes = queries.by_commune(frame)
     n, k = kpis["communes"], kpis["criteria"]
@@ -151,7 +168,7 @@ def _body(figures: dict, timely: dict, as_of: date, province: str, details: Deta
         Paragraph(
             f"{details.issuing_body} theo dõi {_n(n)} xã, phường theo {k} tiêu chí sẵn sàng. Tính đến ngày {day}, "
             f"{_n(reported)}/{_n(n)} xã, phường đã gửi phiếu tự đánh giá; {_n(n - reported)} xã, phường chưa gửi "
-            f"báo cáo nào. Trong {stale_days} ngày gần nhất, {details.issuing_body} nhận được "
+            f"báo cáo nào. Trong {stale_days} ngày tính đến ngày {day}, {details.issuing_body} nhận được "
             f"{_n(kpis['submissions_last_days'])} báo cáo."
         ),
         Paragraph(f"{ROMAN[1]}. KẾT QUẢ THỰC HIỆN", "heading"),
@@ -185,22 +202,26 @@ def _body(figures: dict, timely: dict, as_of: date, province: str, details: Deta
         body.append(Paragraph(f"2. Các xã, phường đạt ít tiêu chí nhất: {_names(named)}."))
     body.append(Paragraph(f"{ROMAN[3]}. DANH SÁCH CẢNH BÁO", "heading"))
     if warnings.empty:
-        body.append(Paragraph("Tuần này không có xã, phường nào trong danh sách cảnh báo."))
+        body.append(
+            Paragraph(f"Tính đến ngày {day} ({_week(as_of)}), không có xã, phường nào trong danh sách cảnh báo.")
+        )
     else:
         overdue = int((warnings["overdue_count"] > 0).sum())
         at_risk = int((warnings["at_risk_count"] > 0).sum())
         stale = int(warnings["stale"].sum())
         named = [
-            f"{r.commune_name} ({_lower_first(warning_reason(r, 'vi'))})" for r in warnings.head(NAMED).itertuples()
+            f"{r.commune_name} ({_lower_first(warning_reason(r, 'vi', as_of))})"
+            for r in warnings.head(NAMED).itertuples()
         ]
         more = f" và {_n(len(warnings) - NAMED)} xã, phường khác" if len(warnings) > NAMED else ""
         body.append(
             Paragraph(
-                f"Tuần này có {_n(len(warnings))} xã, phường trong danh sách cảnh báo (chi tiết tại Phụ lục II), "
-                f"trong đó {_n(overdue)} xã, phường có tiêu chí quá hạn chưa đạt, {_n(at_risk)} xã, phường có tiêu "
-                f"chí sắp đến hạn mà chưa đạt và {_n(stale)} xã, phường chưa đạt đủ tiêu chí nhưng không gửi báo cáo "
-                f"quá {stale_days} ngày (một xã, phường có thể thuộc nhiều trường hợp), gồm: {_names(named)}{more}. "
-                f"Danh sách cảnh báo đã được gửi tới các xã, phường có tên để khẩn trương khắc phục."
+                f"Tính đến ngày {day} ({_week(as_of)}), có {_n(len(warnings))} xã, phường trong danh sách cảnh "
+                f"báo (chi tiết tại Phụ lục II), trong đó {_n(overdue)} xã, phường có tiêu chí quá hạn chưa đạt, "
+                f"{_n(at_risk)} xã, phường có tiêu chí sắp đến hạn mà chưa đạt và {_n(stale)} xã, phường chưa đạt đủ "
+                f"tiêu chí nhưng không gửi báo cáo quá {stale_days} ngày (một xã, phường có thể thuộc nhiều trường "
+                f"hợp), gồm: {_names(named)}{more}. "
+                f"{_sent(warnings, told)}"
             )
         )
     body += [
@@ -269,6 +290,8 @@ def build(session: Session, as_of: date, province: str, details: Details, *, iss
         f"Kết quả thực hiện các tiêu chí sẵn sàng theo Nghị quyết số 57-NQ/TW của các xã, phường trên địa bàn {place}"
     )
     trend = queries.trend(session, as_of, province)
+    sent = {scope for _, scope in mail.sent_already(session, mail.week_of(as_of))}
+    told = int(warnings["commune_code"].isin(sent).sum())
     national = province == NATIONAL
     results = Annex(
         "Phụ lục I",
@@ -289,8 +312,10 @@ def build(session: Session, as_of: date, province: str, details: Details, *, iss
     listed = Annex(
         "Phụ lục II",
         "DANH SÁCH CẢNH BÁO",
-        f"Tuần có ngày {format_date(as_of, 'vi')}; nặng nhất trước",
-        None if warnings.empty else _from_view(views.warning_table(national), views.warning_list(warnings, "vi")),
+        f"{_week(as_of).capitalize()}, số liệu tính đến ngày {format_date(as_of, 'vi')}; nặng nhất trước",
+        None
+        if warnings.empty
+        else _from_view(views.warning_table(national), views.warning_list(warnings, "vi", as_of)),
     )
     if national:
         ranked, unit = views.province_ranking(figures["province_ranking"]), "tỉnh, thành phố"
@@ -309,6 +334,6 @@ def build(session: Session, as_of: date, province: str, details: Details, *, iss
         details=details,
         issued=issued or today(),
         subject=subject,
-        body=_body(figures, figures["timeliness"], as_of, province, details),
+        body=_body(figures, figures["timeliness"], as_of, province, details, told),
         annexes=[results, listed, ranks],
     )

@@ -16,6 +16,7 @@ audit_trail     the audit trail               audit page and its CSV and Excel d
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -214,16 +215,17 @@ def warning_table(national: bool) -> Table:
     return table.changed("province_name", pdf=None, on_page=False)
 
 
-def warning_list(warnings: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """This week's warning list (queries.warning_list), most severe first, with its rank, the reason in words,
-    the criteria met out of all (green + red + grey) and who reported."""
+def warning_list(warnings: pd.DataFrame, lang: str, as_of: date | None = None) -> pd.DataFrame:
+    """This week's warning list (queries.warning_list), most severe first, with its rank, the reason in words
+    (dated, given the list's `as_of`: see i18n.warning_reason), the criteria met out of all (green + red + grey)
+    and who reported."""
     criteria = warnings["green"] + warnings["red"] + warnings["grey"]
     return warnings.assign(
         rank=range(1, len(warnings) + 1),
         kind_text=[kind_label(k, lang) for k in warnings["commune_kind"]],
         green_text=[format_count(g, n, lang) for g, n in zip(warnings["green"], criteria, strict=True)],
         reporting_date=[None if pd.isna(d) else d for d in warnings["reporting_date"]],
-        reason=[warning_reason(row, lang) for row in warnings.itertuples()],
+        reason=[warning_reason(row, lang, as_of) for row in warnings.itertuples()],
         reporter=[
             "\n".join(part for part in (name, phone) if isinstance(part, str) and part) or "–"
             for name, phone in zip(warnings["reporter_name"], warnings["reporter_phone"], strict=True)
