@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from docx.shared import Length
 from PIL import Image
 from pypdf import PdfReader
 
@@ -286,3 +287,43 @@ def test_a_dated_warning_reason_names_dates_where_the_page_counts_days() -> None
     assert warning_reason(row, "vi") == (
         "1 tiêu chí chưa đạt sắp đến hạn (TC02), hạn gần nhất còn 10 ngày; không báo cáo 30 ngày"
     )
+
+
+# The signature block and Word's tables -----------------------------------------------------------------------------
+
+SIGNATURE_ROOM_MM = 25
+
+
+def test_the_signature_block_leaves_room_for_signature_and_seal_and_no_form_hint(demo_sqlite) -> None:
+    reader = PdfReader(io.BytesIO(_report(official.PDF)))
+    found: dict[str, float] = {}
+
+    def visit(text: str, cm: list, tm: list, font: dict, size: float) -> None:
+        for line in ("GIÁM ĐỐC", "[Họ và tên người ký]"):
+            if text.strip() == line:
+                found[line] = tm[5] / 72 * 25.4
+
+    closing = next(page for page in reader.pages if "Nơi nhận" in page.extract_text())
+    closing.extract_text(visitor_text=visit)
+    assert found["GIÁM ĐỐC"] - found["[Họ và tên người ký]"] >= SIGNATURE_ROOM_MM
+    text = _flat("\n".join(page.extract_text() for page in reader.pages))
+    word = docx.Document(io.BytesIO(_report(official.DOCX)))
+    signature = word.tables[1].cell(0, 1)
+    assert [p.text for p in signature.paragraphs] == ["GIÁM ĐỐC", "[Họ và tên người ký]"]
+    title, name = (p.paragraph_format for p in signature.paragraphs)
+    assert Length((title.space_after or 0) + (name.space_before or 0)).mm >= SIGNATURE_ROOM_MM
+    for said in (text, _flat(word.element.xml)):
+        assert "Ký, ghi rõ" not in said
+
+
+def test_word_table_rows_never_split_across_pages_and_heading_rows_repeat(demo_sqlite) -> None:
+    word = docx.Document(io.BytesIO(_report(official.DOCX)))
+    annex_tables = word.tables[2:]
+    assert len(annex_tables) == 3
+    for table in [*word.tables[:2], *annex_tables]:
+        for row in table._tbl.tr_lst:
+            assert row.trPr is not None and row.trPr.find(qn("w:cantSplit")) is not None
+    for table in annex_tables:
+        first, *others = table._tbl.tr_lst
+        assert first.trPr.find(qn("w:tblHeader")).get(qn("w:val")) == "true"
+        assert all(row.trPr.find(qn("w:tblHeader")) is None for row in others)

@@ -27,6 +27,7 @@ from readiness.outputs.official.layout import (
     RIGHT,
     RIGHT_BLOCK,
     SERIF,
+    SIGNATURE_ROOM_MM,
     TABLE_PT,
     TEXT_WIDTH,
     TOP,
@@ -105,6 +106,12 @@ def _no_borders(table: object) -> None:
     properties.append(borders)
 
 
+def _unsplit(table: object) -> None:
+    """No row broken across two pages: a row moves whole to the next page."""
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def _widths(table: object, millimetres: Sequence[float]) -> None:
     # Both the grid (LibreOffice lays out by it) and each cell (Word does).
     table.autofit = False
@@ -149,6 +156,7 @@ def _heading(word: object, document: Document) -> None:
     details = document.details
     header = word.add_table(rows=2, cols=2)
     _no_borders(header)
+    _unsplit(header)
     _widths(header, [LEFT_BLOCK, RIGHT_BLOCK])
     left, right = header.cell(0, 0), header.cell(0, 1)
     # 12 pt, the decree's smallest for these lines: the longest names then fit their block on one line.
@@ -190,6 +198,8 @@ def _closing(word: object, document: Document) -> None:
     details = document.details
     closing = word.add_table(rows=1, cols=2)
     _no_borders(closing)
+    # The recipients and the signature on one page.
+    _unsplit(closing)
     _widths(closing, [LEFT_BLOCK, RIGHT_BLOCK])
     recipients, signature = closing.cell(0, 0), closing.cell(0, 1)
     _put(
@@ -208,8 +218,9 @@ def _closing(word: object, document: Document) -> None:
     first.paragraph_format.space_before = Pt(12)
     for i, title in enumerate(details.signer_title):
         _put(signature, title.upper(), bold=True, size=HEADER_PT, paragraph=first if i == 0 else None)
-    _put(signature, "(Ký, ghi rõ họ tên, đóng dấu)", italic=True, size=HEADER_PT).paragraph_format.space_after = Pt(60)
-    _put(signature, details.signer_name or "[Họ và tên người ký]", bold=True)
+    # The signer's title, room for the signature and the seal, then the name (Nghị định 30/2020, Phụ lục I).
+    name = _put(signature, details.signer_name or "[Họ và tên người ký]", bold=True)
+    name.paragraph_format.space_before = Mm(SIGNATURE_ROOM_MM)
 
 
 def _table(word: object, table: Table, measure: FPDF) -> None:
@@ -225,6 +236,7 @@ def _table(word: object, table: Table, measure: FPDF) -> None:
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     grid.rows[0]._tr.get_or_add_trPr().append(repeat)
+    _unsplit(grid)
     for i, values in enumerate(table.rows, start=1):
         cells = grid.rows[i].cells
         for j, value in enumerate(values):

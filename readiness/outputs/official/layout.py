@@ -23,6 +23,8 @@ BODY_PT = 14
 HEADER_PT = 13
 TABLE_PT = 10.5
 INDENT_MM = 12.7
+# Between the signer's title and name: the signature and the seal.
+SIGNATURE_ROOM_MM = 28
 _CHART_PX = 470
 
 SERIF = "NotoSerif"

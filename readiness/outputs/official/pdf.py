@@ -19,6 +19,7 @@ from readiness.outputs.official.layout import (
     RIGHT,
     RIGHT_BLOCK,
     SERIF,
+    SIGNATURE_ROOM_MM,
     TABLE_LOOK,
     TEXT_WIDTH,
     TOP,
@@ -126,7 +127,7 @@ def _body(pdf: _Pdf, document: Document) -> None:
 def _closing(pdf: _Pdf, document: Document) -> None:
     """ "Nơi nhận" on the left, the signature on the right, kept together on one page."""
     details = document.details
-    if pdf.page_break_trigger - pdf.get_y() < 75:
+    if pdf.page_break_trigger - pdf.get_y() < 40 + SIGNATURE_ROOM_MM:
         pdf.add_page()
     pdf.ln(4)
     top = pdf.get_y()
@@ -143,8 +144,8 @@ def _closing(pdf: _Pdf, document: Document) -> None:
     pdf.set_y(top)
     for title in details.signer_title:
         pdf.centred(title.upper(), X_RIGHT, RIGHT_BLOCK, "B", HEADER_PT, height=6)
-    pdf.centred("(Ký, ghi rõ họ tên, đóng dấu)", X_RIGHT, RIGHT_BLOCK, "I", HEADER_PT, height=6)
-    pdf.ln(22)
+    # The signer's title, room for the signature and the seal, then the name (Nghị định 30/2020, Phụ lục I).
+    pdf.ln(SIGNATURE_ROOM_MM)
     pdf.centred(details.signer_name or "[Họ và tên người ký]", X_RIGHT, RIGHT_BLOCK, "B", BODY_PT, height=6)
     pdf.set_y(max(bottom, pdf.get_y()))
 
