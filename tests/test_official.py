@@ -327,3 +327,70 @@ def test_word_table_rows_never_split_across_pages_and_heading_rows_repeat(demo_s
         first, *others = table._tbl.tr_lst
         assert first.trPr.find(qn("w:tblHeader")).get(qn("w:val")) == "true"
         assert all(row.trPr.find(qn("w:tblHeader")) is None for row in others)
+
+
+# Charts on paper ----------------------------------------------------------------------------------------------------
+
+
+def _values(spec: object, suffix: str) -> list:
+    """Every value in a Vega-Lite spec under a key ending with `suffix` (case-insensitive)."""
+    if isinstance(spec, dict):
+        found = [v for k, v in spec.items() if k.lower().endswith(suffix.lower()) and not isinstance(v, dict)]
+        return found + [x for v in spec.values() for x in _values(v, suffix)]
+    if isinstance(spec, list):
+        return [x for v in spec for x in _values(v, suffix)]
+    return []
+
+
+def test_printed_charts_are_in_the_serif_face_with_labels_of_at_least_9_pt_and_none_cut(demo_sqlite) -> None:
+    from readiness.outputs import charts
+    from readiness.outputs.official import layout
+
+    figures = [figure for annex in _content().annexes for figure in annex.figures]
+    assert len(figures) == 2
+    for figure in figures:
+        spec = charts.vega_lite(layout.printed(figure.chart, figure.height[1]))
+        assert spec["config"]["font"] == "Noto Serif"
+        # One Vega pixel to one point: drawn the text's width wide, the image is placed the text's width wide.
+        assert spec["width"] * 25.4 / 72 == pytest.approx(layout.TEXT_WIDTH, abs=0.2)
+        assert spec["autosize"] == {"type": "fit", "contains": "padding"}
+        sizes = _values(spec, "fontsize")
+        assert sizes and min(sizes) >= 9
+        assert spec["config"]["axis"]["labelFontSize"] >= 9 and spec["config"]["legend"]["labelFontSize"] >= 9
+        # No label shortened with "…".
+        assert set(_values(spec, "labellimit")) == {0}
+    timeliness = charts.vega_lite(figures[0].chart)
+    labels = timeliness["datasets"][next(iter(timeliness["datasets"]))]["criterion"]
+    assert all(len(line) <= 44 for label in labels for line in label.split("\n"))
+    assert any("\n" in label for label in labels)
+
+
+def test_date_axes_show_the_year_once_they_span_more_than_twelve_months() -> None:
+    import pandas as pd
+
+    from readiness.outputs import charts
+
+    def formats(weeks: int) -> set[str]:
+        dates = pd.date_range("2025-01-06", periods=weeks, freq="7D").date
+        trend = pd.DataFrame({"date": dates, "fully_green_share": 0.5, "average_green": 8.0, "green": 8})
+        specs = [charts.vega_lite(charts.trend_chart(trend, "vi", 16))]
+        specs.append(charts.vega_lite(charts.commune_trend_chart(trend, "vi", 16)))
+        # Not the share axis's "%".
+        return {fmt for spec in specs for fmt in _values(spec, "format") if fmt != "%"}
+
+    assert formats(20) == {"%d/%m"}
+    assert formats(60) == {"%m/%Y"}
+
+
+def test_no_page_of_the_official_pdf_is_two_thirds_empty(demo_sqlite, tmp_path: Path) -> None:
+    pdf = tmp_path / "bc.pdf"
+    pdf.write_bytes(_report(official.PDF))
+    subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(tmp_path / "p")], check=True)
+    pages = sorted(tmp_path.glob("p-*.png"))
+    assert len(pages) >= 6
+    for png in pages:
+        gray = Image.open(png).convert("L")
+        # Below the page number (top 17 mm), down to the bottom margin.
+        top, bottom = round(gray.height * 17 / 297), round(gray.height * 277 / 297)
+        ink = gray.crop((0, top, gray.width, bottom)).point(lambda v: 255 if v < 128 else 0).getbbox()
+        assert ink[3] / (bottom - top) > 1 / 3, png.name

@@ -7,6 +7,7 @@ A heatmap cell whose figure comes from a submission pending review carries a whi
 
 import json
 import math
+import textwrap
 from functools import cache
 from pathlib import Path
 
@@ -210,6 +211,15 @@ def province_heatmap_chart(shares: pd.DataFrame, lang: str) -> Chart:
     return _finish(alt.layer(cells, labels, data=rows).properties(width=alt.Step(40), height=alt.Step(ROW_PX + 2)))
 
 
+def _date_format(dates: pd.Series, lang: str) -> str:
+    """Day and month, with the year once the dates span more than twelve months (or "07/2025" would be
+    ambiguous): then month and year."""
+    days = pd.to_datetime(dates)
+    if len(days) and days.max() - days.min() > pd.Timedelta(days=366):
+        return "%m/%Y" if lang == "vi" else "%b %Y"
+    return "%d/%m" if lang == "vi" else "%d %b"
+
+
 def trend_chart(trend: pd.DataFrame, lang: str, criteria: int | None = None) -> Chart:
     """Week by week: share of communes fully green (solid, left axis) and average green criteria (dashed, right)."""
     rows = pd.DataFrame(
@@ -225,7 +235,7 @@ def trend_chart(trend: pd.DataFrame, lang: str, criteria: int | None = None) -> 
     share_title = tr(lang, "Tỉ lệ xã, phường đạt đủ tiêu chí", "Communes fully green")
     average_title = tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria")
     base = alt.Chart().encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%d/%m" if lang == "vi" else "%d %b", labelAngle=0)),
+        x=alt.X("date:T", title=None, axis=alt.Axis(format=_date_format(trend["date"], lang), labelAngle=0)),
         tooltip=[
             alt.Tooltip("date_text:N", title=tr(lang, "Ngày", "Date")),
             alt.Tooltip("share_text:N", title=share_title),
@@ -391,11 +401,24 @@ def gap_chart(criteria: pd.DataFrame, lang: str) -> Chart:
     return _finish(alt.layer(bars, labels, data=rows).properties(height=alt.Step(26), width="container"))
 
 
-def timeliness_chart(per_criterion: pd.DataFrame, lang: str) -> Chart:
+def timeliness_chart(per_criterion: pd.DataFrame, lang: str, wrap: int | None = None) -> Chart:
     """One stacked bar per criterion (catalog order): communes on time, late, in progress and overdue
-    (queries.overview's "timeliness_by_criterion")."""
+    (queries.overview's "timeliness_by_criterion"). With `wrap`, criterion labels break into lines of at most that
+    many characters instead of being cut short (on paper, where the width is fixed)."""
     labels = {key: timeliness_label(key, lang) for key in TIMELINESS_COLOURS}
-    rows = per_criterion.assign(criterion=per_criterion["criterion_code"] + " · " + per_criterion[f"name_{lang}"])
+    names = per_criterion["criterion_code"] + " · " + per_criterion[f"name_{lang}"]
+    if wrap:
+        names = names.map(lambda name: "\n".join(textwrap.wrap(name, wrap)))
+        # A label of two lines is moved up half a line, centring it on its bar.
+        axis = alt.Axis(
+            labelLimit=0,
+            labelExpr="split(datum.label, '\\n')",
+            labelLineHeight=12,
+            labelOffset={"condition": {"test": "indexof(datum.label, '\\n') >= 0", "value": -6}, "value": 0},
+        )
+    else:
+        axis = alt.Axis(labelLimit=340)
+    rows = per_criterion.assign(criterion=names)
     long = rows.melt(id_vars=["criterion", "position"], value_vars=list(labels), var_name="key", value_name="n")
     long["timeliness"] = long["key"].map(labels)
     long["order"] = long["key"].map({key: i for i, key in enumerate(labels)})
@@ -404,7 +427,7 @@ def timeliness_chart(per_criterion: pd.DataFrame, lang: str) -> Chart:
         alt.Chart(long)
         .mark_bar(height=alt.RelativeBandSize(0.7))
         .encode(
-            y=alt.Y("criterion:N", sort=order, title=None, axis=alt.Axis(labelLimit=340)),
+            y=alt.Y("criterion:N", sort=order, title=None, axis=axis),
             x=alt.X("n:Q", stack="zero", title=tr(lang, "Số xã, phường", "Communes"), axis=alt.Axis(format="d")),
             color=alt.Color(
                 "timeliness:N",
@@ -581,7 +604,7 @@ def commune_trend_chart(trend: pd.DataFrame, lang: str, criteria: int) -> Chart:
                 "date:T",
                 title=None,
                 axis=alt.Axis(
-                    format="%d/%m" if lang == "vi" else "%d %b", labelAngle=0, labelOverlap="greedy", labelSeparation=8
+                    format=_date_format(trend["date"], lang), labelAngle=0, labelOverlap="greedy", labelSeparation=8
                 ),
             ),
             y=alt.Y("green:Q", title=title, scale=alt.Scale(domain=[0, criteria]), axis=alt.Axis(tickMinStep=1)),

@@ -25,6 +25,8 @@ NAMED = 5
 # Communes at each end of the ranking in Phụ lục III.
 RANKED = 10
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
+# Characters per line of a criterion's name beside its bar.
+WRAP = 44
 
 
 @dataclass
@@ -91,13 +93,20 @@ class Table:
 
 
 @dataclass
+class Figure:
+    title: str
+    chart: Chart
+    # Millimetres, axes and legend included: the renderer fits it to the room left on the page within these.
+    height: tuple[float, float]
+
+
+@dataclass
 class Annex:
     label: str
     title: str
     note: str = ""
     table: Table | None = None
-    # (title, chart): drawn to the page's size by each renderer.
-    charts: list[tuple[str, Chart]] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
 
 
 @dataclass
@@ -290,6 +299,7 @@ def build(session: Session, as_of: date, province: str, details: Details, *, iss
         f"Kết quả thực hiện các tiêu chí sẵn sàng theo Nghị quyết số 57-NQ/TW của các xã, phường trên địa bàn {place}"
     )
     trend = queries.trend(session, as_of, province)
+    timeliness = figures["timeliness_by_criterion"]
     sent = {scope for _, scope in mail.sent_already(session, mail.week_of(as_of))}
     told = int(warnings["commune_code"].isin(sent).sum())
     national = province == NATIONAL
@@ -298,21 +308,24 @@ def build(session: Session, as_of: date, province: str, details: Details, *, iss
         "KẾT QUẢ THỰC HIỆN THEO TIÊU CHÍ",
         f"Số liệu tính đến ngày {format_date(as_of, 'vi')}",
         _criteria_table(criteria, figures["timeliness_by_criterion"][["criterion_code", *TIMELINESS]]),
-        charts=[
-            (
+        figures=[
+            Figure(
                 "Tiến độ thực hiện so với thời hạn",
-                charts.timeliness_chart(figures["timeliness_by_criterion"], "vi"),
+                charts.timeliness_chart(timeliness, "vi", wrap=WRAP),
+                # Two lines of label per criterion, the legend and the axis.
+                height=(len(timeliness) * 7.5 + 22, len(timeliness) * 8.5 + 25),
             ),
-            (
+            Figure(
                 "Tiến độ theo tuần (đường liền: tỉ lệ xã, phường đạt đủ tiêu chí; nét đứt: số tiêu chí đạt bình quân)",
                 charts.trend_chart(trend, "vi", criteria=k),
+                height=(80, 120),
             ),
         ],
     )
     listed = Annex(
         "Phụ lục II",
         "DANH SÁCH CẢNH BÁO",
-        f"{_week(as_of).capitalize()}, số liệu tính đến ngày {format_date(as_of, 'vi')}; nặng nhất trước",
+        f"{_week(as_of).capitalize()}; nặng nhất trước",
         None
         if warnings.empty
         else _from_view(views.warning_table(national), views.warning_list(warnings, "vi", as_of)),

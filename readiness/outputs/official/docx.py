@@ -256,9 +256,11 @@ def _annexes(word: object, document: Document) -> None:
             _put(word, "Không có xã, phường nào trong danh sách cảnh báo.")
         else:
             _table(word, annex.table, measure)
-        for title, chart in annex.charts:
-            _put(word, title, bold=True, size=HEADER_PT).paragraph_format.space_before = Pt(12)
-            word.add_picture(io.BytesIO(chart_png(chart)), width=Mm(TEXT_WIDTH))
+        for figure in annex.figures:
+            _put(word, figure.title, bold=True, size=HEADER_PT).paragraph_format.space_before = Pt(12)
+            # Word lays the pages out: each chart at its largest.
+            height = figure.height[1]
+            word.add_picture(io.BytesIO(chart_png(figure.chart, height)), width=Mm(TEXT_WIDTH), height=Mm(height))
             word.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 

@@ -8,7 +8,9 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
+import altair as alt
 import fontpkg_noto_serif
+import vl_convert
 
 from readiness.core.settings import get_settings
 from readiness.outputs import charts, pdftable
@@ -25,7 +27,11 @@ TABLE_PT = 10.5
 INDENT_MM = 12.7
 # Between the signer's title and name: the signature and the seal.
 SIGNATURE_ROOM_MM = 28
-_CHART_PX = 470
+PT_MM = 25.4 / 72
+# Charts: Noto Serif as the text, labels at least 9 pt on paper, drawn at 216 dpi.
+CHART_FONT = "Noto Serif"
+CHART_PT = 9.5
+CHART_SCALE = 3
 
 SERIF = "NotoSerif"
 TABLE_LOOK = pdftable.Look(
@@ -78,7 +84,32 @@ def serif_files() -> dict[str, Path]:
     return files
 
 
-def chart_png(chart: charts.Chart) -> bytes:
-    """A chart as printed in an annex."""
-    # The dashboard's charts fill their container; on paper a fixed width keeps their labels legible.
-    return charts.to_png(chart.properties(width=_CHART_PX))
+@cache
+def _register_chart_font() -> None:
+    vl_convert.register_font_directory(str(serif_files()[""].parent))
+
+
+def printed(chart: charts.Chart, height_mm: float) -> charts.Chart:
+    """A chart as printed in an annex: the text's width and `height_mm` tall, axes and legend included, one Vega
+    pixel to one printed point, so that its labels are CHART_PT at print size, in the document's face."""
+    chart = chart.copy(deep=True)
+    config = chart.config if chart.config is not alt.Undefined else alt.Config()
+    config.font = CHART_FONT
+    # labelSeparation: dates too close to read apart are thinned out rather than run together.
+    config.axis = alt.AxisConfig(
+        labelFontSize=CHART_PT, titleFontSize=CHART_PT, labelSeparation=6, labelLimit=0, titleFontWeight="normal"
+    )
+    # Two columns: a legend over the plot must not run past the text's width.
+    config.legend = alt.LegendConfig(labelFontSize=CHART_PT, titleFontSize=CHART_PT, labelLimit=0, columns=2)
+    chart.config = config
+    return chart.properties(
+        width=round(TEXT_WIDTH / PT_MM),
+        height=round(height_mm / PT_MM),
+        autosize=alt.AutoSizeParams(type="fit", contains="padding"),
+    )
+
+
+def chart_png(chart: charts.Chart, height_mm: float) -> bytes:
+    """The printed chart as PNG at CHART_SCALE pixels per point."""
+    _register_chart_font()
+    return charts.to_png(printed(chart, height_mm), scale=CHART_SCALE)

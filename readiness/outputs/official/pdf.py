@@ -4,11 +4,10 @@ fontpkg-noto-serif package, never a system font)."""
 import io
 
 from fpdf import FPDF
-from PIL import Image
 
 from readiness.core.text import nfc
 from readiness.outputs import pdftable
-from readiness.outputs.official.content import Document
+from readiness.outputs.official.content import Document, Figure
 from readiness.outputs.official.layout import (
     BODY_PT,
     BOTTOM,
@@ -164,18 +163,25 @@ def _annexes(pdf: _Pdf, document: Document) -> None:
         else:
             table = annex.table
             pdftable.draw(pdf, TABLE_LOOK, table.headings, table.rows, table.widths, table.align)
-        for title, chart in annex.charts:
-            png = chart_png(chart)
-            with Image.open(io.BytesIO(png)) as image:
-                ratio = image.size[1] / image.size[0]
-            height = min(TEXT_WIDTH * ratio, 120)
-            if pdf.page_break_trigger - pdf.get_y() < height + 14:
-                pdf.add_page()
-            pdf.ln(3)
-            pdf.centred(title, LEFT, TEXT_WIDTH, "B", HEADER_PT)
-            width = height / ratio
-            pdf.image(io.BytesIO(png), x=LEFT + (TEXT_WIDTH - width) / 2, y=pdf.get_y(), w=width, h=height)
-            pdf.set_y(pdf.get_y() + height + 2)
+        for figure in annex.figures:
+            _figure(pdf, figure)
+
+
+def _figure(pdf: _Pdf, figure: Figure) -> None:
+    """A chart under its title at the text's width, as tall as the room left on the page allows within the
+    figure's heights; on the next page if even the smallest does not fit."""
+    smallest, largest = figure.height
+    title = 16  # mm: the space above, the title's two lines at most
+    room = pdf.page_break_trigger - pdf.get_y() - title
+    if room < smallest:
+        pdf.add_page()
+        room = pdf.page_break_trigger - pdf.get_y() - title
+    height = min(room, largest)
+    pdf.ln(3)
+    pdf.centred(figure.title, LEFT, TEXT_WIDTH, "B", HEADER_PT)
+    png = chart_png(figure.chart, height)
+    pdf.image(io.BytesIO(png), x=LEFT, y=pdf.get_y(), w=TEXT_WIDTH, h=height)
+    pdf.set_y(pdf.get_y() + height + 2)
 
 
 def render(document: Document) -> bytes:
