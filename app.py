@@ -5,6 +5,7 @@ log-out routes of web.py beside it (Streamlit imports the file once as a module 
 script, as __main__, on every click).
 """
 
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -16,6 +17,7 @@ from readiness.access import auth
 from readiness.access.permissions import Permission, allowed
 from readiness.core import db
 from readiness.core.settings import get_settings
+from readiness.outputs import charts, fonts
 
 # path, Vietnamese title, English title, icon, permission needed to see it (None: any logged-in account)
 PAGES = [
@@ -44,8 +46,12 @@ PAGES = [
 
 @st.cache_resource(show_spinner="Đang chuẩn bị cơ sở dữ liệu…")
 def _prepare_database(url: str) -> None:
-    # Once per server process and database: creates, migrates and seeds it on an empty machine.
+    # Once per server process and database: creates, migrates and seeds it on an empty machine, and makes the
+    # official report's fonts if `readiness init` has not; the chart renderer starts in the background. No report
+    # waits for either.
     bootstrap.init()
+    fonts.serif_files()
+    threading.Thread(target=charts.warm_up, daemon=True).start()
 
 
 def main() -> None:

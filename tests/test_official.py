@@ -394,3 +394,35 @@ def test_no_page_of_the_official_pdf_is_two_thirds_empty(demo_sqlite, tmp_path: 
         top, bottom = round(gray.height * 17 / 297), round(gray.height * 277 / 297)
         ink = gray.crop((0, top, gray.width, bottom)).point(lambda v: 255 if v < 128 else 0).getbbox()
         assert ink[3] / (bottom - top) > 1 / 3, png.name
+
+
+# Fonts made at `readiness init` -------------------------------------------------------------------------------------
+
+
+def test_readiness_init_makes_the_report_fonts_so_that_no_report_waits_for_them(
+    database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from fontTools.varLib import instancer
+
+    from readiness.outputs import fonts
+
+    monkeypatch.setenv("READINESS_CACHE_DIR", str(tmp_path / "cache"))
+    # One style of the four: making each costs seconds of CPU, and they are made alike.
+    monkeypatch.setattr(fonts, "_INSTANCES", {"": fonts._INSTANCES[""]})
+    db.reset_caches()
+    fonts.serif_files.cache_clear()
+    try:
+        assert cli.main(["init"]) == 0
+        assert f"Fonts ready: {tmp_path / 'cache'}" in capsys.readouterr().out
+        made = fonts.serif_files()
+        assert len(made) == 1 and all(path.is_file() and path.is_relative_to(tmp_path) for path in made.values())
+        # What a report asks for later (another process: nothing cached in memory) is found, not made again.
+        fonts.serif_files.cache_clear()
+
+        def instancing(*args: object, **kwargs: object) -> None:
+            raise AssertionError("a variable font instanced again")
+
+        monkeypatch.setattr(instancer, "instantiateVariableFont", instancing)
+        assert fonts.serif_files() == made
+    finally:
+        fonts.serif_files.cache_clear()

@@ -15,9 +15,12 @@ if TYPE_CHECKING:
 def cmd_init(args: argparse.Namespace) -> int:
     from readiness import bootstrap
     from readiness.access.auth import OPERATOR
+    from readiness.outputs import fonts
 
     report = bootstrap.sync_catalog(OPERATOR)
     print(f"Database ready: {report.communes_added} communes added, {_catalog_text(report)}")
+    # Made here, once per installation, rather than by the first official report (seconds).
+    print(f"Fonts ready: {fonts.serif_files()[''].parent}")
     return 0
 
 

@@ -575,6 +575,12 @@ def _register_font() -> None:
     vl_convert.register_font_directory(str(Path(fontpkg_be_vietnam_pro.__file__).parent / "files"))
 
 
+def warm_up() -> None:
+    """Start vl-convert's JavaScript engine, which the first conversion in a process waits for (≈ 0.5 s of CPU): the
+    app does it once at start, in the background, so that no one's first PDF pays for it."""
+    vl_convert.vegalite_to_svg({"mark": "point"})
+
+
 def to_png(chart: Chart, scale: float = 2) -> bytes:
     """Render without a browser or network, in Be Vietnam Pro (else Vietnamese silently falls back to a serif)."""
     _register_font()

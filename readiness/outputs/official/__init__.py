@@ -13,9 +13,9 @@ from datetime import date
 from sqlmodel import Session
 
 from readiness.access.permissions import Actor, Permission, require
+from readiness.outputs.fonts import serif_files
 from readiness.outputs.official import pdf
 from readiness.outputs.official.content import Details, Document, build
-from readiness.outputs.official.layout import serif_files
 
 __all__ = ["DOCX", "FORMATS", "PDF", "Details", "Document", "build", "official_report", "serif_files"]
 
