@@ -307,7 +307,7 @@ def build(session: Session, as_of: date, province: str, details: Details, *, iss
         "Phụ lục I",
         "KẾT QUẢ THỰC HIỆN THEO TIÊU CHÍ",
         f"Số liệu tính đến ngày {format_date(as_of, 'vi')}",
-        _criteria_table(criteria, figures["timeliness_by_criterion"][["criterion_code", *TIMELINESS]]),
+        _criteria_table(criteria, timeliness[["criterion_code", *TIMELINESS]]),
         figures=[
             Figure(
                 "Tiến độ thực hiện so với thời hạn",
