@@ -8,13 +8,14 @@ import secrets
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from typing import Any
 
 import cachetools
 import pandas as pd
 import streamlit as st
+from sqlmodel import Session
 
 import web
 from readiness import demo
@@ -56,6 +57,12 @@ def actor() -> Actor | None:
     """The logged-in account (re-read from the database at the start of every run), or None before login.
     Pass it to every readiness/ write: the write checks the actor's rights itself."""
     return st.session_state.get("actor")
+
+
+def session() -> AbstractContextManager[Session]:
+    """A database session for a page's uncached reads (ui.query caches the others; writes go through ui.act).
+    ui.py is the one module outside readiness/ that opens sessions: pages and app.py get theirs here."""
+    return db.session()
 
 
 def lang() -> str:

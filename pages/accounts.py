@@ -2,7 +2,6 @@ import streamlit as st
 
 import ui
 from readiness.access import auth
-from readiness.core import db
 from readiness.core.i18n import format_datetime
 from readiness.core.models import Role
 from readiness.reading import queries
@@ -10,7 +9,7 @@ from readiness.reading import queries
 actor = ui.logged_in()
 st.title(ui.t("Quản lý tài khoản", "Accounts"))
 ui.show_done()
-with db.session() as session:
+with ui.session() as session:
     accounts = auth.list_accounts(session, actor)
 communes = ui.query(queries.communes, ui.province())
 commune_names = dict(zip(communes["code"], communes["name"], strict=True))

@@ -3,7 +3,6 @@ import streamlit as st
 
 import ui
 from readiness.access.permissions import Permission, allowed
-from readiness.core import db
 from readiness.core.i18n import format_count, format_datetime, kind_label, origin_label, review_label
 from readiness.core.scoring import Status
 from readiness.intake import comments, evidence, excel
@@ -168,7 +167,7 @@ else:
     )
 
 st.subheader(ui.t("Tệp minh chứng", "Evidence files"))
-with db.session() as session:
+with ui.session() as session:
     files = evidence.files(session, actor, code)
 ui.evidence_files(files, key="commune")
 if allowed(actor, Permission.ATTACH_EVIDENCE, code):
@@ -199,7 +198,7 @@ if allowed(actor, Permission.ATTACH_EVIDENCE, code):
             )
 
 st.subheader(ui.t("Trao đổi với Sở KH&CN", "Messages with the DOST"))
-with db.session() as session:
+with ui.session() as session:
     thread = comments.thread(session, actor, code)
 if thread.empty:
     st.caption(ui.t("Chưa có trao đổi nào.", "No messages yet."))

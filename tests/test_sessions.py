@@ -25,7 +25,7 @@ def lan(initialized: str) -> Actor:
 
 
 def test_a_login_opens_a_session_that_finds_the_account_until_logout(lan):
-    actor, token = sessions.log_in("lan", PASSWORD, "Mozilla/5.0 test")
+    actor, token = auth.log_in("lan", PASSWORD, "Mozilla/5.0 test")
     assert actor == lan
     assert sessions.actor_for(token) == lan
     assert sessions.actor_for(token + "x") is None
@@ -44,7 +44,7 @@ def test_a_login_opens_a_session_that_finds_the_account_until_logout(lan):
 
 def test_a_wrong_password_opens_no_session(lan):
     with pytest.raises(auth.AccountError):
-        sessions.log_in("lan", "wrong-password")
+        auth.log_in("lan", "wrong-password")
     with db.session() as session:
         assert session.exec(select(LoginSession)).all() == []
 
@@ -109,10 +109,10 @@ def test_a_disabled_account_logs_in_nowhere_even_with_a_session_left(lan):
 
 def test_the_token_is_never_stored_or_logged_in_clear(lan, caplog):
     caplog.set_level(logging.DEBUG)
-    _, token = sessions.log_in("lan", PASSWORD, "Mozilla/5.0")
+    _, token = auth.log_in("lan", PASSWORD, "Mozilla/5.0")
     sessions.actor_for(token, now=datetime.now(UTC) + timedelta(minutes=5))
     sessions.log_out_everywhere(lan)
-    _, other = sessions.log_in("lan", PASSWORD)
+    _, other = auth.log_in("lan", PASSWORD)
     sessions.log_out(other)
     everything = []
     with db.session() as session:
