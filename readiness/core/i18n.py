@@ -142,10 +142,13 @@ def format_value(kind: str, value: float | None, out_of: float | None, unit: str
         return tr(lang, "Có", "Yes") if value >= 1 else tr(lang, "Không", "No")
     if kind == "number":
         return f"{format_amount(value, lang)} {unit}".strip()
+    # Imported here: scoring loads pandas, which the command line's --help must not (it imports this module).
+    from readiness.core.scoring import share
+
     if _missing(out_of):
-        return format_percent(value, lang)
-    share = format_percent(value / out_of, lang) if out_of else "–"
-    return f"{format_amount(value, lang)}/{format_amount(out_of, lang)} {unit} ({share})".replace("  ", " ")
+        return format_percent(float(share(value, None)), lang)
+    part = format_percent(float(share(value, out_of)), lang)
+    return f"{format_amount(value, lang)}/{format_amount(out_of, lang)} {unit} ({part})".replace("  ", " ")
 
 
 def format_target(kind: str, target: float, unit: str, lang: str) -> str:

@@ -36,6 +36,7 @@ from readiness.core.i18n import (
     tr,
     warning_reason,
 )
+from readiness.core.scoring import share
 from readiness.outputs.views.columns import Column, Table
 
 if TYPE_CHECKING:
@@ -364,13 +365,14 @@ def summary_table(catalog: pd.DataFrame) -> Table:
 
 def summary_value(kind: str, value: float | None, out_of: float | None, lang: str) -> object:
     """A value as the Summary sheet holds it: Có/Không (worded as everywhere), the number, or the share (0–1) of a
-    ratio, more than all counting as all."""
+    ratio (scoring.share, as scored and as worded)."""
     if value is None or pd.isna(value):
         return None
     if kind == CriterionKind.YES_NO:
         return format_value(kind, value, out_of, "", lang)
-    if kind == CriterionKind.RATIO and out_of is not None and not pd.isna(out_of):
-        return min(value / out_of, 1.0) if out_of > 0 else None
+    if kind == CriterionKind.RATIO:
+        measured = float(share(value, out_of))
+        return None if pd.isna(measured) else measured
     return float(value)
 
 
