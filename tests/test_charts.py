@@ -109,7 +109,7 @@ def test_heatmap_marks_exactly_the_cells_whose_figures_are_pending_review(demo_s
 
 def test_tile_map_puts_the_most_lagging_commune_first_on_a_scale_ending_in_green(status):
     communes = queries.by_commune(status)
-    spec = charts.vega_lite(charts.tile_map_chart(communes, "vi"))
+    spec = charts.vega_lite(charts.tile_map_chart(communes, "vi", status["criterion_code"].nunique()))
     values = _values(spec)
     assert len(values) == 126
     first = next(v for v in values if v["row"] == 0 and v["column"] == 0)
@@ -162,7 +162,9 @@ def _squares(codes: list[str]) -> dict:
 def test_choropleth_looks_up_each_feature_with_its_lagging_criteria_and_a_click_selects_the_commune(status):
     communes = queries.by_commune(status)
     geojson = _squares(list(communes["commune_code"][:5]))
-    spec = charts.vega_lite(charts.choropleth_chart(geojson, communes, status, "vi"))
+    spec = charts.vega_lite(
+        charts.choropleth_chart(geojson, communes, status, "vi", status["criterion_code"].nunique())
+    )
     assert spec["mark"]["type"] == "geoshape"
     lookup = spec["transform"][0]
     assert lookup["lookup"] == "properties.code"
@@ -188,7 +190,7 @@ def test_choropleth_looks_up_each_feature_with_its_lagging_criteria_and_a_click_
 def test_choropleth_by_one_criterion_colours_by_its_status_in_words(status):
     communes = queries.by_commune(status)
     spec = charts.choropleth_chart(
-        _squares(list(communes["commune_code"][:5])), communes, status, "en", "TC03"
+        _squares(list(communes["commune_code"][:5])), communes, status, "en", status["criterion_code"].nunique(), "TC03"
     ).to_dict()
     rows = {r["commune_code"]: r for r in _values(spec, spec["transform"][0]["from"]["data"])}
     tc03 = status[status["criterion_code"] == "TC03"].set_index("commune_code")["status"]
@@ -228,7 +230,13 @@ def test_choropleth_by_one_criterion_against_its_deadline(status):
         timely = queries.timeliness(session, AS_OF, "01")
     communes = queries.by_commune(status)
     spec = charts.choropleth_chart(
-        _squares(list(communes["commune_code"][:5])), communes, status, "vi", "TC02", timely
+        _squares(list(communes["commune_code"][:5])),
+        communes,
+        status,
+        "vi",
+        status["criterion_code"].nunique(),
+        "TC02",
+        timely,
     ).to_dict()
     rows = {r["commune_code"]: r["colour_value"] for r in _values(spec, spec["transform"][0]["from"]["data"])}
     tc02 = timely[timely["criterion_code"] == "TC02"].set_index("commune_code")["timeliness"]

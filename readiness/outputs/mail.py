@@ -157,7 +157,7 @@ def owed_mails(session: Session, as_of: date, province: str, *, actor: Actor) ->
     require(actor, Permission.EXPORT)
     frame = queries.status(session, as_of, province)
     warnings = queries.warning_list(session, as_of, province)
-    criteria = frame["criterion_code"].nunique()
+    criteria = len(queries.catalog(session))
     place = registry.province_name(province)
     mails = [_leaders_mail(r, warnings, criteria, as_of, place) for r in get_settings().warning_recipient_list]
     if mails:
