@@ -30,17 +30,17 @@ from readiness.core.i18n import (
     format_number,
     format_percent,
     format_value,
-    pending_note,
     status_label,
     today,
     tr,
 )
-from readiness.core.models import Role
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.intake import evidence
 from readiness.outputs import charts
+from readiness.outputs.views import records
 from readiness.outputs.views import tables as views
 from readiness.outputs.views.columns import Table
+from readiness.outputs.views.wording import pending_note
 from readiness.reading import queries
 
 log = logging.getLogger(__name__)
@@ -478,13 +478,6 @@ def changes_table(changes: Any) -> None:
 
 # Login state ------------------------------------------------------------------------------------------------------
 
-_ROLE_LABELS = {
-    Role.ADMIN: ("Quản trị viên", "Administrator"),
-    Role.OFFICER: ("Cán bộ Sở KH&CN", "DOST officer"),
-    Role.COMMUNE: ("Cán bộ xã, phường", "Commune staff"),
-    Role.LEADER: ("Lãnh đạo", "Leader"),
-}
-
 
 def logged_in() -> Actor:
     """The logged-in account; anyone else sees a request to log in and the page stops.
@@ -501,7 +494,7 @@ def logged_in() -> Actor:
 
 
 def role_label(role: str) -> str:
-    return t(*_ROLE_LABELS[Role(role)])
+    return records.role_label(role, lang())
 
 
 def sso_configured() -> bool:

@@ -201,7 +201,7 @@ def test_at_risk_days_bound_is_inclusive_and_a_setting(cases, monkeypatch):
 
 
 def test_warning_reason_names_the_at_risk_criteria(cases):
-    from readiness.core.i18n import warning_reason
+    from readiness.outputs.views.wording import warning_reason
 
     with db.session() as session:
         warnings = queries.warning_list(session, AS_OF, "01").set_index("commune_code", drop=False)

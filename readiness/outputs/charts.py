@@ -17,19 +17,18 @@ import vl_convert
 
 from readiness.core.enums import ReviewStatus
 from readiness.core.i18n import (
-    describe_status,
     format_date,
     format_number,
     format_percent,
     review_label,
     status_label,
     timeliness_label,
-    total_gaps,
     tr,
 )
 from readiness.core.text import short_name
 from readiness.outputs.views.palette import GREEN, GREY, INK, MIDDLE, RED, STATUS
 from readiness.outputs.views.tables import REVIEW
+from readiness.outputs.views.wording import describe_status, total_gaps
 
 FONT = "Be Vietnam Pro"
 # Browsers without the font fall back to a sans-serif face, not the canvas default (a serif).

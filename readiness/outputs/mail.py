@@ -20,12 +20,13 @@ from sqlmodel import Session
 from readiness.access import audit
 from readiness.access.permissions import Actor, Permission, require
 from readiness.core import db, registry
-from readiness.core.i18n import describe_status, format_date, warning_reason
+from readiness.core.i18n import format_date
 from readiness.core.models import Account, Role, WarningDelivery
 from readiness.core.scoring import Status
 from readiness.core.settings import get_settings
 from readiness.core.text import nfc
 from readiness.outputs import export
+from readiness.outputs.views.wording import describe_status, warning_reason
 from readiness.reading import queries
 
 WHOLE_LIST = "all"

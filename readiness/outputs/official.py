@@ -26,12 +26,13 @@ from sqlmodel import Session
 
 from readiness.access.permissions import Actor, Permission, require
 from readiness.core import registry
-from readiness.core.i18n import format_date, format_number, format_percent, today, warning_reason
+from readiness.core.i18n import format_date, format_number, format_percent, today
 from readiness.core.scoring import TIMELINESS
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.core.text import nfc, nfc_lines
 from readiness.outputs import charts, pdftable
 from readiness.outputs.views import tables as views
+from readiness.outputs.views.wording import warning_reason
 from readiness.reading import queries
 
 PDF = "pdf"

@@ -25,7 +25,6 @@ from readiness.core.i18n import (
     format_datetime,
     format_number,
     format_percent,
-    pending_note,
     timeliness_label,
     tr,
 )
@@ -37,6 +36,7 @@ from readiness.outputs import charts, pdftable
 from readiness.outputs.views import palette
 from readiness.outputs.views import tables as views
 from readiness.outputs.views.columns import Table
+from readiness.outputs.views.wording import pending_note
 from readiness.reading import queries
 
 FONT = "BeVietnamPro"

@@ -23,7 +23,6 @@ import pandas as pd
 from readiness.core.enums import CriterionKind
 from readiness.core.i18n import (
     criterion_kind_label,
-    describe_status,
     format_count,
     format_days_early,
     format_target,
@@ -32,12 +31,11 @@ from readiness.core.i18n import (
     review_label,
     status_label,
     timeliness_label,
-    total_gaps,
     tr,
-    warning_reason,
 )
 from readiness.core.scoring import share
 from readiness.outputs.views.columns import Column, Table
+from readiness.outputs.views.wording import describe_status, total_gaps, warning_reason
 
 if TYPE_CHECKING:
     from readiness.intake.excel import Problem
