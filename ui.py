@@ -571,23 +571,20 @@ def account_box(account: Actor) -> None:
         log_out_control()
 
 
-def act(write: Callable, *args: Any, done: str) -> None:
-    """Run one write of readiness/ as the logged-in account, in one transaction. A refusal or a bad input (both
-    explained in two languages) is shown and changes nothing; on success the page reruns (so that what it shows
-    is fresh) and its show_done() says `done`."""
+def act(write: Callable, *args: Any, done: str, own_transactions: bool = False) -> None:
+    """Every write of a page: run `write(session, logged-in account, *args)` of readiness/ in one transaction, which
+    this helper opens and commits (pages own their transactions; readiness/ takes the session). A refusal or a bad
+    input (both explained in two languages) is shown and changes nothing; on success the page reruns (so that what
+    it shows is fresh) and its show_done() says `done`.
 
-    def in_one_transaction(who: Actor | None) -> None:
-        with db.write_session() as session:
-            write(session, who, *args)
-
-    attempt(in_one_transaction, done=done)
-
-
-def attempt(call: Callable[[Actor | None], None], done: str) -> None:
-    """Run `call(logged-in account)` (which manages its own transactions); show its bilingual refusal, or rerun
-    and say `done`."""
+    `own_transactions`: `write(logged-in account, *args)` opens its own, for the exceptions named in
+    docs/architecture.md (a password change counts a wrong current password in a transaction of its own)."""
     try:
-        call(actor())
+        if own_transactions:
+            write(actor(), *args)
+        else:
+            with db.write_session() as session:
+                write(session, actor(), *args)
     except Bilingual as exc:
         refusal(exc)
         return

@@ -89,7 +89,7 @@ def test_changing_or_resetting_the_password_disabling_or_logging_out_everywhere_
 
     ends_lans_sessions_only(lambda: auth.change_password(lan, PASSWORD, "lan-new-password"))
     ends_lans_sessions_only(lambda: as_admin(auth.reset_password, "lan-reset-password"))
-    ends_lans_sessions_only(lambda: sessions.log_out_everywhere(lan))
+    ends_lans_sessions_only(lambda: as_admin(lambda session, *_: sessions.log_out_everywhere(session, lan)))
     ends_lans_sessions_only(lambda: as_admin(auth.disable_account))
     as_admin(auth.disable_account, False)
     ends_lans_sessions_only(lambda: as_admin(auth.delete_account))
@@ -111,7 +111,8 @@ def test_the_token_is_never_stored_or_logged_in_clear(lan, caplog):
     caplog.set_level(logging.DEBUG)
     _, token = auth.log_in("lan", PASSWORD, "Mozilla/5.0")
     sessions.actor_for(token, now=datetime.now(UTC) + timedelta(minutes=5))
-    sessions.log_out_everywhere(lan)
+    with db.write_session() as session:
+        sessions.log_out_everywhere(session, lan)
     _, other = auth.log_in("lan", PASSWORD)
     sessions.log_out(other)
     everything = []

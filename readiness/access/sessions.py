@@ -118,11 +118,11 @@ def end_all(session: Session, account_name: str) -> int:
     return session.exec(delete(LoginSession).where(LoginSession.account_id == account_id)).rowcount
 
 
-def log_out_everywhere(actor: permissions.Actor) -> int:
-    """The logged-in account ends all its sessions (every browser and device), audited; how many ended."""
-    with db.write_session() as session:
-        ended = end_all(session, actor.name)
-        audit.record(session, actor.name, "account.logout_everywhere", actor.name, f"{ended} session(s)")
+def log_out_everywhere(session: Session, actor: permissions.Actor) -> int:
+    """The logged-in account ends all its sessions (every browser and device), audited, in the caller's
+    transaction; how many ended."""
+    ended = end_all(session, actor.name)
+    audit.record(session, actor.name, "account.logout_everywhere", actor.name, f"{ended} session(s)")
     return ended
 
 
