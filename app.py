@@ -15,7 +15,6 @@ import web
 from readiness import bootstrap
 from readiness.access import auth
 from readiness.access.permissions import Permission, allowed
-from readiness.core import db
 from readiness.core.settings import get_settings
 from readiness.outputs import charts, fonts
 
@@ -62,7 +61,7 @@ def main() -> None:
     actor = ui.refresh_login()
     if actor is None:
         # Nothing is shown before login. On a database without accounts, the one-time setup creates the first admin.
-        with db.session() as session:
+        with ui.session() as session:
             first_run = not auth.accounts_exist(session)
         if first_run:
             entry, title, icon = "pages/setup.py", ui.t("Thiết lập lần đầu", "First-run setup"), ":material/key:"

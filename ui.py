@@ -8,13 +8,14 @@ import secrets
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from typing import Any
 
 import cachetools
 import pandas as pd
 import streamlit as st
+from sqlmodel import Session
 
 import web
 from readiness import demo
@@ -29,17 +30,17 @@ from readiness.core.i18n import (
     format_number,
     format_percent,
     format_value,
-    pending_note,
     status_label,
     today,
     tr,
 )
-from readiness.core.models import Role
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.intake import evidence
 from readiness.outputs import charts
+from readiness.outputs.views import records
 from readiness.outputs.views import tables as views
 from readiness.outputs.views.columns import Table
+from readiness.outputs.views.wording import pending_note
 from readiness.reading import queries
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,12 @@ def actor() -> Actor | None:
     """The logged-in account (re-read from the database at the start of every run), or None before login.
     Pass it to every readiness/ write: the write checks the actor's rights itself."""
     return st.session_state.get("actor")
+
+
+def session() -> AbstractContextManager[Session]:
+    """A database session for a page's uncached reads (ui.query caches the others; writes go through ui.act).
+    ui.py is the one module outside readiness/ that opens sessions: pages and app.py get theirs here."""
+    return db.session()
 
 
 def lang() -> str:
@@ -471,13 +478,6 @@ def changes_table(changes: Any) -> None:
 
 # Login state ------------------------------------------------------------------------------------------------------
 
-_ROLE_LABELS = {
-    Role.ADMIN: ("Quản trị viên", "Administrator"),
-    Role.OFFICER: ("Cán bộ Sở KH&CN", "DOST officer"),
-    Role.COMMUNE: ("Cán bộ xã, phường", "Commune staff"),
-    Role.LEADER: ("Lãnh đạo", "Leader"),
-}
-
 
 def logged_in() -> Actor:
     """The logged-in account; anyone else sees a request to log in and the page stops.
@@ -494,7 +494,7 @@ def logged_in() -> Actor:
 
 
 def role_label(role: str) -> str:
-    return t(*_ROLE_LABELS[Role(role)])
+    return records.role_label(role, lang())
 
 
 def sso_configured() -> bool:
@@ -571,23 +571,20 @@ def account_box(account: Actor) -> None:
         log_out_control()
 
 
-def act(write: Callable, *args: Any, done: str) -> None:
-    """Run one write of readiness/ as the logged-in account, in one transaction. A refusal or a bad input (both
-    explained in two languages) is shown and changes nothing; on success the page reruns (so that what it shows
-    is fresh) and its show_done() says `done`."""
+def act(write: Callable, *args: Any, done: str, own_transactions: bool = False) -> None:
+    """Every write of a page: run `write(session, logged-in account, *args)` of readiness/ in one transaction, which
+    this helper opens and commits (pages own their transactions; readiness/ takes the session). A refusal or a bad
+    input (both explained in two languages) is shown and changes nothing; on success the page reruns (so that what
+    it shows is fresh) and its show_done() says `done`.
 
-    def in_one_transaction(who: Actor | None) -> None:
-        with db.write_session() as session:
-            write(session, who, *args)
-
-    attempt(in_one_transaction, done=done)
-
-
-def attempt(call: Callable[[Actor | None], None], done: str) -> None:
-    """Run `call(logged-in account)` (which manages its own transactions); show its bilingual refusal, or rerun
-    and say `done`."""
+    `own_transactions`: `write(logged-in account, *args)` opens its own, for the exceptions named in
+    docs/architecture.md (a password change counts a wrong current password in a transaction of its own)."""
     try:
-        call(actor())
+        if own_transactions:
+            write(actor(), *args)
+        else:
+            with db.write_session() as session:
+                write(session, actor(), *args)
     except Bilingual as exc:
         refusal(exc)
         return

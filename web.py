@@ -187,7 +187,7 @@ async def log_in(request: Request) -> Response:
     name = str(form.get("account_name", ""))
     try:
         _, token = await run_in_threadpool(
-            sessions.log_in, name, str(form.get("password", "")), request.headers.get("user-agent", "")
+            auth.log_in, name, str(form.get("password", "")), request.headers.get("user-agent", "")
         )
     except auth.AccountError as exc:
         return _page(request, lang, exc.message(lang), name, status=401)

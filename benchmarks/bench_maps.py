@@ -123,7 +123,9 @@ def run(folder: Path, spacing: float, repeat: int) -> int:
     def hanoi_chart():
         with db.session() as session:
             shapes = geo.boundaries(session, "01")
-        return charts.choropleth_chart(shapes, hanoi_communes, hanoi_status, "vi")
+        return charts.choropleth_chart(
+            shapes, hanoi_communes, hanoi_status, "vi", hanoi_status["criterion_code"].nunique()
+        )
 
     def country_chart():
         with db.session() as session:

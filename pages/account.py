@@ -1,3 +1,5 @@
+from typing import Any
+
 import streamlit as st
 
 import ui
@@ -24,7 +26,11 @@ if submitted:
             auth.change_password(who, current, new)
             st.session_state.pop("actor", None)  # every session of the account has ended, this one too
 
-        ui.attempt(change, done=ui.t("Đã đổi mật khẩu. Hãy đăng nhập lại.", "Password changed. Please log in again."))
+        ui.act(
+            change,
+            done=ui.t("Đã đổi mật khẩu. Hãy đăng nhập lại.", "Password changed. Please log in again."),
+            own_transactions=True,
+        )
 
 st.divider()
 st.subheader(ui.t("Phiên đăng nhập", "Sessions"))
@@ -37,9 +43,9 @@ st.write(
 )
 if st.button(ui.t("Đăng xuất khỏi mọi nơi", "Log out everywhere"), icon=":material/devices:"):
 
-    def everywhere(_: permissions.Actor | None) -> None:
-        sessions.log_out_everywhere(actor)
+    def everywhere(session: Any, who: permissions.Actor | None) -> None:
+        sessions.log_out_everywhere(session, who)
         st.session_state.pop("actor", None)
 
-    ui.attempt(everywhere, done=ui.t("Đã đăng xuất khỏi mọi nơi.", "Logged out everywhere."))
+    ui.act(everywhere, done=ui.t("Đã đăng xuất khỏi mọi nơi.", "Logged out everywhere."))
 ui.log_out_control()

@@ -2,41 +2,19 @@ import streamlit as st
 
 import ui
 from readiness.access import auth
-from readiness.core import db
-from readiness.core.i18n import format_datetime
 from readiness.core.models import Role
+from readiness.outputs.views import records as views
 from readiness.reading import queries
 
 actor = ui.logged_in()
 st.title(ui.t("Quản lý tài khoản", "Accounts"))
 ui.show_done()
-with db.session() as session:
+with ui.session() as session:
     accounts = auth.list_accounts(session, actor)
 communes = ui.query(queries.communes, ui.province())
 commune_names = dict(zip(communes["code"], communes["name"], strict=True))
 
-view = accounts.fillna({"commune_code": "", "commune_name": "", "email": ""}).assign(
-    role=accounts["role"].map(ui.role_label),
-    disabled=accounts["disabled"].map(lambda d: ui.t("Đã vô hiệu hóa", "Disabled") if d else ""),
-    locked_until=accounts["locked_until"].map(lambda at: format_datetime(at, ui.lang()) if at is not None else ""),
-    created_at=accounts["created_at"].map(lambda at: format_datetime(at, ui.lang())),
-)
-st.dataframe(
-    view.rename(
-        columns={
-            "name": ui.t("Tên đăng nhập", "Account"),
-            "role": ui.t("Vai trò", "Role"),
-            "commune_code": ui.t("Mã xã", "Commune code"),
-            "commune_name": ui.t("Xã, phường", "Commune"),
-            "email": "E-mail",
-            "disabled": ui.t("Trạng thái", "State"),
-            "locked_until": ui.t("Bị khóa đến", "Locked until"),
-            "created_at": ui.t("Ngày tạo", "Created"),
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(views.accounts(accounts, ui.lang()), hide_index=True, width="stretch")
 
 create, state, reset = st.tabs(
     [

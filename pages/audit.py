@@ -2,7 +2,6 @@ import streamlit as st
 
 import ui
 from readiness.access import audit
-from readiness.core import db
 from readiness.core.i18n import today
 from readiness.outputs.views import tables as views
 
@@ -14,7 +13,7 @@ st.caption(
         "Every change: who, when, what, which file (SHA-256). The app only appends to this trail.",
     )
 )
-with db.session() as session:
+with ui.session() as session:
     actors, actions = audit.choices(session, actor)
 
 every = ui.t("Tất cả", "All")
@@ -24,7 +23,7 @@ what = what_col.selectbox(ui.t("Thao tác", "Action"), [None, *actions], format_
 since = since_col.date_input(ui.t("Từ ngày", "From"), value=None, max_value=today(), format="DD/MM/YYYY")
 until = until_col.date_input(ui.t("Đến ngày", "To"), value=None, format="DD/MM/YYYY")
 
-with db.session() as session:
+with ui.session() as session:
     events = audit.events(session, actor, who, what, since, until)
 # What the page shows is what the downloads hold: the same frame, headers in the page's language.
 table = views.audit_trail(events, ui.lang())

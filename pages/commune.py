@@ -3,11 +3,11 @@ import streamlit as st
 
 import ui
 from readiness.access.permissions import Permission, allowed
-from readiness.core import db
-from readiness.core.i18n import format_count, format_datetime, kind_label, origin_label, review_label
+from readiness.core.i18n import format_count, format_datetime, kind_label
 from readiness.core.scoring import Status
 from readiness.intake import comments, evidence, excel
 from readiness.outputs import charts, report
+from readiness.outputs.views import records
 from readiness.outputs.views import tables as views
 from readiness.reading import queries
 
@@ -113,51 +113,7 @@ st.subheader(ui.t("Lịch sử báo cáo", "Submission history"))
 if history.empty:
     st.caption(ui.t("Chưa có báo cáo.", "No reports yet."))
 else:
-
-    def state(counts: bool, superseded: bool) -> str:
-        if not counts:
-            return ui.t("Không được tính", "Not counted")
-        return ui.t("Đã bị thay thế", "Superseded") if superseded else ui.t("Đang dùng", "Current")
-
-    st.dataframe(
-        history.assign(
-            date_text=[ui.day(d) for d in history["reporting_date"]],
-            received_text=[format_datetime(r, lang) for r in history["received_at"]],
-            origin_text=[origin_label(o, lang) for o in history["origin"]],
-            green_text=[format_count(g, criteria, lang) for g in history["green_count"]],
-            state_text=[state(c, s) for c, s in zip(history["counts"], history["superseded"], strict=True)],
-            review_text=[review_label(r, lang) for r in history["review_status"]],
-            reason_text=[
-                f"{reason} ({codes})" if codes else reason
-                for reason, codes in zip(history["review_reason"], history["review_criteria"], strict=True)
-            ],
-        ),
-        hide_index=True,
-        column_order=[
-            "date_text",
-            "received_text",
-            "origin_text",
-            "received_from",
-            "reporter_name",
-            "green_text",
-            "review_text",
-            "reason_text",
-            "reviewed_by",
-            "state_text",
-        ],
-        column_config={
-            "date_text": ui.t("Ngày báo cáo", "Reporting date"),
-            "received_text": ui.t("Nhận lúc", "Received"),
-            "origin_text": ui.t("Nguồn", "Source"),
-            "received_from": ui.t("Gửi từ", "Sent by"),
-            "reporter_name": ui.t("Người báo cáo", "Reporter"),
-            "green_text": ui.t("Tiêu chí đạt", "Criteria met"),
-            "review_text": ui.t("Duyệt", "Review"),
-            "reason_text": st.column_config.TextColumn(ui.t("Lý do trả lại", "Reason returned"), width="medium"),
-            "reviewed_by": ui.t("Người duyệt", "Reviewed by"),
-            "state_text": ui.t("Tình trạng", "State"),
-        },
-    )
+    ui.table(records.submission_history(history, criteria, lang), records.SUBMISSION_HISTORY)
     st.caption(
         ui.t(
             "Khi một ngày có nhiều báo cáo, báo cáo nhận sau cùng được dùng; các báo cáo trước đó bị thay thế. "
@@ -168,7 +124,7 @@ else:
     )
 
 st.subheader(ui.t("Tệp minh chứng", "Evidence files"))
-with db.session() as session:
+with ui.session() as session:
     files = evidence.files(session, actor, code)
 ui.evidence_files(files, key="commune")
 if allowed(actor, Permission.ATTACH_EVIDENCE, code):
@@ -199,7 +155,7 @@ if allowed(actor, Permission.ATTACH_EVIDENCE, code):
             )
 
 st.subheader(ui.t("Trao đổi với Sở KH&CN", "Messages with the DOST"))
-with db.session() as session:
+with ui.session() as session:
     thread = comments.thread(session, actor, code)
 if thread.empty:
     st.caption(ui.t("Chưa có trao đổi nào.", "No messages yet."))

@@ -1,9 +1,9 @@
 import streamlit as st
 
 import ui
-from readiness.core.i18n import total_gaps
 from readiness.outputs import charts
 from readiness.outputs.views import tables as views
+from readiness.outputs.views.wording import total_gaps
 from readiness.reading import queries
 
 ui.data_page("Khoảng cách theo tiêu chí", "Gaps by criterion")

@@ -9,7 +9,7 @@ ui.data_page("Bản đồ tiến độ", "Greening map")
 lang = ui.lang()
 status = ui.status_frame()
 ui.pending_caption(status)
-criteria = status["criterion_code"].nunique()
+criteria = len(ui.query(queries.catalog))
 GREEN_COUNT = ""
 
 
@@ -22,7 +22,7 @@ def tile_map(communes, scope: str) -> None:
             "Click a tile to open the commune's page.",
         )
     )
-    picked = ui.picked_commune(ui.chart(charts.tile_map_chart(communes, lang), key=f"tile_map_{scope}"))
+    picked = ui.picked_commune(ui.chart(charts.tile_map_chart(communes, lang, criteria), key=f"tile_map_{scope}"))
     if picked:
         ui.open_commune(picked)
 
@@ -52,7 +52,7 @@ def boundary_map(status, communes, shapes, scope: str) -> None:
             "Click a commune to open its page; hover to see the criteria not met.",
         )
     )
-    chart = charts.choropleth_chart(shapes, communes, status, lang, colour or None, timeliness)
+    chart = charts.choropleth_chart(shapes, communes, status, lang, criteria, colour or None, timeliness)
     picked = ui.picked_commune(ui.chart(chart, key=f"boundary_map_{scope}"))
     if picked:
         ui.open_commune(picked)

@@ -2,12 +2,12 @@ import streamlit as st
 
 import ui
 from readiness.access.permissions import Permission, allowed
-from readiness.core import db
-from readiness.core.i18n import pending_note, timeliness_label
+from readiness.core.i18n import timeliness_label
 from readiness.core.settings import get_settings
 from readiness.intake import review
 from readiness.outputs import charts, official, report
 from readiness.outputs.views import tables as views
+from readiness.outputs.views.wording import pending_note
 from readiness.reading import queries
 
 who = ui.data_page("Mức độ sẵn sàng của xã, phường", "Commune readiness")
@@ -95,7 +95,7 @@ columns[4].metric(
 
 if note := pending_note(kpis, ui.lang()):
     st.caption(f":material/pending: {note}")
-with db.session() as session:
+with ui.session() as session:
     # Not cached: the oldest pending age moves with the clock, not with the data.
     queue = review.queue_summary(session, ui.province())
 if queue["pending"]:

@@ -2,7 +2,6 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from readiness.core import db
 from readiness.core.i18n import format_datetime, origin_label
 from readiness.core.models import Origin
 from readiness.intake import evidence, review
@@ -32,7 +31,7 @@ origins = middle.multiselect(
 min_age = right.number_input(
     ui.t("Chờ ít nhất (ngày)", "Waiting at least (days)"), min_value=0, value=0, step=1, key="review_age"
 )
-with db.session() as session:
+with ui.session() as session:
     pending = review.queue(session, actor, commune, origins, int(min_age))
 st.caption(
     ui.t(
@@ -61,7 +60,7 @@ for row in pending.head(50).itertuples():
                 f"Submission {row.id}, sent by {row.received_from} at {format_datetime(row.received_at, lang)}",
             )
         )
-        with db.session() as session:
+        with ui.session() as session:
             changes = review.changes(session, actor, int(row.id))
             files = evidence.files(session, actor, row.commune_code)
         moved = changes[changes["change"].isin(["newly_green", "no_longer_green"])]

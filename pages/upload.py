@@ -3,7 +3,6 @@ import streamlit as st
 
 import ui
 from readiness.access.permissions import Permission, allowed
-from readiness.core import db
 from readiness.core.criteria import criteria
 from readiness.core.i18n import Bilingual, format_date, today
 from readiness.core.settings import get_settings
@@ -86,7 +85,7 @@ if not by_form:
         st.session_state["upload_checked"] = checked = (uploaded.file_id, preview)
 else:
     # The same criteria and columns as the checklist, typed the same way ("Có", "1.234,5", "95%").
-    with db.session() as session:
+    with ui.session() as session:
         form = webform.prefill(session, code)
         catalog = {c.code: c for c in criteria(session)}
     editor_key = f"webform_{code}_{uploads}"
@@ -184,7 +183,7 @@ if preview.outcome == Outcome.DUPLICATE:
     )
     st.stop()
 
-with db.session() as session:
+with ui.session() as session:
     context = excel.load_context(session)
 preview_rows = views.import_preview(excel.describe(preview, context, ui.lang()), names, ui.lang())
 spec = views.IMPORT_PREVIEW

@@ -4,6 +4,7 @@ import ui
 from readiness.core.i18n import weekday_name
 from readiness.core.settings import get_settings
 from readiness.outputs import export
+from readiness.outputs.views import records
 from readiness.outputs.views import tables as views
 from readiness.reading import queries
 
@@ -40,23 +41,7 @@ def reporting_table() -> None:
     if weeks.empty:
         st.caption(ui.t("Chưa có tuần nào đến hạn.", "No week is due yet."))
         return
-    st.dataframe(
-        weeks.assign(
-            week_text=[
-                f"{ui.day(a)} – {ui.day(b)}" for a, b in zip(weeks["week_start"], weeks["week_due"], strict=True)
-            ],
-            rate=weeks["reported_share"] * 100,
-        ),
-        hide_index=True,
-        column_order=["week_text", "on_time", "late", "missing", "rate"],
-        column_config={
-            "week_text": ui.t("Tuần", "Week"),
-            "on_time": ui.t("Đúng hạn", "On time"),
-            "late": ui.t("Muộn", "Late"),
-            "missing": ui.t("Không báo cáo", "Not reported"),
-            "rate": ui.progress_column(ui.t("Tỉ lệ báo cáo", "Reporting rate")),
-        },
-    )
+    ui.table(records.weekly_reporting(weeks, lang), records.WEEKLY_REPORTING)
 
 
 if warnings.empty:

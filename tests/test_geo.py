@@ -244,7 +244,9 @@ def _drawn(shapes: dict, province: str = "01") -> np.ndarray:
     what is filled."""
     with db.session() as session:
         status = queries.status(session, today(), province)
-    spec = charts.choropleth_chart(shapes, queries.by_commune(status), status, "vi").to_dict()
+    spec = charts.choropleth_chart(
+        shapes, queries.by_commune(status), status, "vi", status["criterion_code"].nunique()
+    ).to_dict()
     spec["encoding"]["color"] = {"value": "black"}
     spec["mark"].update(stroke=None, strokeWidth=0)
     spec["padding"] = 0

@@ -268,7 +268,7 @@ def test_the_report_counts_the_communes_the_list_was_sent_to_that_week(demo_data
 def test_a_dated_warning_reason_names_dates_where_the_page_counts_days() -> None:
     from types import SimpleNamespace
 
-    from readiness.core.i18n import warning_reason
+    from readiness.outputs.views.wording import warning_reason
 
     row = SimpleNamespace(
         overdue_count=0,

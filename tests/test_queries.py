@@ -22,7 +22,7 @@ def test_status_reads_values_and_types_the_same_way_on_both_databases(demo_data)
     assert row["out_of"] >= row["value"] > 0
     assert row["reporting_date"] == date(2025, 9, 20)
     assert frame["value"].dtype == "float64" and frame["position"].dtype == "int64"
-    assert set(frame["status"]) <= {"green", "red", "grey"}
+    assert set(frame["status"]) and set(frame["status"]) <= {"green", "red", "grey"}
 
 
 def test_status_without_any_submission_is_a_grey_grid(initialized):

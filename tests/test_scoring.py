@@ -3,7 +3,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from readiness.core.scoring import Status, assess, score
+from readiness.core.scoring import Status, assess, score, share
 
 
 def test_number_exactly_at_target_is_green():
@@ -93,3 +93,24 @@ def test_red_past_deadline_is_overdue_and_counts_days():
 def test_red_on_its_deadline_day_is_not_yet_overdue():
     frame = pd.DataFrame([{"kind": "yes_no", "target": 1, "value": 0, "out_of": None, "deadline": date(2025, 9, 30)}])
     assert not score(frame, as_of=date(2025, 9, 30))["overdue"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "out_of", "expected", "worded"),
+    [
+        (31.0, 30.0, 1.0, "31/30 máy tính (100%)"),  # more than all counts as all, everywhere
+        (27.0, 30.0, 0.9, "27/30 máy tính (90%)"),
+        (3.0, 0.0, None, "3/0 máy tính (–)"),  # an out-of of 0 measures nothing
+    ],
+)
+def test_the_share_of_a_ratio_is_one_rule_for_scoring_summary_and_wording(value, out_of, expected, worded):
+    from readiness.core.i18n import format_value
+    from readiness.outputs.views import tables as views
+
+    measured = share(value, out_of)
+    assert pd.isna(measured) if expected is None else float(measured) == pytest.approx(expected)
+    assert views.summary_value("ratio", value, out_of, "vi") == (None if expected is None else pytest.approx(expected))
+    assert format_value("ratio", value, out_of, "máy tính", "vi") == worded
+    progress = assess("ratio", 0.9, value, out_of).progress
+    assert progress == (0.0 if expected is None else pytest.approx(min(expected / 0.9, 1.0)))
+    assert list(share(pd.Series([value, 0.5]), pd.Series([out_of, None]))[1:]) == [0.5]

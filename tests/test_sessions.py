@@ -25,7 +25,7 @@ def lan(initialized: str) -> Actor:
 
 
 def test_a_login_opens_a_session_that_finds_the_account_until_logout(lan):
-    actor, token = sessions.log_in("lan", PASSWORD, "Mozilla/5.0 test")
+    actor, token = auth.log_in("lan", PASSWORD, "Mozilla/5.0 test")
     assert actor == lan
     assert sessions.actor_for(token) == lan
     assert sessions.actor_for(token + "x") is None
@@ -44,7 +44,7 @@ def test_a_login_opens_a_session_that_finds_the_account_until_logout(lan):
 
 def test_a_wrong_password_opens_no_session(lan):
     with pytest.raises(auth.AccountError):
-        sessions.log_in("lan", "wrong-password")
+        auth.log_in("lan", "wrong-password")
     with db.session() as session:
         assert session.exec(select(LoginSession)).all() == []
 
@@ -89,7 +89,7 @@ def test_changing_or_resetting_the_password_disabling_or_logging_out_everywhere_
 
     ends_lans_sessions_only(lambda: auth.change_password(lan, PASSWORD, "lan-new-password"))
     ends_lans_sessions_only(lambda: as_admin(auth.reset_password, "lan-reset-password"))
-    ends_lans_sessions_only(lambda: sessions.log_out_everywhere(lan))
+    ends_lans_sessions_only(lambda: as_admin(lambda session, *_: sessions.log_out_everywhere(session, lan)))
     ends_lans_sessions_only(lambda: as_admin(auth.disable_account))
     as_admin(auth.disable_account, False)
     ends_lans_sessions_only(lambda: as_admin(auth.delete_account))
@@ -109,10 +109,11 @@ def test_a_disabled_account_logs_in_nowhere_even_with_a_session_left(lan):
 
 def test_the_token_is_never_stored_or_logged_in_clear(lan, caplog):
     caplog.set_level(logging.DEBUG)
-    _, token = sessions.log_in("lan", PASSWORD, "Mozilla/5.0")
+    _, token = auth.log_in("lan", PASSWORD, "Mozilla/5.0")
     sessions.actor_for(token, now=datetime.now(UTC) + timedelta(minutes=5))
-    sessions.log_out_everywhere(lan)
-    _, other = sessions.log_in("lan", PASSWORD)
+    with db.write_session() as session:
+        sessions.log_out_everywhere(session, lan)
+    _, other = auth.log_in("lan", PASSWORD)
     sessions.log_out(other)
     everything = []
     with db.session() as session:

@@ -10,14 +10,16 @@ import pandas as pd
 import pytest
 from conftest import APP, account, log_in, submit
 from pypdf import PdfReader
-from sqlalchemy import text
+from sqlalchemy import func, text
+from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 import ui
 from readiness.access.permissions import OPERATOR
 from readiness.cli import main
 from readiness.core import db, registry
-from readiness.core.models import Role
+from readiness.core.models import Criterion, Role, Submission
+from readiness.intake import review
 from readiness.outputs import report
 from readiness.reading import queries
 
@@ -168,7 +170,7 @@ def test_warning_list_rule_on_hand_made_cases(cases, monkeypatch):
     for code, (_, _, listed, why) in CASES.items():
         assert (code in warnings.index) == listed, f"{code}: {why}"
     silent = {c.code for c in registry.communes("01")} - set(CASES)
-    assert silent <= set(warnings.index)  # never reported: listed
+    assert silent and silent <= set(warnings.index)  # never reported: listed
     assert len(warnings) == len(silent) + 4
     order = list(warnings.index)
     assert order[0] == "00004"  # overdue first
@@ -201,7 +203,7 @@ def test_at_risk_days_bound_is_inclusive_and_a_setting(cases, monkeypatch):
 
 
 def test_warning_reason_names_the_at_risk_criteria(cases):
-    from readiness.core.i18n import warning_reason
+    from readiness.outputs.views.wording import warning_reason
 
     with db.session() as session:
         warnings = queries.warning_list(session, AS_OF, "01").set_index("commune_code", drop=False)
@@ -213,15 +215,20 @@ def test_warning_reason_names_the_at_risk_criteria(cases):
 # summary --json against an independent count --------------------------------------------------------------------
 
 
-def _independent_timeliness(as_of: date) -> tuple[dict, dict]:
-    """Counted straight from the tables with pandas: newest submission per commune and date; green by the
-    catalog's targets; per commune and criterion, walk the history and keep the date of the last turn to green."""
+def _independent_timeliness(as_of: date, honour_review: bool = True) -> tuple[dict, dict]:
+    """Counted straight from the tables with pandas: a returned submission never counts (READINESS_COUNTS is
+    "reported"); newest submission per commune and date; green by the catalog's targets; per commune and
+    criterion, walk the history and keep the date of the last turn to green."""
     with db.session() as session:
         connection = session.connection()
-        subs = pd.read_sql(text("SELECT id, commune_code, reporting_date, received_at FROM submission"), connection)
+        subs = pd.read_sql(
+            text("SELECT id, commune_code, reporting_date, received_at, review_status FROM submission"), connection
+        )
         results = pd.read_sql(text("SELECT submission_id, criterion_code, value, out_of FROM result"), connection)
         criteria = pd.read_sql(text("SELECT code, kind, target, deadline FROM criterion"), connection)
         communes = pd.read_sql(text("SELECT code FROM commune WHERE province_code = '01'"), connection)
+    if honour_review:
+        subs = subs[subs["review_status"] != "returned"]
     subs["reporting_date"] = pd.to_datetime(subs["reporting_date"]).dt.date
     subs = subs[subs["reporting_date"] <= as_of].sort_values(["commune_code", "reporting_date", "received_at", "id"])
     subs = subs.drop_duplicates(["commune_code", "reporting_date"], keep="last")
@@ -254,10 +261,19 @@ def _independent_timeliness(as_of: date) -> tuple[dict, dict]:
 
 @pytest.mark.parametrize("as_of", ["2025-10-15", "2025-09-10"])
 def test_summary_json_timeliness_equals_an_independent_count(demo_data, capsys, as_of):
+    # A newest submission for Hoàn Kiếm with nothing met, returned by the DOST: it must not end any green run.
+    day = date.fromisoformat(as_of)
+    with db.session() as session:
+        codes = session.exec(select(Criterion.code)).all()
+    submit("00070", day, dict.fromkeys(codes, 0.0), received=datetime(day.year, day.month, day.day, 10, tzinfo=UTC))
+    with db.write_session() as session:
+        newest = session.exec(select(func.max(Submission.id))).one()
+        review.return_submission(session, OPERATOR, newest, "Số liệu nhập nhầm")
     capsys.readouterr()
     assert main(["summary", "--json", "--as-of", as_of]) == 0
     summary = json.loads(capsys.readouterr().out)
-    totals, per_commune = _independent_timeliness(date.fromisoformat(as_of))
+    totals, per_commune = _independent_timeliness(day)
+    assert _independent_timeliness(day, honour_review=False)[0] != totals  # the returned submission matters
     assert summary["timeliness"] == totals
     assert sum(totals.values()) == 126 * 16 and totals["late"] > 0 and totals["on_time"] > 0
     assert {c: {k: v[k] for k in ("on_time", "late")} for c, v in summary["by_commune"].items()} == per_commune
@@ -341,7 +357,8 @@ def test_commune_page_shows_when_each_criterion_turned_green(demo_sqlite):
         assert (None if pd.isna(shown_date) else shown_date) == (row["green_since"] or None)
     early = timely[timely["green"]].iloc[0]
     assert table.loc[early.name, "days_text"] == f"sớm {int(early['days_early'])} ngày"
-    assert set(table["timeliness_text"]) <= {"Đúng hạn", "Trễ hạn", "Đang thực hiện", "Quá hạn"}
+    said = set(table["timeliness_text"])
+    assert said and said <= {"Đúng hạn", "Trễ hạn", "Đang thực hiện", "Quá hạn"}
 
 
 def test_warning_page_shows_reporters_at_risk_and_weekly_reporting(demo_sqlite):

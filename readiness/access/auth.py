@@ -531,3 +531,11 @@ def authenticate(name: str, password: str, now: datetime | None = None) -> Actor
             session, account.name, "account.login", account.name, "password, rehashed" if new_hash else "password"
         )
     return _actor(account)
+
+
+def log_in(name: str, password: str, user_agent: str = "", now: datetime | None = None) -> tuple[Actor, str]:
+    """Check a password (counted towards the lockout, audited, as authenticate) and open a login session: the
+    account and the token for the cookie (readiness.access.sessions)."""
+    now = now or datetime.now(UTC)
+    actor = authenticate(name, password, now=now)
+    return actor, sessions.open_session(actor, user_agent, now)

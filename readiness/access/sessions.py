@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, select
 
-# auth ends sessions when a password changes and this module asks auth to check passwords: a module-level
-# `from readiness import auth` resolves that cycle whichever of the two is imported first (as in audit).
-from readiness.access import audit, auth, permissions
+# Below auth: auth ends an account's sessions when its password or state changes, and opens one after checking a
+# password (auth.log_in); this module never checks a password itself.
+from readiness.access import audit, permissions
 from readiness.core import db
 from readiness.core.models import Account, LoginSession, Role
 from readiness.core.settings import get_settings
@@ -54,18 +54,8 @@ def _purge_expired(session: Session, now: datetime) -> None:
     )
 
 
-def log_in(
-    name: str, password: str, user_agent: str = "", now: datetime | None = None
-) -> tuple[permissions.Actor, str]:
-    """Check a password (counted towards the lockout, audited, as auth.authenticate) and open a session: the
-    account and the token for the cookie."""
-    now = now or datetime.now(UTC)
-    actor = auth.authenticate(name, password, now=now)
-    return actor, open_session(actor, user_agent, now)
-
-
 def open_session(actor: permissions.Actor, user_agent: str = "", now: datetime | None = None) -> str:
-    """A new session for an account whose password was just checked; the token for the cookie."""
+    """A new session for an account whose password was just checked (auth.log_in); the token for the cookie."""
     now = now or datetime.now(UTC)
     token = secrets.token_urlsafe(32)
     with db.write_session() as session:
@@ -128,11 +118,11 @@ def end_all(session: Session, account_name: str) -> int:
     return session.exec(delete(LoginSession).where(LoginSession.account_id == account_id)).rowcount
 
 
-def log_out_everywhere(actor: permissions.Actor) -> int:
-    """The logged-in account ends all its sessions (every browser and device), audited; how many ended."""
-    with db.write_session() as session:
-        ended = end_all(session, actor.name)
-        audit.record(session, actor.name, "account.logout_everywhere", actor.name, f"{ended} session(s)")
+def log_out_everywhere(session: Session, actor: permissions.Actor) -> int:
+    """The logged-in account ends all its sessions (every browser and device), audited, in the caller's
+    transaction; how many ended."""
+    ended = end_all(session, actor.name)
+    audit.record(session, actor.name, "account.logout_everywhere", actor.name, f"{ended} session(s)")
     return ended
 
 

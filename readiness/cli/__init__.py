@@ -10,7 +10,7 @@ import argparse
 from collections.abc import Sequence
 
 from readiness.cli import boundaries, checklists, evidence, outputs, review, setup, users
-from readiness.cli.common import acting_as
+from readiness.cli.common import acting_as, refused
 
 __all__ = ["acting_as", "build_parser", "main"]
 
@@ -28,4 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    # Loaded after parsing: --help and a mistyped option answer without the database layer.
+    from readiness.access.permissions import Refusal
+
+    try:
+        return args.handler(args)
+    except Refusal as exc:
+        return refused(exc)

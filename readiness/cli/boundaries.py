@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readiness.cli.common import acting_as, add_as_option
+from readiness.cli.common import act, add_as_option
 from readiness.core.i18n import LANGUAGES
 
 if TYPE_CHECKING:
@@ -16,20 +16,18 @@ if TYPE_CHECKING:
 
 
 def cmd_boundaries_load(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.core import db
     from readiness.core.i18n import Bilingual
     from readiness.intake import geo
 
-    bootstrap.init()
     try:
         content = args.file.read_bytes()
     except OSError as exc:
         print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
     try:
-        with db.write_session() as session:
-            loaded = geo.load_boundaries(session, acting_as(args.as_name), content, args.level)
+        loaded = act(
+            args.as_name, lambda session, actor: geo.load_boundaries(session, actor, content, args.level), write=True
+        )
     except Bilingual as exc:
         print(f"error: {args.file}: {exc.message(args.lang)}", file=sys.stderr)
         return 1
@@ -78,16 +76,17 @@ def _boundary_report(loaded: geo.Report, lang: str) -> str:
 
 
 def cmd_boundaries_status(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.core import db
     from readiness.core.settings import get_settings
     from readiness.intake import geo
 
-    bootstrap.init()
     province = get_settings().province
-    with db.session() as session:
-        loaded = geo.status(session, province, args.level)
-        scope = geo.areas(session, geo.Level(args.level), province)
+    loaded, scope = act(
+        None,
+        lambda session, _: (
+            geo.status(session, province, args.level),
+            geo.areas(session, geo.Level(args.level), province),
+        ),
+    )
     if loaded is None:
         loaded = geo.Report(geo.Level(args.level), 0, [], scope[["code", "name"]], [])
     if args.json:

@@ -8,28 +8,29 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readiness.cli.common import acting_as, add_as_option, refused
+from readiness.cli.common import act, acting_as, add_as_option
 
 if TYPE_CHECKING:
     from readiness.intake import excel
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.core import db, registry
+    from readiness.core import registry
     from readiness.core.settings import get_settings
     from readiness.intake import excel
 
-    bootstrap.init()
-    with db.session() as session:
-        if args.province:
-            data = excel.province_workbook(session, get_settings().province)
-        else:
-            try:
-                data = excel.commune_checklist(session, args.commune, prefill=not args.no_prefill)
-            except (excel.UnknownCommune, registry.UnknownCode) as exc:
-                print(f"readiness template: {exc}", file=sys.stderr)
-                return 2
+    try:
+        data = act(
+            None,
+            lambda session, _: (
+                excel.province_workbook(session, get_settings().province)
+                if args.province
+                else excel.commune_checklist(session, args.commune, prefill=not args.no_prefill)
+            ),
+        )
+    except (excel.UnknownCommune, registry.UnknownCode) as exc:
+        print(f"readiness template: {exc}", file=sys.stderr)
+        return 2
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes).")
     return 0
@@ -38,7 +39,6 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Exit status 0 only when every file was accepted."""
     from readiness import bootstrap
-    from readiness.access import auth
     from readiness.intake import excel
 
     missing = [str(path) for path in args.files if not path.is_file()]
@@ -46,10 +46,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"readiness import: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
     bootstrap.init()
-    try:
-        actor = acting_as(args.as_name)
-    except auth.Refusal as exc:
-        return refused(exc)
+    # The importer opens one transaction per file itself (docs/architecture.md says why).
+    actor = acting_as(args.as_name)
     outcomes = excel.import_files([(path.name, path.read_bytes()) for path in args.files], actor, args.dry_run)
     for outcome in outcomes:
         if args.json:

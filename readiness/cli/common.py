@@ -1,17 +1,21 @@
-"""What every command shares: dates and paths as arguments, acting as an account, refusals."""
+"""What every command shares: dates and paths as arguments, acting as an account, one transaction, refusals."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from readiness.access import auth
-    from readiness.access.auth import Actor
+    from sqlmodel import Session
+
+    from readiness.access.permissions import Actor, Refusal
+
+T = TypeVar("T")
 
 
 def parse_date(text: str) -> date:
@@ -33,6 +37,20 @@ def acting_as(name: str | None) -> Actor:
         return auth.acting_as(session, name)
 
 
+def act(as_name: str | None, call: Callable[[Session, Actor], T], *, write: bool = False) -> T:
+    """The skeleton of a command: prepare the database (bootstrap.init), take the rights it runs with (--as NAME, or
+    the operator's), and run `call(session, actor)` in one transaction, a write transaction when `write`: the
+    command line owns the transaction, readiness/ only takes the session. A refusal is raised on to main(), which
+    prints it (`refused`) and exits with status 1, having changed nothing."""
+    from readiness import bootstrap
+    from readiness.core import db
+
+    bootstrap.init()
+    actor = acting_as(as_name)
+    with db.write_session() if write else db.session() as session:
+        return call(session, actor)
+
+
 def add_as_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as",
@@ -48,7 +66,7 @@ def read_password() -> str:
     return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
 
 
-def refused(exc: auth.Refusal) -> int:
+def refused(exc: Refusal) -> int:
     print(f"error: {exc.en}", file=sys.stderr)
     return 1
 

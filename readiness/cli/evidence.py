@@ -7,44 +7,29 @@ import json
 import sys
 from pathlib import Path
 
-from readiness.cli.common import acting_as, add_as_option, refused
+from readiness.cli.common import act, add_as_option
 
 
 def cmd_evidence_add(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"readiness evidence: no such file: {args.file}", file=sys.stderr)
         return 2
-    from readiness import bootstrap
-    from readiness.access import auth
-    from readiness.core import db
     from readiness.intake import evidence
 
-    bootstrap.init()
-    try:
-        actor = acting_as(args.as_name)
-        with db.write_session() as session:
-            evidence_id = evidence.add(
-                session, actor, args.commune, args.criterion, args.file.name, args.file.read_bytes()
-            )
-    except auth.Refusal as exc:
-        return refused(exc)
+    content = args.file.read_bytes()
+    evidence_id = act(
+        args.as_name,
+        lambda session, actor: evidence.add(session, actor, args.commune, args.criterion, args.file.name, content),
+        write=True,
+    )
     print(f"Evidence file {evidence_id} stored for commune {args.commune}, criterion {args.criterion.upper()}.")
     return 0
 
 
 def cmd_evidence_list(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.access import auth
-    from readiness.core import db
     from readiness.intake import evidence
 
-    bootstrap.init()
-    try:
-        actor = acting_as(args.as_name)
-        with db.session() as session:
-            frame = evidence.files(session, actor, args.commune)
-    except auth.Refusal as exc:
-        return refused(exc)
+    frame = act(args.as_name, lambda session, actor: evidence.files(session, actor, args.commune))
     rows = [
         {
             "id": int(row.id),

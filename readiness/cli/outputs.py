@@ -6,42 +6,40 @@ import argparse
 import sys
 from datetime import date
 
-from readiness.cli.common import acting_as, add_as_option, out_path, parse_date, refused
+from readiness.cli.common import act, acting_as, add_as_option, out_path, parse_date
 from readiness.core.i18n import LANGUAGES
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.access.auth import OPERATOR
-    from readiness.core import db, registry
+    from readiness.core import registry
     from readiness.core.i18n import today
     from readiness.core.settings import get_settings
     from readiness.outputs import report
 
-    bootstrap.init()
     as_of = args.as_of or today()
     if args.official:
         return _official_report(args, as_of)
     if args.number is not None:
         print("readiness report: --number is for the official report: add --official", file=sys.stderr)
         return 2
-    with db.session() as session:
-        try:
-            if args.commune is not None:
-                data = report.commune_report(session, args.commune, as_of, args.lang, actor=OPERATOR)
-            else:
-                data = report.province_report(session, as_of, get_settings().province, args.lang, actor=OPERATOR)
-        except registry.UnknownCode as exc:
-            print(f"readiness report: {exc}", file=sys.stderr)
-            return 2
+    try:
+        data = act(
+            None,
+            lambda session, actor: (
+                report.commune_report(session, args.commune, as_of, args.lang, actor=actor)
+                if args.commune is not None
+                else report.province_report(session, as_of, get_settings().province, args.lang, actor=actor)
+            ),
+        )
+    except registry.UnknownCode as exc:
+        print(f"readiness report: {exc}", file=sys.stderr)
+        return 2
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes), figures as of {as_of:%d/%m/%Y}.")
     return 0
 
 
 def _official_report(args: argparse.Namespace, as_of: date) -> int:
-    from readiness.access.auth import OPERATOR
-    from readiness.core import db
     from readiness.core.settings import get_settings
     from readiness.outputs import official
 
@@ -54,26 +52,22 @@ def _official_report(args: argparse.Namespace, as_of: date) -> int:
         return 2
     province = get_settings().province
     details = official.Details.from_settings(province, number=args.number or "")
-    with db.session() as session:
-        data = official.official_report(session, as_of, province, fmt, details, actor=OPERATOR)
+    data = act(
+        None, lambda session, actor: official.official_report(session, as_of, province, fmt, details, actor=actor)
+    )
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes), official report, figures as of {as_of:%d/%m/%Y}.")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.access.auth import OPERATOR
-    from readiness.core import db
     from readiness.core.i18n import today
     from readiness.core.settings import get_settings
     from readiness.outputs import export
 
-    bootstrap.init()
     as_of = args.as_of or today()
     workbook = export.warning_list_workbook if args.warning_list else export.consolidated_workbook
-    with db.session() as session:
-        data = workbook(session, as_of, get_settings().province, args.lang, actor=OPERATOR)
+    data = act(None, lambda session, actor: workbook(session, as_of, get_settings().province, args.lang, actor=actor))
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes), figures as of {as_of:%d/%m/%Y}.")
     return 0
@@ -82,7 +76,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_warnings_send(args: argparse.Namespace) -> int:
     """Exit status 0 when nothing is left owed for the week (or on a dry run), 1 when a delivery failed."""
     from readiness import bootstrap
-    from readiness.access import auth
     from readiness.core.i18n import today
     from readiness.core.settings import get_settings
     from readiness.outputs import mail
@@ -90,12 +83,10 @@ def cmd_warnings_send(args: argparse.Namespace) -> int:
     bootstrap.init()
     as_of = args.as_of or today()
     try:
-        actor = acting_as(args.as_name)
+        # Sending opens its own transactions, one per delivery (docs/architecture.md says why).
         deliveries = mail.send_warnings(
-            as_of, get_settings().province, actor=actor, dry_run=args.dry_run, resend=args.resend
+            as_of, get_settings().province, actor=acting_as(args.as_name), dry_run=args.dry_run, resend=args.resend
         )
-    except auth.Refusal as exc:
-        return refused(exc)
     except mail.MailNotConfigured as exc:
         print(f"readiness warnings send: {exc}", file=sys.stderr)
         return 2

@@ -5,23 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 
-from readiness.cli.common import acting_as, add_as_option, refused
+from readiness.cli.common import act, add_as_option
 from readiness.core.enums import ReviewStatus
 
 
 def cmd_review_list(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.access import auth
-    from readiness.core import db
     from readiness.intake import review
 
-    bootstrap.init()
-    try:
-        actor = acting_as(args.as_name)
-        with db.session() as session:
-            frame = review.submissions(session, actor, ReviewStatus(args.status) if args.status else None)
-    except auth.Refusal as exc:
-        return refused(exc)
+    status = ReviewStatus(args.status) if args.status else None
+    frame = act(args.as_name, lambda session, actor: review.submissions(session, actor, status))
     rows = [
         {
             "id": int(row.id),
@@ -45,21 +37,16 @@ def cmd_review_list(args: argparse.Namespace) -> int:
 
 
 def cmd_review_decide(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.access import auth
-    from readiness.core import db
     from readiness.intake import review
 
-    bootstrap.init()
-    try:
-        actor = acting_as(args.as_name)
-        with db.write_session() as session:
-            if args.review_command == "approve":
-                review.approve(session, actor, args.id)
-            else:
-                review.return_submission(session, actor, args.id, args.reason or "", args.criteria)
-    except auth.Refusal as exc:
-        return refused(exc)
+    if args.review_command == "approve":
+        act(args.as_name, lambda session, actor: review.approve(session, actor, args.id), write=True)
+    else:
+        act(
+            args.as_name,
+            lambda session, actor: review.return_submission(session, actor, args.id, args.reason or "", args.criteria),
+            write=True,
+        )
     print(f"Submission {args.id} {'approved' if args.review_command == 'approve' else 'returned'}.")
     return 0
 

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from readiness.cli.common import parse_date, refused
+from readiness.cli.common import act, parse_date
 
 if TYPE_CHECKING:
     from readiness import bootstrap, demo
@@ -43,36 +43,24 @@ def _catalog_text(report: bootstrap.InitReport) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.access import auth
-
-    bootstrap.init()
-    try:
-        _demo(args)
-    except auth.Refusal as exc:
-        return refused(exc)
-    return 0
-
-
-def _demo(args: argparse.Namespace) -> None:
     from readiness import demo
-    from readiness.access.auth import OPERATOR
-    from readiness.core import db
 
     # Printed only after the commit: a refused --clear removes nothing and must not say otherwise.
-    with db.write_session() as session:
-        if args.clear:
-            removed = demo.clear(session, OPERATOR)
-            names = demo.clear_accounts(session, OPERATOR)
-        else:
-            loaded = demo.load(session, OPERATOR, seed=args.seed)
-            accounts = demo.load_accounts(session, OPERATOR)
     if args.clear:
+        removed, names = act(
+            None, lambda session, actor: (demo.clear(session, actor), demo.clear_accounts(session, actor)), write=True
+        )
         print(f"Removed {removed} demo submissions.")
         print(f"Removed {len(names)} demo accounts{': ' if names else '.'}{', '.join(names)}")
     else:
+        loaded, accounts = act(
+            None,
+            lambda session, actor: (demo.load(session, actor, seed=args.seed), demo.load_accounts(session, actor)),
+            write=True,
+        )
         print(f"Loaded {loaded} demo submissions.")
         _print_demo_accounts(accounts)
+    return 0
 
 
 def _print_demo_accounts(accounts: list[demo.DemoAccount]) -> None:
@@ -83,16 +71,13 @@ def _print_demo_accounts(accounts: list[demo.DemoAccount]) -> None:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.core import db
     from readiness.core.i18n import today
     from readiness.core.settings import get_settings
     from readiness.reading import queries
 
-    bootstrap.init()
     as_of = args.as_of or today()
-    with db.session() as session:
-        data = queries.summary(session, as_of, get_settings().province, approved_only=args.approved_only or None)
+    approved_only = args.approved_only or None
+    data = act(None, lambda session, _: queries.summary(session, as_of, get_settings().province, approved_only))
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import argparse
 
-from readiness.cli.common import read_password, refused
+from readiness.cli.common import act, read_password
 from readiness.core.enums import Role
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
     from readiness.access import auth
-    from readiness.access.auth import OPERATOR
-    from readiness.core import db
 
-    bootstrap.init()
-    try:
-        with db.write_session() as session:
-            actor = auth.create_account(
-                session, OPERATOR, args.name, args.role, read_password(), args.commune, args.email
-            )
-    except auth.Refusal as exc:
-        return refused(exc)
+    password = read_password()
+    actor = act(
+        None,
+        lambda session, operator: auth.create_account(
+            session, operator, args.name, args.role, password, args.commune, args.email
+        ),
+        write=True,
+    )
     bound = f", commune {actor.commune_code}" if actor.commune_code else ""
     print(f"Account {actor.name} created (role {actor.role}{bound}).")
     return 0
@@ -30,15 +27,10 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from readiness import bootstrap
     from readiness.access import auth
-    from readiness.access.auth import OPERATOR
-    from readiness.core import db
     from readiness.core.i18n import format_datetime
 
-    bootstrap.init()
-    with db.session() as session:
-        accounts = auth.list_accounts(session, OPERATOR)
+    accounts = act(None, auth.list_accounts)
     print(f"{'name':<24} {'role':<8} {'commune':<8} {'e-mail':<32} state")
     for a in accounts.itertuples():
         state = "disabled" if a.disabled else "enabled"
@@ -55,33 +47,18 @@ def _text(value: object) -> str:
 
 
 def cmd_user_disable(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
     from readiness.access import auth
-    from readiness.access.auth import OPERATOR
-    from readiness.core import db
 
-    bootstrap.init()
-    try:
-        with db.write_session() as session:
-            auth.disable_account(session, OPERATOR, args.name)
-    except auth.Refusal as exc:
-        return refused(exc)
+    act(None, lambda session, operator: auth.disable_account(session, operator, args.name), write=True)
     print(f"Account {auth.normal_name(args.name)} disabled.")
     return 0
 
 
 def cmd_user_reset_password(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
     from readiness.access import auth
-    from readiness.access.auth import OPERATOR
-    from readiness.core import db
 
-    bootstrap.init()
-    try:
-        with db.write_session() as session:
-            auth.reset_password(session, OPERATOR, args.name, read_password())
-    except auth.Refusal as exc:
-        return refused(exc)
+    password = read_password()
+    act(None, lambda session, operator: auth.reset_password(session, operator, args.name, password), write=True)
     print(f"Password of {auth.normal_name(args.name)} reset; any lockout is lifted.")
     return 0
 

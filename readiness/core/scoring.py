@@ -6,7 +6,7 @@ country is scored in one pass; `assess` scores a single value the same way.
 
 from datetime import date
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,18 @@ from readiness.core.models import CriterionKind
 
 # Shares such as 0.8 * 45 are not exact in floating point; a value this close to the target meets it.
 _TOLERANCE = 1e-9
+
+
+def share(value: Any, out_of: Any) -> Any:
+    """The share a ratio's reported value stands for, the one rule for scoring, the Summary sheet and the value's
+    wording: value / out_of, or the value itself when no out_of was given (it was reported as a share); more than
+    all counts as all (31 of 30 computers is 100%); an out_of of 0 measures nothing (NaN). Takes and returns
+    scalars or whole columns alike."""
+    value = np.asarray(value, dtype=float)
+    out_of = np.asarray(out_of, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        measured = np.where(np.isnan(out_of), value, np.where(out_of > 0, value / out_of, np.nan))
+    return np.minimum(measured, 1.0)
 
 
 class Status(StrEnum):
@@ -27,8 +39,8 @@ def score(frame: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
     """Add status, progress (0–1), gap, gap_is_share and overdue to rows holding kind, target, value, out_of
     (and deadline, when as_of is given).
 
-    Ratio: the share is value / out_of, capped at 1; with no out_of the value is the share itself and the gap
-    is a share too (gap_is_share). A ratio with out_of 0 cannot be measured: red, progress 0, gap unknown.
+    Ratio: the share (`share`) is measured; with no out_of the gap is a share too (gap_is_share). A ratio with
+    out_of 0 cannot be measured: red, progress 0, gap unknown.
     """
     kind = frame["kind"].astype(str)
     target = frame["target"].astype(float)
@@ -37,8 +49,7 @@ def score(frame: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
 
     is_ratio = kind == CriterionKind.RATIO
     counted = is_ratio & out_of.notna()
-    share = (value / out_of.where(out_of > 0)).clip(upper=1.0).where(counted, value.clip(upper=1.0))
-    measured = share.where(is_ratio, value)
+    measured = pd.Series(share(value, out_of), index=frame.index).where(is_ratio, value)
 
     reported = value.notna()
     met = measured >= target - _TOLERANCE

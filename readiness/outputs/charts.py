@@ -18,19 +18,18 @@ import vl_convert
 
 from readiness.core.enums import ReviewStatus
 from readiness.core.i18n import (
-    describe_status,
     format_date,
     format_number,
     format_percent,
     review_label,
     status_label,
     timeliness_label,
-    total_gaps,
     tr,
 )
 from readiness.core.text import short_name
 from readiness.outputs.views.palette import GREEN, GREY, INK, MIDDLE, RED, STATUS
 from readiness.outputs.views.tables import REVIEW
+from readiness.outputs.views.wording import describe_status, total_gaps
 
 FONT = "Be Vietnam Pro"
 # Browsers without the font fall back to a sans-serif face, not the canvas default (a serif).
@@ -276,12 +275,12 @@ def _tiles(names: pd.Series, kinds: pd.Series, green: pd.Series, criteria: int) 
     )
 
 
-def tile_map_chart(communes: pd.DataFrame, lang: str) -> Chart:
-    """One tile per commune coloured by its green count (0 → criteria, ending in green), most lagging first.
+def tile_map_chart(communes: pd.DataFrame, lang: str, criteria: int) -> Chart:
+    """One tile per commune coloured by its green count (0 → `criteria`, the catalog's number, ending in green),
+    most lagging first.
 
     Clicking a tile selects its commune (selection parameter "commune", field commune_code).
     """
-    criteria = int((communes["green"] + communes["red"] + communes["grey"]).max()) if len(communes) else 16
     tiles = _tiles(communes["commune_name"], communes["commune_kind"], communes["green"], criteria)
     rows = tiles.assign(
         commune_code=communes["commune_code"],
@@ -485,14 +484,14 @@ def choropleth_chart(
     communes: pd.DataFrame,
     status: pd.DataFrame,
     lang: str,
+    criteria: int,
     criterion: str | None = None,
     timeliness: pd.DataFrame | None = None,
 ) -> Chart:
-    """Commune boundaries coloured by green count like the tile map, or with `criterion` by that criterion's
-    status, or (given queries.timeliness) by its timeliness: on time, late, in progress, overdue. Tooltip: name,
-    code, green count, the criteria not yet green. Clicking a commune selects it (selection parameter "commune",
-    field commune_code); communes without data are grey."""
-    criteria = int((communes["green"] + communes["red"] + communes["grey"]).max()) if len(communes) else 16
+    """Commune boundaries coloured by green count (of `criteria`, the catalog's number) like the tile map, or with
+    `criterion` by that criterion's status, or (given queries.timeliness) by its timeliness: on time, late, in
+    progress, overdue. Tooltip: name, code, green count, the criteria not yet green. Clicking a commune selects it
+    (selection parameter "commune", field commune_code); communes without data are grey."""
     lagging = _lagging_criteria(status)
     lookup = pd.DataFrame(
         {

@@ -89,9 +89,11 @@ def _table(sheet: Worksheet, row: int, spec: Table, frame: pd.DataFrame, lang: s
         start = end + 1
     first = row + 1 + two_rows
     fills = spec.fills(frame, "xlsx")
+    # The spec is resolved once per sheet: each column's converter and number format, then the cells.
+    cells = [(column.excel, column.excel_format) for column in columns]
     for r, (values, colours) in enumerate(zip(frame[spec.keys("xlsx")].itertuples(index=False), fills, strict=True)):
-        for c, (column, value, colour) in enumerate(zip(columns, values, colours, strict=True), start=1):
-            cell = put(sheet, first + r, c, column.excel(value), column.excel_format)
+        for c, ((convert, number_format), value, colour) in enumerate(zip(cells, values, colours, strict=True), 1):
+            cell = put(sheet, first + r, c, convert(value), number_format)
             if colour:
                 cell.fill = _FILLS[colour]
     if filters:

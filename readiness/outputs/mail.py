@@ -20,12 +20,13 @@ from sqlmodel import Session
 from readiness.access import audit
 from readiness.access.permissions import Actor, Permission, require
 from readiness.core import db, registry
-from readiness.core.i18n import describe_status, format_date, warning_reason
+from readiness.core.i18n import format_date
 from readiness.core.models import Account, Role, WarningDelivery
 from readiness.core.scoring import Status
 from readiness.core.settings import get_settings
 from readiness.core.text import nfc
 from readiness.outputs import export
+from readiness.outputs.views.wording import describe_status, warning_reason
 from readiness.reading import queries
 
 WHOLE_LIST = "all"
@@ -157,7 +158,7 @@ def owed_mails(session: Session, as_of: date, province: str, *, actor: Actor) ->
     require(actor, Permission.EXPORT)
     frame = queries.status(session, as_of, province)
     warnings = queries.warning_list(session, as_of, province)
-    criteria = frame["criterion_code"].nunique()
+    criteria = len(queries.catalog(session))
     place = registry.province_name(province)
     mails = [_leaders_mail(r, warnings, criteria, as_of, place) for r in get_settings().warning_recipient_list]
     if mails:

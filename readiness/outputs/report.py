@@ -25,7 +25,6 @@ from readiness.core.i18n import (
     format_datetime,
     format_number,
     format_percent,
-    pending_note,
     timeliness_label,
     tr,
 )
@@ -37,6 +36,7 @@ from readiness.outputs import charts, pdftable
 from readiness.outputs.views import palette
 from readiness.outputs.views import tables as views
 from readiness.outputs.views.columns import Table
+from readiness.outputs.views.wording import pending_note
 from readiness.reading import queries
 
 FONT = "BeVietnamPro"
@@ -373,14 +373,14 @@ def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, crite
     communes = queries.by_commune(status)
     shapes = geo.boundaries(session, province)
     if shapes is None:
-        chart = charts.tile_map_chart(communes, lang)
+        chart = charts.tile_map_chart(communes, lang, criteria)
         caption = tr(
             lang,
             "Mỗi ô là một xã, phường, ghi số tiêu chí đạt; xếp từ chậm nhất (trên cùng bên trái).",
             "One tile per commune with its criteria met, most lagging first (top left).",
         )
     else:
-        chart = charts.choropleth_chart(shapes, communes, status, lang)
+        chart = charts.choropleth_chart(shapes, communes, status, lang, criteria)
         caption = ""
     title = tr(lang, "Bản đồ số tiêu chí đạt", "Map of criteria met")
     pdf.chart(title, chart, max_height=175, min_height=110, caption=caption)

@@ -85,7 +85,8 @@ def by_commune(status_frame: pd.DataFrame) -> pd.DataFrame:
         ]
     ]
     frame = info.join(counts).reset_index()
-    frame["fully_green"] = frame["green"] == status_frame["criterion_code"].nunique()
+    # Fully green: none of its criteria red or grey (every commune has one row per criterion of the catalog).
+    frame["fully_green"] = (frame["red"] == 0) & (frame["grey"] == 0)
     frame["pending"] = frame.pop("review_status") == ReviewStatus.PENDING
     return frame
 

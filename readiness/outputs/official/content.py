@@ -10,13 +10,14 @@ import pandas as pd
 from sqlmodel import Session
 
 from readiness.core import registry
-from readiness.core.i18n import format_date, format_number, format_percent, today, warning_reason
+from readiness.core.i18n import format_date, format_number, format_percent, today
 from readiness.core.scoring import TIMELINESS
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.outputs import charts, mail
 from readiness.outputs.charts import Chart
 from readiness.outputs.official.layout import TEXT_WIDTH
 from readiness.outputs.views import tables as views
+from readiness.outputs.views.wording import warning_reason
 from readiness.reading import queries
 
 PLACEHOLDER = "…"

@@ -1,8 +1,10 @@
 """Table-column specs: one per table, read by the page (ui.column_config), the PDF (readiness.outputs.report) and the
 Excel sheet (readiness.outputs.export), so that a header, a width or a number format is said once."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
@@ -24,6 +26,25 @@ EXCEL_FORMATS = {
     "share": "0%",
     "int": "#,##0",
     "number": "#,##0.##",
+}
+
+
+# How each kind of value is printed (PDF, CLI) and stored in an Excel cell; text is printed and stored as it is.
+_PRINTED: dict[str, Callable[[Any, str], str]] = {
+    "int": format_number,
+    "date": format_date,
+    "datetime": format_datetime,
+    "progress": lambda value, lang: format_percent(value / 100, lang),
+    "share": format_percent,
+    "number": format_amount,
+}
+_STORED: dict[str, Callable[[Any], object]] = {
+    "progress": lambda value: value / 100,
+    # Excel has no time zones: the local wall-clock time (the header says which zone).
+    "datetime": lambda value: value.tz_localize(None).to_pydatetime(),
+    "int": int,
+    "number": float,
+    "share": float,
 }
 
 
@@ -54,40 +75,32 @@ class Column:
     def shown_on(self, medium: str) -> bool:
         return {"page": self.on_page, "pdf": self.pdf is not None, "xlsx": self.xlsx is not None}[medium]
 
-    def text(self, value: object, lang: str) -> str:
-        """The value as printed (PDF, CLI): numbers and dates in the language's form, "–" when missing."""
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            return "–"
-        if self.kind == "int":
-            return format_number(value, lang)
-        if self.kind == "date":
-            return format_date(value, lang)
-        if self.kind == "datetime":
-            return format_datetime(value, lang)
-        if self.kind == "progress":
-            return format_percent(value / 100, lang)
-        if self.kind == "share":
-            return format_percent(value, lang)
-        if self.kind == "number":
-            return format_amount(value, lang)
-        return str(value)
+    def printer(self, lang: str) -> Callable[[object], str]:
+        """The value as printed (PDF, CLI): numbers and dates in the language's form, "–" when missing. Chosen
+        once per column of a table, then called for each of its cells."""
+        form = _PRINTED.get(self.kind)
 
-    def excel(self, value: object) -> object:
-        """The value as stored in an Excel cell (its number format is `excel_format`); empty text is no value."""
-        if isinstance(value, str):
-            return value or None
-        if value is None or pd.isna(value):
-            return None
-        if self.kind == "progress":
-            return value / 100
-        if self.kind == "datetime":
-            # Excel has no time zones: the local wall-clock time (the header says which zone).
-            return value.tz_localize(None).to_pydatetime()
-        if self.kind == "int":
-            return int(value)
-        if self.kind in ("number", "share"):
-            return float(value)
-        return value
+        def text(value: object) -> str:
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                return "–"
+            return str(value) if form is None else form(value, lang)
+
+        return text
+
+    @cached_property
+    def excel(self) -> Callable[[object], object]:
+        """The value as stored in an Excel cell (its number format is `excel_format`); empty text is no value.
+        Chosen once per column, then called for each of its cells."""
+        convert = _STORED.get(self.kind)
+
+        def cell(value: object) -> object:
+            if isinstance(value, str):
+                return value or None
+            if value is None or pd.isna(value):
+                return None
+            return value if convert is None else convert(value)
+
+        return cell
 
     @property
     def excel_format(self) -> str | None:
@@ -125,7 +138,7 @@ class Table:
         return [list(row) for row in zip(*tints, strict=True)]
 
     def text_rows(self, frame: pd.DataFrame, lang: str, medium: str = "pdf") -> list[list[str]]:
-        """The frame's rows as printed text, the columns of `medium`."""
-        columns = self.on(medium)
+        """The frame's rows as printed text, the columns of `medium` (each column's printer chosen once)."""
+        printers = [c.printer(lang) for c in self.on(medium)]
         rows = frame[self.keys(medium)].itertuples(index=False)
-        return [[c.text(v, lang) for c, v in zip(columns, row, strict=True)] for row in rows]
+        return [[print_(v) for print_, v in zip(printers, row, strict=True)] for row in rows]

@@ -24,7 +24,6 @@ import pandas as pd
 from readiness.core.enums import CriterionKind
 from readiness.core.i18n import (
     criterion_kind_label,
-    describe_status,
     format_count,
     format_days_early,
     format_target,
@@ -33,11 +32,11 @@ from readiness.core.i18n import (
     review_label,
     status_label,
     timeliness_label,
-    total_gaps,
     tr,
-    warning_reason,
 )
+from readiness.core.scoring import share
 from readiness.outputs.views.columns import Column, Table
+from readiness.outputs.views.wording import describe_status, total_gaps, warning_reason
 
 if TYPE_CHECKING:
     from readiness.intake.excel import Problem
@@ -217,7 +216,7 @@ def warning_table(national: bool) -> Table:
 
 def warning_list(warnings: pd.DataFrame, lang: str, as_of: date | None = None) -> pd.DataFrame:
     """This week's warning list (queries.warning_list), most severe first, with its rank, the reason in words
-    (dated, given the list's `as_of`: see i18n.warning_reason), the criteria met out of all (green + red + grey)
+    (dated, given the list's `as_of`: see wording.warning_reason), the criteria met out of all (green + red + grey)
     and who reported."""
     criteria = warnings["green"] + warnings["red"] + warnings["grey"]
     return warnings.assign(
@@ -366,13 +365,14 @@ def summary_table(catalog: pd.DataFrame) -> Table:
 
 def summary_value(kind: str, value: float | None, out_of: float | None, lang: str) -> object:
     """A value as the Summary sheet holds it: Có/Không (worded as everywhere), the number, or the share (0–1) of a
-    ratio, more than all counting as all."""
+    ratio (scoring.share, as scored and as worded)."""
     if value is None or pd.isna(value):
         return None
     if kind == CriterionKind.YES_NO:
         return format_value(kind, value, out_of, "", lang)
-    if kind == CriterionKind.RATIO and out_of is not None and not pd.isna(out_of):
-        return min(value / out_of, 1.0) if out_of > 0 else None
+    if kind == CriterionKind.RATIO:
+        measured = float(share(value, out_of))
+        return None if pd.isna(measured) else measured
     return float(value)
 
 
