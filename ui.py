@@ -389,6 +389,24 @@ def download_export(label: str, build: Callable[..., bytes], *args: Any, file_na
         download(label, build, *args, file_name=file_name, mime=mime, actor=who)
 
 
+class ProgressBar:
+    """A progress bar with words ("Đang kiểm tra 3/12: phieu.xlsx") for work done item by item: pass it to
+    readiness/ as the `progress` callback, which calls it with each finished item's name."""
+
+    def __init__(self, total: int, doing_vi: str, doing_en: str) -> None:
+        self.total, self.done, self.doing = total, 0, t(doing_vi, doing_en)
+        self.bar = st.progress(0.0, text=f"{self.doing} 0/{total}…")
+
+    def __call__(self, name: str) -> None:
+        self.done += 1
+        self.bar.progress(
+            min(self.done / max(self.total, 1), 1.0), text=f"{self.doing} {self.done}/{self.total}: {plain(name)}"
+        )
+
+    def clear(self) -> None:
+        self.bar.empty()
+
+
 def progress_column(label: str, width: str | None = None, help: str | None = None) -> Any:
     """A 0–100 progress bar column; whole percents need no decimal separator, so they read the same in vi and en."""
     return st.column_config.ProgressColumn(label, width=width, help=help, format="%.0f%%", min_value=0, max_value=100)
