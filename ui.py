@@ -390,18 +390,15 @@ def download_export(label: str, build: Callable[..., bytes], *args: Any, file_na
 
 
 class ProgressBar:
-    """A progress bar with words ("Đang kiểm tra 3/12: phieu.xlsx") for work done item by item: pass it to
-    readiness/ as the `progress` callback, which calls it with each finished item's name."""
+    """A progress bar with words ("Đang kiểm tra 3/12: phieu.xlsx") for long work of readiness/: pass it as the
+    `progress` callback (readiness.core.progress), then clear() it."""
 
-    def __init__(self, total: int, doing_vi: str, doing_en: str) -> None:
-        self.total, self.done, self.doing = total, 0, t(doing_vi, doing_en)
-        self.bar = st.progress(0.0, text=f"{self.doing} 0/{total}…")
+    def __init__(self, doing_vi: str, doing_en: str) -> None:
+        self.doing = t(doing_vi, doing_en)
+        self.bar = st.progress(0.0, text=f"{self.doing}…")
 
-    def __call__(self, name: str) -> None:
-        self.done += 1
-        self.bar.progress(
-            min(self.done / max(self.total, 1), 1.0), text=f"{self.doing} {self.done}/{self.total}: {plain(name)}"
-        )
+    def __call__(self, done: int, total: int, what: str) -> None:
+        self.bar.progress(min(done / max(total, 1), 1.0), text=f"{self.doing} {done}/{total}: {plain(what)}")
 
     def clear(self) -> None:
         self.bar.empty()

@@ -123,7 +123,7 @@ def imported_text(outcomes: list[excel.ImportOutcome], what_vi: str, what_en: st
 
 def confirm(archive_ids: list[int], what_vi: str, what_en: str) -> None:
     """Import the checked files, each whole or not at all, as the account logged in now; then a fresh uploader."""
-    told = ui.ProgressBar(len(archive_ids), "Đang nhập", "Importing")
+    told = ui.ProgressBar("Đang nhập", "Importing")
     try:
         outcomes = excel.confirm_files(archive_ids, actor, told)
     except Bilingual as exc:
@@ -257,9 +257,8 @@ if not by_form:
     verdicts = {f.file_id: known[f.file_id] for f in uploaded if f.file_id in known}
     arriving = [f for f in uploaded if f.file_id not in verdicts]
     if arriving:
-        told = ui.ProgressBar(len(arriving), "Đang kiểm tra", "Checking")
-        # A generator: the files' bytes are copied out of the uploader a chunk at a time.
-        checked = excel.check_files(((f.name, f.getvalue()) for f in arriving), actor, told)
+        told = ui.ProgressBar("Đang kiểm tra", "Checking")
+        checked = excel.check_files([(f.name, f.getvalue()) for f in arriving], actor, told)
         verdicts.update(zip((f.file_id for f in arriving), checked, strict=True))
         told.clear()
     st.session_state["upload_verdicts"] = verdicts

@@ -7,6 +7,7 @@ import sys
 from datetime import date
 
 from readiness.cli.common import acting_as, add_as_option, out_path, parse_date, refused
+from readiness.cli.progress import add_quiet_option, progress_bar
 from readiness.core.i18n import LANGUAGES
 
 
@@ -30,7 +31,10 @@ def cmd_report(args: argparse.Namespace) -> int:
             if args.commune is not None:
                 data = report.commune_report(session, args.commune, as_of, args.lang, actor=OPERATOR)
             else:
-                data = report.province_report(session, as_of, get_settings().province, args.lang, actor=OPERATOR)
+                with progress_bar(args, "Building the report") as told:
+                    data = report.province_report(
+                        session, as_of, get_settings().province, args.lang, actor=OPERATOR, progress=told
+                    )
         except registry.UnknownCode as exc:
             print(f"readiness report: {exc}", file=sys.stderr)
             return 2
@@ -71,9 +75,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     bootstrap.init()
     as_of = args.as_of or today()
-    workbook = export.warning_list_workbook if args.warning_list else export.consolidated_workbook
+    province = get_settings().province
     with db.session() as session:
-        data = workbook(session, as_of, get_settings().province, args.lang, actor=OPERATOR)
+        if args.warning_list:
+            data = export.warning_list_workbook(session, as_of, province, args.lang, actor=OPERATOR)
+        else:
+            with progress_bar(args, "Building the workbook") as told:
+                data = export.consolidated_workbook(session, as_of, province, args.lang, actor=OPERATOR, progress=told)
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes), figures as of {as_of:%d/%m/%Y}.")
     return 0
@@ -91,9 +99,10 @@ def cmd_warnings_send(args: argparse.Namespace) -> int:
     as_of = args.as_of or today()
     try:
         actor = acting_as(args.as_name)
-        deliveries = mail.send_warnings(
-            as_of, get_settings().province, actor=actor, dry_run=args.dry_run, resend=args.resend
-        )
+        with progress_bar(args, "Sending") as told:
+            deliveries = mail.send_warnings(
+                as_of, get_settings().province, actor=actor, dry_run=args.dry_run, resend=args.resend, progress=told
+            )
     except auth.Refusal as exc:
         return refused(exc)
     except mail.MailNotConfigured as exc:
@@ -128,6 +137,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="the official report (Nghị định 30/2020/NĐ-CP) as PDF or Word, by the extension of --out",
     )
     report_.add_argument("--number", help="the official report's number, as in 'Số: 12/BC-SKHCN' (default: blank)")
+    add_quiet_option(report_)
     report_.set_defaults(handler=cmd_report)
 
     export_ = commands.add_parser("export", help="Excel: consolidated table of all communes, or the warning list")
@@ -135,6 +145,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     export_.add_argument("--as-of", type=parse_date, help="YYYY-MM-DD (default: today)")
     export_.add_argument("--lang", choices=list(LANGUAGES), default="vi", help="language (default: vi)")
     export_.add_argument("--warning-list", action="store_true", help="export this week's warning list instead")
+    add_quiet_option(export_)
     export_.set_defaults(handler=cmd_export)
 
     warnings_ = commands.add_parser("warnings", help="the weekly warning list: send it by e-mail")
@@ -147,4 +158,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     send.add_argument("--dry-run", action="store_true", help="list who would get what; send and record nothing")
     send.add_argument("--resend", action="store_true", help="send again to recipients already sent this week")
     add_as_option(send)
+    add_quiet_option(send)
     send.set_defaults(handler=cmd_warnings_send)

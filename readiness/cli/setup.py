@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 from readiness.cli.common import parse_date, refused
+from readiness.cli.progress import add_quiet_option, progress_bar
 
 if TYPE_CHECKING:
     from readiness import bootstrap, demo
@@ -65,7 +66,8 @@ def _demo(args: argparse.Namespace) -> None:
             removed = demo.clear(session, OPERATOR)
             names = demo.clear_accounts(session, OPERATOR)
         else:
-            loaded = demo.load(session, OPERATOR, seed=args.seed)
+            with progress_bar(args, "Loading the demo") as told:
+                loaded = demo.load(session, OPERATOR, seed=args.seed, progress=told)
             accounts = demo.load_accounts(session, OPERATOR)
     if args.clear:
         print(f"Removed {removed} demo submissions.")
@@ -116,6 +118,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     demo_ = commands.add_parser("demo", help="load demo submissions (July–November 2025)")
     demo_.add_argument("--clear", action="store_true", help="remove the demo submissions and nothing else")
     demo_.add_argument("--seed", type=int, default=57, help="random seed of the demo story")
+    add_quiet_option(demo_)
     demo_.set_defaults(handler=cmd_demo)
 
     summary = commands.add_parser("summary", help="greening per criterion and per commune")

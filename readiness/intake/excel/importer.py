@@ -9,11 +9,10 @@ never confirmed stays "checked" in the archive: the person abandoned it at the p
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from itertools import islice
 from typing import TypeVar
 
 import pandas as pd
@@ -27,6 +26,7 @@ from readiness.core import db, registry
 from readiness.core.criteria import criteria
 from readiness.core.i18n import format_target, format_value, today, tr
 from readiness.core.models import ImportFile, Origin, Result, Submission, SubmissionCreate
+from readiness.core.progress import Progress, tell
 from readiness.core.scoring import Status, score
 from readiness.core.settings import get_settings
 from readiness.core.text import nfc, printable
@@ -113,9 +113,6 @@ def load_context(session: Session) -> Context:
     )
 
 
-Progress = Callable[[str], None]
-"""Called after each file with its name: a page's progress bar or the command line's advances by one."""
-
 # Files read and compared together: one chunk's readings at most are held at once (memory stays bounded however
 # many files come), while the comparison with stored figures is still made for many files at a time (it costs
 # about the same for 16 rows as for 2,000).
@@ -123,7 +120,7 @@ CHUNK = 32
 
 
 def import_files(
-    files: Iterable[tuple[str, bytes]], actor: Actor, dry_run: bool = False, progress: Progress | None = None
+    files: Sequence[tuple[str, bytes]], actor: Actor, dry_run: bool = False, progress: Progress | None = None
 ) -> list[ImportOutcome]:
     """Read, check and (unless `dry_run`) store each (filename, bytes), one transaction per file.
 
@@ -138,16 +135,16 @@ def import_files(
             if dry_run:
                 for item, changes in pairs:
                     outcomes.append(_decide(session, item, changes, actor, write=False))
-                    _tell(progress, item.name)
+                    tell(progress, len(outcomes), len(files), item.name)
                 continue
         for item, changes in pairs:
             outcomes.append(_store(item, changes, actor))
-            _tell(progress, item.name)
+            tell(progress, len(outcomes), len(files), item.name)
     return outcomes
 
 
 def check_files(
-    files: Iterable[tuple[str, bytes]], actor: Actor, progress: Progress | None = None
+    files: Sequence[tuple[str, bytes]], actor: Actor, progress: Progress | None = None
 ) -> list[ImportOutcome]:
     """Read and check each (filename, bytes) as an import does, and archive and audit it whatever it holds, but
     store no figures: a file that could be imported comes back CHECKED, with its `archive_id` for `confirm`."""
@@ -161,7 +158,7 @@ def check_files(
             pairs = list(zip(received, _changes(session, received, context), strict=True))
         for item, changes in pairs:
             outcomes.append(_store(item, changes, actor, store=False))
-            _tell(progress, item.name)
+            tell(progress, len(outcomes), len(files), item.name)
     return outcomes
 
 
@@ -200,7 +197,7 @@ def confirm_files(archive_ids: Sequence[int], actor: Actor, progress: Progress |
             session.expunge_all()
         for archive_id, item, changes in pairs:
             outcomes.append(_store(item, changes, actor, archive_id=archive_id))
-            _tell(progress, item.name)
+            tell(progress, len(outcomes), len(archive_ids), item.name)
     return outcomes
 
 
@@ -210,15 +207,9 @@ def _received_again(archive: ImportFile, actor: Actor, context: Context) -> "_Re
     return _receive(archive.filename, archive.content, actor, context)
 
 
-def _chunks(items: Iterable[T]) -> Iterator[list[T]]:
-    items = iter(items)
-    while chunk := list(islice(items, CHUNK)):
-        yield chunk
-
-
-def _tell(progress: Progress | None, name: str) -> None:
-    if progress is not None:
-        progress(name)
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
 
 
 def check_form(form: WebForm, actor: Actor) -> ImportOutcome:
