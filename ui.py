@@ -2,6 +2,7 @@
 
 import importlib
 import importlib.util
+import inspect
 import logging
 import re
 import secrets
@@ -383,10 +384,36 @@ def download(
 
 
 def download_export(label: str, build: Callable[..., bytes], *args: Any, file_name: str, mime: str) -> None:
-    """A download button for a report or export, shown only to accounts that may export (leaders, officers)."""
+    """A download button for a report or export, shown only to accounts that may export (leaders, officers).
+
+    In national mode the reports and the consolidated workbook take tens of seconds to build: for a builder that
+    reports its progress (a `progress` parameter), a first button builds the file as the account logged in now,
+    with a progress bar with words, and the download button then hands over the file built (kept for these
+    arguments and this data version only)."""
     who = logged_in()
-    if allowed(who, Permission.EXPORT):
+    if not allowed(who, Permission.EXPORT):
+        return
+    if not national() or "progress" not in inspect.signature(build).parameters:
         download(label, build, *args, file_name=file_name, mime=mime, actor=who)
+        return
+    key = f"built_{file_name}"
+    built = st.session_state.get(key)
+    if built is not None and built[0] == (args, data_version()):
+        st.download_button(
+            label,
+            data=built[1],
+            file_name=file_name,
+            mime=mime,
+            icon=":material/download:",
+            key=f"download_{file_name}",
+        )
+        return
+    if st.button(t(f"Tạo tệp {file_name}", f"Build {file_name}"), icon=":material/build:", key=f"build_{file_name}"):
+        bar = ProgressBar(f"Đang tạo {file_name}", f"Building {file_name}")
+        with db.session() as session:
+            data = build(session, *args, actor=who, progress=bar)
+        st.session_state[key] = ((args, data_version()), data)
+        st.rerun()
 
 
 class ProgressBar:

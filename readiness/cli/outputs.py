@@ -58,8 +58,8 @@ def _official_report(args: argparse.Namespace, as_of: date) -> int:
         return 2
     province = get_settings().province
     details = official.Details.from_settings(province, number=args.number or "")
-    with db.session() as session:
-        data = official.official_report(session, as_of, province, fmt, details, actor=OPERATOR)
+    with db.session() as session, progress_bar(args, "Building the official report") as told:
+        data = official.official_report(session, as_of, province, fmt, details, actor=OPERATOR, progress=told)
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes), official report, figures as of {as_of:%d/%m/%Y}.")
     return 0
