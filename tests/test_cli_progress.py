@@ -5,6 +5,7 @@ import io
 import json
 import sys
 
+import geodata
 from excel_fill import checklist
 
 from readiness.cli import main
@@ -76,3 +77,14 @@ def test_demo_and_export_show_their_progress_on_a_terminal_and_print_the_same(
     assert main(["export", "--out", str(out), "--as-of", "2025-11-20"]) == 0
     assert "Building the workbook" in terminal.getvalue() and "5/5" in terminal.getvalue()
     assert capsys.readouterr().out.startswith(f"Wrote {out}")
+
+
+def test_boundaries_load_prints_the_same_report_with_its_steps_drawn(initialized, tmp_path, capsys, monkeypatch):
+    path = tmp_path / "hanoi.geojson"
+    path.write_bytes(geodata.feature_collection(geodata.hanoi_communes()))
+    assert main(["boundaries", "load", str(path), "--lang", "en", "--quiet"]) == 0
+    quiet = capsys.readouterr().out
+    terminal = as_terminal(monkeypatch)
+    assert main(["boundaries", "load", str(path), "--lang", "en"]) == 0
+    assert capsys.readouterr().out == quiet == "Boundaries saved: 126 communes matched.\n" + quiet.split("\n", 1)[1]
+    assert "Loading boundaries" in terminal.getvalue() and "4/4" in terminal.getvalue()

@@ -245,3 +245,15 @@ def test_a_commune_account_gets_another_communes_file_refused_with_the_reason(in
     at.button[0].click().run()
     with db.session() as session:
         assert session.scalars(select(Submission.commune_code)).all() == ["00070"]
+
+
+def test_checking_and_confirming_tell_their_progress_file_by_file(initialized, monkeypatch):
+    told = []
+    monkeypatch.setattr(
+        ui.ProgressBar, "__call__", lambda self, done, total, what: told.append((self.doing, done, total, what))
+    )
+    at = upload_page()
+    at.file_uploader[0].set_value([("a.xlsx", checklist("00070"), XLSX), ("b.xlsx", checklist("00073"), XLSX)]).run()
+    assert told == [("Đang kiểm tra", 1, 2, "a.xlsx"), ("Đang kiểm tra", 2, 2, "b.xlsx")]
+    at.button[0].click().run()
+    assert told[2:] == [("Đang nhập", 1, 2, "a.xlsx"), ("Đang nhập", 2, 2, "b.xlsx")]

@@ -293,7 +293,11 @@ _VERDICTS = {
 
 def import_verdicts(outcomes: Sequence["ImportOutcome"], communes: dict[str, str], lang: str) -> pd.DataFrame:
     """Files checked at once (readiness.intake.excel.check_files), one row each: which commune and day, the
-    verdict, and what importing it changes (criteria turning green, no longer green) or how many problems."""
+    verdict, and what importing it changes (criteria turning green, no longer green) or how many problems.
+
+    The verdict depends only on the outcome (checked, duplicate, rejected), never on how the file was read: another
+    kind of workbook the reader recognises (the task register's progress workbooks) comes back from check_files as
+    an ImportOutcome of its own Kind and needs only its own words for "what changes" here."""
     rows = []
     for outcome in outcomes:
         if outcome.commune_code:
