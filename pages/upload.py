@@ -147,10 +147,9 @@ def confirm(archive_ids: list[int], what_vi: str, what_en: str) -> None:
 def rejected_list(rejected: list[excel.ImportOutcome], expanded: bool) -> None:
     """Each refused file with its cell-level problems, to fix and drop in again."""
     for outcome in rejected:
-        label = ui.t(
-            f"{outcome.filename} — {len(outcome.problems)} lỗi",
-            f"{outcome.filename} — {len(outcome.problems)} problem(s)",
-        )
+        # An expander's label is Markdown: the file name, the sender's text, is escaped.
+        name = ui.plain(outcome.filename)
+        label = ui.t(f"{name} — {len(outcome.problems)} lỗi", f"{name} — {len(outcome.problems)} problem(s)")
         with st.expander(label, icon=":material/error:", expanded=expanded):
             problems_table(outcome)
 

@@ -193,7 +193,7 @@ def test_many_files_get_one_verdict_table_and_one_confirmation_imports_the_ready
     ]
     # The refused file's cell-level problems, open under the table, to fix and drop in again.
     (expander,) = at.expander
-    assert expander.label == "sai.xlsx — 1 lỗi"
+    assert expander.label == f"{ui.plain('sai.xlsx')} — 1 lỗi"  # Markdown: the name escaped, drawn as typed
     assert shown(expander.dataframe[0])[["Trang tính", "Ô"]].values.tolist() == [["Phiếu tự đánh giá", "C7"]]
     with db.session() as session:
         assert queries.data_version(session)[0] == 1  # checking stored nothing
