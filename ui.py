@@ -2,6 +2,7 @@
 
 import importlib
 import importlib.util
+import inspect
 import logging
 import re
 import secrets
@@ -390,10 +391,51 @@ def download(
 
 
 def download_export(label: str, build: Callable[..., bytes], *args: Any, file_name: str, mime: str) -> None:
-    """A download button for a report or export, shown only to accounts that may export (leaders, officers)."""
+    """A download button for a report or export, shown only to accounts that may export (leaders, officers).
+
+    In national mode the reports and the consolidated workbook take tens of seconds to build: for a builder that
+    reports its progress (a `progress` parameter), a first button builds the file as the account logged in now,
+    with a progress bar with words, and the download button then hands over the file built (kept for these
+    arguments and this data version only)."""
     who = logged_in()
-    if allowed(who, Permission.EXPORT):
+    if not allowed(who, Permission.EXPORT):
+        return
+    if not national() or "progress" not in inspect.signature(build).parameters:
         download(label, build, *args, file_name=file_name, mime=mime, actor=who)
+        return
+    key = f"built_{file_name}"
+    built = st.session_state.get(key)
+    if built is not None and built[0] == (args, data_version()):
+        st.download_button(
+            label,
+            data=built[1],
+            file_name=file_name,
+            mime=mime,
+            icon=":material/download:",
+            key=f"download_{file_name}",
+        )
+        return
+    if st.button(t(f"Tạo tệp {file_name}", f"Build {file_name}"), icon=":material/build:", key=f"build_{file_name}"):
+        bar = ProgressBar(f"Đang tạo {file_name}", f"Building {file_name}")
+        with db.session() as session:
+            data = build(session, *args, actor=who, progress=bar)
+        st.session_state[key] = ((args, data_version()), data)
+        st.rerun()
+
+
+class ProgressBar:
+    """A progress bar with words ("Đang kiểm tra 3/12: phieu.xlsx") for long work of readiness/: pass it as the
+    `progress` callback (readiness.core.progress), then clear() it."""
+
+    def __init__(self, doing_vi: str, doing_en: str) -> None:
+        self.doing = t(doing_vi, doing_en)
+        self.bar = st.progress(0.0, text=f"{self.doing}…")
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        self.bar.progress(min(done / max(total, 1), 1.0), text=f"{self.doing} {done}/{total}: {plain(what)}")
+
+    def clear(self) -> None:
+        self.bar.empty()
 
 
 def progress_column(label: str, width: str | None = None, help: str | None = None) -> Any:

@@ -34,15 +34,15 @@ upload = st.file_uploader(
 )
 ui.show_done()
 if upload is not None and st.button(ui.t("Lưu ranh giới", "Save boundaries"), type="primary"):
-    with st.spinner(ui.t("Đang kiểm tra và chuẩn hoá ranh giới…", "Checking and normalising the boundaries…")):
-        ui.act(
-            geo.load_boundaries,
-            upload.getvalue(),
-            level,
-            done=ui.t(
-                f"Đã lưu ranh giới từ tệp {ui.plain(upload.name)}.", f"Boundaries saved from {ui.plain(upload.name)}."
-            ),
-        )
+    ui.act(
+        geo.load_boundaries,
+        upload.getvalue(),
+        level,
+        ui.ProgressBar("Đang kiểm tra, chuẩn hoá và lưu ranh giới", "Checking, normalising and saving the boundaries"),
+        done=ui.t(
+            f"Đã lưu ranh giới từ tệp {ui.plain(upload.name)}.", f"Boundaries saved from {ui.plain(upload.name)}."
+        ),
+    )
 
 report = ui.query(geo.status, ui.province(), level)
 if report is None:

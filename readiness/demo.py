@@ -24,6 +24,7 @@ from readiness.core.models import (
     Role,
     SubmissionCreate,
 )
+from readiness.core.progress import Progress, each
 from readiness.core.settings import get_settings
 from readiness.intake import submissions
 
@@ -50,14 +51,16 @@ def reporting_dates() -> list[date]:
     return [FIRST_WEEK + timedelta(weeks=w) for w in range(WEEKS)]
 
 
-def load(session: Session, actor: Actor, seed: int = 57) -> int:
-    """Replace the demo submissions with a fresh set. Returns how many submissions were written."""
+def load(session: Session, actor: Actor, seed: int = 57, progress: Progress | None = None) -> int:
+    """Replace the demo submissions with a fresh set. Returns how many submissions were written. `progress` is
+    told of each commune's story, then of each batch stored."""
     require(actor, Permission.LOAD_DEMO)
     submissions.delete_by_origin(session, Origin.DEMO)
     catalog = criteria.criteria(session)
     communes = session.exec(select(Commune).order_by(Commune.code)).all()
-    rows = [s for commune in communes for s in _commune_story(commune, catalog, seed)]
-    for start in range(0, len(rows), 20_000):
+    rows = [s for commune in each(communes, progress, lambda c: c.name) for s in _commune_story(commune, catalog, seed)]
+    batches = range(0, len(rows), 20_000)
+    for start in each(batches, progress, lambda start: f"{min(start + 20_000, len(rows)):,}/{len(rows):,}"):
         submissions.save(session, rows[start : start + 20_000])
     audit.record(session, actor.name, "demo.load", f"{len(communes)} communes", f"{len(rows)} submissions")
     return len(rows)

@@ -58,3 +58,19 @@ def test_a_leader_may_not_send_files(initialized):
     with pytest.raises(PermissionDenied):
         excel.check_files([("phieu.xlsx", checklist())], account(Role.LEADER))
     assert archive() == []
+
+
+def test_confirming_many_files_stores_each_on_its_own_and_refuses_the_batch_if_one_is_not_the_accounts(officer):
+    admin = account(Role.ADMIN)
+    mine = excel.check_files([("a.xlsx", checklist("00070")), ("b.xlsx", checklist("00073"))], officer)
+    (theirs,) = excel.check_files([("c.xlsx", checklist("00004"))], admin)
+    with pytest.raises(PermissionDenied):
+        excel.confirm_files([o.archive_id for o in [*mine, theirs]], officer)
+    assert [outcome for outcome, _ in archive()] == ["checked", "checked", "checked"]  # nothing stored
+    told = []
+    outcomes = excel.confirm_files([o.archive_id for o in mine], officer, lambda *step: told.append(step))
+    assert [o.outcome for o in outcomes] == ["accepted", "accepted"]
+    assert told == [(1, 2, "a.xlsx"), (2, 2, "b.xlsx")]
+    with db.session() as session:
+        ids = session.execute(select(Submission.import_file_id).order_by(Submission.id)).scalars().all()
+    assert ids == [o.archive_id for o in mine]  # one submission per file, each tied to its own archive entry

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readiness.cli.common import act, add_as_option
+from readiness.cli.progress import add_quiet_option, progress_bar
 from readiness.core.i18n import LANGUAGES
 
 if TYPE_CHECKING:
@@ -25,9 +26,12 @@ def cmd_boundaries_load(args: argparse.Namespace) -> int:
         print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
     try:
-        loaded = act(
-            args.as_name, lambda session, actor: geo.load_boundaries(session, actor, content, args.level), write=True
-        )
+        with progress_bar(args, "Loading boundaries") as told:
+            loaded = act(
+                args.as_name,
+                lambda session, actor: geo.load_boundaries(session, actor, content, args.level, told),
+                write=True,
+            )
     except Bilingual as exc:
         print(f"error: {args.file}: {exc.message(args.lang)}", file=sys.stderr)
         return 1
@@ -111,6 +115,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     load.add_argument("--level", choices=levels, default="commune", help="communes (default) or the 34 provinces")
     load.add_argument("--lang", choices=list(LANGUAGES), default="vi", help="language of the messages")
     add_as_option(load)
+    add_quiet_option(load)
     load.set_defaults(handler=cmd_boundaries_load)
     status = actions.add_parser("status", help="what the stored boundary file matches")
     status.add_argument("--level", choices=levels, default="commune", help="communes (default) or the 34 provinces")

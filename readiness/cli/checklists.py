@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readiness.cli.common import act, acting_as, add_as_option
+from readiness.cli.progress import add_quiet_option, progress_bar
 
 if TYPE_CHECKING:
     from readiness.intake import excel
@@ -48,7 +49,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     bootstrap.init()
     # The importer opens one transaction per file itself (docs/architecture.md says why).
     actor = acting_as(args.as_name)
-    outcomes = excel.import_files([(path.name, path.read_bytes()) for path in args.files], actor, args.dry_run)
+    with progress_bar(args, "Checking" if args.dry_run else "Importing") as told:
+        outcomes = excel.import_files(
+            [(path.name, path.read_bytes()) for path in args.files], actor, args.dry_run, told
+        )
     for outcome in outcomes:
         if args.json:
             print(json.dumps(outcome.to_dict(args.lang), ensure_ascii=False))
@@ -113,4 +117,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     import_.add_argument("--json", action="store_true", help="print one JSON object per file, one per line")
     import_.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the messages")
     add_as_option(import_)
+    add_quiet_option(import_)
     import_.set_defaults(handler=cmd_import)

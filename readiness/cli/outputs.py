@@ -7,6 +7,7 @@ import sys
 from datetime import date
 
 from readiness.cli.common import act, acting_as, add_as_option, out_path, parse_date
+from readiness.cli.progress import add_quiet_option, progress_bar
 from readiness.core.i18n import LANGUAGES
 
 
@@ -23,14 +24,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         print("readiness report: --number is for the official report: add --official", file=sys.stderr)
         return 2
     try:
-        data = act(
-            None,
-            lambda session, actor: (
-                report.commune_report(session, args.commune, as_of, args.lang, actor=actor)
-                if args.commune is not None
-                else report.province_report(session, as_of, get_settings().province, args.lang, actor=actor)
-            ),
-        )
+        with progress_bar(args, "Building the report") as told:
+            data = act(
+                None,
+                lambda session, actor: (
+                    report.commune_report(session, args.commune, as_of, args.lang, actor=actor)
+                    if args.commune is not None
+                    else report.province_report(
+                        session, as_of, get_settings().province, args.lang, actor=actor, progress=told
+                    )
+                ),
+            )
     except registry.UnknownCode as exc:
         print(f"readiness report: {exc}", file=sys.stderr)
         return 2
@@ -52,9 +56,13 @@ def _official_report(args: argparse.Namespace, as_of: date) -> int:
         return 2
     province = get_settings().province
     details = official.Details.from_settings(province, number=args.number or "")
-    data = act(
-        None, lambda session, actor: official.official_report(session, as_of, province, fmt, details, actor=actor)
-    )
+    with progress_bar(args, "Building the official report") as told:
+        data = act(
+            None,
+            lambda session, actor: official.official_report(
+                session, as_of, province, fmt, details, actor=actor, progress=told
+            ),
+        )
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes), official report, figures as of {as_of:%d/%m/%Y}.")
     return 0
@@ -66,8 +74,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     from readiness.outputs import export
 
     as_of = args.as_of or today()
-    workbook = export.warning_list_workbook if args.warning_list else export.consolidated_workbook
-    data = act(None, lambda session, actor: workbook(session, as_of, get_settings().province, args.lang, actor=actor))
+    province = get_settings().province
+    with progress_bar(args, "Building the workbook") as told:
+        if args.warning_list:
+            data = act(
+                None,
+                lambda session, actor: export.warning_list_workbook(session, as_of, province, args.lang, actor=actor),
+            )
+        else:
+            data = act(
+                None,
+                lambda session, actor: export.consolidated_workbook(
+                    session, as_of, province, args.lang, actor=actor, progress=told
+                ),
+            )
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes), figures as of {as_of:%d/%m/%Y}.")
     return 0
@@ -84,9 +104,15 @@ def cmd_warnings_send(args: argparse.Namespace) -> int:
     as_of = args.as_of or today()
     try:
         # Sending opens its own transactions, one per delivery (docs/architecture.md says why).
-        deliveries = mail.send_warnings(
-            as_of, get_settings().province, actor=acting_as(args.as_name), dry_run=args.dry_run, resend=args.resend
-        )
+        with progress_bar(args, "Sending") as told:
+            deliveries = mail.send_warnings(
+                as_of,
+                get_settings().province,
+                actor=acting_as(args.as_name),
+                dry_run=args.dry_run,
+                resend=args.resend,
+                progress=told,
+            )
     except mail.MailNotConfigured as exc:
         print(f"readiness warnings send: {exc}", file=sys.stderr)
         return 2
@@ -119,6 +145,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="the official report (Nghị định 30/2020/NĐ-CP) as PDF or Word, by the extension of --out",
     )
     report_.add_argument("--number", help="the official report's number, as in 'Số: 12/BC-SKHCN' (default: blank)")
+    add_quiet_option(report_)
     report_.set_defaults(handler=cmd_report)
 
     export_ = commands.add_parser("export", help="Excel: consolidated table of all communes, or the warning list")
@@ -126,6 +153,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     export_.add_argument("--as-of", type=parse_date, help="YYYY-MM-DD (default: today)")
     export_.add_argument("--lang", choices=list(LANGUAGES), default="vi", help="language (default: vi)")
     export_.add_argument("--warning-list", action="store_true", help="export this week's warning list instead")
+    add_quiet_option(export_)
     export_.set_defaults(handler=cmd_export)
 
     warnings_ = commands.add_parser("warnings", help="the weekly warning list: send it by e-mail")
@@ -138,4 +166,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     send.add_argument("--dry-run", action="store_true", help="list who would get what; send and record nothing")
     send.add_argument("--resend", action="store_true", help="send again to recipients already sent this week")
     add_as_option(send)
+    add_quiet_option(send)
     send.set_defaults(handler=cmd_warnings_send)

@@ -7,9 +7,13 @@ import json
 from typing import TYPE_CHECKING
 
 from readiness.cli.common import act, parse_date
+from readiness.cli.progress import add_quiet_option, progress_bar
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from readiness import bootstrap, demo
+    from readiness.access.permissions import Actor
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -53,11 +57,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"Removed {removed} demo submissions.")
         print(f"Removed {len(names)} demo accounts{': ' if names else '.'}{', '.join(names)}")
     else:
-        loaded, accounts = act(
-            None,
-            lambda session, actor: (demo.load(session, actor, seed=args.seed), demo.load_accounts(session, actor)),
-            write=True,
-        )
+
+        def load(session: Session, actor: Actor) -> tuple[int, list[demo.DemoAccount]]:
+            with progress_bar(args, "Loading the demo") as told:
+                return demo.load(session, actor, seed=args.seed, progress=told), demo.load_accounts(session, actor)
+
+        loaded, accounts = act(None, load, write=True)
         print(f"Loaded {loaded} demo submissions.")
         _print_demo_accounts(accounts)
     return 0
@@ -101,6 +106,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     demo_ = commands.add_parser("demo", help="load demo submissions (July–November 2025)")
     demo_.add_argument("--clear", action="store_true", help="remove the demo submissions and nothing else")
     demo_.add_argument("--seed", type=int, default=57, help="random seed of the demo story")
+    add_quiet_option(demo_)
     demo_.set_defaults(handler=cmd_demo)
 
     summary = commands.add_parser("summary", help="greening per criterion and per commune")

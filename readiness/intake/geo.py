@@ -28,6 +28,7 @@ from readiness.access.permissions import Actor, Permission, require
 from readiness.core import registry
 from readiness.core.i18n import Bilingual, tr
 from readiness.core.models import Boundary
+from readiness.core.progress import Progress, tell
 from readiness.core.registry import UnknownCode, commune_code
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.core.text import fold, nfc, short_name
@@ -416,7 +417,13 @@ def _rows(level: Level, matched: list[tuple[str, _Feature]], scope: pd.DataFrame
     return rows
 
 
-def load_boundaries(session: Session, actor: Actor, content: bytes, level: Level | str = Level.COMMUNE) -> Report:
+def load_boundaries(
+    session: Session,
+    actor: Actor,
+    content: bytes,
+    level: Level | str = Level.COMMUNE,
+    progress: Progress | None = None,
+) -> Report:
     """Check, normalise and store a boundary file of communes (of the configured province, or of the whole country
     in national mode) or of the 34 provinces, replacing the previous one of that level. A bad file raises
     BoundaryError and stores nothing."""
@@ -424,8 +431,10 @@ def load_boundaries(session: Session, actor: Actor, content: bytes, level: Level
     level = Level(level)
     province = get_settings().province
     features, notes = parse(content, level)
+    tell(progress, 1, 4, f"{len(features)} features read")
     scope = areas(session, level, province)
     matched, unmatched = _match(features, scope, level)
+    tell(progress, 2, 4, f"{len(matched)} matched")
     if not matched:
         raise BoundaryError(
             f"Không đối tượng nào trong tệp khớp với {_level_name(level, 'vi')} nào (theo mã hay tên). Hãy kiểm tra "
@@ -434,6 +443,7 @@ def load_boundaries(session: Session, actor: Actor, content: bytes, level: Level
             "is of the right level and province and has a code (e.g. ma_xa) or name property.",
         )
     rows = _rows(level, matched, scope)
+    tell(progress, 3, 4, "simplified")
     codes = sorted(code for code, _ in matched)
     found = {"unmatched_features": unmatched, "notes": [list(n) for n in notes]}
     if level == Level.COMMUNE and province == NATIONAL:
@@ -460,6 +470,7 @@ def load_boundaries(session: Session, actor: Actor, content: bytes, level: Level
         NATIONAL if level == Level.PROVINCE else province,
         f"{level}: {len(matched)} matched, {len(unmatched)} unmatched, {len(notes)} notes",
     )
+    tell(progress, 4, 4, "stored")
     return Report(level, len(matched), unmatched, _without(scope, set(codes)), notes)
 
 

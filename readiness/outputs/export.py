@@ -21,6 +21,7 @@ from sqlmodel import Session
 from readiness.access.permissions import Actor, Permission, require
 from readiness.core import registry
 from readiness.core.i18n import format_date, format_datetime, tr
+from readiness.core.progress import Progress, tell
 from readiness.core.settings import NATIONAL
 from readiness.core.text import nfc, printable
 from readiness.outputs.views import palette
@@ -125,7 +126,9 @@ def _subtitle(place: str, as_of: date, lang: str) -> str:
     )
 
 
-def consolidated_workbook(session: Session, as_of: date, province: str, lang: str, *, actor: Actor) -> bytes:
+def consolidated_workbook(
+    session: Session, as_of: date, province: str, lang: str, *, actor: Actor, progress: Progress | None = None
+) -> bytes:
     """One row per commune, a status and a value column per criterion (Summary); the same figures one row per
     commune and criterion, with the review of the submission each comes from, evidence and notes (Details); the
     ranking; the criteria. Each sheet is a table of readiness.outputs.views."""
@@ -143,6 +146,7 @@ def consolidated_workbook(session: Session, as_of: date, province: str, lang: st
     sheet.row_dimensions[3].height = 58
     sheet.row_dimensions[4].height = 30
     _finish(sheet, "3:4", "C5")
+    tell(progress, 1, 5, sheet.title)
 
     sheet = book.create_sheet(tr(lang, "Chi tiết", "Details"))
     _title(sheet, tr(lang, "Chi tiết theo xã, phường và tiêu chí", "Details by commune and criterion"), subtitle)
@@ -150,6 +154,7 @@ def consolidated_workbook(session: Session, as_of: date, province: str, lang: st
     _table(sheet, 4, views.status_rows_table(province == NATIONAL), rows, lang, filters=True)
     sheet.row_dimensions[4].height = 30
     _finish(sheet, "4:4", "C5")
+    tell(progress, 2, 5, sheet.title)
 
     sheet = book.create_sheet(tr(lang, "Xếp hạng", "Ranking"))
     order = tr(
@@ -162,12 +167,16 @@ def consolidated_workbook(session: Session, as_of: date, province: str, lang: st
     _table(sheet, 4, views.ranking_table(province == NATIONAL), ranked, lang, filters=True)
     sheet.row_dimensions[4].height = 30
     _finish(sheet, "4:4", "D5")
+    tell(progress, 3, 5, sheet.title)
 
     sheet = book.create_sheet(tr(lang, "Tiêu chí", "Criteria"))
     _title(sheet, views.catalog_title(len(catalog), lang), "")
     _table(sheet, 4, views.CATALOG, views.catalog(catalog, lang), lang)
     _finish(sheet, "4:4", "B5")
-    return _save(book)
+    tell(progress, 4, 5, sheet.title)
+    data = _save(book)
+    tell(progress, 5, 5, "xlsx")
+    return data
 
 
 def warning_list_workbook(session: Session, as_of: date, province: str, lang: str, *, actor: Actor) -> bytes:

@@ -22,6 +22,7 @@ from readiness.access.permissions import Actor, Permission, require
 from readiness.core import db, registry
 from readiness.core.i18n import format_date
 from readiness.core.models import Account, Role, WarningDelivery
+from readiness.core.progress import Progress, each
 from readiness.core.scoring import Status
 from readiness.core.settings import get_settings
 from readiness.core.text import nfc
@@ -243,7 +244,13 @@ def sent_already(session: Session, week: date) -> set[tuple[str, str]]:
 
 
 def send_warnings(
-    as_of: date, province: str, *, actor: Actor, dry_run: bool = False, resend: bool = False
+    as_of: date,
+    province: str,
+    *,
+    actor: Actor,
+    dry_run: bool = False,
+    resend: bool = False,
+    progress: Progress | None = None,
 ) -> list[Delivery]:
     """Send what `as_of`'s week still owes (everything with `resend`) and record each outcome as it happens, so
     a crash or a dead server loses nothing: what was not sent is sent by the next run."""
@@ -265,7 +272,7 @@ def send_warnings(
         smtp = _connect()
     except (OSError, smtplib.SMTPException) as exc:
         connection_error = f"cannot reach {settings.smtp_host}:{settings.smtp_port}: {_describe(exc)}"
-    for mail in todo:
+    for mail in each(todo, progress, lambda mail: mail.recipient):
         error = None
         if smtp is None:
             error = connection_error

@@ -29,6 +29,7 @@ from readiness.core.i18n import (
     tr,
 )
 from readiness.core.models import Commune, ReviewStatus
+from readiness.core.progress import Progress, tell
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.core.text import nfc, printable
 from readiness.intake import geo
@@ -386,8 +387,11 @@ def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, crite
     pdf.chart(title, chart, max_height=175, min_height=110, caption=caption)
 
 
-def province_report(session: Session, as_of: date, province: str, lang: str, *, actor: Actor) -> bytes:
-    """The leaders' summary of a province (or the whole country, NATIONAL) as of a date, as PDF bytes."""
+def province_report(
+    session: Session, as_of: date, province: str, lang: str, *, actor: Actor, progress: Progress | None = None
+) -> bytes:
+    """The leaders' summary of a province (or the whole country, NATIONAL) as of a date, as PDF bytes; `progress`
+    is told of each part done."""
     require(actor, Permission.EXPORT)
     place = registry.province_name(province)
     title = tr(lang, "Báo cáo mức độ sẵn sàng của xã, phường", "Commune readiness report")
@@ -398,6 +402,8 @@ def province_report(session: Session, as_of: date, province: str, lang: str, *, 
 
     figures = queries.report_figures(session, as_of, province)
     kpis, status, criteria, warnings = figures["kpis"], figures["status"], figures["criteria"], figures["warnings"]
+    steps = 6
+    tell(progress, 1, steps, tr(lang, "số liệu", "figures"))
 
     pdf.heading(tr(lang, "Tổng quan", "Overview"))
     _kpis(pdf, kpis, lang)
@@ -420,8 +426,10 @@ def province_report(session: Session, as_of: date, province: str, lang: str, *, 
         pdf.view_table(views.LAGGING, views.lagging(figures["lagging"], kpis["communes"], lang), lang)
     pdf.heading(tr(lang, "Tiến độ so với hạn", "Against the deadlines"), keep_with_next=50)
     _timeliness(pdf, figures, lang)
+    tell(progress, 2, steps, tr(lang, "tổng quan", "overview"))
     _ranking(pdf, figures, province == NATIONAL, lang)
     _map(pdf, session, status, province, kpis["criteria"], lang)
+    tell(progress, 3, steps, tr(lang, "xếp hạng, bản đồ", "ranking, map"))
 
     pdf.heading(tr(lang, "Khoảng cách theo tiêu chí", "Gaps by criterion"))
     pdf.text_line(
@@ -437,6 +445,7 @@ def province_report(session: Session, as_of: date, province: str, lang: str, *, 
         height=4.5,
     )
     _gap_table(pdf, criteria, lang)
+    tell(progress, 4, steps, tr(lang, "khoảng cách", "gaps"))
 
     pdf.heading(tr(lang, "Danh sách cảnh báo tuần này", "This week's warning list"))
     settings = get_settings()
@@ -460,7 +469,10 @@ def province_report(session: Session, as_of: date, province: str, lang: str, *, 
             height=4.5,
         )
         _warning_table(pdf, warnings, province == NATIONAL, lang)
-    return bytes(pdf.output())
+    tell(progress, 5, steps, tr(lang, "cảnh báo", "warnings"))
+    data = bytes(pdf.output())
+    tell(progress, steps, steps, "PDF")
+    return data
 
 
 def commune_report(session: Session, commune_code: str, as_of: date, lang: str, *, actor: Actor) -> bytes:

@@ -13,6 +13,7 @@ from datetime import date
 from sqlmodel import Session
 
 from readiness.access.permissions import Actor, Permission, require
+from readiness.core.progress import Progress, tell
 from readiness.outputs.fonts import serif_files
 from readiness.outputs.official import pdf
 from readiness.outputs.official.content import Details, Document, build
@@ -33,15 +34,21 @@ def official_report(
     *,
     actor: Actor,
     issued: date | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
-    """The official report as PDF or .docx bytes (`fmt` "pdf" or "docx")."""
+    """The official report as PDF or .docx bytes (`fmt` "pdf" or "docx"); `progress` is told when its figures and
+    text are ready, then when the file is laid out."""
     require(actor, Permission.EXPORT)
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
     document = build(session, as_of, province, details or Details.from_settings(province), issued=issued)
+    tell(progress, 1, 2, "text")
     if fmt == PDF:
-        return pdf.render(document)
-    # Loaded on demand: python-docx is needed only by this format.
-    from readiness.outputs.official import docx
+        data = pdf.render(document)
+    else:
+        # Loaded on demand: python-docx is needed only by this format.
+        from readiness.outputs.official import docx
 
-    return docx.render(document)
+        data = docx.render(document)
+    tell(progress, 2, 2, fmt)
+    return data

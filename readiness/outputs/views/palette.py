@@ -23,3 +23,5 @@ def tint(colour: str, strength: float = 0.3) -> str:
 
 # Grey is pale already: its cells use it as it is.
 STATUS_TINT = {"green": tint(GREEN), "red": tint(RED), "grey": GREY}
+# The verdict on a file checked for import (views.tables.import_verdicts): ready, imported before, with problems.
+VERDICT_TINT = {"checked": STATUS_TINT["green"], "duplicate": GREY, "rejected": STATUS_TINT["red"]}

@@ -11,6 +11,7 @@ province_ranking  provinces ranked            ranking and overview pages, nation
 warning_list    this week's warning list      warning-list page, province PDF, warning-list workbook
 import_preview  what an import would change   upload page
 import_problems why a file was refused        upload page
+import_verdicts many files checked at once    upload page
 audit_trail     the audit trail               audit page and its CSV and Excel downloads
 """
 
@@ -39,7 +40,7 @@ from readiness.outputs.views.columns import Column, Table
 from readiness.outputs.views.wording import describe_status, total_gaps, warning_reason
 
 if TYPE_CHECKING:
-    from readiness.intake.excel import Problem
+    from readiness.intake.excel import ImportOutcome, Problem
 
 # Columns several tables share; each table adds its widths (PDF mm, Excel characters) and where it shows them.
 CODE = Column("criterion_code", "Mã", "Code", page="small")
@@ -267,6 +268,65 @@ def import_problems(problems: Sequence["Problem"], lang: str) -> pd.DataFrame:
     """Why a file was refused: sheet, cell and what to do, one row per problem (as the CLI prints them)."""
     return pd.DataFrame(
         [(p.sheet, p.cell, p.message(lang)) for p in problems], columns=["sheet", "cell", "message"], dtype=object
+    )
+
+
+IMPORT_VERDICTS = Table(
+    (
+        Column("filename", "Tệp", "File", page="medium"),
+        Column("commune_text", "Xã, phường", "Commune", page="medium"),
+        Column("reporting_date", "Ngày báo cáo", "Reporting date", kind="date", page="small"),
+        Column("verdict_text", "Kết quả kiểm tra", "Verdict", page="small"),
+        Column("changes_text", "Thay đổi", "What changes", page="medium"),
+    )
+)
+
+# How each outcome of a checked file reads in the verdict table: it is ready to import, was imported before, or
+# has problems (its own file's, or not the account's commune).
+_VERDICTS = {
+    "checked": ("Sẵn sàng nhập", "Ready"),
+    "duplicate": ("Đã nhập trước đây", "Duplicate"),
+    "rejected": ("Có lỗi", "Problems"),
+}
+
+
+def import_verdicts(outcomes: Sequence["ImportOutcome"], communes: dict[str, str], lang: str) -> pd.DataFrame:
+    """Files checked at once (readiness.intake.excel.check_files), one row each: which commune and day, the
+    verdict, and what importing it changes (criteria turning green, no longer green) or how many problems.
+
+    The verdict depends only on the outcome (checked, duplicate, rejected), never on how the file was read: another
+    kind of workbook the reader recognises (the task register's progress workbooks) comes back from check_files as
+    an ImportOutcome of its own Kind and needs only its own words for "what changes" here."""
+    rows = []
+    for outcome in outcomes:
+        if outcome.commune_code:
+            where = f"{communes.get(outcome.commune_code, outcome.commune_code)} ({outcome.commune_code})"
+        elif outcome.communes:
+            where = tr(lang, f"{len(outcome.communes)} xã, phường", f"{len(outcome.communes)} communes")
+        else:
+            where = "–"
+        if outcome.outcome == "rejected":
+            changes = tr(lang, f"{len(outcome.problems)} lỗi", f"{len(outcome.problems)} problem(s)")
+        elif outcome.outcome == "duplicate":
+            changes = "–"
+        else:
+            changes = tr(
+                lang,
+                f"{outcome.newly_green} mới đạt, {outcome.no_longer_green} không còn đạt",
+                f"{outcome.newly_green} newly green, {outcome.no_longer_green} no longer green",
+            )
+        rows.append(
+            {
+                "filename": outcome.filename,
+                "commune_text": where,
+                "reporting_date": outcome.reporting_date,
+                "verdict": str(outcome.outcome),
+                "verdict_text": tr(lang, *_VERDICTS[outcome.outcome]),
+                "changes_text": changes,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["filename", "commune_text", "reporting_date", "verdict", "verdict_text", "changes_text"]
     )
 
 
