@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from readiness.access import audit, sessions
 from readiness.access.permissions import OPERATOR, Actor, Permission, Refusal, not_logged_in, require
-from readiness.core import db, registry
+from readiness.core import addresses, db, registry
 from readiness.core.i18n import format_datetime
 from readiness.core.models import Account, Commune, Role
 from readiness.core.settings import NATIONAL, get_settings
@@ -41,7 +41,6 @@ _NAME_SIGN = re.compile(r"[a-z0-9._-]")
 # Names no account may take: the operator's (how the command line appears in the audit trail) and names that
 # would read as the system itself there.
 RESERVED_NAMES = frozenset({OPERATOR.name, "system", "root", "operator", "anonymous", "unknown"})
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 ROLE_NAMES = ", ".join(Role)
 
 
@@ -167,9 +166,10 @@ def _commune(session: Session, role: Role, commune_code: str | None) -> str | No
 def _email(session: Session, email: str | None) -> str | None:
     if not email or not email.strip():
         return None
-    email = nfc(email.strip()).lower()
-    if not _EMAIL.fullmatch(email):
-        raise AccountError(f"{email!r} không phải là địa chỉ e-mail.", f"{email!r} is not an e-mail address.")
+    try:
+        email = addresses.email_address(email)
+    except addresses.AddressError as exc:
+        raise AccountError(exc.vi, exc.en) from None
     if session.exec(select(Account.id).where(Account.email == email)).first() is not None:
         raise AccountError(
             f"Đã có tài khoản dùng e-mail {email}; mỗi e-mail chỉ gắn với một tài khoản.",

@@ -106,9 +106,20 @@ class Settings(BaseSettings):
             return names.index(value.strip().lower())
         return value
 
+    @field_validator("warning_recipients")
+    @classmethod
+    def _one_address_each(cls, value: str) -> str:
+        # Imported here: addresses' messages come from i18n, which reads these settings.
+        from readiness.core.addresses import AddressError, email_address
+
+        try:
+            return ",".join(email_address(part) for part in value.split(",") if part.strip())
+        except AddressError as exc:
+            raise ValueError(f"READINESS_WARNING_RECIPIENTS: {exc.en}") from None
+
     @property
     def warning_recipient_list(self) -> list[str]:
-        return [address.strip() for address in self.warning_recipients.split(",") if address.strip()]
+        return [address for address in self.warning_recipients.split(",") if address]
 
     @property
     def national(self) -> bool:
