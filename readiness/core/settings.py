@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     # Signer's authority and title; ";" starts a new line ("KT. GIÁM ĐỐC;PHÓ GIÁM ĐỐC"). Empty name: a blank to fill.
     report_signer_title: str = "GIÁM ĐỐC"
     report_signer_name: str = ""
+    # The command line's failures are logged here in detail (traceback, SQL), each under the reference its one-line
+    # message gives; empty: nowhere (run again with --debug to see them).
+    log_file: Path | None = None
     # Static font files made once from variable font packages (the official report's serif) are kept here.
     cache_dir: Path = DATA_DIR / "cache"
 
