@@ -2,6 +2,7 @@
 
 import importlib
 import importlib.util
+import inspect
 import logging
 import re
 import secrets
@@ -19,7 +20,7 @@ import streamlit as st
 import web
 from readiness import demo
 from readiness.access import auth, sessions
-from readiness.access.permissions import Actor, Permission, allowed
+from readiness.access.permissions import Actor, Permission, allowed, require
 from readiness.core import db
 from readiness.core.i18n import (
     LANGUAGES,
@@ -368,25 +369,34 @@ def download(
     mime: str,
     icon: str = ":material/download:",
     key: str | None = None,
+    permission: Permission | None = None,
+    commune_code: str | None = None,
     **kwargs: Any,
 ) -> None:
     """A download button whose file is built by `build(session, *args, **kwargs)` only when it is clicked.
 
-    Streamlit calls the builder in another thread, without this session's state: everything it needs (the
-    actor too) is passed in now."""
+    Streamlit calls the builder in another thread, without this session's state and without running the script,
+    possibly hours after the page was drawn: so the tab's login is checked again at that moment (`acting_now`), and
+    an ended session (logged out everywhere, password reset, account disabled, expired) gets no file. A builder
+    taking `actor` gets the account as it is then; `permission` (for `commune_code`) is checked then too."""
+    token = session_token()
+    sso_name = actor().name if actor() is not None and st.session_state.get("sso") else None
+    wants_actor = "actor" in inspect.signature(build).parameters
 
     def data() -> bytes:
+        who = acting_now(token, sso_name)
+        if permission is not None:
+            require(who, permission, commune_code)
         with db.session() as session:
-            return build(session, *args, **kwargs)
+            return build(session, *args, **kwargs, **({"actor": who} if wants_actor else {}))
 
     st.download_button(label, data=data, file_name=file_name, mime=mime, icon=icon, on_click="ignore", key=key)
 
 
 def download_export(label: str, build: Callable[..., bytes], *args: Any, file_name: str, mime: str) -> None:
     """A download button for a report or export, shown only to accounts that may export (leaders, officers)."""
-    who = logged_in()
-    if allowed(who, Permission.EXPORT):
-        download(label, build, *args, file_name=file_name, mime=mime, actor=who)
+    if allowed(logged_in(), Permission.EXPORT):
+        download(label, build, *args, file_name=file_name, mime=mime, permission=Permission.EXPORT)
 
 
 def progress_column(label: str, width: str | None = None, help: str | None = None) -> Any:
@@ -420,7 +430,6 @@ def evidence_files(files: Any, key: str, show_superseded: bool = True) -> None:
             t("Tải tệp", "Download"),
             _evidence_bytes,
             int(row.id),
-            actor=who,
             file_name=row.filename,
             mime=row.media_type,
             key=f"{key}_evidence_{row.id}",
@@ -524,6 +533,23 @@ _SESSION_ENDED = auth.AccountError(
     "Your session has ended (logged out elsewhere, password changed, account disabled, or expired). "
     "Please log in again.",
 )
+
+
+def acting_now(token: str | None, sso_name: str | None) -> Actor:
+    """The account behind a tab at this moment, for what runs outside a script run (a download built at its click):
+    the password session of the token the tab holds, or the enabled account it logged in by single sign-on.
+    Raises the ended-session refusal when there is none any more."""
+    fresh = sessions.actor_for(token)
+    if fresh is None and sso_name:
+        with db.session() as session:
+            try:
+                fresh = auth.actor_for(session, sso_name)
+            except auth.AccountError:
+                fresh = None
+    if fresh is None:
+        log.info("refused a download: the tab's login session has ended")
+        raise auth.AccountError(_SESSION_ENDED.vi, _SESSION_ENDED.en)
+    return fresh
 
 
 def refresh_login() -> Actor | None:

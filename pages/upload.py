@@ -39,6 +39,8 @@ ui.download(
     prefill=prefill,
     file_name=f"phieu-{code}.xlsx",
     mime=ui.XLSX,
+    permission=Permission.IMPORT_CHECKLIST,
+    commune_code=code,
 )
 if allowed(actor, Permission.IMPORT_PROVINCE_WORKBOOK):
     ui.download(
@@ -48,6 +50,7 @@ if allowed(actor, Permission.IMPORT_PROVINCE_WORKBOOK):
         file_name="bang-tong-hop.xlsx",
         mime=ui.XLSX,
         icon=":material/table_view:",
+        permission=Permission.IMPORT_PROVINCE_WORKBOOK,
     )
 
 st.subheader(ui.t("2. Nộp phiếu đã điền", "2. Send the filled checklist"))
