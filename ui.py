@@ -303,11 +303,13 @@ def column_config(spec: Table) -> dict[str, Any]:
 _DATE_FORMATS = {"vi": "DD/MM/YYYY", "en": "DD MMM YYYY"}
 
 
-def table(frame: Any, spec: Table, **kwargs: Any) -> Any:
-    """A view's frame as the page shows it: the spec's columns, in its order, with its headers."""
-    return st.dataframe(
-        frame, hide_index=True, column_order=spec.keys("page"), column_config=column_config(spec), **kwargs
-    )
+def table(frame: Any, spec: Table, style: Callable[[Any], Any] | None = None, **kwargs: Any) -> Any:
+    """A view's frame as the page shows it: the spec's columns, in its order, with its headers. Only those columns
+    reach the browser (st.dataframe sends every column of its frame, drawn or not), personal ones only to accounts
+    that may see them (Table.for_viewer); `style` makes a pandas Styler of what is sent."""
+    spec = spec.for_viewer(actor())
+    sent = spec.frame(frame, "page")
+    return st.dataframe(style(sent) if style else sent, hide_index=True, column_config=column_config(spec), **kwargs)
 
 
 def wrapped_row_height(texts: Any, characters_per_line: int = 90) -> int | None:

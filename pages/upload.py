@@ -195,9 +195,14 @@ if preview.kind == excel.Kind.CHECKLIST:
     spec = spec.without(["commune_name"])
 # The status cell tinted as everywhere else (readiness.outputs.views.palette), the status said in words too.
 tints = [STATUS_TINT.get(s, "") for s in preview_rows["status"]]
-styled = preview_rows.style.apply(
-    lambda column: [f"background-color: {c}" if column.name == "status_text" else "" for c in tints]
-)
+
+
+def tinted(rows: pd.DataFrame) -> object:
+    return rows.style.apply(
+        lambda column: [f"background-color: {c}" if column.name == "status_text" else "" for c in tints]
+    )
+
+
 where = (
     f"{names.get(preview.commune_code, preview.commune_code)} ({preview.commune_code})"
     if preview.commune_code
@@ -215,7 +220,7 @@ st.markdown(
     )
 )
 # A checklist's rows all in view (35 px a row); a province workbook scrolls.
-ui.table(styled, spec, width="stretch", height=min(len(preview_rows) + 1, 20) * 35 + 3)
+ui.table(preview_rows, spec, style=tinted, width="stretch", height=min(len(preview_rows) + 1, 20) * 35 + 3)
 if st.button(ui.t("Xác nhận nhập", "Confirm import"), type="primary", icon=":material/check:", key="upload_confirm"):
     try:
         outcome = excel.confirm(preview.archive_id, actor)
