@@ -19,7 +19,7 @@ import streamlit as st
 
 import web
 from readiness import demo
-from readiness.access import auth, sessions
+from readiness.access import auth, sessions, throttle
 from readiness.access.permissions import Actor, Permission, allowed, require
 from readiness.core import db
 from readiness.core.i18n import (
@@ -522,6 +522,12 @@ def session_token() -> str | None:
     """The login session's token: the HttpOnly cookie set by the log-in route (web.py), as the browser sent it
     when this tab connected. A reload, a new tab and every replica get the same cookie."""
     return st.context.cookies.get(sessions.COOKIE)
+
+
+def client_address() -> str:
+    """This tab's client address as the log-in route finds it (readiness.access.throttle.client_address)."""
+    peer = st.context.ip_address  # None without a connection (and a stand-in object under AppTest)
+    return throttle.client_address(peer if isinstance(peer, str) else None, st.context.headers)
 
 
 def csrf_token() -> str:

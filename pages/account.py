@@ -21,7 +21,7 @@ if submitted:
     else:
 
         def change(who: permissions.Actor | None) -> None:
-            auth.change_password(who, current, new)
+            auth.change_password(who, current, new, client=ui.client_address())
             st.session_state.pop("actor", None)  # every session of the account has ended, this one too
 
         ui.attempt(change, done=ui.t("Đã đổi mật khẩu. Hãy đăng nhập lại.", "Password changed. Please log in again."))

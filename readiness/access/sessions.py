@@ -55,12 +55,12 @@ def _purge_expired(session: Session, now: datetime) -> None:
 
 
 def log_in(
-    name: str, password: str, user_agent: str = "", now: datetime | None = None
+    name: str, password: str, user_agent: str = "", now: datetime | None = None, client: str = "unknown"
 ) -> tuple[permissions.Actor, str]:
-    """Check a password (counted towards the lockout, audited, as auth.authenticate) and open a session: the
-    account and the token for the cookie."""
+    """Check a password from `client` (counted towards the lockout and the client's delays, audited, as
+    auth.authenticate) and open a session: the account and the token for the cookie."""
     now = now or datetime.now(UTC)
-    actor = auth.authenticate(name, password, now=now)
+    actor = auth.authenticate(name, password, now=now, client=client)
     return actor, open_session(actor, user_agent, now)
 
 

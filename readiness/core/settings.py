@@ -43,9 +43,18 @@ class Settings(BaseSettings):
     cache_mb: int = 256
     # Seconds a writer waits for SQLite's lock before giving up.
     sqlite_busy_timeout_s: int = 30
-    # This many wrong passwords in a row lock an account for lockout_minutes.
+    # This many wrong passwords in a row lock an account for lockout_minutes, against clients that sent wrong
+    # passwords lately (readiness.access.auth); lockout_minutes is also the longest delay of a client.
     max_failed_logins: int = 5
     lockout_minutes: int = 15
+    # Wrong passwords from one client address (any account names) before each further attempt from it waits
+    # login_delay_seconds, doubling with every further one (readiness.access.throttle).
+    client_max_failed_logins: int = Field(default=10, ge=1)
+    login_delay_seconds: int = Field(default=5, ge=1)
+    # Behind a reverse proxy: the header holding the client's address (X-Forwarded-For: its last address),
+    # believed only from these proxies' own addresses. Empty header: the connection's peer is the client.
+    trusted_proxy_header: str = ""
+    trusted_proxies: str = "127.0.0.1,::1"
     password_min_length: int = 10
     # Which submissions count in every figure: "reported" (all but those the DOST returned) or "approved".
     counts: Literal["reported", "approved"] = "reported"
