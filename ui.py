@@ -381,12 +381,11 @@ def download(
     possibly hours after the page was drawn: so the tab's login is checked again at that moment (`acting_now`), and
     an ended session (logged out everywhere, password reset, account disabled, expired) gets no file. A builder
     taking `actor` gets the account as it is then; `permission` (for `commune_code`) is checked then too."""
-    token = session_token()
-    sso_name = actor().name if actor() is not None and st.session_state.get("sso") else None
+    login = tab_login()
     wants_actor = "actor" in inspect.signature(build).parameters
 
     def data() -> bytes:
-        who = acting_now(token, sso_name)
+        who = acting_now(*login)
         if permission is not None:
             require(who, permission, commune_code)
         with db.session() as session:
@@ -535,7 +534,7 @@ def csrf_token() -> str:
     return st.context.cookies.get(web.CSRF_COOKIE, "")
 
 
-_SESSION_ENDED = auth.AccountError(
+SESSION_ENDED = auth.AccountError(
     "Phiên đăng nhập đã kết thúc (đăng xuất ở nơi khác, đổi mật khẩu, tài khoản bị vô hiệu hóa hoặc hết thời hạn). "
     "Hãy đăng nhập lại.",
     "Your session has ended (logged out elsewhere, password changed, account disabled, or expired). "
@@ -543,9 +542,16 @@ _SESSION_ENDED = auth.AccountError(
 )
 
 
+def tab_login() -> tuple[str | None, str | None]:
+    """What identifies this tab's login for `acting_now`: its session token, and its account's name when it logged
+    in by single sign-on."""
+    current = actor()
+    return session_token(), current.name if current is not None and st.session_state.get("sso") else None
+
+
 def acting_now(token: str | None, sso_name: str | None) -> Actor:
-    """The account behind a tab at this moment, for what runs outside a script run (a download built at its click):
-    the password session of the token the tab holds, or the enabled account it logged in by single sign-on.
+    """The account behind a tab at this moment, for an action (a write, a download built at its click, outside any
+    script run): the password session of the token the tab holds, or the enabled account it logged in by single sign-on.
     Raises the ended-session refusal when there is none any more."""
     fresh = sessions.actor_for(token)
     if fresh is None and sso_name:
@@ -555,8 +561,8 @@ def acting_now(token: str | None, sso_name: str | None) -> Actor:
             except auth.AccountError:
                 fresh = None
     if fresh is None:
-        log.info("refused a download: the tab's login session has ended")
-        raise auth.AccountError(_SESSION_ENDED.vi, _SESSION_ENDED.en)
+        log.info("refused an action: the tab's login session has ended")
+        raise auth.AccountError(SESSION_ENDED.vi, SESSION_ENDED.en)
     return fresh
 
 
@@ -579,7 +585,7 @@ def refresh_login() -> Actor | None:
     if fresh is None:
         st.session_state.pop("actor", None)
         if before is not None and "login_refusal" not in st.session_state:
-            st.session_state["login_refusal"] = _SESSION_ENDED
+            st.session_state["login_refusal"] = SESSION_ENDED
         return None
     st.session_state.pop("login_refusal", None)
     st.session_state["actor"] = fresh
@@ -621,7 +627,8 @@ def attempt(call: Callable[[Actor | None], None], done: str) -> None:
     """Run `call(logged-in account)` (which manages its own transactions); show its bilingual refusal, or rerun
     and say `done`."""
     try:
-        call(actor())
+        # Found again at this moment, not taken from the start of the run.
+        call(acting_now(*tab_login()))
     except Bilingual as exc:
         refusal(exc)
         return

@@ -11,6 +11,7 @@ from conftest import APP, account, log_in
 from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
+import ui
 from readiness.access import auth, sessions
 from readiness.access.auth import AccountError
 from readiness.access.permissions import OPERATOR, Actor
@@ -99,3 +100,22 @@ def test_the_file_is_built_with_the_rights_the_account_has_at_the_click(demo_dat
     with pytest.raises(auth.Refusal) as refused:
         click()
     assert "does not have the right: export" in refused.value.message("en")
+
+
+@pytest.mark.parametrize("ending", list(ENDINGS))
+def test_a_write_after_the_session_ended_is_refused_and_changes_nothing(initialized, ending):
+    """The form was drawn while the session was open; when it is sent, the session is found again first."""
+    account(Role.ADMIN)
+    admin = Actor("second-admin", Role.ADMIN)
+    with db.write_session() as session:
+        auth.create_account(session, OPERATOR, admin.name, Role.ADMIN, "second-admin-password")
+    at = log_in(AppTest.from_file(APP, default_timeout=60), admin).run()
+    at.switch_page("pages/accounts.py").run()
+    form = at.get("form")[0]
+    form.text_input[0].set_value("lan")
+    form.text_input[2].set_value("lan-password-1")
+    ENDINGS[ending](admin)
+    form.button[0].click().run()
+    assert [e.value for e in at.error] == [ui.plain(ui.SESSION_ENDED.vi)]
+    with db.session() as session:
+        assert "lan" not in auth.account_names(session)
