@@ -20,8 +20,8 @@ from sqlmodel import Session
 
 import web
 from readiness import demo
-from readiness.access import auth, sessions
-from readiness.access.permissions import Actor, Permission, allowed
+from readiness.access import auth, sessions, throttle
+from readiness.access.permissions import Actor, Permission, allowed, require
 from readiness.core import db
 from readiness.core.i18n import (
     LANGUAGES,
@@ -310,11 +310,13 @@ def column_config(spec: Table) -> dict[str, Any]:
 _DATE_FORMATS = {"vi": "DD/MM/YYYY", "en": "DD MMM YYYY"}
 
 
-def table(frame: Any, spec: Table, **kwargs: Any) -> Any:
-    """A view's frame as the page shows it: the spec's columns, in its order, with its headers."""
-    return st.dataframe(
-        frame, hide_index=True, column_order=spec.keys("page"), column_config=column_config(spec), **kwargs
-    )
+def table(frame: Any, spec: Table, style: Callable[[Any], Any] | None = None, **kwargs: Any) -> Any:
+    """A view's frame as the page shows it: the spec's columns, in its order, with its headers. Only those columns
+    reach the browser (st.dataframe sends every column of its frame, drawn or not), personal ones only to accounts
+    that may see them (Table.for_viewer); `style` makes a pandas Styler of what is sent."""
+    spec = spec.for_viewer(actor())
+    sent = spec.frame(frame, "page")
+    return st.dataframe(style(sent) if style else sent, hide_index=True, column_config=column_config(spec), **kwargs)
 
 
 def wrapped_row_height(texts: Any, characters_per_line: int = 90) -> int | None:
@@ -376,16 +378,25 @@ def download(
     mime: str,
     icon: str = ":material/download:",
     key: str | None = None,
+    permission: Permission | None = None,
+    commune_code: str | None = None,
     **kwargs: Any,
 ) -> None:
     """A download button whose file is built by `build(session, *args, **kwargs)` only when it is clicked.
 
-    Streamlit calls the builder in another thread, without this session's state: everything it needs (the
-    actor too) is passed in now."""
+    Streamlit calls the builder in another thread, without this session's state and without running the script,
+    possibly hours after the page was drawn: so the tab's login is checked again at that moment (`acting_now`), and
+    an ended session (logged out everywhere, password reset, account disabled, expired) gets no file. A builder
+    taking `actor` gets the account as it is then; `permission` (for `commune_code`) is checked then too."""
+    login = tab_login()
+    wants_actor = "actor" in inspect.signature(build).parameters
 
     def data() -> bytes:
+        who = acting_now(*login)
+        if permission is not None:
+            require(who, permission, commune_code)
         with db.session() as session:
-            return build(session, *args, **kwargs)
+            return build(session, *args, **kwargs, **({"actor": who} if wants_actor else {}))
 
     st.download_button(label, data=data, file_name=file_name, mime=mime, icon=icon, on_click="ignore", key=key)
 
@@ -394,14 +405,13 @@ def download_export(label: str, build: Callable[..., bytes], *args: Any, file_na
     """A download button for a report or export, shown only to accounts that may export (leaders, officers).
 
     In national mode the reports and the consolidated workbook take tens of seconds to build: for a builder that
-    reports its progress (a `progress` parameter), a first button builds the file as the account logged in now,
-    with a progress bar with words, and the download button then hands over the file built (kept for these
+    reports its progress (a `progress` parameter), a first button builds the file as the account logged in at the
+    click, with a progress bar with words, and the download button then hands over the file built (kept for these
     arguments and this data version only)."""
-    who = logged_in()
-    if not allowed(who, Permission.EXPORT):
+    if not allowed(logged_in(), Permission.EXPORT):
         return
     if not national() or "progress" not in inspect.signature(build).parameters:
-        download(label, build, *args, file_name=file_name, mime=mime, actor=who)
+        download(label, build, *args, file_name=file_name, mime=mime, permission=Permission.EXPORT)
         return
     key = f"built_{file_name}"
     built = st.session_state.get(key)
@@ -416,6 +426,13 @@ def download_export(label: str, build: Callable[..., bytes], *args: Any, file_na
         )
         return
     if st.button(t(f"Tạo tệp {file_name}", f"Build {file_name}"), icon=":material/build:", key=f"build_{file_name}"):
+        try:
+            # Found again at this moment, not taken from the start of the run.
+            who = acting_now(*tab_login())
+            require(who, Permission.EXPORT)
+        except Bilingual as exc:
+            refusal(exc)
+            return
         bar = ProgressBar(f"Đang tạo {file_name}", f"Building {file_name}")
         with db.session() as session:
             data = build(session, *args, actor=who, progress=bar)
@@ -469,7 +486,6 @@ def evidence_files(files: Any, key: str, show_superseded: bool = True) -> None:
             t("Tải tệp", "Download"),
             _evidence_bytes,
             int(row.id),
-            actor=who,
             file_name=row.filename,
             mime=row.media_type,
             key=f"{key}_evidence_{row.id}",
@@ -555,17 +571,47 @@ def session_token() -> str | None:
     return st.context.cookies.get(sessions.COOKIE)
 
 
+def client_address() -> str:
+    """This tab's client address as the log-in route finds it (readiness.access.throttle.client_address)."""
+    peer = st.context.ip_address  # None without a connection (and a stand-in object under AppTest)
+    return throttle.client_address(peer if isinstance(peer, str) else None, st.context.headers)
+
+
 def csrf_token() -> str:
     """The CSRF cookie's value, for the forms that post to the app's routes (web.py)."""
     return st.context.cookies.get(web.CSRF_COOKIE, "")
 
 
-_SESSION_ENDED = auth.AccountError(
+SESSION_ENDED = auth.AccountError(
     "Phiên đăng nhập đã kết thúc (đăng xuất ở nơi khác, đổi mật khẩu, tài khoản bị vô hiệu hóa hoặc hết thời hạn). "
     "Hãy đăng nhập lại.",
     "Your session has ended (logged out elsewhere, password changed, account disabled, or expired). "
     "Please log in again.",
 )
+
+
+def tab_login() -> tuple[str | None, str | None]:
+    """What identifies this tab's login for `acting_now`: its session token, and its account's name when it logged
+    in by single sign-on."""
+    current = actor()
+    return session_token(), current.name if current is not None and st.session_state.get("sso") else None
+
+
+def acting_now(token: str | None, sso_name: str | None) -> Actor:
+    """The account behind a tab at this moment, for an action (a write, a download built at its click, outside any
+    script run): the password session of the token the tab holds, or the enabled account it logged in by single sign-on.
+    Raises the ended-session refusal when there is none any more."""
+    fresh = sessions.actor_for(token)
+    if fresh is None and sso_name:
+        with db.session() as session:
+            try:
+                fresh = auth.actor_for(session, sso_name)
+            except auth.AccountError:
+                fresh = None
+    if fresh is None:
+        log.info("refused an action: the tab's login session has ended")
+        raise auth.AccountError(SESSION_ENDED.vi, SESSION_ENDED.en)
+    return fresh
 
 
 def refresh_login() -> Actor | None:
@@ -587,7 +633,7 @@ def refresh_login() -> Actor | None:
     if fresh is None:
         st.session_state.pop("actor", None)
         if before is not None and "login_refusal" not in st.session_state:
-            st.session_state["login_refusal"] = _SESSION_ENDED
+            st.session_state["login_refusal"] = SESSION_ENDED
         return None
     st.session_state.pop("login_refusal", None)
     st.session_state["actor"] = fresh
@@ -622,11 +668,13 @@ def act(write: Callable, *args: Any, done: str, own_transactions: bool = False) 
     `own_transactions`: `write(logged-in account, *args)` opens its own, for the exceptions named in
     docs/architecture.md (a password change counts a wrong current password in a transaction of its own)."""
     try:
+        # Found again at this moment, not taken from the start of the run.
+        who = acting_now(*tab_login())
         if own_transactions:
-            write(actor(), *args)
+            write(who, *args)
         else:
             with db.write_session() as session:
-                write(session, actor(), *args)
+                write(session, who, *args)
     except Bilingual as exc:
         refusal(exc)
         return

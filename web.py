@@ -21,7 +21,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from readiness.access import auth, sessions
+from readiness.access import auth, sessions, throttle
 from readiness.core.i18n import LANGUAGES, tr
 from readiness.core.settings import get_settings
 
@@ -185,9 +185,10 @@ async def log_in(request: Request) -> Response:
     if not _csrf_ok(request, str(form.get(CSRF_FIELD, ""))):
         return _expired_form(request, lang)
     name = str(form.get("account_name", ""))
+    client = throttle.client_address(request.client.host if request.client else None, request.headers)
     try:
         _, token = await run_in_threadpool(
-            auth.log_in, name, str(form.get("password", "")), request.headers.get("user-agent", "")
+            auth.log_in, name, str(form.get("password", "")), request.headers.get("user-agent", ""), client=client
         )
     except auth.AccountError as exc:
         return _page(request, lang, exc.message(lang), name, status=401)

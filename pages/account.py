@@ -23,7 +23,7 @@ if submitted:
     else:
 
         def change(who: permissions.Actor | None) -> None:
-            auth.change_password(who, current, new)
+            auth.change_password(who, current, new, client=ui.client_address())
             st.session_state.pop("actor", None)  # every session of the account has ended, this one too
 
         ui.act(

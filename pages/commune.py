@@ -86,6 +86,8 @@ with left:
         file_name=f"phieu-{code}.xlsx",
         mime=ui.XLSX,
         icon=":material/edit_document:",
+        permission=Permission.VIEW_COMMUNE,
+        commune_code=code,
     )
 with right:
     ui.download_export(

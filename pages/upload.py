@@ -38,6 +38,8 @@ ui.download(
     prefill=prefill,
     file_name=f"phieu-{code}.xlsx",
     mime=ui.XLSX,
+    permission=Permission.IMPORT_CHECKLIST,
+    commune_code=code,
 )
 if allowed(actor, Permission.IMPORT_PROVINCE_WORKBOOK):
     ui.download(
@@ -47,6 +49,7 @@ if allowed(actor, Permission.IMPORT_PROVINCE_WORKBOOK):
         file_name="bang-tong-hop.xlsx",
         mime=ui.XLSX,
         icon=":material/table_view:",
+        permission=Permission.IMPORT_PROVINCE_WORKBOOK,
     )
 
 
@@ -66,9 +69,12 @@ def preview_table(preview: excel.ImportOutcome) -> None:
         spec = spec.without(["commune_name"])
     # The status cell tinted as everywhere else (readiness.outputs.views.palette), the status said in words too.
     tints = [STATUS_TINT.get(s, "") for s in preview_rows["status"]]
-    styled = preview_rows.style.apply(
-        lambda column: [f"background-color: {c}" if column.name == "status_text" else "" for c in tints]
-    )
+
+    def tinted(rows: pd.DataFrame) -> object:
+        return rows.style.apply(
+            lambda column: [f"background-color: {c}" if column.name == "status_text" else "" for c in tints]
+        )
+
     where = (
         f"{names.get(preview.commune_code, preview.commune_code)} ({preview.commune_code})"
         if preview.commune_code
@@ -85,7 +91,7 @@ def preview_table(preview: excel.ImportOutcome) -> None:
         )
     )
     # A checklist's rows all in view (35 px a row); a province workbook scrolls.
-    ui.table(styled, spec, width="stretch", height=min(len(preview_rows) + 1, 20) * 35 + 3)
+    ui.table(preview_rows, spec, style=tinted, width="stretch", height=min(len(preview_rows) + 1, 20) * 35 + 3)
 
 
 def detail(outcome: excel.ImportOutcome, sent_vi: str, sent_en: str, again_vi: str, again_en: str) -> None:
@@ -176,12 +182,12 @@ def many_files(outcomes: list[excel.ImportOutcome]) -> None:
     )
     rows = views.import_verdicts(outcomes, names, ui.lang())
     tints = [VERDICT_TINT[v] for v in rows["verdict"]]
-    styled = rows.style.apply(
-        lambda column: [f"background-color: {c}" if column.name == "verdict_text" else "" for c in tints]
-    )
     picked = ui.table(
-        styled,
+        rows,
         views.IMPORT_VERDICTS,
+        style=lambda sent: sent.style.apply(
+            lambda column: [f"background-color: {c}" if column.name == "verdict_text" else "" for c in tints]
+        ),
         width="stretch",
         height=min(len(rows) + 1, 15) * 35 + 3,
         on_select="rerun",

@@ -259,7 +259,9 @@ def test_warning_list_matches_the_query_most_severe_first(demo_sqlite):
     assert len(expected) > 0
     at = _app("pages/warnings.py")
     table = at.dataframe[0].value
-    assert table["commune_code"].tolist() == expected["commune_code"].tolist()
+    # Only the columns the page shows travel to the browser: the commune's name, not its hidden code.
+    assert "commune_code" not in table.columns
+    assert table["commune_name"].tolist() == expected["commune_name"].tolist()
     assert _metrics(at)["Xã, phường bị cảnh báo"] == str(len(expected))
     first = table.iloc[0]
     assert first["reason"].startswith(f"{expected['overdue_count'].iloc[0]} tiêu chí quá hạn")

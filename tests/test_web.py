@@ -81,8 +81,28 @@ def test_a_wrong_password_shows_the_refusal_and_counts_towards_the_lockout(clien
     assert failed_logins() == 1
     for _ in range(4):
         response = log_in(client, "wrong-password")
-    assert "Tài khoản đang bị khóa đến" in response.text
-    assert "Tài khoản đang bị khóa đến" in log_in(client).text
+    assert failed_logins() == 5
+    # Locked now, against this client: the same words as any refusal, the right password refused too.
+    assert "Sai tên đăng nhập hoặc mật khẩu." in response.text
+    assert "Sai tên đăng nhập hoặc mật khẩu." in log_in(client).text
+    assert sessions.COOKIE not in client.cookies
+
+
+def test_behind_a_trusted_proxy_the_client_is_the_forwarded_address(client, monkeypatch):
+    """Wrong passwords forwarded for one address lock the account against it only: the owner, forwarded for
+    another address by the same proxy, gets in. The header of a peer that is not a trusted proxy is not believed."""
+    monkeypatch.setenv("READINESS_TRUSTED_PROXY_HEADER", "X-Forwarded-For")
+    monkeypatch.setenv("READINESS_TRUSTED_PROXIES", "10.0.0.2")
+    db.reset_caches()
+    app = Starlette(routes=web.ROUTES, middleware=web.MIDDLEWARE)
+    with TestClient(app, follow_redirects=False, client=("10.0.0.2", 50000)) as proxy:
+        for _ in range(5):
+            assert log_in(proxy, "wrong-password", **{"x-forwarded-for": "203.0.113.9"}).status_code == 401
+        assert log_in(proxy, **{"x-forwarded-for": "203.0.113.9"}).status_code == 401
+        with TestClient(app, follow_redirects=False, client=("203.0.113.9", 50000)) as direct:
+            assert log_in(direct, **{"x-forwarded-for": "198.51.100.20"}).status_code == 401
+        # Only the last address is the proxy's own finding; the first was sent by the client.
+        assert log_in(proxy, **{"x-forwarded-for": "203.0.113.9, 198.51.100.20"}).status_code == 303
 
 
 def test_logout_needs_the_csrf_token_then_clears_the_cookie_and_ends_the_session(client):

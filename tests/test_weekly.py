@@ -334,12 +334,14 @@ def test_overview_top_and_bottom_ten_and_the_ranking_page(demo_sqlite):
         ranking = queries.ranking(session, PAGE_AS_OF, "01")
     at = _app()
     frames = [df.value for df in at.dataframe]
-    top = next(f for f in frames if "rank" in f and f["commune_code"].tolist() == ranking["commune_code"][:10].tolist())
+    # Pages send the columns they show: the communes' names (their codes stay on the server).
+    names = ranking["commune_name"]
+    top = next(f for f in frames if "rank" in f and f["commune_name"].tolist() == names[:10].tolist())
     assert top["rank"].tolist() == ranking["rank"][:10].tolist()
-    assert any("rank" in f and f["commune_code"].tolist() == ranking["commune_code"][-10:].tolist() for f in frames)
+    assert any("rank" in f and f["commune_name"].tolist() == names[-10:].tolist() for f in frames)
     page = _app("pages/ranking.py")
     full = page.dataframe[0].value
-    assert full["commune_code"].tolist() == ranking["commune_code"].tolist()
+    assert full["commune_name"].tolist() == names.tolist()
     assert full["rank"].tolist() == ranking["rank"].tolist()
     assert page.title[0].value == "Bảng xếp hạng"
     english = _app("pages/ranking.py", lang="en")
@@ -367,7 +369,7 @@ def test_warning_page_shows_reporters_at_risk_and_weekly_reporting(demo_sqlite):
         weeks = queries.reporting(session, PAGE_AS_OF, "01")
     at = _app("pages/warnings.py")
     table, reporting = at.dataframe[0].value, at.dataframe[1].value
-    assert table["commune_code"].tolist() == warnings["commune_code"].tolist()
+    assert table["commune_name"].tolist() == warnings["commune_name"].tolist()
     assert table["reporter_name"].tolist() == warnings["reporter_name"].tolist()
     assert (table["reporter_phone"].str.len() == 10).all()
     metrics = {m.label: m.value for m in at.metric}

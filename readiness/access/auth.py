@@ -19,9 +19,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from readiness.access import audit, sessions
+from readiness.access import audit, sessions, throttle
 from readiness.access.permissions import OPERATOR, Actor, Permission, Refusal, not_logged_in, require
-from readiness.core import db, registry
+from readiness.core import addresses, db, registry
 from readiness.core.i18n import format_datetime
 from readiness.core.models import Account, Commune, Role
 from readiness.core.settings import NATIONAL, get_settings
@@ -41,7 +41,6 @@ _NAME_SIGN = re.compile(r"[a-z0-9._-]")
 # Names no account may take: the operator's (how the command line appears in the audit trail) and names that
 # would read as the system itself there.
 RESERVED_NAMES = frozenset({OPERATOR.name, "system", "root", "operator", "anonymous", "unknown"})
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 ROLE_NAMES = ", ".join(Role)
 
 
@@ -167,9 +166,10 @@ def _commune(session: Session, role: Role, commune_code: str | None) -> str | No
 def _email(session: Session, email: str | None) -> str | None:
     if not email or not email.strip():
         return None
-    email = nfc(email.strip()).lower()
-    if not _EMAIL.fullmatch(email):
-        raise AccountError(f"{email!r} không phải là địa chỉ e-mail.", f"{email!r} is not an e-mail address.")
+    try:
+        email = addresses.email_address(email)
+    except addresses.AddressError as exc:
+        raise AccountError(exc.vi, exc.en) from None
     if session.exec(select(Account.id).where(Account.email == email)).first() is not None:
         raise AccountError(
             f"Đã có tài khoản dùng e-mail {email}; mỗi e-mail chỉ gắn với một tài khoản.",
@@ -359,7 +359,13 @@ def reset_password(session: Session, actor: Actor, name: str, new_password: str)
     audit.record(session, actor.name, "account.reset_password", account.name)
 
 
-def change_password(actor: Actor | None, current_password: str, new_password: str, now: datetime | None = None) -> None:
+def change_password(
+    actor: Actor | None,
+    current_password: str,
+    new_password: str,
+    now: datetime | None = None,
+    client: str = throttle.UNKNOWN,
+) -> None:
     """Self-service: the logged-in account changes its own password, proving it knows the current one. A wrong
     current password counts as a failed login (it is a guess like any other). Every session of the account ends,
     this one too: each browser logs in again with the new password."""
@@ -370,6 +376,7 @@ def change_password(actor: Actor | None, current_password: str, new_password: st
         actor.name,
         current_password,
         now or datetime.now(UTC),
+        client,
         wrong=lambda: AccountError("Mật khẩu hiện tại không đúng.", "The current password is wrong."),
     )
     with db.write_session() as session:
@@ -444,76 +451,104 @@ def _dummy_verify(password: str) -> None:
     )
 
 
-def _reserve_attempt(name: str, password: str, now: datetime) -> tuple[Account, bool | None] | None:
+# What `_reserve_attempt` returns for a locked account tried from a client with recent failures.
+_LOCKED = "locked"
+
+
+def _throttled(until: datetime) -> AccountError:
+    # Said whatever the name tried: it tells nothing about which accounts exist.
+    return AccountError(
+        f"Đã nhập sai mật khẩu quá nhiều lần từ máy này. Hãy thử lại sau {format_datetime(until, 'vi')}.",
+        f"Too many wrong passwords from this device. Try again after {format_datetime(until, 'en')}.",
+    )
+
+
+def _reserve_attempt(name: str, password: str, client: str, now: datetime) -> tuple[Account, bool | None] | str | None:
     """Count a password attempt before its hash is checked, under the account's row lock (SELECT ... FOR UPDATE
     on PostgreSQL; BEGIN IMMEDIATE serialises SQLite), so that attempts sent at the same moment take their turn.
 
     The attempt that reaches max_failed_logins has its hash checked here, still holding the lock: a wrong password
-    locks the account before any later attempt is looked at, and a right one starts the count again, so that a
-    burst of right passwords (one account shared by an office) is never refused as locked. That one check per
-    lockout holds the lock for the time of a hash. Returns the account and whether the password was right (None:
-    not checked yet, the caller checks it outside the lock); None when there is no such account. Raises the
-    lockout refusal for a locked account."""
+    locks the account (and counts against its client) before any later attempt is looked at, and a right one starts
+    the count again, so that a burst of right passwords (one account shared by an office) is never refused as
+    locked. That one check per lockout holds the lock for the time of a hash.
+
+    A locked account refuses only clients with wrong passwords of their own lately (_LOCKED): from any other, the
+    password is checked as usual, so that a stranger's guesses cannot keep the owner out. Returns the account and
+    whether the password was right (None: not checked yet, the caller checks it outside the lock); None when there
+    is no such account. Raises the throttling refusal while the client waits (throttle.delay)."""
     settings = get_settings()
     with db.write_session() as session:
-        account = session.exec(select(Account).where(Account.name == normal_name(name)).with_for_update()).first()
-        if account is None:
-            return None
-        if _lock(account, now):
-            locked_until = account.locked_until
-        else:
-            if account.locked_until is not None:
-                # The lockout has run out: a fresh series of attempts starts.
-                account.failed_logins, account.locked_until = 0, None
-            account.failed_logins += 1
+        until = throttle.blocked_until(session, client, now)
+        if until is None:
+            account = session.exec(select(Account).where(Account.name == normal_name(name)).with_for_update()).first()
+            if account is None:
+                return None
             right = None
-            if account.failed_logins >= settings.max_failed_logins:
-                right = _verify(account.password_hash, password)
-                if right:
-                    account.failed_logins = 0
-                else:
-                    account.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            session.add(account)
-            session.flush()
+            if _lock(account, now):
+                if throttle.failed_lately(session, client, now):
+                    return _LOCKED
+            else:
+                if account.locked_until is not None:
+                    # The lockout has run out: a fresh series of attempts starts.
+                    account.failed_logins, account.locked_until = 0, None
+                account.failed_logins += 1
+                if account.failed_logins >= settings.max_failed_logins:
+                    right = _verify(account.password_hash, password)
+                    if right:
+                        account.failed_logins = 0
+                    else:
+                        account.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+                        throttle.record_failure(session, client, now)
+                session.add(account)
+                session.flush()
             session.expunge(account)
             return account, right
-    log.info("login refused: account %s is locked", normal_name(name))
-    raise _locked_message(locked_until)
+    log.info("login refused: too many wrong passwords from %s", client)
+    raise _throttled(until)
 
 
 def _check_attempt(
-    name: str, password: str, now: datetime, wrong: Callable[[], AccountError] = lambda: _wrong()
+    name: str,
+    password: str,
+    now: datetime,
+    client: str = throttle.UNKNOWN,
+    wrong: Callable[[], AccountError] = lambda: _wrong(),
 ) -> Account:
-    """One counted password attempt: the account when the password is right; otherwise the refusal (`wrong`, or
-    locked — by this attempt or before), recorded in the audit trail. Every refusal costs one hash check."""
-    try:
-        reserved = _reserve_attempt(name, password, now)
-    except AccountError:
+    """One counted password attempt: the account when the password is right; otherwise the refusal, `wrong` for an
+    unknown name, a locked account and a wrong password alike, each counted against the client and costing one hash
+    check; a wrong password of a known account is recorded in the audit trail. A client made to wait is refused
+    before anything is looked up."""
+    reserved = _reserve_attempt(name, password, client, now)
+    if reserved is None or reserved == _LOCKED:
         _dummy_verify(password)
-        raise
-    if reserved is None:
-        _dummy_verify(password)
-        log.info("login refused: no account named %s", normal_name(name))
-        raise _wrong()
+        with db.write_session() as session:
+            throttle.record_failure(session, client, now)
+        log.info("login refused: %s from %s", "no such account" if reserved is None else "locked account", client)
+        raise wrong()
     account, right = reserved
+    locking = right is False  # checked under the lock: this attempt has just locked the account
     if right is None:
         right = _verify(account.password_hash, password)
     if not right:
-        locked = account.locked_until is not None
         with db.write_session() as session:
-            audit.record(session, account.name, "account.locked" if locked else "account.login_failed", account.name)
-        log.info("login refused: wrong password for %s%s", account.name, " (now locked)" if locked else "")
-        raise _locked_message(account.locked_until) if locked else wrong()
+            if not locking:
+                throttle.record_failure(session, client, now)
+            action = "account.locked" if locking else "account.login_failed"
+            audit.record(session, account.name, action, account.name, f"from {client}")
+        log.info("login refused: wrong password for %s from %s%s", account.name, client, " (now locked)" * locking)
+        raise wrong()
     return account
 
 
-def authenticate(name: str, password: str, now: datetime | None = None) -> Actor:
-    """Check a password login. Every attempt is counted before its hash is checked: max_failed_logins wrong
-    passwords in a row lock the account for lockout_minutes, however many are sent at once. The hash is verified
-    outside any write transaction, so a login does not hold the write lock for the ~0.1 s argon2 takes, except
-    the one attempt in a row that reaches the limit (see `_reserve_attempt`)."""
+def authenticate(name: str, password: str, now: datetime | None = None, client: str = throttle.UNKNOWN) -> Actor:
+    """Check a password login from `client` (its address: throttle.client_address). Every attempt is counted before
+    its hash is checked: max_failed_logins wrong passwords in a row lock the account for lockout_minutes against
+    clients that sent wrong passwords lately, however many are sent at once; a client sending many waits growing
+    delays (readiness.access.throttle). The hash is verified outside any write transaction, so a login does not hold
+    the write lock for the ~0.1 s argon2 takes, except the one attempt in a row that reaches the limit (see
+    `_reserve_attempt`)."""
     now = now or datetime.now(UTC)
-    account = _check_attempt(name, password, now)
+    account = _check_attempt(name, password, now, client)
     if account.disabled:
         log.info("login refused: account %s is disabled", account.name)
         raise AccountError(
@@ -533,9 +568,11 @@ def authenticate(name: str, password: str, now: datetime | None = None) -> Actor
     return _actor(account)
 
 
-def log_in(name: str, password: str, user_agent: str = "", now: datetime | None = None) -> tuple[Actor, str]:
-    """Check a password (counted towards the lockout, audited, as authenticate) and open a login session: the
-    account and the token for the cookie (readiness.access.sessions)."""
+def log_in(
+    name: str, password: str, user_agent: str = "", now: datetime | None = None, client: str = throttle.UNKNOWN
+) -> tuple[Actor, str]:
+    """Check a password from `client` (counted towards the lockout and the client's delays, audited, as
+    authenticate) and open a login session: the account and the token for the cookie (readiness.access.sessions)."""
     now = now or datetime.now(UTC)
-    actor = authenticate(name, password, now=now)
+    actor = authenticate(name, password, now=now, client=client)
     return actor, sessions.open_session(actor, user_agent, now)

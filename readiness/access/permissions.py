@@ -36,6 +36,9 @@ class Permission(StrEnum):
     REVIEW = "review"
     ATTACH_EVIDENCE = "attach_evidence"
     COMMENT = "comment"
+    # Reporters' names and phone numbers of every commune (a commune account sees those of its own commune only,
+    # on its own pages; tables of several communes drop them: views.columns.Column.personal).
+    VIEW_PERSONAL_DATA = "view_personal_data"
 
 
 _GRANTS: dict[Role, set[Permission]] = {
@@ -49,6 +52,7 @@ _GRANTS: dict[Role, set[Permission]] = {
         Permission.REVIEW,
         Permission.ATTACH_EVIDENCE,
         Permission.COMMENT,
+        Permission.VIEW_PERSONAL_DATA,
     },
     Role.COMMUNE: {
         Permission.VIEW_PROVINCE,
@@ -57,7 +61,7 @@ _GRANTS: dict[Role, set[Permission]] = {
         Permission.ATTACH_EVIDENCE,
         Permission.COMMENT,
     },
-    Role.LEADER: {Permission.VIEW_PROVINCE, Permission.VIEW_COMMUNE, Permission.EXPORT},
+    Role.LEADER: {Permission.VIEW_PROVINCE, Permission.VIEW_COMMUNE, Permission.EXPORT, Permission.VIEW_PERSONAL_DATA},
 }
 
 # Permissions that a commune account holds for its own commune only.

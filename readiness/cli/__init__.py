@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from readiness.cli import boundaries, checklists, evidence, outputs, review, setup, users
+from readiness.cli import boundaries, checklists, evidence, failures, outputs, review, setup, users
 from readiness.cli.common import acting_as, refused
 
 __all__ = ["acting_as", "build_parser", "main"]
@@ -20,6 +20,9 @@ COMMAND_GROUPS = (setup, users, boundaries, review, evidence, checklists, output
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="readiness", description=__doc__)
+    parser.add_argument(
+        "--debug", action="store_true", help="on a failure, print its detail (traceback, SQL) to standard error"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     for group in COMMAND_GROUPS:
         group.register(commands)
@@ -28,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    failures.configure_logging(args.debug)
     # Loaded after parsing: --help and a mistyped option answer without the database layer.
     from readiness.access.permissions import Refusal
 
@@ -35,3 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except Refusal as exc:
         return refused(exc)
+    except Exception as exc:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            return failures.database_failure(exc)
+        raise

@@ -21,7 +21,8 @@ def _make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     database = url.split("///", 1)[-1]
-    if database and database != ":memory:":
+    # A "file:…?mode=ro&uri=true" database is an SQLite URI, not a path whose folder to create.
+    if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
     busy_ms = get_settings().sqlite_busy_timeout_s * 1000

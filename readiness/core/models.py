@@ -160,6 +160,18 @@ class LoginSession(SQLModel, table=True):
     user_agent: str = Field(default="", max_length=512)
 
 
+class LoginThrottle(SQLModel, table=True):
+    """Wrong passwords sent from one client address (web.py finds it, behind a trusted proxy from its header): past
+    a few, each further attempt from there waits a growing delay (readiness.access.auth)."""
+
+    __tablename__ = "login_throttle"
+
+    client: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    last_failure_at: datetime
+    blocked_until: datetime | None = None
+
+
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
 

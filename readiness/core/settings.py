@@ -43,9 +43,18 @@ class Settings(BaseSettings):
     cache_mb: int = 256
     # Seconds a writer waits for SQLite's lock before giving up.
     sqlite_busy_timeout_s: int = 30
-    # This many wrong passwords in a row lock an account for lockout_minutes.
+    # This many wrong passwords in a row lock an account for lockout_minutes, against clients that sent wrong
+    # passwords lately (readiness.access.auth); lockout_minutes is also the longest delay of a client.
     max_failed_logins: int = 5
     lockout_minutes: int = 15
+    # Wrong passwords from one client address (any account names) before each further attempt from it waits
+    # login_delay_seconds, doubling with every further one (readiness.access.throttle).
+    client_max_failed_logins: int = Field(default=10, ge=1)
+    login_delay_seconds: int = Field(default=5, ge=1)
+    # Behind a reverse proxy: the header holding the client's address (X-Forwarded-For: its last address),
+    # believed only from these proxies' own addresses. Empty header: the connection's peer is the client.
+    trusted_proxy_header: str = ""
+    trusted_proxies: str = "127.0.0.1,::1"
     password_min_length: int = 10
     # Which submissions count in every figure: "reported" (all but those the DOST returned) or "approved".
     counts: Literal["reported", "approved"] = "reported"
@@ -85,6 +94,9 @@ class Settings(BaseSettings):
     # Signer's authority and title; ";" starts a new line ("KT. GIÁM ĐỐC;PHÓ GIÁM ĐỐC"). Empty name: a blank to fill.
     report_signer_title: str = "GIÁM ĐỐC"
     report_signer_name: str = ""
+    # The command line's failures are logged here in detail (traceback, SQL), each under the reference its one-line
+    # message gives; empty: nowhere (run again with --debug to see them).
+    log_file: Path | None = None
     # Static font files made once from variable font packages (the official report's serif) are kept here.
     cache_dir: Path = DATA_DIR / "cache"
 
@@ -106,9 +118,20 @@ class Settings(BaseSettings):
             return names.index(value.strip().lower())
         return value
 
+    @field_validator("warning_recipients")
+    @classmethod
+    def _one_address_each(cls, value: str) -> str:
+        # Imported here: addresses' messages come from i18n, which reads these settings.
+        from readiness.core.addresses import AddressError, email_address
+
+        try:
+            return ",".join(email_address(part) for part in value.split(",") if part.strip())
+        except AddressError as exc:
+            raise ValueError(f"READINESS_WARNING_RECIPIENTS: {exc.en}") from None
+
     @property
     def warning_recipient_list(self) -> list[str]:
-        return [address.strip() for address in self.warning_recipients.split(",") if address.strip()]
+        return [address for address in self.warning_recipients.split(",") if address]
 
     @property
     def national(self) -> bool:

@@ -191,7 +191,7 @@ def warning_list_workbook(session: Session, as_of: date, province: str, lang: st
         tr(lang, "Danh sách cảnh báo tuần này", "This week's warning list"),
         _subtitle(registry.province_name(province), as_of, lang),
     )
-    _table(sheet, 4, views.warning_table(national=True), views.warning_list(warnings, lang), lang)
+    _table(sheet, 4, views.warning_table(national=True).for_viewer(actor), views.warning_list(warnings, lang), lang)
     sheet.row_dimensions[4].height = 45
     if warnings.empty:
         put(

@@ -6,6 +6,7 @@ again unless asked, and a delivery that failed (server unreachable, recipient re
 run sends it. Mail goes through the standard library's smtplib; nothing else is needed to send.
 """
 
+import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from sqlmodel import Session
 
 from readiness.access import audit
 from readiness.access.permissions import Actor, Permission, require
-from readiness.core import db, registry
+from readiness.core import addresses, db, registry
 from readiness.core.i18n import format_date
 from readiness.core.models import Account, Role, WarningDelivery
 from readiness.core.progress import Progress, each
@@ -29,6 +30,8 @@ from readiness.core.text import nfc
 from readiness.outputs import export
 from readiness.outputs.views.wording import describe_status, warning_reason
 from readiness.reading import queries
+
+log = logging.getLogger(__name__)
 
 WHOLE_LIST = "all"
 SENT = "sent"
@@ -82,8 +85,11 @@ def _commune_accounts(session: Session, codes: list[str]) -> dict[str, list[str]
     ).all()
     found: dict[str, list[str]] = {}
     for code, email in rows:
-        if email.strip():
-            found.setdefault(code, []).append(email.strip().lower())
+        try:
+            found.setdefault(code, []).append(addresses.email_address(email))
+        except addresses.AddressError:
+            # Stored before addresses were checked ("a@x.vn,b@y.vn" would reach two mailboxes): never sent to.
+            log.warning("commune %s: skipped the stored e-mail %r, not one valid address", code, email)
     return found
 
 

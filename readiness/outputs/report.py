@@ -351,8 +351,8 @@ def _gap_table(pdf: _Pdf, criteria: pd.DataFrame, lang: str) -> None:
     pdf.view_table(spec, views.criteria_gaps(criteria, lang), lang, fills=fills)
 
 
-def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, national: bool, lang: str) -> None:
-    pdf.view_table(views.warning_table(national), views.warning_list(warnings, lang), lang)
+def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, national: bool, lang: str, actor: Actor) -> None:
+    pdf.view_table(views.warning_table(national).for_viewer(actor), views.warning_list(warnings, lang), lang)
 
 
 def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, criteria: int, lang: str) -> None:
@@ -468,7 +468,7 @@ def province_report(
             color=_MUTED,
             height=4.5,
         )
-        _warning_table(pdf, warnings, province == NATIONAL, lang)
+        _warning_table(pdf, warnings, province == NATIONAL, lang, actor)
     tell(progress, 5, steps, tr(lang, "cảnh báo", "warnings"))
     data = bytes(pdf.output())
     tell(progress, steps, steps, "PDF")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from readiness.access.permissions import Actor, Permission, allowed
 from readiness.core.i18n import format_amount, format_date, format_datetime, format_number, format_percent, tr
 from readiness.outputs.views.palette import STATUS_TINT
 
@@ -68,6 +69,9 @@ class Column:
     tint: str | None = None
     # A header (vi, en) over this column and its neighbours with the same one: Excel's upper header row.
     over: tuple[str, str] | None = None
+    # Personal data (a reporter's name or phone number): the column is left out, not only hidden, for a viewer
+    # who may not see other communes' personal data (`Table.for_viewer`).
+    personal: bool = False
 
     def header(self, lang: str) -> str:
         return tr(lang, self.vi, self.en)
@@ -117,6 +121,18 @@ class Table:
     def without(self, keys: Iterable[str]) -> "Table":
         dropped = set(keys)
         return Table(tuple(c for c in self.columns if c.key not in dropped))
+
+    def for_viewer(self, viewer: Actor | None) -> "Table":
+        """The table as `viewer` may receive it: without its personal columns unless the viewer may see every
+        commune's personal data. Pages, the PDF and Excel take their columns (and the frame's: `frame`) from it."""
+        if allowed(viewer, Permission.VIEW_PERSONAL_DATA):
+            return self
+        return self.without(c.key for c in self.columns if c.personal)
+
+    def frame(self, frame: pd.DataFrame, medium: str) -> pd.DataFrame:
+        """Only the columns of `medium`, in order: what a page sends to the browser (st.dataframe sends every
+        column of its frame, shown or not)."""
+        return frame[self.keys(medium)]
 
     def changed(self, key: str, **fields: object) -> "Table":
         """The same table with other fields (widths, where shown) for one column."""

@@ -195,10 +195,10 @@ def warning_table(national: bool) -> Table:
                 xlsx=12,
             ),
             Column("reason", "Lý do cảnh báo", "Why it is listed", page="large", pdf=44, xlsx=50),
-            Column("reporter_name", "Người báo cáo", "Reporter", xlsx=22),
-            Column("reporter_phone", "Điện thoại", "Phone", xlsx=14),
+            Column("reporter_name", "Người báo cáo", "Reporter", xlsx=22, personal=True),
+            Column("reporter_phone", "Điện thoại", "Phone", xlsx=14, personal=True),
             # The PDF has no room for two columns: name above phone (10 digits fit on one line).
-            Column("reporter", "Người báo cáo", "Reporter", on_page=False, pdf=21),
+            Column("reporter", "Người báo cáo", "Reporter", on_page=False, pdf=21, personal=True),
         )
     )
     if national:
