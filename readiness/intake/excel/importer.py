@@ -9,7 +9,9 @@ never confirmed stays "checked" in the archive: the person abandoned it at the p
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+import logging
+import secrets
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -32,10 +34,12 @@ from readiness.core.settings import get_settings
 from readiness.core.text import nfc, printable
 from readiness.intake import submissions
 from readiness.intake.excel.layout import Kind
-from readiness.intake.excel.problem import Problem
+from readiness.intake.excel.problem import Problem, file_problem
 from readiness.intake.excel.table import Context, Reading, read
 from readiness.intake.excel.webform import WEB_FORM, WebForm, read_form
 from readiness.reading import status as readers
+
+log = logging.getLogger(__name__)
 
 _CHANGE_COLUMNS = ["commune_code", "criterion_code", "value", "out_of", "status", "previous_status"]
 _NO_CHANGES = pd.DataFrame(columns=_CHANGE_COLUMNS)
@@ -246,15 +250,35 @@ class _Received:
         return "webform" if self.origin == Origin.WEB else "import"
 
 
+_READ_FAILED = (
+    "Hệ thống không đọc được tệp '{name}' (mã tham chiếu {reference}). Tệp đã được lưu lại. Mở tệp trong Excel, "
+    "lưu lại dạng .xlsx từ phiếu mẫu rồi tải lên lần nữa; nếu vẫn lỗi, báo quản trị viên kèm mã tham chiếu.",
+    "Could not read '{name}' (reference {reference}). The file has been kept. Open it in Excel, save it as .xlsx "
+    "from the template and upload it again; if it fails again, tell the administrator the reference.",
+)
+
+
+def _read_guarded(name: str, reader: Callable[[], Reading]) -> Reading:
+    """Whatever goes wrong while reading one file (a parser's error, a bug the file uncovers) becomes that file's
+    problem, so that it is archived as rejected and audited and the other files of the batch are still read; the
+    traceback goes to the log under the reference the message gives."""
+    try:
+        return reader()
+    except Exception:
+        reference = secrets.token_hex(4)
+        log.exception("could not read %s, reference %s", name, reference)
+        return Reading(problems=[file_problem(*_READ_FAILED, name=name, reference=reference)])
+
+
 def _receive(filename: str, data: bytes, actor: Actor, context: Context) -> _Received:
-    reading = read(filename, data, context)
+    reading = _read_guarded(filename, lambda: read(filename, data, context))
     problems = reading.problems + _permission_problems(reading, actor)
     origin = Origin.UPLOAD if reading.kind == Kind.CHECKLIST else Origin.PROVINCE_WORKBOOK
     return _Received(filename, data, hashlib.sha256(data).hexdigest(), reading, problems, origin)
 
 
 def _receive_form(form: WebForm, actor: Actor, context: Context) -> _Received:
-    reading = read_form(form, context)
+    reading = _read_guarded(FORM_NAME, lambda: read_form(form, context))
     problems = reading.problems + _permission_problems(reading, actor)
     data = form.to_json()
     return _Received(FORM_NAME, data, hashlib.sha256(data).hexdigest(), reading, problems, Origin.WEB)

@@ -6,6 +6,7 @@ Nothing here touches the database: `read` turns bytes into a `Reading` (what the
 """
 
 import io
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -268,9 +269,11 @@ def _read_header_block(grid: _Grid, header_row: int, kind: Kind, context: Contex
             label = next((w for w in wanted if w not in found and layout.matches(value, w)), None)
             if label is None:
                 continue
-            # The value: the first filled cell right of the label, or the first one that could be filled.
-            free = [i for i in range(c + 1, len(row) + 1) if (r, i) not in grid.covered]
-            found[label] = (r, next((i for i in free if i < len(row) and not _blank(row[i])), free[0]))
+            # The value: the first filled cell right of the label, or the first one that could be filled
+            # (past the row's end when the label is merged beyond the table).
+            first_free = next(i for i in itertools.count(c + 1) if (r, i) not in grid.covered)
+            filled = (i for i in range(first_free, len(row)) if (r, i) not in grid.covered and not _blank(row[i]))
+            found[label] = (r, next(filled, first_free))
 
     for label in wanted:
         if label not in found:
