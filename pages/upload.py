@@ -55,6 +55,13 @@ if allowed(actor, Permission.IMPORT_PROVINCE_WORKBOOK):
 
 def problems_table(outcome: excel.ImportOutcome) -> None:
     problems = views.import_problems(outcome.problems, ui.lang())
+    if outcome.problem_count > len(outcome.problems):
+        st.caption(
+            ui.t(
+                f"{len(outcome.problems)} lỗi đầu tiên trong {outcome.problem_count} lỗi:",
+                f"The first {len(outcome.problems)} of {outcome.problem_count} problems:",
+            )
+        )
     # Rows tall enough for the longest message to wrap in full: the "how to fix" part is never cut.
     ui.table(problems, views.IMPORT_PROBLEMS, width="stretch", row_height=ui.wrapped_row_height(problems["message"]))
 
@@ -99,8 +106,8 @@ def detail(outcome: excel.ImportOutcome, sent_vi: str, sent_en: str, again_vi: s
     if outcome.outcome == Outcome.REJECTED:
         st.error(
             ui.t(
-                f"{sent_vi} chưa nhập được: {len(outcome.problems)} lỗi. Sửa các ô dưới đây rồi {again_vi}",
-                f"{sent_en} cannot be imported: {len(outcome.problems)} problem(s). Fix these cells and {again_en}",
+                f"{sent_vi} chưa nhập được: {outcome.problem_count} lỗi. Sửa các ô dưới đây rồi {again_vi}",
+                f"{sent_en} cannot be imported: {outcome.problem_count} problem(s). Fix these cells and {again_en}",
             )
         )
         problems_table(outcome)
@@ -154,7 +161,7 @@ def rejected_list(rejected: list[excel.ImportOutcome], expanded: bool) -> None:
     for outcome in rejected:
         # An expander's label is Markdown: the file name, the sender's text, is escaped.
         name = ui.plain(outcome.filename)
-        label = ui.t(f"{name} — {len(outcome.problems)} lỗi", f"{name} — {len(outcome.problems)} problem(s)")
+        label = ui.t(f"{name} — {outcome.problem_count} lỗi", f"{name} — {outcome.problem_count} problem(s)")
         with st.expander(label, icon=":material/error:", expanded=expanded):
             problems_table(outcome)
 

@@ -102,7 +102,6 @@ def no_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     from readiness.intake.excel import table
 
     monkeypatch.setattr(table, "CalamineWorkbook", refuse)
-    monkeypatch.setattr(table, "_uncached_formulas", refuse)
 
 
 @pytest.mark.parametrize("case", list(ATTACKS))

@@ -66,13 +66,14 @@ def test_import_json_prints_one_object_per_file(initialized, tmp_path, capsys):
         "newly_green",
         "no_longer_green",
         "problems",
+        "problem_count",
         "submission_ids",
     }
     assert first["status"] == "accepted" and first["commune_code"] == "00070"
     with db.session() as session:
         assert first["submission_ids"] == commune_history(session, "00070")["id"].tolist()
     assert second["submission_ids"] == []
-    assert first["reporting_date"] == "2025-11-15" and first["problems"] == []
+    assert first["reporting_date"] == "2025-11-15" and first["problems"] == [] and first["problem_count"] == 0
     assert first["kind"] == "commune_checklist" and len(first["sha256"]) == 64
     assert second["status"] == "rejected" and second["commune_code"] is None
     assert second["problems"] == [

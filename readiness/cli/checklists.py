@@ -91,8 +91,8 @@ def _outcome_text(outcome: excel.ImportOutcome, lang: str, dry_run: bool) -> str
         + f" {outcome.filename}: "
         + tr(
             lang,
-            f"{len(outcome.problems)} lỗi, số liệu không được ghi",
-            f"{len(outcome.problems)} problem(s), no figures stored",
+            f"{outcome.problem_count} lỗi, số liệu không được ghi",
+            f"{outcome.problem_count} problem(s), no figures stored",
         )
     ]
     # The rows of the upload page's problems table (readiness.outputs.views), one line each.

@@ -13,10 +13,11 @@ from readiness.intake.excel.importer import (
     load_context,
 )
 from readiness.intake.excel.layout import Kind
-from readiness.intake.excel.problem import Problem
+from readiness.intake.excel.problem import MAX_PROBLEMS, Problem
 from readiness.intake.excel.template import UnknownCommune, commune_checklist, province_workbook
 
 __all__ = [
+    "MAX_PROBLEMS",
     "ImportOutcome",
     "Kind",
     "Outcome",

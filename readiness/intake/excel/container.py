@@ -11,6 +11,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 from xml.etree import ElementTree
@@ -34,10 +35,30 @@ MB = 1024 * 1024
 SHARED_STRINGS_LIMIT = 8 * MB
 XML_PART_LIMIT = 32 * MB
 WORKBOOK_PART_LIMIT = 1 * MB
+# Parsers also hold the styles whole, as objects many times the size of their XML. Excel's own limit of 64,000
+# cell formats takes about 6 MB; the templates' styles take 3 KB.
+STYLES_LIMIT = 4 * MB
+# Repeated elements of a worksheet, each bounded (counted in one streamed pass): a parser builds an object for
+# each, and some cost far more than their bytes (35,000 merged areas in an 11 KB file took a minute to read).
+# The templates have 14 merged areas, a few dozen of everything else.
+MAX_MERGED_AREAS = 1_000
+MAX_REPEATED = 2_000  # of any other element outside the cells: formats, validations, links...
+MAX_DEPTH = 32  # elements inside one another: the templates go 5 deep
+MAX_ATTRIBUTES = 64
+# A tag is read whole before its attributes can be counted, and re-read at every chunk while unfinished: one tag
+# of megabytes costs seconds. The templates' longest tag is under 200 bytes.
+MAX_TAG = 64 * 1024
+_LONG_TAG = re.compile(rb"<[^<>]{%d}" % MAX_TAG)
+ELEMENTS_PER_CELL = 16  # a cell's value, formula, inline text and its formatting runs
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _CHUNK = 1 << 20
+# Parsed in slices: the pull parser queues the events of all it is fed, and a slice of repeated tiny elements
+# holds tens of thousands of them before the counts below can stop it.
+_FEED = 64 * 1024
+# Excel's own limit for the text of one cell.
+MAX_CELL_TEXT = 32_767
 
 
 @dataclass(frozen=True)
@@ -55,10 +76,13 @@ UNREADABLE = (
 )
 
 
-def check_container(filename: str, data: bytes, limits: Limits) -> tuple[list[Problem], bool]:
+Formulas = dict[str, frozenset[tuple[int, int]]]  # sheet name -> its cells (0-based) with a formula and no saved value
+
+
+def check_container(filename: str, data: bytes, limits: Limits) -> tuple[list[Problem], Formulas]:
     """Refuse what is not a plain .xlsx workbook, or what would take a parser unbounded memory or time, before
-    parsing it: returns the problems, and whether any worksheet holds formulas (only then is the slower check
-    for formulas without saved values needed)."""
+    parsing it: returns the problems, and each sheet's formulas saved without their value (python-calamine shows
+    such a cell as empty, so the reader must know them)."""
     limit_mb = limits.size_mb
     if not data:
         return [
@@ -66,7 +90,7 @@ def check_container(filename: str, data: bytes, limits: Limits) -> tuple[list[Pr
                 "Tệp rỗng (0 byte). Hãy chọn đúng tệp phiếu .xlsx đã điền.",
                 "The file is empty (0 bytes). Choose the filled-in .xlsx file.",
             )
-        ], False
+        ], {}
     if len(data) > limit_mb * MB:
         return [
             file_problem(
@@ -76,7 +100,7 @@ def check_container(filename: str, data: bytes, limits: Limits) -> tuple[list[Pr
                 size_en=format_number(len(data) / MB, "en", 1),
                 limit=limit_mb,
             )
-        ], False
+        ], {}
     if data.startswith(_OLE_MAGIC):
         if "EncryptionInfo".encode("utf-16-le") in data:
             return [
@@ -86,14 +110,14 @@ def check_container(filename: str, data: bytes, limits: Limits) -> tuple[list[Pr
                     "The workbook is password-protected (encrypted) and cannot be read. In Excel: File → Info → "
                     "Protect Workbook → Encrypt with Password, clear the password, save and upload again.",
                 )
-            ], False
+            ], {}
         return [
             file_problem(
                 "Tệp là định dạng Excel 97–2003 (.xls). Mở trong Excel và lưu lại dạng Sổ làm việc Excel (.xlsx).",
                 "The file is in the Excel 97–2003 format (.xls). Open it in Excel and save it as an Excel "
                 "Workbook (.xlsx).",
             )
-        ], False
+        ], {}
     if not data.startswith(b"PK"):
         if _looks_like_text(data):
             return [
@@ -104,14 +128,14 @@ def check_container(filename: str, data: bytes, limits: Limits) -> tuple[list[Pr
                     "Download the template, fill it in and save it as .xlsx.",
                     name=filename,
                 )
-            ], False
+            ], {}
         return [
             file_problem(
                 "Tệp '{name}' không phải sổ làm việc Excel (.xlsx). Hãy tải phiếu mẫu, điền vào đó và lưu dạng .xlsx.",
                 "'{name}' is not an Excel workbook (.xlsx). Download the template, fill it in and save it as .xlsx.",
                 name=filename,
             )
-        ], False
+        ], {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return _check_parts(archive, filename, limits)
@@ -123,7 +147,7 @@ def check_container(filename: str, data: bytes, limits: Limits) -> tuple[list[Pr
                 "The file is damaged or incomplete (perhaps a download or copy was cut short). Open the original "
                 "in Excel, save it again and upload it.",
             )
-        ], False
+        ], {}
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -136,7 +160,7 @@ def _looks_like_text(data: bytes) -> bool:
     return b"\0" not in head
 
 
-def _check_parts(archive: zipfile.ZipFile, filename: str, limits: Limits) -> tuple[list[Problem], bool]:
+def _check_parts(archive: zipfile.ZipFile, filename: str, limits: Limits) -> tuple[list[Problem], Formulas]:
     parts = archive.infolist()
     names = {part.filename.lower() for part in parts}
     if any(part.flag_bits & 0x1 for part in parts):
@@ -146,7 +170,7 @@ def _check_parts(archive: zipfile.ZipFile, filename: str, limits: Limits) -> tup
                 "The archive is password-protected and cannot be read. Remove the password, save as .xlsx "
                 "and upload again.",
             )
-        ], False
+        ], {}
     content_types = archive.read("[Content_Types].xml") if "[content_types].xml" in names else b""
     macros = filename.lower().endswith((".xlsm", ".xltm")) or any(n.endswith("vbaproject.bin") for n in names)
     if macros or b"macroEnabled" in content_types:
@@ -157,7 +181,7 @@ def _check_parts(archive: zipfile.ZipFile, filename: str, limits: Limits) -> tup
                 "The file contains macros (VBA) or is an .xlsm file; for safety, files with macros are refused. "
                 "In Excel choose Save As → Excel Workbook (.xlsx) and upload the .xlsx file.",
             )
-        ], False
+        ], {}
     if _XLSX_MAIN.encode() not in content_types:
         return [
             file_problem(
@@ -167,7 +191,7 @@ def _check_parts(archive: zipfile.ZipFile, filename: str, limits: Limits) -> tup
                 "and save it as .xlsx.",
                 name=filename,
             )
-        ], False
+        ], {}
     budget = limits.size_mb * MB * MAX_INFLATION
     declared = sum(part.file_size for part in parts)
     worst = max(
@@ -175,14 +199,14 @@ def _check_parts(archive: zipfile.ZipFile, filename: str, limits: Limits) -> tup
         default=0.0,
     )
     if declared > budget or worst > MAX_RATIO:
-        return [_bomb(declared, worst)], False
+        return [_bomb(declared, worst)], {}
     try:
         sheets, shared_strings = _workbook_parts(archive)
     except (KeyError, ElementTree.ParseError, _Hostile) as exc:
-        return [file_problem(*UNREADABLE, detail=str(exc) or type(exc).__name__)], False
+        return [file_problem(*UNREADABLE, detail=str(exc) or type(exc).__name__)], {}
     oversized = _oversized_part(parts, shared_strings)
     if oversized:
-        return [oversized], False
+        return [oversized], {}
     if len(sheets) > layout.MAX_SHEETS:
         return [
             file_problem(
@@ -193,19 +217,22 @@ def _check_parts(archive: zipfile.ZipFile, filename: str, limits: Limits) -> tup
                 count=len(sheets),
                 limit=layout.MAX_SHEETS,
             )
-        ], False
+        ], {}
     # The sizes in the headers may lie. Inflating every part as a stream (zipfile stops at the declared size,
     # then checks the CRC: a part that inflates further is damaged) proves them before any parser sees the
     # file, in constant memory; worksheets are scanned for how far their cells reach on the way.
-    has_formulas = False
+    formulas: Formulas = {}
     for part in parts:
         with archive.open(part) as stream:
             try:
                 if part.filename in sheets:
-                    problem, formulas = _scan_sheet(stream, sheets[part.filename], limits)
+                    problem, uncached = _scan_sheet(stream, sheets[part.filename], limits)
                     if problem:
-                        return [problem], False
-                    has_formulas = has_formulas or formulas
+                        return [problem], {}
+                    if uncached:
+                        formulas[sheets[part.filename]] = uncached
+                elif part.filename in shared_strings:
+                    _scan_shared_strings(stream)
                 elif part.filename.lower().endswith(_XML_SUFFIXES):
                     _refuse_doctype(stream)
                 else:
@@ -213,8 +240,8 @@ def _check_parts(archive: zipfile.ZipFile, filename: str, limits: Limits) -> tup
                         pass
             except (ElementTree.ParseError, _Hostile) as exc:
                 detail = f"{part.filename}: {exc}"
-                return [file_problem(*UNREADABLE, detail=detail)], False
-    return [], has_formulas
+                return [file_problem(*UNREADABLE, detail=detail)], {}
+    return [], formulas
 
 
 class _Hostile(ValueError):
@@ -241,6 +268,8 @@ def _oversized_part(parts: list[zipfile.ZipInfo], shared_strings: set[str]) -> P
         name = part.filename.lower()
         if part.filename in shared_strings or name.endswith("sharedstrings.xml"):
             limit = SHARED_STRINGS_LIMIT
+        elif name.endswith("styles.xml"):
+            limit = STYLES_LIMIT
         elif name.endswith(_XML_SUFFIXES):
             limit = XML_PART_LIMIT
         else:
@@ -328,52 +357,157 @@ def _number(text: str) -> int:
     return int(text)
 
 
-def _scan_sheet(stream: IO[bytes], name: str, limits: Limits) -> tuple[Problem | None, bool]:
-    """How far a worksheet's cells, used range and merged areas reach, streamed in constant memory (each element
-    is dropped once read): a problem naming the first cell beyond the limits, and whether any cell has a formula.
+def _scan_sheet(stream: IO[bytes], name: str, limits: Limits) -> tuple[Problem | None, frozenset[tuple[int, int]]]:
+    """How far a worksheet's cells, used range and merged areas reach, and how many times each element repeats,
+    streamed in constant memory (each element is dropped once read): a problem naming the first cell beyond the
+    limits or the element repeated too often, and the cells (0-based) holding a formula without a saved value.
     Cells without a reference are placed as a parser places them, after the previous one."""
     parser = ElementTree.XMLPullParser(events=("start", "end"))
-    open_elements: list[ElementTree.Element] = []
-    row = column = cells = 0
-    formulas = False
+    open_elements: list[str] = []
+    row = column = rows = cells = in_cells = merged = merged_cells = 0
+    repeated: dict[str, int] = {}
+    cell_formula = cell_value = False
+    uncached: set[tuple[int, int]] = set()
     declared: Problem | None = None
-    tail = b""
-    while chunk := stream.read(_CHUNK):
-        if _DOCTYPE in tail + chunk:
-            raise _Hostile("DOCTYPE")
-        tail = chunk[-len(_DOCTYPE) :]
-        parser.feed(chunk)
-        for event, element in parser.read_events():
-            if event == "end":
-                open_elements.pop()
-                if open_elements:
-                    open_elements[-1].remove(element)
-                continue
-            open_elements.append(element)
-            tag = _local(element.tag)
-            reaches: list[tuple[int, int]] = []
-            if tag == "row":
-                row = _number(element.get("r")) if element.get("r") else row + 1
-                column = 0
-            elif tag == "c":
-                reference = element.get("r")
-                row, column = _cell(reference) if reference else (max(row, 1), column + 1)
-                cells += 1
-                reaches.append((row, column))
-            elif tag == "f":
-                formulas = True
-            elif tag in ("dimension", "mergeCell"):
-                reaches.extend(_cell(corner) for corner in element.get("ref", "").split(":") if corner)
-            for reach in reaches:
-                if reach[0] > limits.max_rows or reach[1] > limits.max_columns:
-                    if tag != "dimension":
-                        return _beyond(name, reach, limits), formulas
-                    # The used range the file declares comes first: name the cell that reaches far, if any.
-                    declared = declared or _beyond(name, reach, limits)
-            if cells > limits.max_rows * limits.max_columns:
-                return _too_many_cells(name, limits), formulas
+    max_cells = limits.max_rows * limits.max_columns
+    parents: list[ElementTree.Element] = []
+    for event, element in _events(stream, parser):
+        tag = _local(element.tag)
+        if event == "end":
+            open_elements.pop()
+            parents.pop()
+            if parents:
+                parents[-1].remove(element)
+            if element.text and len(element.text) > MAX_CELL_TEXT:
+                return _too_long(name, row, column, len(element.text)), frozenset()
+            if tag == "f":
+                cell_formula = True
+            elif tag == "v":
+                cell_value = bool(element.text)
+            elif tag == "c" and cell_formula and not cell_value:
+                uncached.add((row - 1, column - 1))
+            continue
+        inside_cell = "c" in open_elements
+        open_elements.append(tag)
+        parents.append(element)
+        if len(open_elements) > MAX_DEPTH or len(element.attrib) > MAX_ATTRIBUTES:
+            raise _Hostile(f"<{tag[:20]}>: {len(open_elements)} deep, {len(element.attrib)} attributes")
+        reaches: list[tuple[int, int]] = []
+        if inside_cell:
+            in_cells += 1
+            if in_cells > ELEMENTS_PER_CELL * max_cells:
+                return _repeated(name, tag, ELEMENTS_PER_CELL * max_cells), frozenset()
+        elif tag == "row":
+            rows += 1
+            if rows > limits.max_rows:
+                return _repeated(name, tag, limits.max_rows), frozenset()
+            row = _number(element.get("r")) if element.get("r") else row + 1
+            column = 0
+        elif tag == "c":
+            reference = element.get("r")
+            row, column = _cell(reference) if reference else (max(row, 1), column + 1)
+            cells += 1
+            cell_formula = cell_value = False
+            reaches.append((row, column))
+        elif tag in ("dimension", "mergeCell"):
+            corners = [_cell(corner) for corner in element.get("ref", "").split(":") if corner]
+            reaches.extend(corners)
+            within = all(r <= limits.max_rows and c <= limits.max_columns for r, c in corners)
+            if tag == "mergeCell" and corners and within:  # (an area reaching beyond the limits is named below)
+                merged += 1
+                # A parser marks every cell an area covers: together the areas may cover the sheet once.
+                (top, left), (bottom, right) = corners[0], corners[-1]
+                merged_cells += (abs(bottom - top) + 1) * (abs(right - left) + 1)
+                if merged > MAX_MERGED_AREAS or merged_cells > max_cells:
+                    return _too_many_merged(name, limits), frozenset()
+        else:
+            repeated[tag] = repeated.get(tag, 0) + 1
+            if repeated[tag] > MAX_REPEATED:
+                return _repeated(name, tag, MAX_REPEATED), frozenset()
+        for reach in reaches:
+            if reach[0] > limits.max_rows or reach[1] > limits.max_columns:
+                if tag != "dimension":
+                    return _beyond(name, reach, limits), frozenset()
+                # The used range the file declares comes first: name the cell that reaches far, if any.
+                declared = declared or _beyond(name, reach, limits)
+        if cells > max_cells:
+            return _too_many_cells(name, limits), frozenset()
     parser.close()
-    return declared, formulas
+    return declared, frozenset(uncached)
+
+
+def _events(stream: IO[bytes], parser: ElementTree.XMLPullParser) -> Iterator[tuple[str, ElementTree.Element]]:
+    """A part's parse events, fed in slices; refuses a DTD and a tag so long that it could only be an attack."""
+    unfinished = b""  # the end of the previous slice: a tag it did not finish, or enough to find a split DOCTYPE
+    while chunk := stream.read(_CHUNK):
+        for offset in range(0, len(chunk), _FEED):
+            piece = chunk[offset : offset + _FEED]
+            raw = unfinished + piece
+            if _DOCTYPE in raw:
+                raise _Hostile("DOCTYPE")
+            if _LONG_TAG.search(raw):
+                raise _Hostile(f"a tag longer than {MAX_TAG} bytes")
+            start = raw.rfind(b"<")
+            unfinished = raw[start:] if start > raw.rfind(b">") else raw[-len(_DOCTYPE) :]
+            parser.feed(piece)
+            yield from parser.read_events()
+
+
+def _scan_shared_strings(stream: IO[bytes]) -> None:
+    """The shared strings, streamed: no text longer than a cell can hold, no deep nesting."""
+    parser = ElementTree.XMLPullParser(events=("start", "end"))
+    parents: list[ElementTree.Element] = []
+    for event, element in _events(stream, parser):
+        if event == "start":
+            parents.append(element)
+            if len(parents) > MAX_DEPTH:
+                raise _Hostile(f"{len(parents)} elements deep")
+            continue
+        parents.pop()
+        if parents:
+            parents[-1].remove(element)
+        if element.text and len(element.text) > MAX_CELL_TEXT:
+            raise _Hostile(f"a text of {len(element.text)} characters, more than the {MAX_CELL_TEXT} of a cell")
+    parser.close()
+
+
+def _too_long(sheet: str, row: int, column: int, length: int) -> Problem:
+    cell = f"{get_column_letter(min(max(column, 1), 16384))}{row}"
+    return Problem(
+        sheet,
+        cell,
+        f"Ô {cell} chứa {length} ký tự, quá {MAX_CELL_TEXT} ký tự mà một ô Excel có thể chứa; tệp không do Excel "
+        "tạo ra hoặc đã bị sửa. Rút gọn nội dung ô, lưu lại trong Excel rồi tải lên.",
+        f"Cell {cell} holds {length} characters, more than the {MAX_CELL_TEXT} an Excel cell can hold; the file was "
+        "not written by Excel or was altered. Shorten the cell, save it in Excel and upload it again.",
+    )
+
+
+def _too_many_merged(sheet: str, limits: Limits) -> Problem:
+    cells = limits.max_rows * limits.max_columns
+    return Problem(
+        sheet,
+        "",
+        f"Trang tính '{sheet}' có quá nhiều ô gộp (merge): hơn {MAX_MERGED_AREAS} vùng gộp, hoặc các vùng gộp phủ "
+        f"hơn {cells} ô, trong khi phiếu mẫu chỉ có vài chục. Chọn cả trang tính rồi bỏ gộp ô (Trang đầu → Gộp và "
+        "Căn giữa → Bỏ gộp ô), hoặc chép các ô cần thiết sang phiếu mẫu mới, lưu lại rồi tải lên.",
+        f"Sheet '{sheet}' has too many merged cells: more than {MAX_MERGED_AREAS} merged areas, or areas covering "
+        f"more than {cells} cells, where the template has a few dozen. Select the whole sheet and unmerge (Home → "
+        "Merge & Center → Unmerge Cells), or copy the cells that matter into a new template, save and upload again.",
+    )
+
+
+def _repeated(sheet: str, tag: str, limit: int) -> Problem:
+    return Problem(
+        sheet,
+        "",
+        f"Trang tính '{sheet}' có hơn {limit} phần tử <{tag[:40]}> (định dạng, quy tắc hoặc dữ liệu ẩn lặp lại), "
+        "nhiều hơn mọi phiếu hay bảng tổng hợp; có thể tệp do một chương trình lỗi tạo ra. Chép các ô cần thiết "
+        "sang phiếu mẫu mới, lưu lại rồi tải lên.",
+        f"Sheet '{sheet}' has more than {limit} <{tag[:40]}> elements (formats, rules or hidden data repeated), "
+        "more than any checklist or province workbook; a faulty program may have written it. Copy the cells that "
+        "matter into a new template, save and upload again.",
+    )
 
 
 def _beyond(sheet: str, reach: tuple[int, int], limits: Limits) -> Problem:

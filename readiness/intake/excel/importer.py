@@ -34,7 +34,7 @@ from readiness.core.settings import get_settings
 from readiness.core.text import nfc, printable
 from readiness.intake import submissions
 from readiness.intake.excel.layout import Kind
-from readiness.intake.excel.problem import Problem, file_problem
+from readiness.intake.excel.problem import MAX_PROBLEMS, Problem, file_problem
 from readiness.intake.excel.table import Context, Reading, read
 from readiness.intake.excel.webform import WEB_FORM, WebForm, read_form
 from readiness.reading import status as readers
@@ -69,6 +69,10 @@ class ImportOutcome:
     changes: pd.DataFrame
     submission_ids: list[int]
     archive_id: int | None = None
+    problem_count: int = 0  # all problems found; `problems` lists the first MAX_PROBLEMS
+
+    def __post_init__(self) -> None:
+        self.problem_count = max(self.problem_count, len(self.problems))
 
     @property
     def commune_code(self) -> str | None:
@@ -101,6 +105,7 @@ class ImportOutcome:
             "newly_green": self.newly_green,
             "no_longer_green": self.no_longer_green,
             "problems": [{"sheet": p.sheet, "cell": p.cell, "message": p.message(lang)} for p in self.problems],
+            "problem_count": self.problem_count,
             "submission_ids": self.submission_ids,
         }
 
@@ -239,6 +244,7 @@ class _Received:
     sha256: str
     reading: Reading
     problems: list[Problem]
+    problem_count: int
     origin: Origin
 
     @property
@@ -272,16 +278,20 @@ def _read_guarded(name: str, reader: Callable[[], Reading]) -> Reading:
 
 def _receive(filename: str, data: bytes, actor: Actor, context: Context) -> _Received:
     reading = _read_guarded(filename, lambda: read(filename, data, context))
-    problems = reading.problems + _permission_problems(reading, actor)
     origin = Origin.UPLOAD if reading.kind == Kind.CHECKLIST else Origin.PROVINCE_WORKBOOK
-    return _Received(filename, data, hashlib.sha256(data).hexdigest(), reading, problems, origin)
+    return _Received(filename, data, hashlib.sha256(data).hexdigest(), reading, *_problems(reading, actor), origin)
 
 
 def _receive_form(form: WebForm, actor: Actor, context: Context) -> _Received:
     reading = _read_guarded(FORM_NAME, lambda: read_form(form, context))
-    problems = reading.problems + _permission_problems(reading, actor)
     data = form.to_json()
-    return _Received(FORM_NAME, data, hashlib.sha256(data).hexdigest(), reading, problems, Origin.WEB)
+    return _Received(FORM_NAME, data, hashlib.sha256(data).hexdigest(), reading, *_problems(reading, actor), Origin.WEB)
+
+
+def _problems(reading: Reading, actor: Actor) -> tuple[list[Problem], int]:
+    """The first MAX_PROBLEMS problems of a file (what it holds, then the actor's rights), and their count."""
+    refused = _permission_problems(reading, actor)
+    return (reading.problems + refused)[:MAX_PROBLEMS], reading.problem_count + len(refused)
 
 
 FORM_NAME = "web-form.json"  # the archive's file name of a form
@@ -369,7 +379,7 @@ def _decide(
             actor.name,
             f"{item.action}.{outcome}",
             target=_target(reading),
-            detail=f"{item.name}; {len(problems)} problems" if problems else item.name,
+            detail=f"{item.name}; {item.problem_count} problems" if problems else item.name,
             file_sha256=item.sha256,
         )
     return _outcome(item, outcome, archive.id if archive is not None else None, changes, ids)
@@ -391,6 +401,7 @@ def _outcome(
         reporting_date=item.reading.reporting_date,
         communes=[report.commune_code for report in item.reading.reports],
         problems=item.problems,
+        problem_count=item.problem_count,
         changes=changes if outcome in (Outcome.ACCEPTED, Outcome.CHECKED) else _NO_CHANGES,
         submission_ids=ids or [],
         archive_id=archive_id,

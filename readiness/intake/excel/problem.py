@@ -4,6 +4,9 @@ from typing import Any, NamedTuple
 
 from readiness.core.i18n import tr
 
+# Problems kept per file (listed, archived); the rest are counted. Nobody fixes a file from its 201st message.
+MAX_PROBLEMS = 200
+
 
 class Problem(NamedTuple):
     """One thing wrong with a received file: where (sheet, cell; empty for the file as a whole) and what."""

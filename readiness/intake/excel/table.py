@@ -11,16 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from readiness.core import registry
 from readiness.core.models import Criterion, ResultBase
 from readiness.intake.excel import layout
-from readiness.intake.excel.container import UNREADABLE, Limits, check_container
+from readiness.intake.excel.container import UNREADABLE, Formulas, Limits, check_container
 from readiness.intake.excel.layout import Kind
-from readiness.intake.excel.problem import Problem, file_problem
+from readiness.intake.excel.problem import MAX_PROBLEMS, Problem, file_problem
 from readiness.intake.excel.values import (
     NO_VALUES,
     Parsed,
@@ -71,16 +70,20 @@ class Reading:
     reporter_name: str = ""
     reporter_phone: str = ""
     reports: list[Report] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the first MAX_PROBLEMS found
+    problem_count: int = 0  # all of them
+
+    def __post_init__(self) -> None:
+        self.problem_count = max(self.problem_count, len(self.problems))
 
 
 def read(filename: str, data: bytes, context: Context) -> Reading:
     """Everything a file says, or every problem found in it."""
-    problems, has_formulas = check_container(filename, data, context.limits)
+    problems, formulas = check_container(filename, data, context.limits)
     if problems:
         return Reading(problems=problems)
     try:
-        found = _locate(data, has_formulas)
+        found = _locate(data, formulas)
     except Exception as exc:  # whatever a parser raises on a broken or hostile file is a problem with the file
         return Reading(problems=[file_problem(*UNREADABLE, detail=str(exc) or type(exc).__name__)])
     if found is None:
@@ -95,7 +98,7 @@ def read(filename: str, data: bytes, context: Context) -> Reading:
         _read_checklist_table(grid, header_row, context, reading)
     else:
         _read_province_table(grid, header_row, context, reading)
-    reading.problems = grid.problems
+    reading.problems, reading.problem_count = grid.problems, grid.problem_count
     return reading
 
 
@@ -109,7 +112,7 @@ _NO_TABLE = (
 )
 
 
-def _locate(data: bytes, has_formulas: bool) -> tuple[str, "_Grid", Kind, int] | list[Problem] | None:
+def _locate(data: bytes, formulas: Formulas) -> tuple[str, "_Grid", Kind, int] | list[Problem] | None:
     """The one sheet holding a checklist or province table, with its values (sheets without one are ignored);
     problems when several sheets hold one, hidden or not: importing one and dropping the others would lose
     figures, and a hidden copy could take the place of the visible table."""
@@ -127,8 +130,7 @@ def _locate(data: bytes, has_formulas: bool) -> tuple[str, "_Grid", Kind, int] |
     if not tables:
         return None
     name, rows, merged, kind, header_row = tables[0]
-    formulas = _uncached_formulas(data, name) if has_formulas else set()
-    return name, _Grid(name, rows, formulas, merged), kind, header_row
+    return name, _Grid(name, rows, formulas.get(name, frozenset()), merged), kind, header_row
 
 
 def _several_tables(tables: list[tuple[str, int]], hidden: set[str]) -> list[Problem]:
@@ -147,24 +149,6 @@ def _several_tables(tables: list[tuple[str, int]], hidden: set[str]) -> list[Pro
         )
         for name, header_row in tables
     ]
-
-
-# ---------------------------------------------------------------------------------------------- the values
-
-
-def _uncached_formulas(data: bytes, sheet_name: str) -> set[tuple[int, int]]:
-    """Cells (0-based) of one sheet that hold a formula: python-calamine shows their saved value, and an
-    empty one when the file was written by a program that saves formulas without computing them."""
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        return {
-            (cell.row - 1, cell.column - 1)
-            for row in workbook[sheet_name].iter_rows()
-            for cell in row
-            if cell.data_type == "f"
-        }
-    finally:
-        workbook.close()
 
 
 # ---------------------------------------------------------------------------------------------- the sheet
@@ -186,7 +170,7 @@ class _Grid:
         self,
         name: str,
         rows: list[list[Any]],
-        formulas: set[tuple[int, int]],
+        formulas: frozenset[tuple[int, int]],
         merged: list[tuple[tuple[int, int], tuple[int, int]]],
     ) -> None:
         self.name = name
@@ -202,9 +186,13 @@ class _Grid:
             if (r, c) != (top, left)
         }
         self.problems: list[Problem] = []
+        self.problem_count = 0
 
     def problem(self, row: int, column: int, vi: str, en: str) -> None:
-        self.problems.append(Problem(self.name, cell_name(row, column), vi, en))
+        # Past the first MAX_PROBLEMS only counted: a file wrong in every cell would otherwise store megabytes.
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(self.name, cell_name(row, column), vi, en))
 
     def get(self, row: int, column: int) -> Any:
         """The value of a cell that is read; a formula without a saved value is a problem, not a blank."""

@@ -172,5 +172,5 @@ def read_form(form: WebForm, context: Context) -> Reading:
                 f"Commune {form.commune_code} is not in {context.province_name}.",
             )
         )
-    reading.problems = problems
+    reading.problems, reading.problem_count = problems, len(problems)
     return reading
