@@ -9,11 +9,13 @@ st.title(ui.t("Ranh giới hành chính", "Boundaries"))
 st.caption(
     ui.t(
         "Tải tệp GeoJSON chính thức (FeatureCollection, mỗi xã, phường một Polygon/MultiPolygon, toạ độ WGS 84) để "
-        "vẽ bản đồ ranh giới. Đối tượng được ghép với xã, phường theo mã (thuộc tính ma_xa, code…), nếu không thì "
-        "theo tên. Hình được chuẩn hoá khi tải: sửa hình lỗi, giản lược cho vừa màn hình mà giữ chung ranh giới.",
+        "vẽ bản đồ ranh giới. Đối tượng được ghép với xã, phường theo mã (thuộc tính ma_xa, code…) khi tên cũng "
+        "khớp, nếu không thì theo tên. Hình được chuẩn hoá khi tải: sửa hình lỗi, giản lược cho vừa màn hình mà "
+        "giữ chung ranh giới.",
         "Upload the official GeoJSON (a FeatureCollection, one Polygon/MultiPolygon per commune, WGS 84 "
-        "coordinates) to draw the boundary map. Features are matched to communes by code (property ma_xa, code…), "
-        "else by name. Shapes are normalised on load: repaired, simplified for the screen with shared edges kept.",
+        "coordinates) to draw the boundary map. Features are matched to communes by code (property ma_xa, code…) "
+        "when the name agrees, else by name. Shapes are normalised on load: repaired, simplified for the screen "
+        "with shared edges kept.",
     )
 )
 levels = [geo.Level.COMMUNE, geo.Level.PROVINCE] if ui.national() else [geo.Level.COMMUNE]
@@ -56,6 +58,24 @@ right.metric(ui.t(f"{areas} thiếu ranh giới", f"{areas} without a boundary")
 if report.unmatched_features:
     st.subheader(ui.t("Đối tượng không ghép được", "Features that match nothing"))
     st.dataframe({ui.t("Đối tượng", "Feature"): report.unmatched_features}, hide_index=True)
+if report.conflicts:
+    st.subheader(ui.t("Mã và tên không khớp nhau", "Code and name disagree"))
+    st.caption(
+        ui.t(
+            "Tệp ghi cho các đối tượng này mã của một xã, phường khác (thường là mã cũ trước sắp xếp năm 2025). "
+            "Chúng được ghép theo tên; hãy kiểm tra và sửa mã trong tệp.",
+            "The file gives these features the code of another commune (often a code from before the 2025 "
+            "reorganisation). They were matched by name; check and correct the codes in the file.",
+        )
+    )
+    st.dataframe(
+        {
+            ui.t("Mã trong tệp", "Code in the file"): [c["feature_code"] for c in report.conflicts],
+            ui.t("Tên trong tệp", "Name in the file"): [c["feature_name"] for c in report.conflicts],
+            ui.t("Đã ghép với", "Matched to"): [c["matched_to"] or "–" for c in report.conflicts],
+        },
+        hide_index=True,
+    )
 if len(report.without_boundary):
     st.subheader(ui.t(f"{areas} không có ranh giới trong tệp", f"{areas} without a boundary in the file"))
     st.dataframe(

@@ -83,6 +83,21 @@ def _communes(outline, wards: list, spacing: float, rng: np.random.Generator, en
     return [({"ma_xa": f"{int(w.code):05d}", "ten_xa": w.name}, s) for w, s in zip(ordered, shapes, strict=True)]
 
 
+def hanoi_with_old_codes() -> list[tuple[dict, object]]:
+    """Hà Nội's communes as a real file gives them: codes from before the 2025 reorganisation, some of them now
+    another ward's. Phường Hoàng Mai carries Phường Yên Sở's code (00331) and Yên Sở an old code; Văn Miếu – Quốc
+    Tử Giám (written with an en dash) carries Kim Liên's code (00226) and Kim Liên an old code; a feature named
+    after a ward that no longer exists (Giáp Bát) carries Tương Mai's code (00313)."""
+    renamed = {
+        "00319": {"ma_xa": "00331", "ten_xa": "Phường Hoàng Mai"},
+        "00331": {"ma_xa": "09871", "ten_xa": "Phường Yên Sở"},
+        "00196": {"ma_xa": "00226", "ten_xa": "Phường Văn Miếu – Quốc Tử Giám"},
+        "00226": {"ma_xa": "09880", "ten_xa": "phường kim liên"},
+        "00313": {"ma_xa": "00313", "ten_xa": "Phường Giáp Bát"},
+    }
+    return [(renamed.get(p["ma_xa"], p), shape) for p, shape in hanoi_communes()]
+
+
 def national(level: str, spacing: float = 0.004, seed: int = 11) -> list[tuple[dict, object]]:
     """The 34 provinces (level "province") or all 3,321 communes, each province's communes tiling it."""
     rng = np.random.default_rng(seed)

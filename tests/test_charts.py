@@ -1,6 +1,7 @@
 """Chart builders: what the specs say (data, order, formats, colours, words) and that they render to PNG."""
 
 import io
+import json
 from datetime import UTC, date, datetime
 
 import altair as alt
@@ -123,6 +124,34 @@ def test_tile_map_puts_the_most_lagging_commune_first_on_a_scale_ending_in_green
     scale = _layers(spec)[0]["encoding"]["color"]["scale"]
     assert scale["range"][-1] == charts.GREEN and scale["domain"] == [0, 8, 16]
     assert not any(v["label"].startswith(("Phường ", "Xã ")) for v in values)
+
+
+def _legend_labels(chart: alt.TopLevelMixin) -> list[str]:
+    """The labels of the colour legend as drawn (rendered to SVG by Vega)."""
+    import re
+
+    import vl_convert
+
+    spec = charts.vega_lite(chart)
+    spec["datasets"] = {
+        name: json.loads(d.to_json(orient="records", date_format="iso")) if isinstance(d, pd.DataFrame) else d
+        for name, d in spec["datasets"].items()
+    }
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0])
+    legend = svg[svg.index("role-legend") :]
+    labels = legend[legend.index("role-legend-label") :]
+    return re.findall(r"<text[^>]*>([^<]*)</text>", labels[: labels.index("role-legend-title")])
+
+
+def test_green_count_legends_run_from_zero_to_the_catalogs_count(status):
+    import geodata
+
+    communes = queries.by_commune(status)
+    shapes = json.loads(geodata.feature_collection(geodata.hanoi_communes()))
+    shapes["bbox"] = [105.28, 20.56, 106.02, 21.40]
+    for chart in (charts.tile_map_chart(communes, "vi"), charts.choropleth_chart(shapes, communes, status, "vi")):
+        labels = _legend_labels(chart)
+        assert labels[0] == "0" and labels[-1] == "16", labels
 
 
 def test_gap_chart_sorts_by_communes_not_green_and_says_the_gap_in_its_unit(status):

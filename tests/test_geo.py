@@ -52,7 +52,7 @@ def _stored_count() -> int:
 def test_features_match_by_code_else_by_name_and_the_rest_is_listed(initialized):
     loaded = _load(
         _collection(
-            {"MA_XA": 70, "TEN_XA": "Tên sai"},  # a code wins over a wrong name
+            {"MA_XA": 70, "TEN_XA": "hoan kiem"},  # a code whose name agrees
             {"ten_xa": unicodedata.normalize("NFD", "Phường Ba Đình")},  # decomposed text still matches
             {"name": "ngoc ha"},  # without kind or diacritics
             {"code": "00070"},  # Hoàn Kiếm a second time: listed, not drawn twice
@@ -95,8 +95,8 @@ def test_load_stores_replaces_and_audits_and_changes_the_data_version(initialize
     assert len({before, first, second}) == 3
     assert [f["properties"]["code"] for f in stored["features"]] == ["00004", "00008"]
     assert [tuple(e) for e in events] == [
-        ("boundaries.load", "commune: 1 matched, 0 unmatched, 0 notes"),
-        ("boundaries.load", "commune: 2 matched, 0 unmatched, 0 notes"),
+        ("boundaries.load", "commune: 1 matched, 0 unmatched, 0 conflicts, 0 notes"),
+        ("boundaries.load", "commune: 2 matched, 0 unmatched, 0 conflicts, 0 notes"),
     ]
 
 
@@ -367,7 +367,52 @@ def test_cli_load_prints_the_matching_report_and_status_json_agrees(initialized,
         "communes_with_boundary": 124,
         "communes_without": ["00004", "00008"],
         "unmatched_features": ["Xã Ở Tỉnh Khác (99999)"],
+        "conflicts": [],
     }
+
+
+def test_a_code_that_is_another_wards_matches_by_name_and_every_conflict_is_reported(initialized, capsys, tmp_path):
+    path = tmp_path / "hanoi-old-codes.geojson"
+    path.write_bytes(geodata.feature_collection(geodata.hanoi_with_old_codes()))
+    assert main(["boundaries", "load", str(path), "--lang", "en"]) == 0
+    printed = capsys.readouterr().out
+    with db.session() as session:
+        drawn = {f["properties"]["code"]: f["properties"]["name"] for f in geo.boundaries(session, "01")["features"]}
+    # Each shape is drawn as the ward its name says, the real Yên Sở and Kim Liên included.
+    shapes = {p["ten_xa"]: shapely.normalize(s) for p, s in geodata.hanoi_with_old_codes()}
+    assert drawn["00319"] == "Phường Hoàng Mai" and drawn["00331"] == "Phường Yên Sở"
+    assert drawn["00196"] == "Phường Văn Miếu - Quốc Tử Giám" and drawn["00226"] == "Phường Kim Liên"
+    with db.session() as session:
+        stored = {f["properties"]["code"]: f for f in geo.boundaries(session, "01")["features"]}
+    hoang_mai = shapely.geometry.shape(stored["00319"]["geometry"])
+    assert hoang_mai.representative_point().within(shapes["Phường Hoàng Mai"].buffer(0.001))
+    # The feature named after a ward that no longer exists is not drawn as the ward whose code it carries.
+    assert "00313" not in drawn and len(drawn) == 125
+    conflicts = [
+        {"feature_code": "00331", "feature_name": "Phường Hoàng Mai", "matched_to": "00319"},
+        {"feature_code": "00226", "feature_name": "Phường Văn Miếu – Quốc Tử Giám", "matched_to": "00196"},
+        {"feature_code": "00313", "feature_name": "Phường Giáp Bát", "matched_to": None},
+    ]
+    assert sorted(_status_json(capsys)["conflicts"], key=str) == sorted(conflicts, key=str)
+    assert "Code and name disagree (matched by name): 3" in printed
+    assert "Phường Hoàng Mai (00331): the code is another area's; matched by name to 00319" in printed
+
+
+@pytest.mark.page
+def test_the_boundaries_page_lists_the_conflicts(initialized):
+    from conftest import APP, account, log_in
+    from streamlit.testing.v1 import AppTest
+
+    _load(geodata.feature_collection(geodata.hanoi_with_old_codes()))
+    at = AppTest.from_file(APP, default_timeout=60)
+    log_in(at, account(Role.ADMIN))
+    at.run()
+    at.switch_page("pages/boundaries.py").run()
+    assert not at.exception
+    assert "Mã và tên không khớp nhau" in [h.value for h in at.subheader]
+    table = next(d.value for d in at.dataframe if "Mã trong tệp" in d.value.columns)
+    assert sorted(table["Mã trong tệp"]) == ["00226", "00313", "00331"]
+    assert sorted(table["Đã ghép với"]) == ["00196", "00319", "–"]
 
 
 def test_cli_refuses_a_bad_file_with_a_message_and_stores_nothing(initialized, capsys, tmp_path):
@@ -388,7 +433,12 @@ def test_cli_loads_the_province_level_file(initialized, capsys, tmp_path):
     assert main(["boundaries", "load", str(path), "--level", "province"]) == 0
     assert capsys.readouterr().out.startswith("Đã lưu ranh giới: 34 tỉnh ghép được.")
     status = _status_json(capsys, "--level", "province")
-    assert status == {"provinces_with_boundary": 34, "provinces_without": [], "unmatched_features": []}
+    assert status == {
+        "provinces_with_boundary": 34,
+        "provinces_without": [],
+        "unmatched_features": [],
+        "conflicts": [],
+    }
 
 
 def test_files_stored_before_normalisation_are_kept_but_out_of_use_after_the_migration(database):

@@ -325,6 +325,15 @@ def test_a_real_boundary_file_replaces_the_tile_map_with_a_map_of_the_communes(d
     assert (np.asarray(middle) < 240).mean() > 0.9
 
 
+def test_the_boundary_map_names_the_communes_it_cannot_draw(demo_sqlite):
+    features = [(p, s) for p, s in geodata.hanoi_communes() if p["ma_xa"] not in ("00004", "00008")]
+    with db.write_session() as session:
+        geo.load_boundaries(session, OPERATOR, geodata.feature_collection(features))
+    text = " ".join(read(province_pdf())[1])
+    assert "2 xã, phường không có ranh giới trong tệp đã tải nên không có trên bản đồ: Phường Ba Đình, " in text
+    assert "Phường Ngọc Hà." in text
+
+
 def test_long_evidence_keeps_the_commune_sheet_on_one_page(demo_sqlite):
     long_text = "Biên bản kiểm tra của Sở Khoa học và Công nghệ, kèm ảnh chụp thiết bị và danh sách cán bộ. " * 4
     with db.write_session() as session:

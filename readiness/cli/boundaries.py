@@ -67,6 +67,15 @@ def _boundary_report(loaded: geo.Report, lang: str) -> str:
             for code, name in zip(loaded.without_boundary["code"], loaded.without_boundary["name"], strict=True)
         ),
     ]
+    if loaded.conflicts:
+        lines.append(
+            tr(
+                lang,
+                f"Mã và tên không khớp nhau (ghép theo tên): {len(loaded.conflicts)}",
+                f"Code and name disagree (matched by name): {len(loaded.conflicts)}",
+            )
+        )
+        lines += [f"  {geo.conflict_text(conflict, lang)}" for conflict in loaded.conflicts]
     if loaded.notes:
         lines.append(
             tr(
@@ -92,13 +101,14 @@ def cmd_boundaries_status(args: argparse.Namespace) -> int:
         ),
     )
     if loaded is None:
-        loaded = geo.Report(geo.Level(args.level), 0, [], scope[["code", "name"]], [])
+        loaded = geo.Report(geo.Level(args.level), 0, [], scope[["code", "name"]], [], [])
     if args.json:
         prefix = "communes" if loaded.level == geo.Level.COMMUNE else "provinces"
         data = {
             f"{prefix}_with_boundary": loaded.matched,
             f"{prefix}_without": loaded.without_boundary["code"].tolist(),
             "unmatched_features": loaded.unmatched_features,
+            "conflicts": loaded.conflicts,
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0

@@ -6,13 +6,17 @@ repaired when invalid (make_valid), Z values dropped, simplified to what a scree
 d3-geo, which reads rings on the sphere: a counter-clockwise outer ring (RFC 7946, as QGIS, GDAL and mapshaper write
 it) means "the whole globe but this polygon" and draws as one solid rectangle.
 
-Features are matched to communes (or provinces) by a code property ("ma_xa": "70" or "00070"), else by name
-without case, spaces or diacritics, with or without the kind ("Phường Hoàn Kiếm" or "Hoan Kiem"). Whatever does
-not match is listed, never guessed. Empty or degenerate geometries are listed and left out; a broken file
+Features are matched to communes (or provinces) by a code property ("ma_xa": "70" or "00070") when the feature's
+name (if it has one) agrees with that commune's, else by a name unique in the scope, compared without case,
+spaces, punctuation or diacritics, with or without the kind ("Phường Hoàn Kiếm" or "Hoan Kiem"). Real files carry
+codes from before the 2025 reorganisation, some of them now another commune's: a feature whose code names one
+commune and whose name another is a conflict, listed with what it was matched to. Whatever does not match is
+listed, never guessed. Empty or degenerate geometries are listed and left out; a broken file
 (not JSON, coordinates that are not numbers, NaN, another coordinate system) is refused whole and stores nothing.
 """
 
 import json
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -31,7 +35,7 @@ from readiness.core.models import Boundary
 from readiness.core.progress import Progress, tell
 from readiness.core.registry import UnknownCode, commune_code
 from readiness.core.settings import NATIONAL, get_settings
-from readiness.core.text import fold, nfc, short_name
+from readiness.core.text import fold, nfc
 from readiness.reading import status as readers
 
 
@@ -95,6 +99,9 @@ class Report(NamedTuple):
     # Communes (provinces) in scope that no feature matched: columns code, name.
     without_boundary: pd.DataFrame
     notes: list[Note]
+    # Features whose code is one commune's (province's) and whose name another's: feature_code, feature_name and
+    # matched_to (the code matched by name, None when the name matched nothing).
+    conflicts: list[dict]
 
 
 class _Feature(NamedTuple):
@@ -345,25 +352,41 @@ def areas(session: Session, level: Level, province: str) -> pd.DataFrame:
     return readers.communes(session, province)[["code", "name", "kind", "province_code"]]
 
 
-def _match(features: list[_Feature], scope: pd.DataFrame, level: Level) -> tuple[list[tuple[str, _Feature]], list[str]]:
-    codes = set(scope["code"])
+_KIND_PREFIX = re.compile(r"^(phuong|xa|dac khu|thi tran|thi xa|tinh|thanh pho|tp)\b\.?")
+
+
+def name_key(name: str) -> str:
+    """A name as compared when matching: without case, diacritics, its kind ("Phường", "Xã", "Đặc khu"...),
+    spaces or punctuation ("Văn Miếu – Quốc Tử Giám" and "van mieu-quoc tu giam" agree)."""
+    return re.sub(r"[\W_]+", "", _KIND_PREFIX.sub("", fold(name).strip()))
+
+
+def _match(
+    features: list[_Feature], scope: pd.DataFrame, level: Level
+) -> tuple[list[tuple[str, _Feature]], list[str], list[dict]]:
+    """(code, feature) matched, labels of the features matching nothing, and the conflicts between a feature's
+    code and its name."""
+    names = {code: name_key(name) for code, name in zip(scope["code"], scope["name"], strict=True)}
     by_name: dict[str, list[str]] = {}
-    for code, name, kind in zip(scope["code"], scope["name"], scope["kind"], strict=True):
-        for key in {fold(name), fold(short_name(name, kind))}:
-            by_name.setdefault(key, []).append(code)
-    matched, unmatched, seen = [], [], set()
+    for code, key in names.items():
+        by_name.setdefault(key, []).append(code)
+    matched, unmatched, conflicts, seen = [], [], [], set()
     for feature in features:
         code = _code(_property(feature.properties, CODE_PROPERTIES[level]), level)
         name = _property(feature.properties, NAME_PROPERTIES[level])
-        if code not in codes:
-            candidates = by_name.get(fold(name), []) if name else []
-            code = candidates[0] if len(candidates) == 1 else None
+        key = name_key(name) if name else None
+        if code not in names or (key is not None and key != names[code]):
+            candidates = by_name.get(key, []) if key else []
+            by_its_name = candidates[0] if len(candidates) == 1 else None
+            if code in names:
+                conflicts.append({"feature_code": code, "feature_name": nfc(name), "matched_to": by_its_name})
+            code = by_its_name
         if code is None or code in seen:
             unmatched.append(feature.label)
             continue
         seen.add(code)
         matched.append((code, feature))
-    return matched, unmatched
+    return matched, unmatched, conflicts
 
 
 # Simplifying and storing -------------------------------------------------------------------------------------------
@@ -433,7 +456,7 @@ def load_boundaries(
     features, notes = parse(content, level)
     tell(progress, 1, 4, f"{len(features)} features read")
     scope = areas(session, level, province)
-    matched, unmatched = _match(features, scope, level)
+    matched, unmatched, conflicts = _match(features, scope, level)
     tell(progress, 2, 4, f"{len(matched)} matched")
     if not matched:
         raise BoundaryError(
@@ -445,7 +468,7 @@ def load_boundaries(
     rows = _rows(level, matched, scope)
     tell(progress, 3, 4, "simplified")
     codes = sorted(code for code, _ in matched)
-    found = {"unmatched_features": unmatched, "notes": [list(n) for n in notes]}
+    found = {"unmatched_features": unmatched, "notes": [list(n) for n in notes], "conflicts": conflicts}
     if level == Level.COMMUNE and province == NATIONAL:
         # One row per province to draw, and one for the whole load's report.
         session.execute(delete(Boundary).where(Boundary.level == str(level)))
@@ -468,10 +491,26 @@ def load_boundaries(
         actor.name,
         "boundaries.load",
         NATIONAL if level == Level.PROVINCE else province,
-        f"{level}: {len(matched)} matched, {len(unmatched)} unmatched, {len(notes)} notes",
+        f"{level}: {len(matched)} matched, {len(unmatched)} unmatched, {len(conflicts)} conflicts, {len(notes)} notes",
     )
     tell(progress, 4, 4, "stored")
-    return Report(level, len(matched), unmatched, _without(scope, set(codes)), notes)
+    return Report(level, len(matched), unmatched, _without(scope, set(codes)), notes, conflicts)
+
+
+def conflict_text(conflict: dict, lang: str) -> str:
+    """One conflict as the boundaries page and the command line word it."""
+    feature = f"{conflict['feature_name']} ({conflict['feature_code']})"
+    if conflict["matched_to"] is None:
+        return tr(
+            lang,
+            f"{feature}: mã là của đơn vị khác, tên không khớp đơn vị nào (không vẽ)",
+            f"{feature}: the code is another area's, the name matches none (not drawn)",
+        )
+    return tr(
+        lang,
+        f"{feature}: mã là của đơn vị khác, đã ghép theo tên với {conflict['matched_to']}",
+        f"{feature}: the code is another area's; matched by name to {conflict['matched_to']}",
+    )
 
 
 def _level_name(level: Level, lang: str) -> str:
@@ -513,4 +552,5 @@ def status(session: Session, province: str, level: Level | str = Level.COMMUNE) 
     scope = areas(session, level, province)
     codes = set(stored.get("matched_codes") or (f["properties"]["code"] for f in stored["features"]))
     notes = [Note(*n) for n in stored.get("notes", [])]
-    return Report(level, len(codes), stored.get("unmatched_features", []), _without(scope, codes), notes)
+    unmatched = stored.get("unmatched_features", [])
+    return Report(level, len(codes), unmatched, _without(scope, codes), notes, stored.get("conflicts", []))

@@ -88,6 +88,12 @@ def _green_scale(criteria: int) -> alt.Scale:
     return alt.Scale(domain=[0, criteria / 2, criteria], range=[RED, MIDDLE, GREEN])
 
 
+def _green_legend(title: str, criteria: int, **options: object) -> alt.Legend:
+    """The legend of a green count: labelled from 0 to the catalog's count (Vega's own ticks for 0-16 stop at 15)."""
+    step = max(1, math.ceil(criteria / 4))
+    return alt.Legend(title=title, orient="top", values=[*range(0, criteria, step), criteria], **options)
+
+
 def _unique_labels(names: pd.Series, codes: pd.Series) -> pd.Series:
     """Names, with the code added where two communes share a name (possible in national mode)."""
     shared = names.map(codes.groupby(names).nunique()) > 1
@@ -308,7 +314,7 @@ def tile_map_chart(communes: pd.DataFrame, lang: str, criteria: int) -> Chart:
         color=alt.Color(
             "green:Q",
             scale=_green_scale(criteria),
-            legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt", "Criteria met"), orient="top", gradientLength=240),
+            legend=_green_legend(tr(lang, "Số tiêu chí đạt", "Criteria met"), criteria, gradientLength=240),
         )
     )
     names = base.mark_text(fontSize=10, dy=-7, limit=92).encode(text="label:N", color=text_colour)
@@ -347,7 +353,7 @@ def province_tile_chart(provinces: pd.DataFrame, lang: str, criteria: int) -> Ch
         color=alt.Color(
             "average_green:Q",
             scale=_green_scale(criteria),
-            legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria"), orient="top"),
+            legend=_green_legend(tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria"), criteria),
         )
     )
     names = base.mark_text(fontSize=10, dy=-7, limit=92).encode(text="label:N", color=text_colour)
@@ -508,7 +514,7 @@ def choropleth_chart(
         color = alt.Color(
             "colour_value:Q",
             scale=_green_scale(criteria),
-            legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt", "Criteria met"), orient="top"),
+            legend=_green_legend(tr(lang, "Số tiêu chí đạt", "Criteria met"), criteria),
         )
     elif timeliness is None:
         one = status[status["criterion_code"] == criterion].set_index("commune_code")["status"]
@@ -558,7 +564,7 @@ def province_map_chart(geojson: dict, provinces: pd.DataFrame, lang: str, criter
     color = alt.Color(
         "colour_value:Q",
         scale=_green_scale(criteria),
-        legend=alt.Legend(title=tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria"), orient="top"),
+        legend=_green_legend(tr(lang, "Số tiêu chí đạt trung bình", "Average green criteria"), criteria),
     )
     tooltip = [
         alt.Tooltip("province:N", title=tr(lang, "Tỉnh, thành phố", "Province")),

@@ -382,9 +382,24 @@ def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, crite
         )
     else:
         chart = charts.choropleth_chart(shapes, communes, status, lang, criteria)
-        caption = ""
+        caption = _without_boundary(geo.status(session, province).without_boundary, lang)
     title = tr(lang, "Bản đồ số tiêu chí đạt", "Map of criteria met")
     pdf.chart(title, chart, max_height=175, min_height=110, caption=caption)
+
+
+def _without_boundary(missing: pd.DataFrame, lang: str, shown: int = 30) -> str:
+    """The communes the boundary map cannot draw, named (the first `shown` of them): a blank is not a commune."""
+    if missing.empty:
+        return ""
+    names = ", ".join(missing["name"].head(shown))
+    more = len(missing) - shown
+    return tr(
+        lang,
+        f"{len(missing)} xã, phường không có ranh giới trong tệp đã tải nên không có trên bản đồ: {names}"
+        + (f" và {more} xã, phường khác." if more > 0 else "."),
+        f"{len(missing)} communes have no boundary in the loaded file and are not on the map: {names}"
+        + (f" and {more} more." if more > 0 else "."),
+    )
 
 
 def province_report(
