@@ -313,10 +313,19 @@ _DATE_FORMATS = {"vi": "DD/MM/YYYY", "en": "DD MMM YYYY"}
 def table(frame: Any, spec: Table, style: Callable[[Any], Any] | None = None, **kwargs: Any) -> Any:
     """A view's frame as the page shows it: the spec's columns, in its order, with its headers. Only those columns
     reach the browser (st.dataframe sends every column of its frame, drawn or not), personal ones only to accounts
-    that may see them (Table.for_viewer); `style` makes a pandas Styler of what is sent."""
+    that may see them (Table.for_viewer); `style` makes a pandas Styler of what is sent. A cell without a value
+    reads "–" as in the PDF (the grid would draw "None"): a column with such cells is sent as its text."""
     spec = spec.for_viewer(actor())
     sent = spec.frame(frame, "page")
-    return st.dataframe(style(sent) if style else sent, hide_index=True, column_config=column_config(spec), **kwargs)
+    config = column_config(spec)
+    blanks = [c for c in spec.on("page") if c.kind != "progress" and c.key in sent and sent[c.key].isna().any()]
+    if blanks:
+        sent = sent.assign(**{c.key: [c.text(v, lang()) for v in sent[c.key]] for c in blanks})
+        for c in blanks:
+            config[c.key] = st.column_config.TextColumn(
+                c.header(lang()), width=c.page, help=t(*c.help) if c.help else None
+            )
+    return st.dataframe(style(sent) if style else sent, hide_index=True, column_config=config, **kwargs)
 
 
 def wrapped_row_height(texts: Any, characters_per_line: int = 90) -> int | None:
