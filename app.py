@@ -78,7 +78,7 @@ def main() -> None:
         for i, (path, vi, en, icon, permission) in enumerate(PAGES)
         if permission is None or allowed(actor, permission, actor.commune_code)
     ]
-    st.navigation(pages).run()
+    st.navigation(pages, expanded=True).run()  # every page listed: no English "View N more" button
 
 
 if __name__ == "__main__":

@@ -142,6 +142,7 @@ if allowed(actor, Permission.ATTACH_EVIDENCE, code):
         upload = right.file_uploader(
             ui.t(f"Tệp PDF, JPEG hoặc PNG (tối đa {limit} MB)", f"PDF, JPEG or PNG file (at most {limit} MB)"),
             type=["pdf", "jpg", "jpeg", "png"],
+            max_upload_size=limit,  # the drop zone then says the same limit as the label
         )
         attach = st.form_submit_button(ui.t("Đính kèm", "Attach"), icon=":material/attach_file:")
         if attach and upload is None:

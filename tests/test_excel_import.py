@@ -268,7 +268,8 @@ def test_every_problem_of_a_file_is_listed_at_once_in_either_language(initialize
     assert english[1] == {
         "sheet": SHEET,
         "cell": "E12",
-        "message": "Criterion TC01: 'maybe' is not a yes/no answer. Choose 'Có' (yes) or 'Không' (no) from the list.",
+        "message": "Criterion TC01: 'maybe' is not a yes/no answer. Write 'Có' (yes) or 'Không' (no) "
+        "(in the Excel checklist: pick it from the cell's list).",
     }
 
 

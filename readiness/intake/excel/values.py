@@ -118,10 +118,10 @@ def parse_value(criterion: Criterion, value: Any, out_of: Any = None) -> Parsed 
         if answer is None:
             return [
                 Refused(
-                    f"Tiêu chí {code}: '{shown(value)}' không phải câu trả lời Có/Không. Chọn 'Có' hoặc 'Không' "
-                    "trong danh sách.",
-                    f"Criterion {code}: '{shown(value)}' is not a yes/no answer. Choose 'Có' (yes) or 'Không' (no) "
-                    "from the list.",
+                    f"Tiêu chí {code}: '{shown(value)}' không phải câu trả lời Có/Không. Ghi 'Có' hoặc 'Không' "
+                    "(trong phiếu Excel: chọn trong danh sách của ô).",
+                    f"Criterion {code}: '{shown(value)}' is not a yes/no answer. Write 'Có' (yes) or 'Không' (no) "
+                    "(in the Excel checklist: pick it from the cell's list).",
                 )
             ]
         return answer, None
