@@ -2,7 +2,7 @@ import streamlit as st
 
 import ui
 from readiness.access.permissions import Permission, allowed
-from readiness.core.i18n import timeliness_label
+from readiness.core.i18n import format_part, timeliness_label
 from readiness.core.settings import get_settings
 from readiness.intake import review
 from readiness.outputs import charts, official, report
@@ -64,7 +64,7 @@ columns[0].metric(
 )
 columns[1].metric(
     ui.t("Tiêu chí đạt (TB)", "Criteria met (avg.)"),
-    f"{ui.number(kpis['average_green'], 1)}/{criteria}",
+    f"{format_part(kpis['average_green'], criteria, ui.lang())}/{criteria}",
     help=ui.t("Số tiêu chí đạt trung bình của một xã, phường.", "Average number of criteria met per commune."),
     border=True,
 )

@@ -69,3 +69,23 @@ def test_report_due_weekday_accepts_a_number_or_a_name(monkeypatch):
     monkeypatch.setenv("READINESS_REPORT_DUE_WEEKDAY", "9")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_a_share_neither_none_nor_all_never_reads_as_either():
+    from readiness.core.i18n import format_percent
+
+    assert format_percent(1 / 2016, "vi", 1) == "<0,1%"
+    assert format_percent(1 / 2016, "en") == "<1%"
+    assert format_percent(2015 / 2016, "vi", 1) == ">99,9%"
+    assert (format_percent(0, "vi", 1), format_percent(1, "vi", 1)) == ("0,0%", "100,0%")
+    assert format_percent(0.125, "vi", 1) == "12,5%"
+
+
+def test_an_average_is_not_rounded_up_to_the_whole():
+    from readiness.core.i18n import format_part
+
+    # 125 communes with 16 criteria met and one with 11: 15.96 of 16.
+    assert format_part((125 * 16 + 11) / 126, 16, "vi") == "15,9"
+    assert format_part(16, 16, "vi") == "16,0"
+    assert format_part(12.34, 16, "en") == "12.3"
+    assert format_part(None, 16, "vi") == "–"

@@ -44,9 +44,23 @@ def format_number(value: float | None, lang: str, decimals: int = 0) -> str:
 
 
 def format_percent(share: float | None, lang: str, decimals: int = 0) -> str:
+    """85%; a share that is neither none nor all never reads as either: 1 of 2,016 is "<0,1%", not "0,0%"."""
     if share is None or share != share:
         return "–"
+    step = 10.0**-decimals
+    if share > 0 and round(share * 100, decimals) == 0:
+        return f"<{format_number(step, lang, decimals)}%"
+    if share < 1 and round(share * 100, decimals) >= 100:
+        return f">{format_number(100 - step, lang, decimals)}%"
     return f"{format_number(share * 100, lang, decimals)}%"
+
+
+def format_part(value: float | None, whole: float, lang: str, decimals: int = 1) -> str:
+    """An average part of a whole (criteria met per commune, of 16), never rounded up to the whole it has not
+    reached: 15,996 of 16 reads 15,9, not 16,0."""
+    if value is not None and value == value and value < whole and round(value, decimals) >= whole:
+        value = whole - 10.0**-decimals
+    return format_number(value, lang, decimals)
 
 
 def format_count(part: float, whole: float, lang: str) -> str:

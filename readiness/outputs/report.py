@@ -24,6 +24,7 @@ from readiness.core.i18n import (
     format_date,
     format_datetime,
     format_number,
+    format_part,
     format_percent,
     timeliness_label,
     tr,
@@ -228,7 +229,7 @@ def _kpis(pdf: _Pdf, kpis: dict, lang: str) -> None:
                 + f" · {format_percent(kpis['fully_green_share'], lang, 1)}",
             ),
             (
-                f"{format_number(kpis['average_green'], lang, 1)}/{criteria}",
+                f"{format_part(kpis['average_green'], criteria, lang)}/{criteria}",
                 tr(lang, "số tiêu chí đạt trung bình mỗi xã, phường", "average green criteria per commune"),
             ),
             (
