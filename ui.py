@@ -261,11 +261,21 @@ def empty_state() -> None:
     who = logged_in()
     if allowed(who, Permission.IMPORT_CHECKLIST, who.commune_code):
         st.page_link(UPLOAD_PAGE, label=t("Nộp phiếu", "Upload"), icon=":material/upload_file:")
-    if allowed(who, Permission.LOAD_DEMO) and st.button(
-        t("Nạp dữ liệu mẫu", "Load demo data"), icon=":material/dataset:", key="load_demo"
-    ):
+    if not allowed(who, Permission.LOAD_DEMO):
+        return
+    # As `readiness demo`: the demo submissions and the demo accounts, said before the click.
+    accounts = ", ".join(f"{name} / {demo.password(name)}" for name in demo.account_names())
+    st.caption(
+        t(
+            f"Dữ liệu mẫu kèm các tài khoản mẫu để dùng thử (tên / mật khẩu): {accounts}. Tài khoản đã có giữ nguyên "
+            "mật khẩu; lệnh readiness demo --clear xóa dữ liệu và tài khoản mẫu.",
+            f"The demo data comes with demo accounts to try the app (name / password): {accounts}. Existing accounts "
+            "keep their password; readiness demo --clear removes the demo data and accounts.",
+        )
+    )
+    if st.button(t("Nạp dữ liệu mẫu", "Load demo data"), icon=":material/dataset:", key="load_demo"):
         with st.spinner(t("Đang nạp dữ liệu mẫu…", "Loading demo data…")):
-            act(demo.load, done=t("Đã nạp dữ liệu mẫu.", "Demo data loaded."))
+            act(demo.load_all, done=t("Đã nạp dữ liệu và tài khoản mẫu.", "Demo data and accounts loaded."))
 
 
 def data_page(title_vi: str, title_en: str) -> Actor:

@@ -91,15 +91,31 @@ def _demo_accounts() -> list[tuple[str, Role, str | None]]:
     ]
 
 
+def password(name: str) -> str:
+    """A demo account's password: printed by `readiness demo` and shown beside the demo button."""
+    return f"{name}-nq57"
+
+
+def account_names() -> list[str]:
+    return [name for name, _, _ in _demo_accounts()]
+
+
+def load_all(
+    session: Session, actor: Actor, seed: int = 57, progress: Progress | None = None
+) -> tuple[int, list[DemoAccount]]:
+    """What `readiness demo` and the demo button both do: the demo submissions, then the demo accounts."""
+    return load(session, actor, seed, progress), load_accounts(session, actor)
+
+
 def load_accounts(session: Session, actor: Actor) -> list[DemoAccount]:
     """Create the demo accounts that are missing; existing ones (and their passwords) are left as they are."""
     existing = auth.account_names(session)
     accounts = []
     for name, role, commune_code in _demo_accounts():
-        password = f"{name}-nq57"
+        secret = password(name)
         if name not in existing:
-            auth.create_account(session, actor, name, role, password, commune_code)
-        accounts.append(DemoAccount(name, role, commune_code, password, name not in existing))
+            auth.create_account(session, actor, name, role, secret, commune_code)
+        accounts.append(DemoAccount(name, role, commune_code, secret, name not in existing))
     return accounts
 
 

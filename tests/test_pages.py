@@ -12,7 +12,8 @@ from conftest import account, log_in, shown, submit
 from streamlit.testing.v1 import AppTest
 
 import ui
-from readiness import bootstrap
+from readiness import bootstrap, demo
+from readiness.access import auth
 from readiness.access.permissions import OPERATOR
 from readiness.cli import main
 from readiness.core import db
@@ -88,9 +89,13 @@ def test_commune_and_boundary_pages_on_a_new_database(database):
 @pytest.mark.page
 def test_one_click_loads_the_demo_and_the_overview_fills_in(database):
     at = _app(as_of=date(2025, 11, 15))
+    assert "demo-officer / demo-officer-nq57" in " ".join(c.value for c in at.caption)
     at.button(key="load_demo").click().run()
     assert not at.exception
     assert _metrics(at)["Đạt đủ 16/16"] == "126/126"
+    with db.session() as session:  # the same accounts as `readiness demo` creates
+        assert set(demo.account_names()) <= set(auth.account_names(session))
+    assert auth.authenticate("demo-officer", demo.password("demo-officer")).role == Role.OFFICER
     assert at.success[0].value == "Mọi xã, phường đều đạt mọi tiêu chí."
 
 

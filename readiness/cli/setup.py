@@ -60,7 +60,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
         def load(session: Session, actor: Actor) -> tuple[int, list[demo.DemoAccount]]:
             with progress_bar(args, "Loading the demo") as told:
-                return demo.load(session, actor, seed=args.seed, progress=told), demo.load_accounts(session, actor)
+                return demo.load_all(session, actor, seed=args.seed, progress=told)
 
         loaded, accounts = act(None, load, write=True)
         print(f"Loaded {loaded} demo submissions.")
