@@ -19,7 +19,11 @@ with ui.session() as session:
 every = ui.t("Tất cả", "All")
 who_col, what_col, since_col, until_col = st.columns(4)
 who = who_col.selectbox(ui.t("Người thực hiện", "Actor"), [None, *actors], format_func=lambda v: v or every)
-what = what_col.selectbox(ui.t("Thao tác", "Action"), [None, *actions], format_func=lambda v: v or every)
+what = what_col.selectbox(
+    ui.t("Thao tác", "Action"),
+    [None, *actions],
+    format_func=lambda v: views.action_label(v, ui.lang()) if v else every,
+)
 since = since_col.date_input(ui.t("Từ ngày", "From"), value=None, max_value=today(), format="DD/MM/YYYY")
 until = until_col.date_input(ui.t("Đến ngày", "To"), value=None, format="DD/MM/YYYY")
 

@@ -133,3 +133,18 @@ def test_csv_and_excel_exports_keep_every_row_and_the_vietnamese_text(initialize
     assert abs(values[2][0] - local.tz_localize(None).to_pydatetime()) < timedelta(milliseconds=1)
     assert sheet["A3"].number_format == "dd/mm/yyyy hh:mm:ss"
     assert sheet.freeze_panes == "A2"
+
+
+def test_the_trail_words_each_action(initialized):
+    with db.write_session() as session:
+        audit.record(session, "lan", "account.login", "password")
+        audit.record(session, "lan", "import.rejected", "00070")
+        audit.record(session, "lan", "some.future_action", "x")
+    with db.session() as session:
+        events = audit.events(session, ADMIN)
+    assert sorted(views.audit_trail(events, "vi")["Thao tác"]) == [
+        "Nhập tệp: bị từ chối",
+        "some.future_action",  # recorded by a newer version: its code
+        "Đăng nhập",
+    ]
+    assert "Logged in" in set(views.audit_trail(events, "en")["Action"])

@@ -342,9 +342,52 @@ AUDIT_TRAIL = Table(
 )
 
 
+# The audit trail's actions (readiness.access.audit records them as codes), in words.
+AUDIT_ACTIONS = {
+    "account.create": ("Tạo tài khoản", "Account created"),
+    "account.first_admin": ("Tạo quản trị viên đầu tiên", "First admin created"),
+    "account.delete": ("Xóa tài khoản", "Account deleted"),
+    "account.disable": ("Khóa tài khoản", "Account disabled"),
+    "account.enable": ("Mở lại tài khoản", "Account enabled"),
+    "account.locked": ("Tài khoản tạm khóa (đăng nhập sai nhiều lần)", "Account locked (repeated failed logins)"),
+    "account.login": ("Đăng nhập", "Logged in"),
+    "account.login_failed": ("Đăng nhập không thành công", "Failed login"),
+    "account.logout": ("Đăng xuất", "Logged out"),
+    "account.logout_everywhere": ("Đăng xuất khỏi mọi nơi", "Logged out everywhere"),
+    "account.change_password": ("Đổi mật khẩu", "Password changed"),
+    "account.reset_password": ("Đặt lại mật khẩu", "Password reset"),
+    "boundaries.load": ("Tải ranh giới", "Boundaries loaded"),
+    "catalog.sync": ("Cập nhật danh mục", "Catalog updated"),
+    "comment.add": ("Thêm ý kiến", "Comment added"),
+    "demo.load": ("Nạp dữ liệu mẫu", "Demo data loaded"),
+    "demo.clear": ("Xóa dữ liệu mẫu", "Demo data removed"),
+    "evidence.add": ("Đính kèm minh chứng", "Evidence attached"),
+    "warnings.mail": ("Gửi thư cảnh báo", "Warning mail sent"),
+    "import.accepted": ("Nhập tệp: đã nhận", "File imported: accepted"),
+    "import.rejected": ("Nhập tệp: bị từ chối", "File imported: rejected"),
+    "import.duplicate": ("Nhập tệp: trùng tệp đã nhập", "File imported: duplicate"),
+    "import.checked": ("Nhận tệp: đã kiểm tra, chờ xác nhận", "File received: checked, awaiting confirmation"),
+    "webform.accepted": ("Phiếu trên web: đã nhận", "Web form: accepted"),
+    "webform.rejected": ("Phiếu trên web: bị từ chối", "Web form: rejected"),
+    "webform.duplicate": ("Phiếu trên web: trùng", "Web form: duplicate"),
+    "webform.checked": ("Phiếu trên web: đã kiểm tra, chờ xác nhận", "Web form: checked, awaiting confirmation"),
+    "review.approved": ("Duyệt báo cáo", "Submission approved"),
+    "review.returned": ("Trả lại báo cáo", "Submission returned"),
+    "review.pending": ("Đưa báo cáo về chờ duyệt", "Submission back to pending"),
+}
+
+
+def action_label(action: str, lang: str) -> str:
+    """An audit action in words; one recorded by a newer version than this list shows its code."""
+    words = AUDIT_ACTIONS.get(action)
+    return tr(lang, *words) if words else action
+
+
 def audit_trail(events: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The trail (audit.events) with headers in `lang`: as the page shows it and its downloads hold it."""
-    return events[AUDIT_TRAIL.keys("page")].rename(columns={c.key: c.header(lang) for c in AUDIT_TRAIL.columns})
+    """The trail (audit.events) with headers in `lang` and actions in words: as the page shows it and its downloads
+    hold it."""
+    worded = events.assign(action=[action_label(a, lang) for a in events["action"]])
+    return worded[AUDIT_TRAIL.keys("page")].rename(columns={c.key: c.header(lang) for c in AUDIT_TRAIL.columns})
 
 
 def catalog_title(criteria: int, lang: str) -> str:
