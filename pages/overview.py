@@ -97,15 +97,29 @@ if note := pending_note(kpis, ui.lang()):
     st.caption(f":material/pending: {note}")
 with ui.session() as session:
     # Not cached: the oldest pending age moves with the clock, not with the data.
-    queue = review.queue_summary(session, ui.province())
+    queue = review.queue_summary(session, ui.province(), as_of=ui.as_of())
 if queue["pending"]:
-    counted = queries.counts_setting() == "reported"
+    later, shown_day = queue["dated_later"], ui.day(ui.as_of())
+    if queries.counts_setting() != "reported":
+        counted_vi, counted_en = "(chưa được tính vào số liệu).", "(not yet counted)."
+    elif later == 0:
+        counted_vi, counted_en = "(đã được tính vào số liệu).", "(counted in the figures)."
+    else:
+        # Figures as of a past date cannot include reports dated after it.
+        counted_vi = (
+            f"({ui.number(queue['pending'] - later)} đã được tính vào số liệu; {ui.number(later)} báo cáo ghi ngày "
+            f"sau {shown_day} nên không có trong số liệu tính đến ngày này)."
+        )
+        counted_en = (
+            f"({ui.number(queue['pending'] - later)} counted in the figures; {ui.number(later)} dated after "
+            f"{shown_day}, so not in the figures as of that date)."
+        )
     st.info(
         ui.t(
             f"{ui.number(queue['pending'])} báo cáo chờ duyệt, báo cáo cũ nhất đã chờ {queue['oldest_days']} ngày "
-            + ("(đã được tính vào số liệu)." if counted else "(chưa được tính vào số liệu)."),
+            + counted_vi,
             f"{ui.number(queue['pending'])} submissions pending review; the oldest has waited "
-            f"{queue['oldest_days']} days " + ("(counted in the figures)." if counted else "(not yet counted)."),
+            f"{queue['oldest_days']} days " + counted_en,
         ),
         icon=":material/pending_actions:",
     )

@@ -3,7 +3,7 @@ on SQLite and PostgreSQL."""
 
 import io
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from alembic import command
@@ -249,7 +249,11 @@ def test_the_queue_lists_pending_oldest_first_with_what_changed(initialized):
         assert review.queue(session, officer, commune_code="00073", now=now)["id"].tolist() == [newer]
         assert review.queue(session, officer, min_age_days=9, now=now)["id"].tolist() == [older]
         assert review.queue(session, officer, origins=[Origin.PROVINCE_WORKBOOK], now=now).empty
-        assert review.queue_summary(session, "01", now=now) == {"pending": 2, "oldest_days": 10}
+        assert review.queue_summary(session, "01", now=now) == {"pending": 2, "oldest_days": 10, "dated_later": 0}
+        # At an earlier as-of date, the pending reports dated after it are not in its figures.
+        earlier = review.queue_summary(session, "01", now=now, as_of=DAY - timedelta(days=1))
+        assert (earlier["pending"], earlier["dated_later"]) == (2, 2)
+        assert review.queue_summary(session, "01", now=now, as_of=DAY)["dated_later"] == 0
         changes = review.changes(session, officer, older).set_index("criterion_code")
         with pytest.raises(PermissionDenied):
             review.queue(session, account(Role.LEADER))

@@ -6,11 +6,11 @@ one, which is pending again. Every transition is audited. Which submissions coun
 readiness.reading.counting.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlmodel import Session
 
 from readiness.access import audit
@@ -175,18 +175,20 @@ def _age_days(received: pd.Series, now: datetime | None) -> pd.Series:
     return (today - local).dt.days.astype(int)
 
 
-def queue_summary(session: Session, province: str, now: datetime | None = None) -> dict:
-    """For the overview: how many submissions are pending and how many days the oldest has waited (None if none)."""
+def queue_summary(session: Session, province: str, now: datetime | None = None, as_of: date | None = None) -> dict:
+    """For the overview: how many submissions are pending, how many days the oldest has waited (None if none), and
+    how many of them are dated after `as_of` (figures as of that date cannot include them)."""
+    later = func.count(Submission.id).filter(Submission.reporting_date > as_of) if as_of else literal(0)
     statement = (
-        select(func.count(Submission.id), func.min(Submission.received_at))
+        select(func.count(Submission.id), func.min(Submission.received_at), later)
         .join(Commune)
         .where(Submission.review_status == ReviewStatus.PENDING)
     )
     if province != NATIONAL:
         statement = statement.where(Commune.province_code == province)
-    count, oldest = session.execute(statement).one()
+    count, oldest, dated_later = session.execute(statement).one()
     age = int(_age_days(pd.Series([oldest]), now).iloc[0]) if oldest is not None else None
-    return {"pending": int(count), "oldest_days": age}
+    return {"pending": int(count), "oldest_days": age, "dated_later": int(dated_later or 0)}
 
 
 def previous_counting(session: Session, submission: Submission) -> int | None:
