@@ -330,7 +330,7 @@ def table(frame: Any, spec: Table, style: Callable[[Any], Any] | None = None, **
     config = column_config(spec)
     blanks = [c for c in spec.on("page") if c.kind != "progress" and c.key in sent and sent[c.key].isna().any()]
     if blanks:
-        sent = sent.assign(**{c.key: [c.text(v, lang()) for v in sent[c.key]] for c in blanks})
+        sent = sent.assign(**{c.key: sent[c.key].map(c.printer(lang())) for c in blanks})
         for c in blanks:
             config[c.key] = st.column_config.TextColumn(
                 c.header(lang()), width=c.page, help=t(*c.help) if c.help else None

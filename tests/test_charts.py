@@ -149,7 +149,10 @@ def test_green_count_legends_run_from_zero_to_the_catalogs_count(status):
     communes = queries.by_commune(status)
     shapes = json.loads(geodata.feature_collection(geodata.hanoi_communes()))
     shapes["bbox"] = [105.28, 20.56, 106.02, 21.40]
-    for chart in (charts.tile_map_chart(communes, "vi"), charts.choropleth_chart(shapes, communes, status, "vi")):
+    for chart in (
+        charts.tile_map_chart(communes, "vi", 16),
+        charts.choropleth_chart(shapes, communes, status, "vi", 16),
+    ):
         labels = _legend_labels(chart)
         assert labels[0] == "0" and labels[-1] == "16", labels
 
