@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, LargeBinary, String
 from sqlmodel import Field, SQLModel
 
-from readiness.core.enums import ReviewStatus, TaskLevel, UnitKind
+from readiness.core.enums import Origin, ReviewStatus, TaskLevel, UnitKind
 
 
 class Unit(SQLModel, table=True):
@@ -47,6 +47,8 @@ class Task(SQLModel, table=True):
     updated_at: datetime
     updated_by: str
     import_file_id: int | None = Field(default=None, foreign_key="import_file.id")
+    # Where the task came from: the plan workbook ("upload") or the demo ("demo", removed by `demo --clear`).
+    origin: Origin = Field(default=Origin.UPLOAD, sa_type=String(24))
 
 
 class TaskExtension(SQLModel, table=True):

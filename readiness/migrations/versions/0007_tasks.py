@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("updated_by", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("import_file_id", sa.Integer(), nullable=True),
+        sa.Column("origin", sa.String(length=24), nullable=False),
         sa.ForeignKeyConstraint(
             ["import_file_id"],
             ["import_file.id"],
