@@ -53,20 +53,28 @@ cells[0].metric(ui.t("Tổng số nhiệm vụ", "Tasks"), ui.number(summary["to
 cells[1].metric(
     ui.t("Đã hoàn thành", "Done"),
     ui.number(done["total"]),
-    ui.t(f"quá hạn {ui.number(done['late'])}", f"{ui.number(done['late'])} late"),
+    ui.t(
+        f"đúng hạn {ui.number(done['on_time'])}, quá hạn {ui.number(done['late'])}",
+        f"{ui.number(done['on_time'])} on time, {ui.number(done['late'])} late",
+    ),
     delta_color="off",
+    delta_arrow="off",
 )
 cells[2].metric(
     ui.t("Đang thực hiện", "In progress"),
     ui.number(going["total"]),
-    ui.t(f"quá hạn {ui.number(going['overdue'])}", f"{ui.number(going['overdue'])} overdue"),
-    delta_color="inverse" if going["overdue"] else "off",
+    ui.t(
+        f"trong hạn {ui.number(going['within'])}, quá hạn {ui.number(going['overdue'])}",
+        f"{ui.number(going['within'])} within, {ui.number(going['overdue'])} overdue",
+    ),
+    delta_color="off",
+    delta_arrow="off",
 )
 cells[3].metric(ui.t("Thường xuyên", "Continuous"), ui.number(summary["continuous"]))
 
 st.subheader(ui.t("Bảng tổng hợp", "Headline table"))
 headline = views.headline(frame, ui.lang())
-ui.table(headline, views.HEADLINE, key="headline")
+ui.table(headline, views.HEADLINE, key="headline", height=38 + 35 * len(headline))
 ui.chart(charts.task_class_chart(headline, ui.lang()))
 
 at_risk = get_settings().at_risk_days

@@ -9,7 +9,7 @@ from readiness.reading import tasks as register
 
 HEADLINE = Table(
     (
-        Column("row", "Nhóm", "Group", page="medium"),
+        Column("row", "Nhóm", "Group", page="large"),
         Column("total", "Tổng số", "Total", "int", page="small"),
         Column("on_time", "Xong đúng hạn", "Done on time", "int", page="small"),
         Column("late", "Xong quá hạn", "Done late", "int", page="small"),
