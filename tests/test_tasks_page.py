@@ -92,3 +92,17 @@ def test_officer_reviews_a_unit_completion(planned: str):
     with db.session() as session:
         statuses = {c.id: c.review_status for c in session.query(TaskCompletion).all()}
     assert statuses[2] == "approved"
+
+
+def test_warning_list_page_lists_overdue_and_due_soon_tasks(demo_sqlite: str):
+    at = log_in(AppTest.from_file(APP, default_timeout=60), account(Role.OFFICER))
+    at.session_state["as_of"] = date(2025, 11, 14)
+    at.run()
+    at.switch_page("pages/warnings.py").run()
+    assert not at.exception, at.exception
+    with db.session() as session:
+        frame = register.register(session, date(2025, 11, 14))
+    listed = [shown(t)["Mã"].tolist() for t in at.dataframe if "Mã" in shown(t).columns]
+    assert register.overdue(frame)["code"].tolist() in listed
+    assert register.due_soon(frame, 14)["code"].tolist() in listed
+    assert all(listed)

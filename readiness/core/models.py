@@ -213,8 +213,9 @@ class WarningDelivery(SQLModel, table=True):
     # Monday of the week (Vietnam time) whose list this is.
     week: date
     recipient: str = Field(max_length=254)
-    # "all" for the whole list (DOST and leaders), else the commune code whose own items were sent.
-    scope: str = Field(max_length=5)
+    # "all" for the whole list (DOST and leaders), the commune code whose own items were sent, or "task:" and the
+    # code of the unit whose own tasks were sent.
+    scope: str = Field(max_length=32)
     status: str = Field(max_length=16)
     attempts: int = 0
     last_error: str = ""

@@ -154,12 +154,27 @@ def upgrade() -> None:
     with op.batch_alter_table("task_evidence", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_task_evidence_task_id"), ["task_id"], unique=False)
 
+    # Room for a unit's task mail ("task:VP-UBND") beside the commune codes.
+    with op.batch_alter_table("warning_delivery", schema=None) as batch_op:
+        batch_op.alter_column(
+            "scope",
+            existing_type=sqlmodel.sql.sqltypes.AutoString(length=5),
+            type_=sqlmodel.sql.sqltypes.AutoString(length=32),
+            existing_nullable=False,
+        )
     with op.batch_alter_table("account", schema=None) as batch_op:
         batch_op.add_column(sa.Column("unit_code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
         batch_op.create_foreign_key("fk_account_unit_code", "unit", ["unit_code"], ["code"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("warning_delivery", schema=None) as batch_op:
+        batch_op.alter_column(
+            "scope",
+            existing_type=sqlmodel.sql.sqltypes.AutoString(length=32),
+            type_=sqlmodel.sql.sqltypes.AutoString(length=5),
+            existing_nullable=False,
+        )
     with op.batch_alter_table("account", schema=None) as batch_op:
         batch_op.drop_constraint("fk_account_unit_code", type_="foreignkey")
         batch_op.drop_column("unit_code")
