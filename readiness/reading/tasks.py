@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from readiness.core.enums import ReviewStatus, TaskClass, TaskLevel
 from readiness.core.task_models import Task, TaskCompletion, TaskExtension, TaskProgress, Unit
-from readiness.reading import queries
+from readiness.reading.counting import counts_setting
 
 CLASSES = list(TaskClass)
 DONE = (TaskClass.ON_TIME, TaskClass.LATE)
@@ -44,8 +44,8 @@ TASK_COLUMNS = [
 
 
 def counts_completion(status: pd.Series, approved_only: bool | None = None) -> pd.Series:
-    """Whether each completion counts: the rule of queries.counting (READINESS_COUNTS) for completions."""
-    if queries.counts_setting(approved_only) == "approved":
+    """Whether each completion counts: the rule of reading.counting (READINESS_COUNTS) for completions."""
+    if counts_setting(approved_only) == "approved":
         return status == ReviewStatus.APPROVED
     return status != ReviewStatus.RETURNED
 
