@@ -14,31 +14,41 @@ from readiness.core.task_models import Unit
 from readiness.reading import tasks as register
 
 
-def committee_sentence(summary: dict, level: str = TaskLevel.CENTRAL) -> str:
+def committee_sentence(summary: dict, level: str = TaskLevel.CENTRAL, lang: str = "vi") -> str:
     """ "Tổng số 187 nhiệm vụ Trung ương giao: đã hoàn thành 98 (đúng hạn 83, quá hạn 15); đang thực hiện 89
     (trong hạn 70, quá hạn 19)" for a summary of one level's tasks (`register.summary`)."""
-    done, going = summary["done"], summary["in_progress"]
-    n = lambda value: format_number(value, "vi")  # noqa: E731
+    done, going, continuous = summary["done"], summary["in_progress"], summary["continuous"]
+    n = lambda value: format_number(value, lang)  # noqa: E731
+    if lang == "vi":
+        sentence = (
+            f"Tổng số {n(summary['total'])} nhiệm vụ {level} giao: đã hoàn thành {n(done['total'])} "
+            f"(đúng hạn {n(done['on_time'])}, quá hạn {n(done['late'])}); đang thực hiện {n(going['total'])} "
+            f"(trong hạn {n(going['within'])}, quá hạn {n(going['overdue'])})"
+        )
+        return sentence + (f"; thường xuyên {n(continuous)}" if continuous else "")
+    by = "the central level" if level == TaskLevel.CENTRAL else "the province"
     sentence = (
-        f"Tổng số {n(summary['total'])} nhiệm vụ {level} giao: đã hoàn thành {n(done['total'])} "
-        f"(đúng hạn {n(done['on_time'])}, quá hạn {n(done['late'])}); đang thực hiện {n(going['total'])} "
-        f"(trong hạn {n(going['within'])}, quá hạn {n(going['overdue'])})"
+        f"Of the {n(summary['total'])} tasks set by {by}: {n(done['total'])} done ({n(done['on_time'])} on time, "
+        f"{n(done['late'])} late); {n(going['total'])} in progress ({n(going['within'])} within the deadline, "
+        f"{n(going['overdue'])} overdue)"
     )
-    if summary["continuous"]:
-        sentence += f"; thường xuyên {n(summary['continuous'])}"
-    return sentence
+    return sentence + (f"; {n(continuous)} continuous" if continuous else "")
+
+
+def level_sentences(frame: pd.DataFrame, as_of: date, lang: str = "vi") -> list[str]:
+    """One committee sentence per level that has tasks, for classified tasks (`register.register`)."""
+    return [
+        committee_sentence(register.summary(frame[frame["level"] == level], as_of), level, lang) + "."
+        for level in TaskLevel
+        if (frame["level"] == level).any()
+    ]
 
 
 def report_section(session: Session, as_of: date) -> tuple[list[str], pd.DataFrame]:
     """The official report's tasks section: one sentence per level that has tasks, and the annex rows (every task
     overdue as of `as_of`, with its lead unit and days overdue)."""
     frame = register.register(session, as_of)
-    sentences = [
-        committee_sentence(register.summary(frame[frame["level"] == level], as_of), level) + "."
-        for level in TaskLevel
-        if (frame["level"] == level).any()
-    ]
-    return sentences, register.overdue(frame)
+    return level_sentences(frame, as_of), register.overdue(frame)
 
 
 def _task_line(row: object, soon: bool) -> str:

@@ -9,13 +9,13 @@ from readiness.reading import tasks as register
 
 HEADLINE = Table(
     (
-        Column("row", "Nhóm", "Group", page="large"),
-        Column("total", "Tổng số", "Total", "int", page="small"),
-        Column("on_time", "Xong đúng hạn", "Done on time", "int", page="small"),
-        Column("late", "Xong quá hạn", "Done late", "int", page="small"),
-        Column("within", "Đang làm, trong hạn", "In progress, within", "int", page="small"),
-        Column("overdue", "Đang làm, quá hạn", "In progress, overdue", "int", page="small"),
-        Column("continuous", "Thường xuyên", "Continuous", "int", page="small"),
+        Column("row", "Nhóm", "Group", page="large", pdf=62, xlsx=48),
+        Column("total", "Tổng số", "Total", "int", page="small", pdf=15, xlsx=10, align="R"),
+        Column("on_time", "Xong đúng hạn", "Done on time", "int", page="small", pdf=20, xlsx=12, align="R"),
+        Column("late", "Xong quá hạn", "Done late", "int", page="small", pdf=20, xlsx=12, align="R"),
+        Column("within", "Đang làm, trong hạn", "In progress, within", "int", page="small", pdf=20, xlsx=12, align="R"),
+        Column("overdue", "Đang làm, quá hạn", "In progress, overdue", "int", page="small", pdf=20, xlsx=12, align="R"),
+        Column("continuous", "Thường xuyên", "Continuous", "int", page="small", pdf=20, xlsx=12, align="R"),
     )
 )
 
@@ -31,13 +31,15 @@ def headline(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 SCORECARD = Table(
     (
-        Column("rank", "Hạng", "Rank", "int", page="small"),
-        Column("lead_unit_name", "Đơn vị chủ trì", "Lead unit", page="large"),
-        Column("total", "Nhiệm vụ", "Tasks", "int", page="small"),
-        Column("on_time", "Xong đúng hạn", "Done on time", "int", page="small"),
-        Column("late", "Xong quá hạn", "Done late", "int", page="small"),
-        Column("overdue", "Đang quá hạn", "Overdue", "int", page="small"),
-        Column("on_time_share", "Tỉ lệ đúng hạn", "Share on time", "progress", page="medium"),
+        Column("rank", "Hạng", "Rank", "int", page="small", pdf=12, xlsx=7, align="R"),
+        Column("lead_unit_name", "Đơn vị chủ trì", "Lead unit", page="large", pdf=80, xlsx=50),
+        Column("total", "Nhiệm vụ", "Tasks", "int", page="small", pdf=16, xlsx=10, align="R"),
+        Column("on_time", "Xong đúng hạn", "Done on time", "int", page="small", pdf=20, xlsx=12, align="R"),
+        Column("late", "Xong quá hạn", "Done late", "int", page="small", pdf=20, xlsx=12, align="R"),
+        Column("overdue", "Đang quá hạn", "Overdue", "int", page="small", pdf=20, xlsx=12, align="R"),
+        Column(
+            "on_time_share", "Tỉ lệ đúng hạn", "Share on time", "progress", page="medium", pdf=20, xlsx=12, align="R"
+        ),
     )
 )
 
@@ -49,13 +51,13 @@ def scorecard(frame: pd.DataFrame) -> pd.DataFrame:
 
 TASK_LIST = Table(
     (
-        Column("code", "Mã", "Code", page="small"),
-        Column("content", "Nhiệm vụ", "Task", page="large"),
-        Column("lead_unit_name", "Đơn vị chủ trì", "Lead unit", page="medium"),
-        Column("deadline_as_of", "Thời hạn", "Deadline", "date", page="small"),
-        Column("days", "Số ngày", "Days", "int", page="small"),
-        Column("class_text", "Tình trạng", "Status", page="medium"),
-        Column("percent", "Tiến độ", "Progress", "progress", page="small"),
+        Column("code", "Mã", "Code", page="small", pdf=16, xlsx=12),
+        Column("content", "Nhiệm vụ", "Task", page="large", pdf=62, xlsx=60),
+        Column("lead_unit_name", "Đơn vị chủ trì", "Lead unit", page="medium", pdf=40, xlsx=36),
+        Column("deadline_as_of", "Thời hạn", "Deadline", "date", page="small", pdf=18, xlsx=12, align="C"),
+        Column("days", "Số ngày", "Days", "int", page="small", pdf=12, xlsx=8, align="R"),
+        Column("class_text", "Tình trạng", "Status", page="medium", pdf=30, xlsx=28),
+        Column("percent", "Tiến độ", "Progress", "progress", page="small", xlsx=10),
     )
 )
 
