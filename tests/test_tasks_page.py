@@ -106,3 +106,25 @@ def test_warning_list_page_lists_overdue_and_due_soon_tasks(demo_sqlite: str):
     assert register.overdue(frame)["code"].tolist() in listed
     assert register.due_soon(frame, 14)["code"].tolist() in listed
     assert all(listed)
+
+
+def test_unit_account_lands_on_the_tasks_page_and_sees_no_commune_figures(planned: str):
+    with db.write_session() as session:
+        unit = auth.create_account(session, OPERATOR, "syt", Role.UNIT, "unit-password-57", unit_code="SYT")
+    at = log_in(AppTest.from_file(APP, default_timeout=60), unit).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Nhiệm vụ"
+    assert list(shown(at.dataframe[0])["Mã"]) == ["T2"]
+
+
+def test_admin_creates_a_unit_account_on_the_accounts_page(initialized: str):
+    at = log_in(AppTest.from_file(APP, default_timeout=60), account(Role.ADMIN)).run()
+    at.switch_page("pages/accounts.py").run()
+    form = at.get("form")[0]
+    form.text_input[0].set_value("syt")
+    form.selectbox[0].set_value(Role.UNIT)
+    form.selectbox[2].set_value("SYT")
+    form.text_input[2].set_value("syt-password-1")
+    form.button[0].click().run()
+    assert not at.exception and not at.error
+    assert auth.authenticate("syt", "syt-password-1").unit_code == "SYT"
