@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -120,7 +119,8 @@ def plan_template(session: Session) -> bytes:
 def progress_workbook(session: Session, actor: Actor, unit_code: str) -> bytes:
     """A unit's tasks pre-filled with their latest progress and completion, for the unit to update and send back."""
     require(actor, Permission.VIEW_TASKS)
-    unit = session.get(Unit, nfc(unit_code).upper()) or session.get(Unit, nfc(unit_code))
+    code = nfc(unit_code).upper()
+    unit = session.get(Unit, f"{int(code):05d}" if code.isdigit() and len(code) <= 5 else code)
     if unit is None:
         raise tasks.TaskError(f"Không có đơn vị mã {unit_code!r}.", f"There is no unit with code {unit_code!r}.")
     frame = register.register(session, today(), unit=unit.code)
@@ -711,15 +711,3 @@ def _store(
     detail = f"{name}; {len(outcome.problems)} problems" if outcome.problems else name
     audit.record(session, actor.name, f"tasks.import.{outcome.outcome}", reading.kind or "", detail, outcome.sha256)
     return outcome
-
-
-def outcomes_frame(outcomes: list[TaskImportOutcome], lang: str) -> pd.DataFrame:
-    """Every problem of the files, one row each (the page's and the command line's problems table)."""
-    return pd.DataFrame(
-        [
-            {"file": o.filename, "sheet": p.sheet, "cell": p.cell, "message": p.message(lang)}
-            for o in outcomes
-            for p in o.problems
-        ],
-        columns=["file", "sheet", "cell", "message"],
-    )

@@ -18,7 +18,7 @@ from readiness.access import audit
 from readiness.access.permissions import Actor, Permission, Refusal, allowed, require
 from readiness.core.enums import ReviewStatus, TaskLevel
 from readiness.core.i18n import format_date, today
-from readiness.core.task_models import Task, TaskCompletion, TaskEvidence, TaskExtension, TaskProgress, Unit
+from readiness.core.task_models import Task, TaskCompletion, TaskEvidence, TaskExtension, TaskProgress
 from readiness.core.text import nfc, nfc_lines
 from readiness.intake import evidence
 from readiness.intake.review import REASON_MAX
@@ -304,7 +304,3 @@ def evidence_content(session: Session, actor: Actor, evidence_id: int) -> eviden
     if row is None:
         raise TaskError(f"Không có tệp minh chứng số {evidence_id}.", f"There is no evidence file {evidence_id}.")
     return evidence.Download(row.filename, row.media_type, row.content)
-
-
-def unit_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(Unit.code, Unit.name)).all())

@@ -25,22 +25,6 @@ from readiness.reading.counting import counts_setting
 
 CLASSES = list(TaskClass)
 DONE = (TaskClass.ON_TIME, TaskClass.LATE)
-IN_PROGRESS = (TaskClass.WITHIN, TaskClass.OVERDUE)
-
-TASK_COLUMNS = [
-    "task_id",
-    "code",
-    "content",
-    "source_document",
-    "level",
-    "objective",
-    "lead_unit_code",
-    "coordinating_unit_codes",
-    "deadline",
-    "kpi_indicator",
-    "kpi_target",
-    "kpi_unit",
-]
 
 
 def counts_completion(status: pd.Series, approved_only: bool | None = None) -> pd.Series:
@@ -57,9 +41,10 @@ def classify(
     as_of: date,
     approved_only: bool | None = None,
 ) -> pd.DataFrame:
-    """`tasks` (TASK_COLUMNS) with, as of `as_of`: `deadline_as_of`, `done_on` (the counting completion on or
-    before it, else empty), `task_class` and `days` (days overdue for an overdue task, days left for one within
-    its deadline, days late for one done late; empty otherwise).
+    """`tasks` (task_id, deadline and any other columns of the task, as `load` reads them) with, as of `as_of`:
+    `deadline_as_of`, `done_on` (the counting completion on or before it, else empty), `task_class` and `days`
+    (days overdue for an overdue task, days left for one within its deadline, days late for one done late; empty
+    otherwise).
 
     `extensions`: task_id, deadline, decision_date, id. `completions`: task_id, done_on, review_status, received_at,
     id. Pure: no database, the same answer for the same frames."""
