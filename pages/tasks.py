@@ -178,16 +178,17 @@ if allowed(actor, Permission.REPORT_TASK, task["lead_unit_code"]):
         done_on = st.date_input(ui.t("Ngày hoàn thành", "Done on"), value=None, format="DD/MM/YYYY")
         upload = st.file_uploader(ui.t("Minh chứng (PDF, JPEG, PNG)", "Evidence (PDF, JPEG, PNG)"))
         if st.form_submit_button(ui.t("Gửi báo cáo", "Send"), icon=":material/send:"):
-
-            def report(session, who) -> None:
-                completion = None
-                if finished:
-                    if done_on is None:
-                        raise tasks.TaskError("Ghi ngày hoàn thành.", "Give the day the task was done.")
-                    completion = tasks.complete(session, who, code, done_on, result)
-                else:
-                    tasks.report_progress(session, who, code, float(percent), result, difficulties, kpi_value)
-                if upload is not None:
-                    tasks.add_evidence(session, who, code, upload.name, upload.getvalue(), completion)
-
-            ui.act(report, done=ui.t("Đã gửi báo cáo.", "Report sent."))
+            if finished and done_on is None:
+                st.error(ui.t("Ghi ngày hoàn thành.", "Give the day the task was done."))
+            else:
+                ui.act(
+                    tasks.report,
+                    code,
+                    float(percent),
+                    result,
+                    difficulties,
+                    kpi_value,
+                    done_on if finished else None,
+                    (upload.name, upload.getvalue()) if upload is not None else None,
+                    done=ui.t("Đã gửi báo cáo.", "Report sent."),
+                )

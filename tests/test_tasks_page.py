@@ -128,3 +128,21 @@ def test_admin_creates_a_unit_account_on_the_accounts_page(initialized: str):
     form.button[0].click().run()
     assert not at.exception and not at.error
     assert auth.authenticate("syt", "syt-password-1").unit_code == "SYT"
+
+
+def test_unit_reports_completion_through_the_form_and_it_waits_for_review(planned: str):
+    with db.write_session() as session:
+        unit = auth.create_account(session, OPERATOR, "skhcn", Role.UNIT, "unit-password-57", unit_code="SKHCN")
+    at = page(unit)
+    at.checkbox[0].check()
+    at.button[0].click().run()  # done, but no date: said, nothing stored
+    assert at.error[0].value == "Ghi ngày hoàn thành."
+    at.checkbox[0].check()
+    dates = [d for d in at.date_input if d.label == "Ngày hoàn thành"]
+    dates[0].set_value(date(2025, 9, 30))
+    at.text_area[0].input("Đã vận hành")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    with db.session() as session:
+        rows = [(c.done_on, c.review_status, c.reported_by) for c in session.query(TaskCompletion).all()]
+    assert (date(2025, 9, 30), "pending", "skhcn") in rows

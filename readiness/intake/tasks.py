@@ -194,6 +194,28 @@ def complete(
     return row.id
 
 
+def report(
+    session: Session,
+    actor: Actor,
+    code: str,
+    percent: float | None,
+    result: str = "",
+    difficulties: str = "",
+    kpi_value: float | None = None,
+    done_on: date | None = None,
+    evidence_file: tuple[str, bytes] | None = None,
+) -> None:
+    """The task page's form: a completion when `done_on` is given, else a progress report; the evidence file
+    (name, bytes) attached to it. One transaction: a refused file stores no report either."""
+    completion = None
+    if done_on is not None:
+        completion = complete(session, actor, code, done_on, result)
+    else:
+        report_progress(session, actor, code, percent, result, difficulties, kpi_value)
+    if evidence_file is not None:
+        add_evidence(session, actor, code, *evidence_file, completion)
+
+
 def review_completion(session: Session, actor: Actor, completion_id: int, approve: bool, reason: str = "") -> None:
     """pending → approved, or pending → returned with a reason; never one's own report."""
     require(actor, Permission.REVIEW)
