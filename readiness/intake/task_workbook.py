@@ -665,7 +665,8 @@ def _counted(outcome: TaskImportOutcome, reading: Reading) -> TaskImportOutcome:
     if outcome.outcome == Outcome.ACCEPTED:
         outcome.progress = sum(row.report_progress for row in reading.progress)
         outcome.completions = sum(row.report_done for row in reading.progress)
-        outcome.created = sum(1 for row in reading.plan if row.code not in _known_codes(reading))
+        known = _known_codes(reading)
+        outcome.created = sum(1 for row in reading.plan if row.code not in known)
         outcome.updated = len(reading.plan) - outcome.created
     return outcome
 

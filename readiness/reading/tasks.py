@@ -161,11 +161,20 @@ def counts(frame: pd.DataFrame) -> dict[str, int]:
     return {str(c): int(found.get(c, 0)) for c in CLASSES}
 
 
+def counts_by(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Per value of `key` (sorted): total and how many tasks of each class, in one pass."""
+    table = pd.crosstab(frame[key], frame["task_class"]).reindex(columns=[str(c) for c in CLASSES], fill_value=0)
+    table.columns = [str(c) for c in table.columns]
+    table.insert(0, "total", table.sum(axis=1))
+    return table.sort_index().rename_axis(key).reset_index()
+
+
 def summary(frame: pd.DataFrame, as_of: date) -> dict:
     """The steering committee's table for classified tasks: the shape `readiness tasks summary --json` prints."""
     total = counts(frame)
     by_unit = {
-        str(code): {"total": len(group), **counts(group)} for code, group in frame.groupby("lead_unit_code", sort=True)
+        str(row.pop("lead_unit_code")): {k: int(v) for k, v in row.items()}
+        for row in counts_by(frame, "lead_unit_code").to_dict("records")
     }
     return {
         "as_of": as_of.isoformat(),
@@ -184,16 +193,9 @@ def summary(frame: pd.DataFrame, as_of: date) -> dict:
 def scorecard(frame: pd.DataFrame) -> pd.DataFrame:
     """Per lead unit: tasks, each class, share done on time (of the tasks with a deadline) and rank (best share
     on time first, then fewest overdue; equal units share a rank)."""
-    rows = [
-        {
-            "lead_unit_code": code,
-            "lead_unit_name": group["lead_unit_name"].iloc[0],
-            "total": len(group),
-            **counts(group),
-        }
-        for code, group in frame.groupby("lead_unit_code", sort=True)
-    ]
-    card = pd.DataFrame(rows, columns=["lead_unit_code", "lead_unit_name", "total", *map(str, CLASSES)])
+    card = counts_by(frame, "lead_unit_code")
+    names = frame.drop_duplicates("lead_unit_code").set_index("lead_unit_code")["lead_unit_name"]
+    card.insert(1, "lead_unit_name", card["lead_unit_code"].map(names))
     with_deadline = card["total"] - card["continuous"]
     card["on_time_share"] = (card["on_time"] / with_deadline.where(with_deadline > 0)).fillna(0.0)
     key = card["on_time_share"].round(6) * 1_000_000 - card["overdue"]
@@ -215,5 +217,4 @@ def overdue(frame: pd.DataFrame) -> pd.DataFrame:
 
 def breakdown(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     """Counts of each class per value of `by` (level, objective): the headline table by level or objective."""
-    rows = [{by: key, "total": len(group), **counts(group)} for key, group in frame.groupby(by, sort=True)]
-    return pd.DataFrame(rows, columns=[by, "total", *map(str, CLASSES)])
+    return counts_by(frame, by)
