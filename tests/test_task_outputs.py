@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from readiness.access.permissions import OPERATOR
 from readiness.core import db
-from readiness.outputs import export, report, task_texts
+from readiness.outputs import export, official, report, task_texts
 from readiness.reading import tasks as register
 
 AS_OF = date(2025, 11, 14)
@@ -54,3 +54,14 @@ def test_pdf_excel_and_official_text_state_the_register(demo_data: str):
     assert codes == frame["code"].tolist()
     units = [row[1] for row in book["Đơn vị chủ trì"].iter_rows(min_row=5, values_only=True) if row[1]]
     assert sorted(units) == sorted(frame["lead_unit_name"].unique())
+
+
+def test_official_report_has_the_tasks_section(demo_data: str):
+    with db.session() as session:
+        frame = register.register(session, AS_OF)
+        document = official.build(session, AS_OF, "01", official.Details.from_settings("01"))
+    central = task_texts.committee_sentence(register.summary(frame[frame["level"] == "Trung ương"], AS_OF)) + "."
+    texts = [p.text for p in document.body]
+    heading = texts.index("V. NHIỆM VỤ THEO KẾ HOẠCH THỰC HIỆN NGHỊ QUYẾT 57")
+    assert texts[heading + 1].startswith(central)
+    assert "VI. ĐỀ XUẤT, KIẾN NGHỊ" in texts
