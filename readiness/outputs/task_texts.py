@@ -1,5 +1,5 @@
-"""The task register in words: the steering committee's sentence, the lines of the weekly warning mails, the rows
-of the official report's annex. Every figure comes from readiness.reading.tasks (one classification)."""
+"""The task register in words: the steering committee's sentence, the lines of the weekly warning mails, the
+official report's section. Every figure comes from readiness.reading.tasks (one classification)."""
 
 from datetime import date
 
@@ -44,11 +44,9 @@ def level_sentences(frame: pd.DataFrame, as_of: date, lang: str = "vi") -> list[
     ]
 
 
-def report_section(session: Session, as_of: date) -> tuple[list[str], pd.DataFrame]:
-    """The official report's tasks section: one sentence per level that has tasks, and the annex rows (every task
-    overdue as of `as_of`, with its lead unit and days overdue)."""
-    frame = register.register(session, as_of)
-    return level_sentences(frame, as_of), register.overdue(frame)
+def report_section(session: Session, as_of: date) -> list[str]:
+    """The official report's tasks section: one committee sentence per level that has tasks (none without)."""
+    return level_sentences(register.register(session, as_of), as_of)
 
 
 def _task_line(row: object, soon: bool) -> str:

@@ -352,7 +352,7 @@ def build(session: Session, as_of: date, province: str, details: Details, *, iss
         f"{RANKED} {unit} đứng đầu và {RANKED} {unit} đứng cuối; cùng kết quả thì cùng hạng",
         _from_view(spec, ends),
     )
-    tasks, _ = task_texts.report_section(session, as_of)
+    tasks = task_texts.report_section(session, as_of)
     return Document(
         details=details,
         issued=issued or today(),
