@@ -5,7 +5,6 @@ import streamlit as st
 
 import ui
 from readiness.access.permissions import Permission, allowed
-from readiness.core import db
 from readiness.core.i18n import task_class_label
 from readiness.core.settings import get_settings
 from readiness.intake import tasks
@@ -23,7 +22,7 @@ st.caption(
     )
 )
 ui.show_done()
-with db.session() as session:
+with ui.session() as session:
     frame = register.register(session, as_of)
 if frame.empty:
     st.info(
@@ -126,11 +125,11 @@ right.write(
     + ui.t("Tình trạng", "Status")
     + f": {task_class_label(task['task_class'], ui.lang())}"
 )
-with db.session() as session:
+with ui.session() as session:
     parts = tasks.history(session, actor, code)
 ui.table(views.history(parts, ui.lang()), views.HISTORY, key="history")
 for file in parts["evidence"].itertuples():
-    with db.session() as session:
+    with ui.session() as session:
         download = tasks.evidence_content(session, actor, file.id)
     st.download_button(
         f"{file.filename} ({file.uploaded_by})",

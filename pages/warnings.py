@@ -1,7 +1,6 @@
 import streamlit as st
 
 import ui
-from readiness.core import db
 from readiness.core.i18n import weekday_name
 from readiness.core.settings import get_settings
 from readiness.outputs import export
@@ -49,7 +48,7 @@ def reporting_table() -> None:
 
 def tasks_section() -> None:
     """The tasks of the Resolution 57 plan on the same weekly list: overdue, and due within the same days."""
-    with db.session() as session:
+    with ui.session() as session:
         frame = tasks_register.register(session, ui.as_of())
     if frame.empty:
         return
