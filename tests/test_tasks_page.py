@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from conftest import APP, account, log_in, shown
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 from test_task_writes import plan_row
 
@@ -75,7 +76,7 @@ def test_unit_sees_its_own_tasks_first_and_reports_only_them(planned: str):
     at.run()
     assert not at.exception, at.exception
     with db.session() as session:
-        reports = session.query(TaskProgress).all()
+        reports = session.scalars(select(TaskProgress)).all()
     assert [(r.percent, r.reported_by) for r in reports] == [(60, "skhcn")]
     at.selectbox(key="task_code").set_value("T2").run()
     assert not at.get("form")  # another unit's task: no report form
@@ -90,7 +91,7 @@ def test_officer_reviews_a_unit_completion(planned: str):
     at.button(key="approve_2").click().run()
     assert not at.exception, at.exception
     with db.session() as session:
-        statuses = {c.id: c.review_status for c in session.query(TaskCompletion).all()}
+        statuses = {c.id: c.review_status for c in session.scalars(select(TaskCompletion)).all()}
     assert statuses[2] == "approved"
 
 
@@ -144,5 +145,5 @@ def test_unit_reports_completion_through_the_form_and_it_waits_for_review(planne
     at.button[0].click().run()
     assert not at.exception, at.exception
     with db.session() as session:
-        rows = [(c.done_on, c.review_status, c.reported_by) for c in session.query(TaskCompletion).all()]
+        rows = [(c.done_on, c.review_status, c.reported_by) for c in session.scalars(select(TaskCompletion)).all()]
     assert (date(2025, 9, 30), "pending", "skhcn") in rows
