@@ -32,6 +32,7 @@ PAGES = [
     ),
     ("pages/warnings.py", "Danh sách cảnh báo", "Warning list", ":material/warning:", Permission.VIEW_PROVINCE),
     ("pages/ranking.py", "Bảng xếp hạng", "Ranking", ":material/leaderboard:", Permission.VIEW_PROVINCE),
+    ("pages/tasks.py", "Nhiệm vụ", "Tasks", ":material/assignment:", Permission.VIEW_TASKS),
     ("pages/review.py", "Duyệt báo cáo", "Review", ":material/fact_check:", Permission.REVIEW),
     ("pages/commune.py", "Trang xã, phường", "Commune page", ":material/location_city:", Permission.VIEW_COMMUNE),
     # Rights to import are checked by readiness.intake.excel for each file (a commune account: its own commune only).

@@ -2,7 +2,8 @@ import streamlit as st
 
 import ui
 from readiness.access import auth
-from readiness.core.models import Role
+from readiness.core import units
+from readiness.core.models import Role, UnitKind
 from readiness.outputs.views import records as views
 from readiness.reading import queries
 
@@ -11,6 +12,7 @@ st.title(ui.t("Quản lý tài khoản", "Accounts"))
 ui.show_done()
 with ui.session() as session:
     accounts = auth.list_accounts(session, actor)
+    departments = {u.code: u.name for u in units.units(session, UnitKind.DEPARTMENT)}
 communes = ui.query(queries.communes, ui.province())
 commune_names = dict(zip(communes["code"], communes["name"], strict=True))
 
@@ -31,6 +33,11 @@ with create, st.form("create_account", clear_on_submit=False):
         [None, *commune_names],
         format_func=lambda code: "—" if code is None else f"{code} · {commune_names[code]}",
     )
+    department = st.selectbox(
+        ui.t("Sở, ban, ngành (chỉ cho vai trò cán bộ sở, ban, ngành)", "Department (department staff only)"),
+        [None, *departments],
+        format_func=lambda code: "—" if code is None else f"{code} · {departments[code]}",
+    )
     email = st.text_input(
         ui.t("E-mail (để đăng nhập một lần, không bắt buộc)", "E-mail (for single sign-on, optional)")
     )
@@ -43,6 +50,7 @@ with create, st.form("create_account", clear_on_submit=False):
             password,
             commune,
             email,
+            department,
             done=ui.t(
                 f"Đã tạo tài khoản {ui.plain(auth.normal_name(name))}.",
                 f"Account {ui.plain(auth.normal_name(name))} created.",

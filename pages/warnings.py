@@ -6,7 +6,9 @@ from readiness.core.settings import get_settings
 from readiness.outputs import export
 from readiness.outputs.views import records
 from readiness.outputs.views import tables as views
+from readiness.outputs.views import tasks as task_views
 from readiness.reading import queries
+from readiness.reading import tasks as tasks_register
 
 ui.data_page("Danh sách cảnh báo", "Warning list")
 lang = ui.lang()
@@ -44,9 +46,23 @@ def reporting_table() -> None:
     ui.table(records.weekly_reporting(weeks, lang), records.WEEKLY_REPORTING)
 
 
+def tasks_section() -> None:
+    """The tasks of the Resolution 57 plan on the same weekly list: overdue, and due within the same days."""
+    with ui.session() as session:
+        frame = tasks_register.register(session, ui.as_of())
+    if frame.empty:
+        return
+    st.subheader(ui.t("Nhiệm vụ quá hạn", "Overdue tasks"))
+    ui.table(task_views.task_list(tasks_register.overdue(frame), lang), task_views.TASK_LIST, key="tasks_overdue")
+    st.subheader(ui.t(f"Nhiệm vụ đến hạn trong {at_risk_days} ngày", f"Tasks due within {at_risk_days} days"))
+    soon = tasks_register.due_soon(frame, at_risk_days)
+    ui.table(task_views.task_list(soon, lang), task_views.TASK_LIST, key="tasks_due_soon")
+
+
 if warnings.empty:
     st.success(ui.t("Tuần này không có xã, phường nào phải cảnh báo.", "No commune on the warning list this week."))
     reporting_table()
+    tasks_section()
     st.stop()
 
 columns = st.columns(4)
@@ -79,3 +95,5 @@ ui.download_export(
 
 ui.commune_table(views.warning_list(warnings, lang), views.warning_table(ui.national()), "warning_communes")
 reporting_table()
+
+tasks_section()

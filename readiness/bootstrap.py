@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from readiness.access import audit
 from readiness.access.permissions import Actor, Permission, require
-from readiness.core import criteria, db, registry
+from readiness.core import criteria, db, registry, units
 from readiness.core.settings import get_settings
 from readiness.intake import submissions
 
@@ -47,12 +47,31 @@ def sync_catalog(actor: Actor) -> InitReport:
     return _prepare(actor)
 
 
+def sync_units(actor: Actor) -> list[str]:
+    """`readiness units sync`: make the units equal data/units.toml and the communes in scope; audited."""
+    require(actor, Permission.EDIT_CATALOG)
+    init()
+    settings = get_settings()
+    departments = units.load_units(settings.units_path)
+    with db.write_session() as session:
+        changes = units.sync(session, departments, settings.province)
+        if changes:
+            audit.record(session, actor.name, "units.sync", settings.units_path.name, "; ".join(changes))
+    return changes
+
+
 def _prepare(syncing: Actor | None) -> InitReport:
     settings = get_settings()
     entries = criteria.load_catalog(settings.catalog_path)
     db.upgrade()
     with db.write_session() as session:
         added = registry.seed(session, settings.province)
+        # Like the catalog, the units file is applied by itself only to a database without units (set-up);
+        # afterwards only `sync_units` changes the departments. Communes seeded later become units at once.
+        if not units.units(session):
+            units.sync(session, units.load_units(settings.units_path), settings.province)
+        elif added:
+            units.add_communes(session, settings.province)
         first_run = not criteria.criteria(session)
         if syncing is None and not first_run:
             return InitReport(added, [], criteria.catalog_changes(session, entries))

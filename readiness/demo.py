@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from sqlmodel import Session, select
 
+from readiness import demo_tasks
 from readiness.access import audit, auth
 from readiness.access.permissions import Actor, Permission, require
 from readiness.core import criteria, registry
@@ -62,15 +63,19 @@ def load(session: Session, actor: Actor, seed: int = 57, progress: Progress | No
     batches = range(0, len(rows), 20_000)
     for start in each(batches, progress, lambda start: f"{min(start + 20_000, len(rows)):,}/{len(rows):,}"):
         submissions.save(session, rows[start : start + 20_000])
-    audit.record(session, actor.name, "demo.load", f"{len(communes)} communes", f"{len(rows)} submissions")
+    tasks = demo_tasks.load(session, seed)
+    audit.record(
+        session, actor.name, "demo.load", f"{len(communes)} communes", f"{len(rows)} submissions, {tasks} tasks"
+    )
     return len(rows)
 
 
 def clear(session: Session, actor: Actor) -> int:
-    """Remove the demo submissions and nothing else. Returns how many were removed."""
+    """Remove the demo submissions and demo tasks, nothing else. Returns how many submissions were removed."""
     require(actor, Permission.LOAD_DEMO)
     removed = submissions.delete_by_origin(session, Origin.DEMO)
-    audit.record(session, actor.name, "demo.clear", detail=f"{removed} submissions")
+    tasks = demo_tasks.clear(session)
+    audit.record(session, actor.name, "demo.clear", detail=f"{removed} submissions, {tasks} tasks")
     return removed
 
 

@@ -114,7 +114,7 @@ def test_accounts_store_only_an_argon2_hash_and_log_in_by_normalised_name(initia
             None,
             None,
             PASSWORD,
-            "There is no role 'boss'. Choose one of: admin, officer, commune, leader.",
+            "There is no role 'boss'. Choose one of: admin, officer, commune, leader, unit.",
         ),
         ("lan", "commune", None, None, PASSWORD, "A commune account needs the code of its commune (--commune)"),
         ("lan", "commune", "99999", None, PASSWORD, "There is no commune with code '99999'"),

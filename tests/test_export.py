@@ -73,7 +73,7 @@ def test_summary_value(kind, value, out_of, lang, expected):
 def test_consolidated_table_equals_the_queries(demo_data):
     """On SQLite and PostgreSQL: one row per commune, a status and a value column per criterion, as queried."""
     book, _ = consolidated()
-    assert book.sheetnames == ["Tổng hợp", "Chi tiết", "Xếp hạng", "Tiêu chí"]
+    assert book.sheetnames == ["Tổng hợp", "Chi tiết", "Xếp hạng", "Tiêu chí", "Nhiệm vụ", "Đơn vị chủ trì"]
     sheet = book["Tổng hợp"]
     with db.session() as session:
         status = queries.status(session, AS_OF, "01")
@@ -164,7 +164,7 @@ def test_workbooks_are_readable(demo_sqlite):
 
 def test_english_labels(demo_sqlite):
     book, _ = consolidated(lang="en")
-    assert book.sheetnames == ["Summary", "Details", "Ranking", "Criteria"]
+    assert book.sheetnames == ["Summary", "Details", "Ranking", "Criteria", "Tasks", "Lead units"]
     assert book["Summary"]["B3"].value == "Commune"
     spec = summary_spec()
     statuses = [position(spec, key) for key in spec.keys("xlsx") if key.startswith("status_text_")]
@@ -289,7 +289,14 @@ def test_only_accounts_that_may_export_get_a_workbook(initialized):
 def test_cli_exports_both_workbooks(demo_sqlite, tmp_path, capsys):
     out = tmp_path / "tong-hop.xlsx"
     assert main(["export", "--out", str(out), "--as-of", "2025-09-20"]) == 0
-    assert load_workbook(out).sheetnames == ["Tổng hợp", "Chi tiết", "Xếp hạng", "Tiêu chí"]
+    assert load_workbook(out).sheetnames == [
+        "Tổng hợp",
+        "Chi tiết",
+        "Xếp hạng",
+        "Tiêu chí",
+        "Nhiệm vụ",
+        "Đơn vị chủ trì",
+    ]
     warnings = tmp_path / "canh-bao.xlsx"
     assert main(["export", "--out", str(warnings), "--as-of", "2025-07-08", "--warning-list", "--lang", "en"]) == 0
     assert load_workbook(warnings).sheetnames == ["Warnings"]

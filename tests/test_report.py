@@ -122,10 +122,12 @@ def test_a_longer_warning_list_takes_more_pages_and_repeats_its_header(demo_sqli
     header = " ".join(views.warning_table(national=False).headers("pdf", "vi"))
     assert header == "# Mã xã Xã, phường Tiêu chí đạt Báo cáo gần nhất Lý do cảnh báo Người báo cáo"
     first = next(i for i, text in enumerate(long_pages) if "Danh sách cảnh báo tuần này" in text)
-    assert first < len(long_pages) - 1  # the list runs onto further pages ...
-    for text in long_pages[first:]:
+    # The tasks of the plan follow the list (readiness.outputs.report._tasks).
+    last = next(i for i, text in enumerate(long_pages) if "Nhiệm vụ theo Kế hoạch" in text)
+    assert first < last  # the list runs onto further pages ...
+    for text in long_pages[first : last + 1]:
         assert header in text  # ... each starting with the header
-    listed = re.findall(r"(?:^| )(\d+) (\d{5}) ", " ".join(long_pages[first:]))
+    listed = re.findall(r"(?:^| )(\d+) (\d{5}) ", " ".join(long_pages[first : last + 1]).split("Nhiệm vụ theo")[0])
     assert [code for _, code in listed] == long_warnings["commune_code"].tolist()
     assert [int(n) for n, _ in listed] == list(range(1, len(long_warnings) + 1))
 

@@ -23,7 +23,7 @@ from readiness.access import audit, sessions, throttle
 from readiness.access.permissions import OPERATOR, Actor, Permission, Refusal, not_logged_in, require
 from readiness.core import addresses, db, registry
 from readiness.core.i18n import format_datetime
-from readiness.core.models import Account, Commune, Role
+from readiness.core.models import Account, Commune, Role, Unit, UnitKind
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.core.text import nfc
 
@@ -104,7 +104,7 @@ def _get(session: Session, name: str) -> Account:
 
 
 def _actor(account: Account) -> Actor:
-    return Actor(account.name, Role(account.role), account.commune_code)
+    return Actor(account.name, Role(account.role), account.commune_code, account.unit_code)
 
 
 def _check_password(password: str) -> None:
@@ -163,6 +163,31 @@ def _commune(session: Session, role: Role, commune_code: str | None) -> str | No
     )
 
 
+def _unit(session: Session, role: Role, unit_code: str | None) -> str | None:
+    """The department a new account is bound to: required for the unit role, refused for the others."""
+    if role != Role.UNIT:
+        if unit_code:
+            raise AccountError(
+                f"Chỉ tài khoản vai trò unit mới gắn với một đơn vị; bỏ mã {unit_code} cho vai trò {role}.",
+                f"Only unit accounts are bound to a unit; leave out {unit_code} for role {role}.",
+            )
+        return None
+    if not unit_code:
+        raise AccountError(
+            "Tài khoản vai trò unit cần mã đơn vị (sở, ban, ngành) của mình (--unit), ví dụ SKHCN.",
+            "A unit account needs the code of its department (--unit), e.g. SKHCN.",
+        )
+    unit = session.get(Unit, nfc(unit_code).upper())
+    if unit is None or unit.kind != UnitKind.DEPARTMENT:
+        raise AccountError(
+            f"Không có sở, ban, ngành mã {unit_code!r} (xem: readiness units list). Tài khoản của xã, phường "
+            "dùng vai trò commune.",
+            f"There is no department with code {unit_code!r} (see: readiness units list). A commune's accounts "
+            "use the commune role.",
+        )
+    return unit.code
+
+
 def _email(session: Session, email: str | None) -> str | None:
     if not email or not email.strip():
         return None
@@ -187,6 +212,7 @@ def _create(
     commune_code: str | None,
     email: str | None,
     action: str,
+    unit_code: str | None = None,
 ) -> Actor:
     name = normal_name(name)
     _check_name(name)
@@ -194,12 +220,14 @@ def _create(
         raise AccountError(f"Đã có tài khoản tên {name}.", f"An account named {name} exists already.")
     checked_role = _role(role)
     code = _commune(session, checked_role, commune_code)
+    unit = _unit(session, checked_role, unit_code)
     checked_email = _email(session, email)
     _check_password(password)
     account = Account(
         name=name,
         role=checked_role,
         commune_code=code,
+        unit_code=unit,
         email=checked_email,
         password_hash=_hash(password),
         created_at=datetime.now(UTC),
@@ -209,6 +237,7 @@ def _create(
     detail = (
         f"role {checked_role}"
         + (f", commune {code}" if code else "")
+        + (f", unit {unit}" if unit else "")
         + (f", e-mail {checked_email}" if checked_email else "")
     )
     audit.record(session, by, action, name, detail)
@@ -279,9 +308,10 @@ def create_account(
     password: str,
     commune_code: str | None = None,
     email: str | None = None,
+    unit_code: str | None = None,
 ) -> Actor:
     require(actor, Permission.MANAGE_ACCOUNTS)
-    return _create(session, actor.name, name, role, password, commune_code, email, "account.create")
+    return _create(session, actor.name, name, role, password, commune_code, email, "account.create", unit_code)
 
 
 def list_accounts(session: Session, actor: Actor, now: datetime | None = None) -> pd.DataFrame:

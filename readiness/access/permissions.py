@@ -16,6 +16,13 @@ class Actor(NamedTuple):
     name: str
     role: Role
     commune_code: str | None = None
+    # The department a `unit` account acts for.
+    unit_code: str | None = None
+
+    @property
+    def own_unit(self) -> str | None:
+        """The unit whose tasks this account reports: its department, or its commune (a commune is a unit)."""
+        return self.unit_code or self.commune_code
 
 
 # Whoever runs the CLI on the server already holds the database; the CLI acts as an admin unless told --as.
@@ -39,6 +46,9 @@ class Permission(StrEnum):
     # Reporters' names and phone numbers of every commune (a commune account sees those of its own commune only,
     # on its own pages; tables of several communes drop them: views.columns.Column.personal).
     VIEW_PERSONAL_DATA = "view_personal_data"
+    VIEW_TASKS = "view_tasks"
+    MANAGE_TASKS = "manage_tasks"  # import the plan, record extensions
+    REPORT_TASK = "report_task"  # progress, completion and evidence of a task
 
 
 _GRANTS: dict[Role, set[Permission]] = {
@@ -53,6 +63,9 @@ _GRANTS: dict[Role, set[Permission]] = {
         Permission.ATTACH_EVIDENCE,
         Permission.COMMENT,
         Permission.VIEW_PERSONAL_DATA,
+        Permission.VIEW_TASKS,
+        Permission.MANAGE_TASKS,
+        Permission.REPORT_TASK,
     },
     Role.COMMUNE: {
         Permission.VIEW_PROVINCE,
@@ -60,8 +73,17 @@ _GRANTS: dict[Role, set[Permission]] = {
         Permission.IMPORT_CHECKLIST,
         Permission.ATTACH_EVIDENCE,
         Permission.COMMENT,
+        Permission.VIEW_TASKS,
+        Permission.REPORT_TASK,
     },
-    Role.LEADER: {Permission.VIEW_PROVINCE, Permission.VIEW_COMMUNE, Permission.EXPORT, Permission.VIEW_PERSONAL_DATA},
+    Role.LEADER: {
+        Permission.VIEW_PROVINCE,
+        Permission.VIEW_COMMUNE,
+        Permission.EXPORT,
+        Permission.VIEW_PERSONAL_DATA,
+        Permission.VIEW_TASKS,
+    },
+    Role.UNIT: {Permission.VIEW_TASKS, Permission.REPORT_TASK},
 }
 
 # Permissions that a commune account holds for its own commune only.
@@ -70,7 +92,10 @@ _OWN_COMMUNE_ONLY = {
     Permission.IMPORT_CHECKLIST,
     Permission.ATTACH_EVIDENCE,
     Permission.COMMENT,
+    Permission.REPORT_TASK,
 }
+# Permissions that a unit account holds for its own unit only (checked against the unit code).
+_OWN_UNIT_ONLY = {Permission.REPORT_TASK}
 
 
 class Refusal(Bilingual):
@@ -82,10 +107,14 @@ class PermissionDenied(Refusal, PermissionError):
 
 
 def allowed(actor: Actor | None, permission: Permission, commune_code: str | None = None) -> bool:
+    """`commune_code` is the commune acted for; for REPORT_TASK, the task's lead unit (a commune's unit code is
+    its commune code)."""
     if actor is None or permission not in _GRANTS[Role(actor.role)]:
         return False
     if actor.role == Role.COMMUNE and permission in _OWN_COMMUNE_ONLY:
         return commune_code is not None and commune_code == actor.commune_code
+    if actor.role == Role.UNIT and permission in _OWN_UNIT_ONLY:
+        return commune_code is not None and commune_code == actor.unit_code
     return True
 
 
@@ -104,6 +133,13 @@ def require(actor: Actor | None, permission: Permission, commune_code: str | Non
             f"Tài khoản {actor.name} chỉ được thao tác với xã/phường mã {actor.commune_code}, "
             f"không được thao tác với mã {commune_code}.",
             f"Account {actor.name} may act only for commune {actor.commune_code}, not for {commune_code}.",
+        )
+    if actor.role == Role.UNIT and permission in _OWN_UNIT_ONLY:
+        raise PermissionDenied(
+            f"Tài khoản {actor.name} chỉ được báo cáo nhiệm vụ do đơn vị {actor.unit_code} chủ trì, "
+            f"không được báo cáo thay đơn vị {commune_code}.",
+            f"Account {actor.name} may report only the tasks its unit {actor.unit_code} leads, not those of "
+            f"{commune_code}.",
         )
     raise PermissionDenied(
         f"Tài khoản {actor.name} (vai trò {actor.role}) không có quyền: {permission}.",

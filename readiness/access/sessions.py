@@ -94,7 +94,7 @@ def actor_for(token: str | None, now: datetime | None = None) -> permissions.Act
     if now - login.last_seen_at >= _TOUCH_EVERY:
         with db.write_session() as session:
             session.exec(update(LoginSession).where(LoginSession.id == login.id).values(last_seen_at=now))
-    return permissions.Actor(account.name, Role(account.role), account.commune_code)
+    return permissions.Actor(account.name, Role(account.role), account.commune_code, account.unit_code)
 
 
 def log_out(token: str | None) -> None:

@@ -122,6 +122,8 @@ def cmd_warnings_send(args: argparse.Namespace) -> int:
         print("  nobody to send to: set READINESS_WARNING_RECIPIENTS, or give listed communes' accounts an e-mail")
     for d in deliveries:
         scope = "whole list + Excel" if d.scope == mail.WHOLE_LIST else f"commune {d.scope}"
+        if d.scope.startswith(mail.TASK_SCOPE):
+            scope = f"tasks of unit {d.scope.removeprefix(mail.TASK_SCOPE)}"
         error = f" ({d.error})" if d.error else ""
         print(f"  {d.outcome:<12} {d.recipient} [{scope}]{error}")
     counts = {outcome: sum(d.outcome == outcome for d in deliveries) for outcome in (mail.SENT, mail.FAILED)}

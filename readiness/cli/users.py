@@ -15,11 +15,12 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     actor = act(
         None,
         lambda session, operator: auth.create_account(
-            session, operator, args.name, args.role, password, args.commune, args.email
+            session, operator, args.name, args.role, password, args.commune, args.email, args.unit
         ),
         write=True,
     )
     bound = f", commune {actor.commune_code}" if actor.commune_code else ""
+    bound += f", unit {actor.unit_code}" if actor.unit_code else ""
     print(f"Account {actor.name} created (role {actor.role}{bound}).")
     return 0
 
@@ -72,6 +73,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("name")
     add.add_argument("--role", required=True, help=f"one of: {', '.join(Role)}")
     add.add_argument("--commune", help="commune code, for (and only for) role commune, e.g. 00070")
+    add.add_argument("--unit", help="department code, for (and only for) role unit, e.g. SKHCN (readiness units list)")
     add.add_argument("--email", help="e-mail that single sign-on identities are matched by")
     add.add_argument("--password-stdin", action="store_true", required=True, help=stdin_help)
     add.set_defaults(handler=cmd_user_add)

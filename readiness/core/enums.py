@@ -1,6 +1,7 @@
 """The fixed vocabularies stored as plain text in the database: kinds of commune and criterion, where a
-submission came from, its review status, account roles. Kept apart from the tables (readiness.core.models) so that
-what only needs the words — the command line's --help — does not load SQLAlchemy."""
+submission came from, its review status, account roles, kinds of unit, task levels and classes. Kept apart from the
+tables (readiness.core.models) so that what only needs the words — the command line's --help — does not load
+SQLAlchemy."""
 
 from enum import StrEnum
 
@@ -37,3 +38,26 @@ class Role(StrEnum):
     OFFICER = "officer"
     COMMUNE = "commune"
     LEADER = "leader"
+    UNIT = "unit"  # a department or agency's staff: reports the tasks its unit leads (readiness.intake.tasks)
+
+
+class UnitKind(StrEnum):
+    DEPARTMENT = "department"
+    COMMUNE = "commune"
+
+
+class TaskLevel(StrEnum):
+    """The level that assigned a task of Resolution 57's plan."""
+
+    CENTRAL = "Trung ương"
+    PROVINCE = "Tỉnh"
+
+
+class TaskClass(StrEnum):
+    """A task's class as of a date (readiness.reading.tasks.classify)."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    WITHIN = "within"
+    OVERDUE = "overdue"
+    CONTINUOUS = "continuous"

@@ -231,3 +231,17 @@ _WEEKDAYS = [
 def weekday_name(weekday: int, lang: str) -> str:
     """0 (Monday) … 6 (Sunday) in words, as in a sentence: "thứ Sáu", "Friday"."""
     return tr(lang, *_WEEKDAYS[weekday])
+
+
+_TASK_CLASS_LABELS = {
+    "on_time": ("Hoàn thành đúng hạn", "Done on time"),
+    "late": ("Hoàn thành quá hạn", "Done late"),
+    "within": ("Đang thực hiện trong hạn", "In progress, within the deadline"),
+    "overdue": ("Đang thực hiện quá hạn", "In progress, overdue"),
+    "continuous": ("Thường xuyên", "Continuous"),
+}
+
+
+def task_class_label(task_class: str, lang: str) -> str:
+    """A task's class (readiness.reading.tasks) in words."""
+    return tr(lang, *_TASK_CLASS_LABELS[task_class])

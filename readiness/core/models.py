@@ -12,6 +12,10 @@ from sqlmodel import Field, SQLModel
 # The stored vocabularies live in readiness.core.enums (light to import); they are used here and imported from here.
 from readiness.core.enums import CommuneKind as CommuneKind
 from readiness.core.enums import CriterionKind, Origin, ReviewStatus, Role
+from readiness.core.enums import UnitKind as UnitKind
+
+# The task register's tables, registered on the same metadata (Account.unit_code refers to Unit).
+from readiness.core.task_models import Unit as Unit
 
 
 class Province(SQLModel, table=True):
@@ -137,6 +141,8 @@ class Account(SQLModel, table=True):
     name: str = Field(unique=True, max_length=64)
     role: Role = Field(sa_type=String(16))
     commune_code: str | None = Field(default=None, foreign_key="commune.code", max_length=5)
+    # The department a `unit` account acts for.
+    unit_code: str | None = Field(default=None, foreign_key="unit.code", max_length=16)
     email: str | None = Field(default=None, max_length=254, index=True)
     # Kept out of repr so that a logged or printed account never shows it.
     password_hash: str = Field(default="", repr=False)
@@ -207,8 +213,9 @@ class WarningDelivery(SQLModel, table=True):
     # Monday of the week (Vietnam time) whose list this is.
     week: date
     recipient: str = Field(max_length=254)
-    # "all" for the whole list (DOST and leaders), else the commune code whose own items were sent.
-    scope: str = Field(max_length=5)
+    # "all" for the whole list (DOST and leaders), the commune code whose own items were sent, or "task:" and the
+    # code of the unit whose own tasks were sent.
+    scope: str = Field(max_length=32)
     status: str = Field(max_length=16)
     attempts: int = 0
     last_error: str = ""

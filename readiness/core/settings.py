@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     # Official province code ("1" or "01" is Hà Nội), or "all" for national mode.
     province: str = "1"
     catalog_path: Path = DATA_DIR / "criteria.toml"
+    # The departments and agencies that lead tasks of the plan (the communes are units as well).
+    units_path: Path = DATA_DIR / "units.toml"
     # The two-tier local government started on this day; nothing is reported before it.
     start_date: date = date(2025, 7, 1)
     # Largest accepted workbook: the upload page's limit, and the importer's for any route.

@@ -84,7 +84,7 @@ def check(filename: str, data: bytes) -> str:
     return found
 
 
-def _filename(name: str) -> str:
+def clean_filename(name: str) -> str:
     # Only the last part of a path, whichever system wrote it.
     base, bad = sanitize(nfc(PureWindowsPath(PurePosixPath(name or "").name).name))
     if bad:
@@ -112,7 +112,7 @@ def add(session: Session, actor: Actor, commune_code: str, criterion_code: str, 
     criterion = criterion_code.strip().upper()
     if session.get(Criterion, criterion) is None:
         raise EvidenceError(f"Không có tiêu chí mã {criterion_code!r}.", f"There is no criterion {criterion_code!r}.")
-    name = _filename(filename)
+    name = clean_filename(filename)
     kind = check(name, data)
     row = EvidenceFile(
         commune_code=code,

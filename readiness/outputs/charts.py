@@ -23,6 +23,7 @@ from readiness.core.i18n import (
     format_percent,
     review_label,
     status_label,
+    task_class_label,
     timeliness_label,
     tr,
 )
@@ -625,5 +626,41 @@ def commune_trend_chart(trend: pd.DataFrame, lang: str, criteria: int) -> Chart:
             ],
         )
         .properties(height=260, width="container")
+    )
+    return _finish(chart)
+
+
+# Task classes (readiness.reading.tasks): done on time and late in the two greens of timeliness, in progress
+# within the deadline pale amber, overdue as "not met", continuous grey.
+TASK_CLASS_COLOURS = {"on_time": GREEN, "late": "#8CC5AE", "within": MIDDLE, "overdue": RED, "continuous": GREY}
+
+
+def task_class_chart(headline: pd.DataFrame, lang: str) -> Chart:
+    """Stacked bars of task classes, one bar per row of views.tasks.headline (all tasks, each level, each
+    objective), each segment labelled in the legend and tooltip."""
+    classes = list(TASK_CLASS_COLOURS)
+    long = headline.melt(id_vars=["row"], value_vars=classes, var_name="task_class", value_name="tasks")
+    long["label"] = [task_class_label(c, lang) for c in long["task_class"]]
+    long["order"] = long["task_class"].map({c: i for i, c in enumerate(classes)})
+    labels = [task_class_label(c, lang) for c in classes]
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("row:N", sort=list(headline["row"]), title=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("tasks:Q", title=tr(lang, "Số nhiệm vụ", "Tasks")),
+            color=alt.Color(
+                "label:N",
+                scale=alt.Scale(domain=labels, range=list(TASK_CLASS_COLOURS.values())),
+                legend=alt.Legend(title=None, orient="bottom", columns=3),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("row:N", title=tr(lang, "Nhóm", "Group")),
+                alt.Tooltip("label:N", title=tr(lang, "Tình trạng", "Status")),
+                alt.Tooltip("tasks:Q", title=tr(lang, "Số nhiệm vụ", "Tasks")),
+            ],
+        )
+        .properties(height=max(120, 26 * len(headline)))
     )
     return _finish(chart)

@@ -24,10 +24,13 @@ from readiness.core.i18n import format_date, format_datetime, tr
 from readiness.core.progress import Progress, tell
 from readiness.core.settings import NATIONAL
 from readiness.core.text import nfc, printable
+from readiness.outputs import task_texts
 from readiness.outputs.views import palette
 from readiness.outputs.views import tables as views
+from readiness.outputs.views import tasks as task_views
 from readiness.outputs.views.columns import Table
 from readiness.reading import queries
+from readiness.reading import tasks as register
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -174,9 +177,25 @@ def consolidated_workbook(
     _table(sheet, 4, views.CATALOG, views.catalog(catalog, lang), lang)
     _finish(sheet, "4:4", "B5")
     tell(progress, 4, 5, sheet.title)
+    _tasks(book, session, as_of, subtitle, lang)
     data = _save(book)
     tell(progress, 5, 5, "xlsx")
     return data
+
+
+def _tasks(book: Workbook, session: Session, as_of: date, subtitle: str, lang: str) -> None:
+    """The task register's sheets: every task with its class (readiness.reading.tasks), and the unit scorecard."""
+    frame = register.register(session, as_of)
+    if frame.empty:
+        return
+    sheet = book.create_sheet(tr(lang, "Nhiệm vụ", "Tasks"))
+    _title(sheet, " ".join(task_texts.level_sentences(frame, as_of, lang)), subtitle)
+    _table(sheet, 4, task_views.TASK_LIST, task_views.task_list(frame, lang), lang, filters=True)
+    _finish(sheet, "4:4", "C5")
+    sheet = book.create_sheet(tr(lang, "Đơn vị chủ trì", "Lead units"))
+    _title(sheet, tr(lang, "Bảng điểm đơn vị chủ trì nhiệm vụ", "Lead units' scorecard"), subtitle)
+    _table(sheet, 4, task_views.SCORECARD, task_views.scorecard(frame), lang, filters=True)
+    _finish(sheet, "4:4", "C5")
 
 
 def warning_list_workbook(session: Session, as_of: date, province: str, lang: str, *, actor: Actor) -> bytes:

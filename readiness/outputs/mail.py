@@ -27,9 +27,10 @@ from readiness.core.progress import Progress, each
 from readiness.core.scoring import Status
 from readiness.core.settings import get_settings
 from readiness.core.text import nfc
-from readiness.outputs import export
+from readiness.outputs import export, task_texts
 from readiness.outputs.views.wording import describe_status, warning_reason
 from readiness.reading import queries
+from readiness.reading import tasks as register
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,8 @@ class MailNotConfigured(ValueError):
 
 @dataclass
 class Mail:
-    """One message owed to one recipient: the whole list (scope "all") or one commune's items."""
+    """One message owed to one recipient: the whole list (scope "all"), one commune's items (its code), or one
+    unit's tasks ("task:" and the unit's code)."""
 
     recipient: str
     scope: str
@@ -106,7 +108,9 @@ def _footer() -> list[str]:
     ]
 
 
-def _leaders_mail(recipient: str, warnings: pd.DataFrame, criteria: int, as_of: date, place: str) -> Mail:
+def _leaders_mail(
+    recipient: str, warnings: pd.DataFrame, criteria: int, as_of: date, place: str, task_lines: list[str]
+) -> Mail:
     lines = [
         "Kính gửi Quý lãnh đạo,",
         "",
@@ -124,6 +128,7 @@ def _leaders_mail(recipient: str, warnings: pd.DataFrame, criteria: int, as_of: 
                 f"{warning_reason(row, 'vi')}."
             )
         lines += ["", "Danh sách đầy đủ ở tệp Excel đính kèm."]
+    lines += task_lines
     return Mail(
         recipient=recipient,
         scope=WHOLE_LIST,
@@ -167,7 +172,12 @@ def owed_mails(session: Session, as_of: date, province: str, *, actor: Actor) ->
     warnings = queries.warning_list(session, as_of, province)
     criteria = len(queries.catalog(session))
     place = registry.province_name(province)
-    mails = [_leaders_mail(r, warnings, criteria, as_of, place) for r in get_settings().warning_recipient_list]
+    tasks = register.register(session, as_of)
+    at_risk = get_settings().at_risk_days
+    task_lines = task_texts.leaders_lines(tasks, at_risk) if not tasks.empty else []
+    mails = [
+        _leaders_mail(r, warnings, criteria, as_of, place, task_lines) for r in get_settings().warning_recipient_list
+    ]
     if mails:
         workbook = export.warning_list_workbook(session, as_of, province, "vi", actor=actor)
         for mail in mails:
@@ -177,6 +187,24 @@ def owed_mails(session: Session, as_of: date, province: str, *, actor: Actor) ->
     for row in warnings.itertuples():
         items = not_green[not_green["commune_code"] == row.commune_code]
         mails += [_commune_mail(r, row, items, criteria, as_of) for r in accounts.get(row.commune_code, [])]
+    return mails + _task_mails(session, tasks, as_of, at_risk)
+
+
+TASK_SCOPE = "task:"
+
+
+def _task_mails(session: Session, tasks: pd.DataFrame, as_of: date, at_risk: int) -> list[Mail]:
+    """Each lead unit with overdue or due-soon tasks gets its own list, and nothing of another unit."""
+    if tasks.empty:
+        return []
+    items = task_texts.unit_items(tasks, at_risk)
+    recipients = task_texts.unit_recipients(session, list(items))
+    names = dict(zip(tasks["lead_unit_code"], tasks["lead_unit_name"], strict=False))
+    mails = []
+    for code, (overdue, soon) in items.items():
+        body = _text(task_texts.unit_lines(names[code], overdue, soon, at_risk, as_of) + _footer())
+        subject = nfc(f"Nhiệm vụ NQ57 {_week_words(as_of)}: {names[code]} có {len(overdue)} nhiệm vụ quá hạn")
+        mails += [Mail(r, f"{TASK_SCOPE}{code}", subject, body) for r in recipients.get(code, [])]
     return mails
 
 

@@ -34,12 +34,14 @@ from readiness.core.progress import Progress, tell
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.core.text import nfc, printable
 from readiness.intake import geo
-from readiness.outputs import charts, pdftable
+from readiness.outputs import charts, pdftable, task_texts
 from readiness.outputs.views import palette
 from readiness.outputs.views import tables as views
+from readiness.outputs.views import tasks as task_views
 from readiness.outputs.views.columns import Table
 from readiness.outputs.views.wording import pending_note
 from readiness.reading import queries
+from readiness.reading import tasks as register
 
 FONT = "BeVietnamPro"
 _FONT_FILES = {"": "Regular", "B": "Bold", "I": "Italic"}
@@ -486,9 +488,28 @@ def province_report(
         )
         _warning_table(pdf, warnings, province == NATIONAL, lang, actor)
     tell(progress, 5, steps, tr(lang, "cảnh báo", "warnings"))
+    _tasks(pdf, session, as_of, lang)
     data = bytes(pdf.output())
     tell(progress, steps, steps, "PDF")
     return data
+
+
+def _tasks(pdf: _Pdf, session: Session, as_of: date, lang: str) -> None:
+    """The task register's part: the steering committee's sentences, the headline table, the unit scorecard and
+    the overdue tasks (readiness.reading.tasks, as on the Nhiệm vụ page)."""
+    frame = register.register(session, as_of)
+    if frame.empty:
+        return
+    pdf.heading(tr(lang, "Nhiệm vụ theo Kế hoạch thực hiện Nghị quyết 57", "Tasks of the Resolution 57 plan"))
+    for sentence in task_texts.level_sentences(frame, as_of, lang):
+        pdf.text_line(sentence)
+    pdf.view_table(task_views.HEADLINE, task_views.headline(frame, lang), lang)
+    pdf.heading(tr(lang, "Bảng điểm đơn vị chủ trì", "Lead units' scorecard"), keep_with_next=40)
+    pdf.view_table(task_views.SCORECARD, task_views.scorecard(frame), lang)
+    overdue = register.overdue(frame)
+    pdf.heading(tr(lang, f"Nhiệm vụ quá hạn ({len(overdue)})", f"Overdue tasks ({len(overdue)})"), keep_with_next=30)
+    if not overdue.empty:
+        pdf.view_table(task_views.TASK_LIST, task_views.task_list(overdue, lang), lang)
 
 
 def commune_report(session: Session, commune_code: str, as_of: date, lang: str, *, actor: Actor) -> bytes:

@@ -13,7 +13,7 @@ from readiness.core import registry
 from readiness.core.i18n import format_date, format_number, format_percent, today
 from readiness.core.scoring import TIMELINESS
 from readiness.core.settings import NATIONAL, get_settings
-from readiness.outputs import charts, mail
+from readiness.outputs import charts, mail, task_texts
 from readiness.outputs.charts import Chart
 from readiness.outputs.official.layout import TEXT_WIDTH
 from readiness.outputs.views import tables as views
@@ -158,8 +158,11 @@ def _sent(warnings: pd.DataFrame, told: int) -> str:
     )
 
 
-def _body(figures: dict, timely: dict, as_of: date, province: str, details: Details, told: int) -> list[Paragraph]:
-    """`told`: the listed communes sent their warnings by e-mail for as_of's week."""
+def _body(
+    figures: dict, timely: dict, as_of: date, province: str, details: Details, told: int, tasks: list[str]
+) -> list[Paragraph]:
+    """`told`: the listed communes sent their warnings by e-mail for as_of's week; `tasks`: the task register's
+    sentences (readiness.outputs.task_texts), a section of their own when there are tasks."""
     kpis, criteria, frame, warnings = figures["kpis"], figures["criteria"], figures["status"], figures["warnings"]
     communes = queries.by_commune(frame)
     n, k = kpis["communes"], kpis["criteria"]
@@ -234,8 +237,13 @@ def _body(figures: dict, timely: dict, as_of: date, province: str, details: Deta
                 f"{_sent(warnings, told)}"
             )
         )
+    if tasks:
+        body += [
+            Paragraph(f"{ROMAN[4]}. NHIỆM VỤ THEO KẾ HOẠCH THỰC HIỆN NGHỊ QUYẾT 57", "heading"),
+            Paragraph(" ".join(tasks)),
+        ]
     body += [
-        Paragraph(f"{ROMAN[4]}. ĐỀ XUẤT, KIẾN NGHỊ", "heading"),
+        Paragraph(f"{ROMAN[4 + bool(tasks)]}. ĐỀ XUẤT, KIẾN NGHỊ", "heading"),
         Paragraph(
             "[Phần đề xuất, kiến nghị: đơn vị soạn thảo bổ sung nội dung trước khi trình ký, sau đó xóa dòng này.]",
             "placeholder",
@@ -344,10 +352,11 @@ def build(session: Session, as_of: date, province: str, details: Details, *, iss
         f"{RANKED} {unit} đứng đầu và {RANKED} {unit} đứng cuối; cùng kết quả thì cùng hạng",
         _from_view(spec, ends),
     )
+    tasks = task_texts.report_section(session, as_of)
     return Document(
         details=details,
         issued=issued or today(),
         subject=subject,
-        body=_body(figures, figures["timeliness"], as_of, province, details, told),
+        body=_body(figures, figures["timeliness"], as_of, province, details, told, tasks),
         annexes=[results, listed, ranks],
     )

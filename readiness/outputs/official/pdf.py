@@ -105,9 +105,17 @@ def _heading(pdf: _Pdf, document: Document) -> None:
     pdf.ln(4)
 
 
-def _body(pdf: _Pdf, document: Document) -> None:
+# What "Nơi nhận" and the signature take (mm). Rather than leave them alone on a page, the body's last two sections
+# go with them to a new page (one section and the closing line would still leave it two-thirds empty).
+_CLOSING_MM = 40 + SIGNATURE_ROOM_MM
+
+
+def _body(pdf: _Pdf, document: Document, carry: bool = False) -> None:
     line = BODY_PT * 0.3528 * 1.3  # 1.3 lines in mm
-    for paragraph in document.body:
+    headings = [i for i, paragraph in enumerate(document.body) if paragraph.kind == "heading"]
+    for i, paragraph in enumerate(document.body):
+        if carry and i == headings[-2]:
+            pdf.add_page()
         style = {"heading": "B", "placeholder": "I"}.get(paragraph.kind, "")
         pdf.set_font(SERIF, style, BODY_PT)
         if paragraph.kind == "placeholder":
@@ -126,7 +134,7 @@ def _body(pdf: _Pdf, document: Document) -> None:
 def _closing(pdf: _Pdf, document: Document) -> None:
     """ "Nơi nhận" on the left, the signature on the right, kept together on one page."""
     details = document.details
-    if pdf.page_break_trigger - pdf.get_y() < 40 + SIGNATURE_ROOM_MM:
+    if pdf.page_break_trigger - pdf.get_y() < _CLOSING_MM:
         pdf.add_page()
     pdf.ln(4)
     top = pdf.get_y()
@@ -190,7 +198,16 @@ def render(document: Document) -> bytes:
     pdf.set_title(nfc(f"Báo cáo – {document.subject}"))
     pdf.add_page()
     _heading(pdf, document)
-    _body(pdf, document)
+    _body(pdf, document, carry=_closing_alone(document))
     _closing(pdf, document)
     _annexes(pdf, document)
     return bytes(pdf.output())
+
+
+def _closing_alone(document: Document) -> bool:
+    """Whether "Nơi nhận" and the signature would start a page of their own after the body (a trial layout)."""
+    trial = _Pdf()
+    trial.add_page()
+    _heading(trial, document)
+    _body(trial, document)
+    return trial.page_break_trigger - trial.get_y() < _CLOSING_MM

@@ -73,6 +73,7 @@ _ROLE_LABELS = {
     Role.OFFICER: ("Cán bộ Sở KH&CN", "DOST officer"),
     Role.COMMUNE: ("Cán bộ xã, phường", "Commune staff"),
     Role.LEADER: ("Lãnh đạo", "Leader"),
+    Role.UNIT: ("Cán bộ sở, ban, ngành", "Department staff"),
 }
 
 

@@ -1,0 +1,286 @@
+"""The Resolution 57 task register: plan and progress workbooks, completions, extensions, the list and the
+steering committee's summary."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from readiness.cli.common import acting_as, add_as_option, out_path, parse_date, refused
+
+_CLASSES = ["on_time", "late", "within", "overdue", "continuous"]
+_LEVELS = ["Trung ương", "Tỉnh"]
+
+
+def _actor(args: argparse.Namespace):
+    from readiness import bootstrap
+
+    bootstrap.init()
+    return acting_as(args.as_name)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from readiness import bootstrap
+    from readiness.core import db
+    from readiness.intake import task_workbook
+
+    bootstrap.init()
+    with db.session() as session:
+        data = task_workbook.plan_template(session)
+    args.out.write_bytes(data)
+    print(f"Wrote {args.out} ({len(data):,} bytes).")
+    return 0
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    from readiness.access import auth
+    from readiness.core import db
+    from readiness.intake import task_workbook
+
+    try:
+        actor = _actor(args)
+        with db.session() as session:
+            data = task_workbook.progress_workbook(session, actor, args.unit)
+    except auth.Refusal as exc:
+        return refused(exc)
+    args.out.write_bytes(data)
+    print(f"Wrote {args.out} ({len(data):,} bytes).")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Exit status 0 only when every file was accepted."""
+    from readiness.access import auth
+    from readiness.core.i18n import tr
+    from readiness.intake import task_workbook
+    from readiness.intake.excel import Outcome
+
+    missing = [str(path) for path in args.files if not path.is_file()]
+    if missing:
+        print(f"readiness tasks import: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        actor = _actor(args)
+    except auth.Refusal as exc:
+        return refused(exc)
+    outcomes = task_workbook.import_files([(p.name, p.read_bytes()) for p in args.files], actor, args.dry_run)
+    lang = args.lang
+    for outcome in outcomes:
+        if args.json:
+            print(json.dumps(outcome.to_dict(lang), ensure_ascii=False))
+            continue
+        if outcome.outcome == Outcome.REJECTED:
+            print(
+                tr(lang, "BỊ TỪ CHỐI", "REJECTED")
+                + f" {outcome.filename}: "
+                + tr(
+                    lang,
+                    f"{len(outcome.problems)} lỗi, không ghi gì",
+                    f"{len(outcome.problems)} problem(s), nothing stored",
+                )
+            )
+            for problem in outcome.problems:
+                where = f"{problem.sheet}!{problem.cell}" if problem.cell else tr(lang, "tệp", "file")
+                print(f"  {where}: {problem.message(lang)}")
+            continue
+        verb = {
+            Outcome.ACCEPTED: tr(lang, "HỢP LỆ (chạy thử, chưa ghi)", "VALID (dry run, nothing written)")
+            if args.dry_run
+            else tr(lang, "ĐÃ NHẬN", "ACCEPTED"),
+            Outcome.DUPLICATE: tr(lang, "TRÙNG (đã nhập trước đó)", "DUPLICATE (imported before)"),
+        }[outcome.outcome]
+        print(
+            f"{verb} {outcome.filename}: "
+            + tr(
+                lang,
+                f"{outcome.created} nhiệm vụ mới, {outcome.updated} cập nhật, {outcome.progress} báo cáo tiến độ, "
+                f"{outcome.completions} báo cáo hoàn thành",
+                f"{outcome.created} new tasks, {outcome.updated} updated, {outcome.progress} progress reports, "
+                f"{outcome.completions} completions",
+            )
+        )
+    return 0 if all(o.outcome == Outcome.ACCEPTED for o in outcomes) else 1
+
+
+def cmd_done(args: argparse.Namespace) -> int:
+    from readiness.access import auth
+    from readiness.core import db
+    from readiness.core.task_models import TaskCompletion
+    from readiness.intake import tasks
+
+    try:
+        actor = _actor(args)
+        with db.write_session() as session:
+            completion = tasks.complete(session, actor, args.code, args.on, args.result or "")
+            if args.evidence:
+                tasks.add_evidence(
+                    session, actor, args.code, args.evidence.name, args.evidence.read_bytes(), completion
+                )
+            status = session.get(TaskCompletion, completion).review_status
+    except auth.Refusal as exc:
+        return refused(exc)
+    print(f"Task {tasks.normal_code(args.code)} done on {args.on.isoformat()} (completion {completion}, {status}).")
+    return 0
+
+
+def cmd_extend(args: argparse.Namespace) -> int:
+    from readiness.access import auth
+    from readiness.core import db
+    from readiness.intake import tasks
+
+    try:
+        actor = _actor(args)
+        with db.write_session() as session:
+            tasks.extend(session, actor, args.code, args.to, args.decision, args.decision_date)
+    except auth.Refusal as exc:
+        return refused(exc)
+    print(f"Task {tasks.normal_code(args.code)}: deadline extended to {args.to.isoformat()} by {args.decision}.")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from readiness.access import auth
+    from readiness.core import db
+    from readiness.intake import tasks
+
+    try:
+        actor = _actor(args)
+        with db.write_session() as session:
+            tasks.review_completion(session, actor, args.completion, args.decision == "approve", args.reason or "")
+    except auth.Refusal as exc:
+        return refused(exc)
+    print(f"Completion {args.completion}: {'approved' if args.decision == 'approve' else 'returned'}.")
+    return 0
+
+
+def _as_of(args: argparse.Namespace):
+    from readiness.core.i18n import today
+
+    return args.as_of or today()
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from readiness.access import auth
+    from readiness.access.permissions import Permission, require
+    from readiness.core import db
+    from readiness.reading import tasks as register
+
+    try:
+        actor = _actor(args)
+        require(actor, Permission.VIEW_TASKS)
+    except auth.Refusal as exc:
+        return refused(exc)
+    as_of = _as_of(args)
+    with db.session() as session:
+        frame = register.register(session, as_of, unit=args.unit.upper() if args.unit else None, task_class=args.cls)
+    rows = [
+        {
+            "code": row.code,
+            "content": row.content,
+            "level": str(row.level),
+            "objective": row.objective,
+            "lead_unit": row.lead_unit_code,
+            "deadline": row.deadline_as_of.isoformat() if row.deadline_as_of else None,
+            "done_on": row.done_on.isoformat() if row.done_on else None,
+            "class": row.task_class,
+            "days": None if row.days is None or row.days != row.days else int(row.days),
+        }
+        for row in frame.astype(object).where(frame.notna(), None).itertuples()
+    ]
+    if args.json:
+        print(json.dumps({"as_of": as_of.isoformat(), "tasks": rows}, ensure_ascii=False))
+        return 0
+    for row in rows:
+        print(
+            f"{row['code']:<14} {row['class']:<10} {row['lead_unit']:<8} {row['deadline'] or '—':<10} {row['content']}"
+        )
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from readiness.access import auth
+    from readiness.access.permissions import Permission, require
+    from readiness.core import db
+    from readiness.reading import tasks as register
+
+    try:
+        actor = _actor(args)
+        require(actor, Permission.VIEW_TASKS)
+    except auth.Refusal as exc:
+        return refused(exc)
+    as_of = _as_of(args)
+    with db.session() as session:
+        summary = register.summary(register.register(session, as_of, level=args.level), as_of)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+        return 0
+    done, going = summary["done"], summary["in_progress"]
+    print(
+        f"As of {summary['as_of']}: {summary['total']} tasks; done {done['total']} (on time {done['on_time']}, "
+        f"late {done['late']}); in progress {going['total']} (within {going['within']}, overdue {going['overdue']}); "
+        f"continuous {summary['continuous']}."
+    )
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    group = commands.add_parser("tasks", help="the Resolution 57 task register: plan, progress, completions, summary")
+    actions = group.add_subparsers(dest="tasks_command", required=True)
+
+    template = actions.add_parser("template", help="write the empty plan workbook (.xlsx)")
+    template.add_argument("--out", type=out_path, required=True, metavar="FILE.xlsx")
+    template.set_defaults(handler=cmd_template)
+
+    progress = actions.add_parser("progress", help="write a unit's progress workbook, its tasks pre-filled")
+    progress.add_argument("--unit", required=True, metavar="CODE", help="the unit's code (readiness units list)")
+    progress.add_argument("--out", type=out_path, required=True, metavar="FILE.xlsx")
+    add_as_option(progress)
+    progress.set_defaults(handler=cmd_progress)
+
+    import_ = actions.add_parser("import", help="check and import plan or progress workbooks, each all-or-nothing")
+    import_.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    import_.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    import_.add_argument("--json", action="store_true", help="print one JSON object per file, one per line")
+    import_.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the messages")
+    add_as_option(import_)
+    import_.set_defaults(handler=cmd_import)
+
+    done = actions.add_parser("done", help="record a task done (a unit's report waits for review)")
+    done.add_argument("code")
+    done.add_argument("--on", type=parse_date, required=True, metavar="YYYY-MM-DD", help="the day it was done")
+    done.add_argument("--result", metavar="TEXT")
+    done.add_argument("--evidence", type=Path, metavar="FILE", help="a PDF, JPEG or PNG")
+    add_as_option(done)
+    done.set_defaults(handler=cmd_done)
+
+    extend = actions.add_parser("extend", help="record a deadline extended by a decision (never overwrites)")
+    extend.add_argument("code")
+    extend.add_argument("--to", type=parse_date, required=True, metavar="YYYY-MM-DD", help="the new deadline")
+    extend.add_argument("--decision", required=True, metavar="NUMBER", help="the decision's number, e.g. 123/QĐ-UBND")
+    extend.add_argument("--decision-date", type=parse_date, required=True, metavar="YYYY-MM-DD")
+    add_as_option(extend)
+    extend.set_defaults(handler=cmd_extend)
+
+    review = actions.add_parser("review", help="approve or return a pending completion")
+    review.add_argument("completion", type=int, metavar="ID")
+    review.add_argument("decision", choices=["approve", "return"])
+    review.add_argument("--reason", metavar="TEXT", help="required to return it")
+    add_as_option(review)
+    review.set_defaults(handler=cmd_review)
+
+    listing = actions.add_parser("list", help="the tasks with their class as of a day")
+    listing.add_argument("--unit", metavar="CODE", help="only the tasks this unit leads")
+    listing.add_argument("--class", dest="cls", choices=_CLASSES)
+    listing.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD", help="default: today, Vietnam time")
+    listing.add_argument("--json", action="store_true")
+    add_as_option(listing)
+    listing.set_defaults(handler=cmd_list)
+
+    summary = actions.add_parser("summary", help="the steering committee's table: done on time/late, in progress")
+    summary.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD", help="default: today, Vietnam time")
+    summary.add_argument("--level", choices=_LEVELS)
+    summary.add_argument("--json", action="store_true")
+    add_as_option(summary)
+    summary.set_defaults(handler=cmd_summary)

@@ -1,0 +1,135 @@
+"""Units that lead or coordinate tasks: the departments of a reviewed TOML file (validated on load, synced by
+`readiness units sync`) and every commune of the registry in scope, under its own code."""
+
+import re
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError, field_validator
+from sqlmodel import Session, select
+
+from readiness.core.models import Commune, Unit, UnitKind
+from readiness.core.settings import NATIONAL
+from readiness.core.task_models import Task
+from readiness.core.text import fold, nfc
+
+_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,15}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class UnitsError(ValueError):
+    """The units file is wrong; the message names each bad entry and field."""
+
+
+class Department(BaseModel, extra="forbid"):
+    code: str
+    name: str
+    emails: list[str] = []
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        value = nfc(value)
+        if not _CODE.fullmatch(value) or value.isdigit():
+            raise ValueError("must be 1–16 capital letters, digits or '-', not only digits (those are communes)")
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not nfc(value):
+            raise ValueError("must not be empty")
+        return nfc(value)
+
+    @field_validator("emails")
+    @classmethod
+    def _emails(cls, value: list[str]) -> list[str]:
+        bad = [address for address in value if not _EMAIL.fullmatch(address.strip())]
+        if bad:
+            raise ValueError(f"not e-mail addresses: {', '.join(bad)}")
+        return [address.strip().lower() for address in value]
+
+
+def load_units(path: Path) -> list[Department]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise UnitsError(f"{path}: units file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise UnitsError(f"{path}: not valid TOML ({exc})") from exc
+    rows = data.get("unit")
+    if not isinstance(rows, list) or not rows:
+        raise UnitsError(f"{path}: no [[unit]] entries")
+    problems: list[str] = []
+    entries: list[Department] = []
+    for number, row in enumerate(rows, start=1):
+        where = f"{path.name}: unit #{number} ({row.get('code', 'no code')})"
+        try:
+            entries.append(Department.model_validate(row))
+        except ValidationError as exc:
+            problems += [f"{where}, field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors()]
+    for label, key in (("code", lambda e: e.code), ("name", lambda e: fold(e.name))):
+        keys = [key(entry) for entry in entries]
+        problems += [
+            f"{path.name}: {label} {k!r} is used more than once" for k in sorted(set(keys)) if keys.count(k) > 1
+        ]
+    if problems:
+        raise UnitsError("\n".join(problems))
+    return entries
+
+
+def sync(session: Session, departments: list[Department], province: str) -> list[str]:
+    """Make the unit table hold these departments and the communes in scope. Returns what changed, one line each
+    ("SKHCN added", "SYT name: … → …", "STTTT removed"); a unit that leads a task is never removed."""
+    wanted = [
+        Unit(code=d.code, name=d.name, kind=UnitKind.DEPARTMENT, emails=",".join(d.emails), position=i)
+        for i, d in enumerate(departments)
+    ] + _commune_units(session, province)
+    existing = {row.code: row for row in session.exec(select(Unit))}
+    changes: list[str] = []
+    for unit in wanted:
+        row = existing.pop(unit.code, None)
+        if row is None:
+            session.add(unit)
+            if unit.kind == UnitKind.DEPARTMENT:
+                changes.append(f"{unit.code} added")
+            continue
+        for field in ("name", "kind", "emails", "position"):
+            if getattr(row, field) != getattr(unit, field):
+                if field != "position":
+                    changes.append(f"{unit.code} {field}: {getattr(row, field)} → {getattr(unit, field)}")
+                setattr(row, field, getattr(unit, field))
+    for code, row in existing.items():
+        if session.exec(select(Task.id).where(Task.lead_unit_code == code).limit(1)).first() is not None:
+            raise UnitsError(f"unit {code} leads tasks and cannot be removed from the units file")
+        session.delete(row)
+        changes.append(f"{code} removed")
+    session.flush()
+    return changes
+
+
+def add_communes(session: Session, province: str) -> int:
+    """The communes in scope that are not units yet (seeded after the units were), added. Returns how many."""
+    known = set(session.exec(select(Unit.code)))
+    missing = [unit for unit in _commune_units(session, province) if unit.code not in known]
+    session.add_all(missing)
+    session.flush()
+    return len(missing)
+
+
+def _commune_units(session: Session, province: str) -> list[Unit]:
+    statement = select(Commune).order_by(Commune.code)
+    if province != NATIONAL:
+        statement = statement.where(Commune.province_code == province)
+    return [
+        Unit(code=c.code, name=c.name, kind=UnitKind.COMMUNE, position=10_000 + i)
+        for i, c in enumerate(session.exec(statement))
+    ]
+
+
+def units(session: Session, kind: UnitKind | None = None) -> list[Unit]:
+    """Departments in file order, then communes by code."""
+    statement = select(Unit).order_by(Unit.position, Unit.code)
+    if kind is not None:
+        statement = statement.where(Unit.kind == kind)
+    return list(session.exec(statement))
