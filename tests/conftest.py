@@ -287,14 +287,14 @@ def submit(
         )
 
 
-def account(role: Role, commune_code: str | None = None) -> Actor:
-    """A real account of `role` in the current database (created on first use): the app re-reads the logged-in
-    account from the database on every run."""
+def account(role: Role, commune_code: str | None = None, unit_code: str | None = None) -> Actor:
+    """A real account of `role` in the current database (created on first use; a unit account needs its department
+    `unit_code`): the app re-reads the logged-in account from the database on every run."""
     name = f"test-{role}" + (f"-{commune_code}" if commune_code else "")
     bootstrap.init()
     with db.write_session() as session:
         if not auth.accounts_exist(session) or name not in set(auth.list_accounts(session, OPERATOR)["name"]):
-            return auth.create_account(session, OPERATOR, name, role, TEST_PASSWORD, commune_code)
+            return auth.create_account(session, OPERATOR, name, role, TEST_PASSWORD, commune_code, unit_code=unit_code)
     with db.session() as session:
         return auth.actor_for(session, name)
 

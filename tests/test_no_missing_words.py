@@ -49,7 +49,7 @@ def _drawn(at: AppTest) -> list[tuple[str, str]]:
 @pytest.mark.page
 @pytest.mark.parametrize("role", list(Role))
 def test_no_page_draws_none_nan_or_nat(demo_sqlite, role):
-    actor = account(role, "00070" if role == Role.COMMUNE else None)
+    actor = account(role, "00070" if role == Role.COMMUNE else None, "SKHCN" if role == Role.UNIT else None)
     found = []
     for path, permission in _pages():
         if permission is not None and not allowed(actor, permission, actor.commune_code):
