@@ -89,9 +89,10 @@ def _tc01(approved_only: bool | None = None, as_of: date = DAY) -> str:
 def test_an_officer_approves_and_an_admin_returns_with_a_reason_both_audited(initialized):
     officer, admin = account(Role.OFFICER), account(Role.ADMIN)
     first = _submit(1, datetime(2025, 9, 1, 9, tzinfo=UTC))
-    second = _submit(0, datetime(2025, 9, 2, 9, tzinfo=UTC))
     with db.write_session() as session:
         review.approve(session, officer, first)
+    # Sent after the first was approved: a pending one would be superseded by it.
+    second = _submit(0, datetime(2025, 9, 2, 9, tzinfo=UTC))
     with db.write_session() as session:
         review.return_submission(session, admin, second, "  Thiếu quyết định\r\nbổ nhiệm ", ["tc01", "TC02"])
     approved, returned = _state(first), _state(second)

@@ -22,6 +22,7 @@ def cmd_review_list(args: argparse.Namespace) -> int:
             "origin": row.origin,
             "status": row.review_status,
             "reason": row.review_reason,
+            "flags": row.flags,
         }
         for row in frame.itertuples()
     ]
@@ -30,8 +31,10 @@ def cmd_review_list(args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         reason = f"  {row['reason']}" if row["reason"] else ""
+        flagged = f"  [{', '.join(row['flags'])}]" if row["flags"] else ""
         print(
-            f"{row['id']:>7} {row['commune_code']} {row['reporting_date']} {row['origin']:<18} {row['status']}{reason}"
+            f"{row['id']:>7} {row['commune_code']} {row['reporting_date']} {row['origin']:<18} {row['status']}"
+            f"{flagged}{reason}"
         )
     return 0
 

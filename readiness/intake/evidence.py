@@ -22,6 +22,7 @@ from readiness.core.i18n import format_number
 from readiness.core.models import Criterion, EvidenceFile
 from readiness.core.settings import get_settings
 from readiness.core.text import nfc, sanitize
+from readiness.intake import flags
 from readiness.reading import status as readers
 
 PDF = "application/pdf"
@@ -128,6 +129,7 @@ def add(session: Session, actor: Actor, commune_code: str, criterion_code: str, 
     session.add(row)
     session.flush()
     audit.record(session, actor.name, "evidence.add", f"{code} {criterion}", f"{name} ({kind})", row.sha256)
+    flags.evidence_added(session, code)
     return row.id
 
 

@@ -1,0 +1,307 @@
+"""Review flags: what points the reviewer at a doubtful submission, found when it arrives and stored with it.
+
+- superseded: a newer submission for the same commune and reporting date replaced this pending one. It becomes
+  ReviewStatus.SUPERSEDED: it leaves the queue, cannot be approved and never counts again (readiness.reading.counting),
+  whatever becomes of the newer one.
+- regression: a criterion green in the commune's previous counting submission is red now.
+- jump: a number or a share moves by more than READINESS_JUMP_SHARE of its target in one report, or an "out of"
+  changes by more than half.
+- same_values: every numeric value (at least MIN_SAME_VALUES numeric criteria) equals another commune's
+  submission of the same reporting week (both are flagged).
+- no_evidence: a criterion the catalog marks evidence_required turns green while the commune has no evidence file
+  for it (looked at again when the commune attaches one).
+- backdated: the reporting date is more than READINESS_BACKDATE_DAYS before the arrival (Vietnam dates).
+
+"Previous counting submission" and what changed against it come from readiness.reading.changes, as everywhere.
+"""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, insert, select, update
+from sqlmodel import Session
+
+from readiness.access import audit
+from readiness.core.enums import CriterionKind
+from readiness.core.i18n import format_date, format_value, tr
+from readiness.core.models import (
+    Commune,
+    Criterion,
+    EvidenceFile,
+    Result,
+    ReviewStatus,
+    Submission,
+    SubmissionFlag,
+)
+from readiness.core.scoring import Status
+from readiness.core.settings import get_settings
+from readiness.reading import changes as compared
+from readiness.reading.counting import counting
+
+SUPERSEDED, REGRESSION, JUMP, SAME_VALUES, NO_EVIDENCE, BACKDATED = (
+    "superseded",
+    "regression",
+    "jump",
+    "same_values",
+    "no_evidence",
+    "backdated",
+)
+# Every code with its short name (filters, legends), in the order pages list them.
+LABELS = {
+    SUPERSEDED: ("Đã bị thay thế", "Replaced"),
+    REGRESSION: ("Tụt hạng", "Regression"),
+    JUMP: ("Thay đổi đột ngột", "Jump"),
+    SAME_VALUES: ("Trùng số liệu xã khác", "Same values as another commune"),
+    NO_EVIDENCE: ("Thiếu minh chứng", "No evidence"),
+    BACKDATED: ("Lùi ngày", "Backdated"),
+}
+# The flags a submission's own content decides (recomputed together); superseded and same_values relate it to others.
+_OWN = (REGRESSION, JUMP, NO_EVIDENCE, BACKDATED)
+MIN_SAME_VALUES = 4
+_NUMERIC = (CriterionKind.NUMBER, CriterionKind.RATIO)
+
+
+def label(code: str, lang: str) -> str:
+    return tr(lang, *LABELS.get(code, (code, code)))
+
+
+def on_arrival(session: Session, ids: list[int]) -> None:
+    """Flag newly stored pending submissions, and supersede the pending ones they replace (submissions.save calls
+    this in the same transaction)."""
+    arrived = session.execute(select(Submission).where(Submission.id.in_(ids)).order_by(Submission.id)).scalars()
+    for submission in arrived:
+        if submission.review_status != ReviewStatus.PENDING:
+            continue
+        _supersede(session, submission)
+        refresh(session, submission)
+        _same_values(session, submission)
+
+
+def _supersede(session: Session, newer: Submission) -> None:
+    replaced = (
+        session.execute(
+            select(Submission.id).where(
+                Submission.commune_code == newer.commune_code,
+                Submission.reporting_date == newer.reporting_date,
+                Submission.review_status == ReviewStatus.PENDING,
+                Submission.id != newer.id,
+                Submission.received_at <= newer.received_at,
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not replaced:
+        return
+    session.execute(update(Submission).where(Submission.id.in_(replaced)).values(review_status=ReviewStatus.SUPERSEDED))
+    for old in replaced:
+        _store(
+            session,
+            old,
+            SUPERSEDED,
+            f"Báo cáo số {newer.id} mới hơn, cùng ngày báo cáo, thay thế báo cáo này: không duyệt được, không bao "
+            "giờ được tính.",
+            f"Newer submission {newer.id}, for the same reporting date, replaces it: it cannot be approved and never "
+            "counts.",
+        )
+        audit.record(
+            session,
+            newer.received_from,
+            "review.superseded",
+            f"submission {old}, {newer.commune_code}",
+            f"pending → superseded by submission {newer.id}",
+        )
+
+
+def refresh(session: Session, submission: Submission) -> None:
+    """(Re)compute the flags a submission's own content decides: regression, jump, no_evidence, backdated."""
+    session.execute(
+        delete(SubmissionFlag).where(SubmissionFlag.submission_id == submission.id, SubmissionFlag.code.in_(_OWN))
+    )
+    frame = compared.of_submission(session, submission)
+    if frame.empty:
+        return
+    required = set(session.execute(select(Criterion.code).where(Criterion.evidence_required)).scalars())
+    with_files = set(
+        session.execute(
+            select(EvidenceFile.criterion_code).where(EvidenceFile.commune_code == submission.commune_code)
+        ).scalars()
+    )
+    regressed = frame[(frame["status_before"] == Status.GREEN) & (frame["status"] == Status.RED)]
+    if not regressed.empty:
+        codes = ", ".join(regressed["criterion_code"])
+        previous = int(regressed["previous_submission_id"].iloc[0])
+        _store(
+            session,
+            submission.id,
+            REGRESSION,
+            f"{codes} đạt ở báo cáo trước (số {previous}), nay không đạt.",
+            f"{codes} met in the previous report ({previous}), not met now.",
+        )
+    jumped = frame[_jumps(frame)]
+    if not jumped.empty:
+        _store(session, submission.id, JUMP, *_moves(jumped))
+    unproven = frame[frame["criterion_code"].isin(required - with_files) & (frame["change"] == compared.NEWLY_GREEN)]
+    if not unproven.empty:
+        codes = ", ".join(unproven["criterion_code"])
+        _store(
+            session,
+            submission.id,
+            NO_EVIDENCE,
+            f"{codes} chuyển sang đạt mà chưa có tệp minh chứng.",
+            f"{codes} turned green without an evidence file.",
+        )
+    zone = ZoneInfo(get_settings().timezone)
+    late = (submission.received_at.astimezone(zone).date() - submission.reporting_date).days
+    if late > get_settings().backdate_days:
+        day = submission.reporting_date
+        _store(
+            session,
+            submission.id,
+            BACKDATED,
+            f"Ngày báo cáo {format_date(day, 'vi')} sớm hơn ngày gửi {late} ngày "
+            f"(quá {get_settings().backdate_days} ngày).",
+            f"Reporting date {format_date(day, 'en')} is {late} days before it was sent "
+            f"(more than {get_settings().backdate_days}).",
+        )
+
+
+def _measure(value: pd.Series, out_of: pd.Series, ratio: pd.Series) -> pd.Series:
+    """What a target is compared with: the value, or for a ratio its share (the value itself without an out of)."""
+    value, out_of = pd.to_numeric(value, errors="coerce"), pd.to_numeric(out_of, errors="coerce")
+    share = (value / out_of.where(out_of > 0)).where(out_of.notna(), value)
+    return share.where(ratio, value)
+
+
+def _jumps(frame: pd.DataFrame) -> pd.Series:
+    kind = frame["kind"].astype(str)
+    numeric, ratio = kind.isin([str(k) for k in _NUMERIC]), kind == CriterionKind.RATIO
+    now = _measure(frame["value"], frame["out_of"], ratio)
+    before = _measure(frame["value_before"], frame["out_of_before"], ratio)
+    moved = (now - before).abs() > get_settings().jump_share * frame["target"].astype(float)
+    out_of = pd.to_numeric(frame["out_of"], errors="coerce")
+    out_of_before = pd.to_numeric(frame["out_of_before"], errors="coerce")
+    resized = (out_of - out_of_before).abs() > 0.5 * out_of_before
+    return numeric & (moved.fillna(False) | (ratio & resized.fillna(False)))
+
+
+def _moves(jumped: pd.DataFrame) -> tuple[str, str]:
+    def said(lang: str) -> str:
+        parts = []
+        for row in jumped.itertuples():
+            unit = getattr(row, f"unit_{lang}")
+            before = format_value(row.kind, row.value_before, row.out_of_before, unit, lang)
+            parts.append(
+                f"{row.criterion_code}: {before} → {format_value(row.kind, row.value, row.out_of, unit, lang)}"
+            )
+        return "; ".join(parts)
+
+    share = f"{get_settings().jump_share:.0%}"
+    return (
+        f"{said('vi')} (đổi quá {share} chỉ tiêu, hoặc tổng số đổi quá một nửa, trong một báo cáo).",
+        f"{said('en')} (moved by more than {share} of the target, or the total by more than half, in one report).",
+    )
+
+
+def _same_values(session: Session, submission: Submission) -> None:
+    mine = _numeric_values(session, [submission.id]).get(submission.id, {})
+    if len(mine) < MIN_SAME_VALUES:
+        return
+    monday = submission.reporting_date - timedelta(days=submission.reporting_date.weekday())
+    province = session.get(Commune, submission.commune_code).province_code
+    others = session.execute(
+        counting(
+            select(Submission.id, Submission.commune_code, Commune.name, Submission.review_status)
+            .join(Commune)
+            .where(
+                Commune.province_code == province,
+                Submission.commune_code != submission.commune_code,
+                Submission.reporting_date.between(monday, monday + timedelta(days=6)),
+            ),
+            approved_only=False,
+        )
+    ).all()
+    values = _numeric_values(session, [row.id for row in others])
+    for other in others:
+        if values.get(other.id) != mine:
+            continue
+        name, count = f"{other.name} ({other.commune_code})", len(mine)
+        _store(
+            session,
+            submission.id,
+            SAME_VALUES,
+            f"Cả {count} giá trị số trùng với báo cáo số {other.id} của {name} cùng tuần.",
+            f"All {count} numeric values equal submission {other.id} of {name}, the same week.",
+        )
+        if other.review_status == ReviewStatus.PENDING:
+            here = session.get(Commune, submission.commune_code).name
+            _store(
+                session,
+                other.id,
+                SAME_VALUES,
+                f"Cả {count} giá trị số trùng với báo cáo số {submission.id} của {here} ({submission.commune_code}) "
+                "cùng tuần.",
+                f"All {count} numeric values equal submission {submission.id} of {here} ({submission.commune_code}), "
+                "the same week.",
+            )
+        return
+
+
+def _numeric_values(session: Session, ids: list[int]) -> dict:
+    """Per submission id, {criterion: (value, out_of)} of its numeric criteria."""
+    rows = session.execute(
+        select(Result.submission_id, Result.criterion_code, Result.value, Result.out_of)
+        .join(Criterion)
+        .where(Result.submission_id.in_(ids), Criterion.kind.in_(_NUMERIC), Result.value.is_not(None))
+    ).all()
+    found: dict[int, dict] = {}
+    for submission_id, code, value, out_of in rows:
+        found.setdefault(submission_id, {})[code] = (
+            float(value),
+            None if out_of is None or np.isnan(out_of) else float(out_of),
+        )
+    return found
+
+
+def _store(session: Session, submission_id: int, code: str, text_vi: str, text_en: str) -> None:
+    session.execute(
+        delete(SubmissionFlag).where(SubmissionFlag.submission_id == submission_id, SubmissionFlag.code == code)
+    )
+    session.execute(
+        insert(SubmissionFlag).values(submission_id=submission_id, code=code, text_vi=text_vi, text_en=text_en)
+    )
+
+
+def evidence_added(session: Session, commune_code: str) -> None:
+    """Look again at the commune's pending submissions once it attached an evidence file (no_evidence may go)."""
+    pending = session.execute(
+        select(Submission).where(
+            Submission.commune_code == commune_code, Submission.review_status == ReviewStatus.PENDING
+        )
+    ).scalars()
+    for submission in pending:
+        refresh(session, submission)
+
+
+def of(session: Session, ids: list[int]) -> pd.DataFrame:
+    """The flags of these submissions: submission_id, code, text_vi, text_en, in LABELS order."""
+    columns = (SubmissionFlag.submission_id, SubmissionFlag.code, SubmissionFlag.text_vi, SubmissionFlag.text_en)
+    # In batches: a national list of submissions holds more ids than a statement takes parameters.
+    rows = [
+        row
+        for start in range(0, len(ids), 5000)
+        for row in session.execute(select(*columns).where(SubmissionFlag.submission_id.in_(ids[start : start + 5000])))
+    ]
+    frame = pd.DataFrame(rows, columns=["submission_id", "code", "text_vi", "text_en"])
+    order = {code: i for i, code in enumerate(LABELS)}
+    return frame.sort_values(["submission_id", "code"], key=lambda c: c.map(order) if c.name == "code" else c)
+
+
+def codes_by_submission(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    """Each submission's flag codes, in LABELS order (an empty list for one without flags)."""
+    found: dict[int, list[str]] = {int(i): [] for i in ids}
+    for row in of(session, ids).itertuples():
+        found[int(row.submission_id)].append(row.code)
+    return found

@@ -1,0 +1,70 @@
+"""review at scale: submission flags, superseded submissions, evidence_required criteria, evidence thumbnails
+
+Revision ID: 0008
+Revises: 0006
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "submission_flag",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("text_vi", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("text_en", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.ForeignKeyConstraint(["submission_id"], ["submission.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("submission_id", "code", name="uq_submission_flag"),
+    )
+    with op.batch_alter_table("submission_flag", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_submission_flag_code"), ["code"], unique=False)
+        batch_op.create_index(batch_op.f("ix_submission_flag_submission_id"), ["submission_id"], unique=False)
+    # Server defaults stay (new rows name their values): dropping them would make SQLite rebuild the tables.
+    op.add_column("criterion", sa.Column("evidence_required", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("evidence_file", sa.Column("thumbnail", sa.LargeBinary(), nullable=True))
+    # Pending submissions that a newer one for the same commune and date already replaced are superseded now, as
+    # they would have been on the newer one's arrival.
+    op.execute(
+        """
+        UPDATE submission SET review_status = 'superseded'
+        WHERE review_status = 'pending' AND EXISTS (
+            SELECT 1 FROM submission AS newer
+            WHERE newer.commune_code = submission.commune_code
+              AND newer.reporting_date = submission.reporting_date
+              AND (newer.received_at > submission.received_at
+                   OR (newer.received_at = submission.received_at AND newer.id > submission.id)))
+        """
+    )
+    op.execute(
+        """
+        INSERT INTO submission_flag (submission_id, code, text_vi, text_en)
+        SELECT id, 'superseded',
+               'Một báo cáo mới hơn cùng ngày báo cáo thay thế báo cáo này: không duyệt được, không bao giờ được tính.',
+               'A newer report for the same reporting date replaces it: it cannot be approved and never counts.'
+        FROM submission WHERE review_status = 'superseded'
+        """
+    )
+
+
+def downgrade() -> None:
+    op.execute("UPDATE submission SET review_status = 'pending' WHERE review_status = 'superseded'")
+    # Plain ALTER TABLE DROP COLUMN (SQLite 3.35+): a batch rebuild would drop the criterion table, which results
+    # reference.
+    op.drop_column("evidence_file", "thumbnail")
+    op.drop_column("criterion", "evidence_required")
+    with op.batch_alter_table("submission_flag", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_submission_flag_submission_id"))
+        batch_op.drop_index(batch_op.f("ix_submission_flag_code"))
+    op.drop_table("submission_flag")
