@@ -90,11 +90,11 @@ def _figures(as_of: date, approved_only: bool | None = None) -> tuple[int, int]:
     return int(mine["submission_id"].iloc[0]), int((mine["status"] == "green").sum())
 
 
-def _with_evidence(*codes: str) -> None:
-    lan = account(Role.COMMUNE, "00070")
+def _with_evidence(*codes: str, commune: str = "00070") -> None:
+    lan = account(Role.COMMUNE, commune)
     with db.write_session() as session:
         for code in codes:
-            evidence.add(session, lan, "00070", code, f"{code}.pdf", PDF_BYTES)
+            evidence.add(session, lan, commune, code, f"{code}.pdf", PDF_BYTES)
 
 
 # Replaced submissions ----------------------------------------------------------------------------------------------
@@ -255,3 +255,60 @@ def test_backdated_a_reporting_date_more_than_the_setting_before_arrival_in_viet
     get_settings.cache_clear()
     allowed = _send(GREEN, date(2025, 9, 3), datetime(2025, 9, 17, 18, tzinfo=UTC))
     assert "backdated" not in _flags(allowed)
+
+
+# Bulk approval -----------------------------------------------------------------------------------------------------
+
+
+def test_approving_every_unflagged_submission_skips_flagged_superseded_and_own_each_audited(initialized):
+    officer = account(Role.OFFICER)
+    _with_evidence("TC01", "TC05", "TC14")
+    clean = _send(GREEN, WEEK_1)
+    flagged = _send(FOURTEEN, WEEK_2)  # regression against week 1
+    replaced = _send({**GREEN, "TC02": 111}, WEEK_1, commune="00073")
+    newer = _send({**GREEN, "TC02": 110}, WEEK_1, datetime(2025, 9, 1, 10, tzinfo=UTC), commune="00073")
+    own = _send({**GREEN, "TC02": 130}, WEEK_1, commune="00004")
+    with db.write_session() as session:
+        session.get(Submission, own).received_from = officer.name
+    with db.write_session() as session:
+        assert review.approve_unflagged(session, officer, commune_code="73") == []  # its pending one has no_evidence
+        approved = review.approve_unflagged(session, officer)
+    assert approved == [clean]
+    assert [_status(i) for i in (clean, flagged, replaced, newer, own)] == [
+        "approved",
+        "pending",
+        "superseded",
+        "pending",
+        "pending",
+    ]
+    with db.session() as session:
+        events = session.execute(select(AuditEvent).where(AuditEvent.action == "review.approved")).scalars().all()
+    assert [e.target for e in events] == [f"submission {clean}, 00070"]
+
+
+def test_bulk_approval_of_the_ids_shown_approves_only_those_still_unflagged(initialized):
+    officer = account(Role.OFFICER)
+    _with_evidence("TC01", "TC05", "TC14")
+    for commune in ("00004", "00008"):
+        _with_evidence("TC01", "TC05", "TC14", commune=commune)
+    first = _send(GREEN, WEEK_1)
+    second = _send({**GREEN, "TC02": 102}, WEEK_1, commune="00004")
+    hidden = _send({**GREEN, "TC02": 101}, WEEK_1, commune="00008")
+    with db.write_session() as session:
+        assert review.approve_unflagged(session, officer, shown=[first, second]) == [first, second]
+    assert _status(hidden) == "pending"
+
+
+def test_the_command_line_approves_all_unflagged_and_prints_the_ids(initialized, capsys):
+    account(Role.OFFICER)
+    _with_evidence("TC01", "TC05", "TC14")
+    first = _send(GREEN, WEEK_1)
+    other = _send({**GREEN, "TC02": 101}, WEEK_1, commune="00004")
+    capsys.readouterr()
+    assert main(["review", "approve", "--all-unflagged", "--commune", "70", "--as", "test-officer"]) == 0
+    assert json.loads(capsys.readouterr().out) == [first]
+    assert _status(other) == "pending"
+    assert main(["review", "approve", "--all-unflagged", "--commune", "99999", "--as", "test-officer"]) == 1
+    assert "There is no commune" in capsys.readouterr().err
+    assert main(["review", "approve", "--all-unflagged", "--as", "test-commune-00070"]) == 1
+    assert _status(other) == "pending"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from readiness.cli.common import act, add_as_option
 from readiness.core.enums import ReviewStatus
@@ -54,6 +55,32 @@ def cmd_review_decide(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review_approve_unflagged(args: argparse.Namespace) -> int:
+    from readiness import bootstrap
+    from readiness.access import auth
+    from readiness.core import db
+    from readiness.intake import review
+
+    bootstrap.init()
+    try:
+        actor = acting_as(args.as_name)
+        with db.write_session() as session:
+            approved = review.approve_unflagged(session, actor, commune_code=args.commune)
+    except auth.Refusal as exc:
+        return refused(exc)
+    print(json.dumps(approved))
+    return 0
+
+
+def _approve(args: argparse.Namespace) -> int:
+    if args.all_unflagged:
+        return cmd_review_approve_unflagged(args)
+    if args.id is None:
+        print("Give a submission id, or --all-unflagged.", file=sys.stderr)
+        return 2
+    return cmd_review_decide(args)
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     review_ = commands.add_parser("review", help="the DOST's review: list, approve, return submissions")
     actions = review_.add_subparsers(dest="review_command", required=True)
@@ -62,10 +89,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     list_.add_argument("--json", action="store_true", help="print a JSON array")
     add_as_option(list_)
     list_.set_defaults(handler=cmd_review_list)
-    approve = actions.add_parser("approve", help="approve a pending submission")
-    approve.add_argument("id", type=int)
+    approve = actions.add_parser("approve", help="approve a pending submission, or every one without a flag")
+    approve.add_argument("id", type=int, nargs="?")
+    approve.add_argument(
+        "--all-unflagged",
+        action="store_true",
+        help="approve every pending submission without a review flag (not those sent by yourself); prints the "
+        "approved ids as JSON",
+    )
+    approve.add_argument("--commune", metavar="CODE", help="with --all-unflagged: only this commune's")
     add_as_option(approve)
-    approve.set_defaults(handler=cmd_review_decide)
+    approve.set_defaults(handler=_approve)
     return_ = actions.add_parser("return", help="return a pending submission to its commune, with a reason")
     return_.add_argument("id", type=int)
     return_.add_argument("--reason", help="why (required): what the commune must fix")

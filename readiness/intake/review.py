@@ -34,6 +34,29 @@ def approve(session: Session, actor: Actor, submission_id: int) -> None:
     _transition(session, actor, submission_id, ReviewStatus.APPROVED, "", [])
 
 
+def approve_unflagged(
+    session: Session, actor: Actor, shown: list[int] | None = None, commune_code: str | None = None
+) -> list[int]:
+    """Approve every pending submission without a flag (of `shown` when given: the ones a page listed; of one
+    commune when given), except those the actor sent itself. Each approval is checked and audited on its own, in
+    the caller's transaction. Returns the ids approved, in queue order."""
+    require(actor, Permission.REVIEW)
+    if commune_code is not None:
+        code = readers.commune_in_scope(session, commune_code)
+        if code is None:
+            raise ReviewError(
+                f"Không có xã/phường mã {commune_code!r} trong địa bàn.",
+                f"There is no commune with code {commune_code!r} in the province.",
+            )
+        commune_code = code
+    candidates = queue(session, actor, commune_code)
+    unflagged = candidates[(candidates["flags"].str.len() == 0) & (candidates["received_from"] != actor.name)]
+    ids = [int(i) for i in unflagged["id"] if shown is None or int(i) in set(shown)]
+    for submission_id in ids:
+        approve(session, actor, submission_id)
+    return ids
+
+
 def return_submission(
     session: Session, actor: Actor, submission_id: int, reason: str, criteria: list[str] | None = None
 ) -> None:
@@ -108,6 +131,8 @@ def _reason(reason: str, required: bool) -> str:
 
 def _criteria(session: Session, criteria: list[str]) -> list[str]:
     codes = [c.strip().upper() for c in criteria if c.strip()]
+    if not codes:
+        return []
     known = set(session.execute(select(Criterion.code)).scalars())
     if unknown := [c for c in codes if c not in known]:
         raise ReviewError(
