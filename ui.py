@@ -448,8 +448,8 @@ def _evidence_bytes(session: Any, evidence_id: int, *, actor: Actor) -> bytes:
 
 
 def evidence_files(files: Any, key: str, show_superseded: bool = True) -> None:
-    """A commune's evidence files (rows of evidence.files): images inline, every file downloadable. Reading a
-    file's bytes checks the account's rights in readiness.intake.evidence."""
+    """A commune's evidence files (rows of evidence.files): images as their stored thumbnails (the original only
+    downloads), every file downloadable. Reading a file checks the account's rights in readiness.intake.evidence."""
     who = logged_in()
     current = files if show_superseded else files[~files["superseded"]]
     if current.empty:
@@ -464,7 +464,9 @@ def evidence_files(files: Any, key: str, show_superseded: bool = True) -> None:
         )
         if row.media_type != evidence.PDF and not row.superseded:
             with db.session() as session:
-                st.image(_evidence_bytes(session, int(row.id), actor=who), width=480)
+                thumbnail = evidence.thumbnail(session, who, int(row.id))
+            if thumbnail is not None:
+                st.image(thumbnail)
         download(
             t("Tải tệp", "Download"),
             _evidence_bytes,

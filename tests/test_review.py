@@ -5,6 +5,7 @@ import io
 import unicodedata
 from datetime import UTC, date, datetime
 
+import hostile_evidence
 import pytest
 from alembic import command
 from conftest import account
@@ -29,7 +30,7 @@ from readiness.intake import comments, evidence, review, submissions
 from readiness.reading import queries
 
 DAY = date(2025, 9, 1)
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = hostile_evidence.pdf()
 
 
 def _image(kind: str) -> bytes:
@@ -301,7 +302,7 @@ def test_migration_0002_makes_existing_submissions_approved(database):
 # Evidence files ---------------------------------------------------------------------------------------------------
 
 
-def test_evidence_type_comes_from_the_content_and_files_are_superseded_never_deleted(initialized):
+def test_evidence_type_comes_from_the_content_names_take_its_extension_files_superseded_never_deleted(initialized):
     lan = account(Role.COMMUNE, "00070")
     with db.write_session() as session:
         pdf = evidence.add(session, lan, "70", "tc01", "C:\\Users\\lan\\quyet-dinh.png", PDF_BYTES)
@@ -312,12 +313,13 @@ def test_evidence_type_comes_from_the_content_and_files_are_superseded_never_del
         listed = evidence.files(session, lan, "00070").set_index("id")
         download = evidence.content(session, account(Role.LEADER), pdf)
     assert listed.loc[pdf, ["filename", "media_type", "superseded"]].tolist() == [
-        "quyet-dinh.png",
+        "quyet-dinh.pdf",
         "application/pdf",
         True,
     ]
     assert listed.loc[newer, "superseded"] == False  # noqa: E712
-    assert listed.loc[png, "media_type"] == "image/png" and listed.loc[jpeg, "media_type"] == "image/jpeg"
+    assert listed.loc[png, ["filename", "media_type"]].tolist() == ["anh.png", "image/png"]
+    assert listed.loc[jpeg, ["filename", "media_type"]].tolist() == ["hop-dong.jpg", "image/jpeg"]
     assert listed.loc[pdf, "uploaded_by"] == lan.name and len(listed.loc[pdf, "sha256"]) == 64
     assert download.content == PDF_BYTES
     assert len(_events("evidence.add")) == 4

@@ -56,18 +56,13 @@ def cmd_review_decide(args: argparse.Namespace) -> int:
 
 
 def cmd_review_approve_unflagged(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.access import auth
-    from readiness.core import db
     from readiness.intake import review
 
-    bootstrap.init()
-    try:
-        actor = acting_as(args.as_name)
-        with db.write_session() as session:
-            approved = review.approve_unflagged(session, actor, commune_code=args.commune)
-    except auth.Refusal as exc:
-        return refused(exc)
+    approved = act(
+        args.as_name,
+        lambda session, actor: review.approve_unflagged(session, actor, commune_code=args.commune),
+        write=True,
+    )
     print(json.dumps(approved))
     return 0
 

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from readiness.intake import evidence
+
 revision: str = "0008"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
@@ -34,6 +36,7 @@ def upgrade() -> None:
     # Server defaults stay (new rows name their values): dropping them would make SQLite rebuild the tables.
     op.add_column("criterion", sa.Column("evidence_required", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.add_column("evidence_file", sa.Column("thumbnail", sa.LargeBinary(), nullable=True))
+    _thumbnails()
     # Pending submissions that a newer one for the same commune and date already replaced are superseded now, as
     # they would have been on the newer one's arrival.
     op.execute(
@@ -56,6 +59,30 @@ def upgrade() -> None:
         FROM submission WHERE review_status = 'superseded'
         """
     )
+
+
+def _thumbnails() -> None:
+    """Thumbnails for the images stored before, one row at a time (the originals can be large). An image the
+    upload checks would refuse now keeps no thumbnail: pages then offer only its download."""
+    connection = op.get_bind()
+    table = sa.table(
+        "evidence_file",
+        sa.column("id", sa.Integer),
+        sa.column("filename", sa.String),
+        sa.column("media_type", sa.String),
+        sa.column("content", sa.LargeBinary),
+        sa.column("thumbnail", sa.LargeBinary),
+    )
+    ids = connection.execute(sa.select(table.c.id).where(table.c.media_type != evidence.PDF)).scalars().all()
+    for evidence_id in ids:
+        name, content = connection.execute(
+            sa.select(table.c.filename, table.c.content).where(table.c.id == evidence_id)
+        ).one()
+        try:
+            thumbnail = evidence.check(name, content).thumbnail
+        except evidence.EvidenceError:
+            continue
+        connection.execute(sa.update(table).where(table.c.id == evidence_id).values(thumbnail=thumbnail))
 
 
 def downgrade() -> None:
