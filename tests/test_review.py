@@ -382,8 +382,8 @@ def test_comments_thread_is_nfc_newest_last_in_vietnam_time_and_audited(initiali
     with db.write_session() as session:
         comments.add(session, lan, "70", decomposed)
     with db.session() as session:
-        thread = comments.thread(session, lan, "00070")
-    assert thread["author"].tolist() == [officer.name, lan.name]
+        thread, total = comments.thread(session, lan, "00070")
+    assert thread["author"].tolist() == [officer.name, lan.name] and total == 2
     assert thread["text"].tolist() == ["Thiếu quyết định", "Đã bổ sung quyết định\nbổ nhiệm"]
     assert thread["criterion_code"].tolist()[0] == "TC01" and thread["submission_id"].tolist()[0] == submission_id
     assert str(thread["at"].dt.tz) == "Asia/Ho_Chi_Minh"
@@ -409,7 +409,7 @@ def test_comments_are_visible_only_to_accounts_that_may_see_the_commune(initiali
     with db.session() as session:
         with pytest.raises(PermissionDenied):
             comments.thread(session, other, "00070")
-        assert len(comments.thread(session, leader, "00070")) == 1
+        assert len(comments.thread(session, leader, "00070")[0]) == 1
     for who, kwargs, refused in [
         (other, {}, PermissionDenied),
         (leader, {}, PermissionDenied),

@@ -134,7 +134,7 @@ def test_a_commune_writes_and_reads_its_thread_on_its_page(initialized):
     assert at.success[0].value == "Đã gửi trao đổi."
     leader = account(Role.LEADER)
     with db.session() as session:
-        thread = comments.thread(session, leader, "00070")
+        thread, _ = comments.thread(session, leader, "00070")
     assert thread["text"].tolist() == ["Xin bổ sung hợp đồng cáp quang", "Đã bổ sung, xin cảm ơn"]
     assert [t.value for t in at.text][-2:] == ["Xin bổ sung hợp đồng cáp quang", "Đã bổ sung, xin cảm ơn"]
 

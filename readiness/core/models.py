@@ -245,7 +245,8 @@ class EvidenceFile(SQLModel, table=True):
 class Comment(SQLModel, table=True):
     """One message in a commune's thread between the commune and the DOST."""
 
-    __table_args__ = (Index("ix_comment_commune", "commune_code", "at"),)
+    # By author: the hourly message limit counts an account's recent messages.
+    __table_args__ = (Index("ix_comment_commune", "commune_code", "at"), Index("ix_comment_author", "author", "at"))
 
     id: int | None = Field(default=None, primary_key=True)
     commune_code: str = Field(foreign_key="commune.code", max_length=5)

@@ -1,4 +1,5 @@
-"""review at scale: submission flags, superseded submissions, evidence_required criteria, evidence thumbnails
+"""review at scale: submission flags, superseded submissions, evidence_required criteria, evidence thumbnails,
+messages by author
 
 Revision ID: 0008
 Revises: 0006
@@ -37,6 +38,7 @@ def upgrade() -> None:
     op.add_column("criterion", sa.Column("evidence_required", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.add_column("evidence_file", sa.Column("thumbnail", sa.LargeBinary(), nullable=True))
     _thumbnails()
+    op.create_index("ix_comment_author", "comment", ["author", "at"], unique=False)
     # Pending submissions that a newer one for the same commune and date already replaced are superseded now, as
     # they would have been on the newer one's arrival.
     op.execute(
@@ -86,6 +88,7 @@ def _thumbnails() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_comment_author", table_name="comment")
     op.execute("UPDATE submission SET review_status = 'pending' WHERE review_status = 'superseded'")
     # Plain ALTER TABLE DROP COLUMN (SQLite 3.35+): a batch rebuild would drop the criterion table, which results
     # reference.
