@@ -7,6 +7,9 @@ from readiness.core.models import Origin
 from readiness.intake import evidence, flags, review
 from readiness.reading import queries
 
+# Submissions shown in full at first, and how many more each "show more" adds: bulk approval and the flag filter
+# do the rest, and the page stays quick with a province's 126 (or a country's 3,321) pending.
+PAGE = 20
 actor = ui.logged_in()
 st.title(ui.t("Duyệt báo cáo", "Review submissions"))
 ui.show_done()
@@ -100,7 +103,12 @@ if clean:
             del st.session_state["bulk_ids"]
             st.rerun()
 
-for row in pending.head(50).itertuples():
+shown = pending.head(st.session_state.get("review_shown", PAGE))
+with ui.session() as session:
+    # Read and scored at once for the page (one pass instead of one per submission).
+    all_changes = review.changes_of(session, actor, shown["id"].astype(int).tolist())
+    all_files = evidence.files_of(session, actor, shown["commune_code"].tolist())
+for row, files in zip(shown.itertuples(), all_files, strict=True):
     title = (
         f"{row.commune_name} ({row.commune_code}) · {ui.t('ngày báo cáo', 'reporting date')} "
         f"{ui.day(row.reporting_date)} · {origin_label(row.origin, lang)} · "
@@ -118,9 +126,7 @@ for row in pending.head(50).itertuples():
             st.warning(
                 f"**{flags.label(flag.code, lang)}**: {ui.t(flag.text_vi, flag.text_en)}", icon=":material/flag:"
             )
-        with ui.session() as session:
-            changes = review.changes(session, actor, int(row.id))
-            files = evidence.files(session, actor, row.commune_code)
+        changes = all_changes[int(row.id)]
         moved = changes[changes["change"].isin(["newly_green", "no_longer_green"])]
         previous = changes["previous_submission_id"].iloc[0]
         since = f"({int(previous)})" if pd.notna(previous) else ui.t("(chưa có)", "(none)")
@@ -170,10 +176,13 @@ for row in pending.head(50).itertuples():
                         f"Submission {row.id} returned to the commune.",
                     ),
                 )
-if len(pending) > 50:
-    st.caption(
-        ui.t(
-            f"Đang hiện 50 báo cáo cũ nhất trong {ui.number(len(pending))}; lọc để xem các báo cáo khác.",
-            f"Showing the 50 oldest of {ui.number(len(pending))}; filter to see the others.",
-        )
-    )
+if len(pending) > len(shown) and st.button(
+    ui.t(
+        f"Xem thêm (đang hiện {ui.number(len(shown))} báo cáo cũ nhất trong {ui.number(len(pending))})",
+        f"Show more (showing the {ui.number(len(shown))} oldest of {ui.number(len(pending))})",
+    ),
+    icon=":material/expand_more:",
+    key="review_more",
+):
+    st.session_state["review_shown"] = len(shown) + PAGE
+    st.rerun()

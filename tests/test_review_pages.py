@@ -199,3 +199,18 @@ def test_the_queue_shows_flags_filters_by_flag_hides_replaced_ones_and_approves_
     assert history.loc[newer, "flags_text"] == "Tụt hạng" and history.loc[clean, "flags_text"] == ""
     assert history.loc[replaced, "flags_text"] == "Tụt hạng, Đã bị thay thế"
     assert history.loc[replaced, "review_text"] == "Đã bị thay thế"
+
+
+def test_the_queue_shows_the_20_oldest_in_full_and_more_on_a_click(initialized):
+    from test_review_flags import GREEN, WEEK_1, _send
+
+    with db.session() as session:
+        codes = queries.communes(session, "01")["code"].tolist()[:25]
+    for i, code in enumerate(codes):
+        _send({**GREEN, "TC02": 100 + i}, WEEK_1, commune=code)
+    page = _page("pages/review.py", Role.OFFICER)
+    assert len(page.expander) == 20
+    more = page.button(key="review_more")
+    assert more.label == "Xem thêm (đang hiện 20 báo cáo cũ nhất trong 25)"
+    more.click().run()
+    assert len(page.expander) == 25 and not [b for b in page.button if b.key == "review_more"]

@@ -237,8 +237,15 @@ def queue_summary(session: Session, province: str, now: datetime | None = None) 
 def changes(session: Session, actor: Actor, submission_id: int) -> pd.DataFrame:
     """What a submission changes against the commune's previous counting submission (readiness.reading.changes):
     one row per criterion with value, out_of and status before and after, and `change`."""
-    submission = session.get(Submission, submission_id)
-    if submission is None:
-        raise ReviewError(f"Không có báo cáo số {submission_id}.", f"There is no submission with id {submission_id}.")
-    require(actor, Permission.VIEW_COMMUNE, submission.commune_code)
-    return compared.of_submission(session, submission)
+    return changes_of(session, actor, [submission_id])[submission_id]
+
+
+def changes_of(session: Session, actor: Actor, ids: list[int]) -> dict[int, pd.DataFrame]:
+    """`changes` of several submissions, scored at once (a page of the queue)."""
+    stored = session.execute(select(Submission).where(Submission.id.in_(ids))).scalars().all()
+    found = {s.id for s in stored}
+    if missing := [i for i in ids if i not in found]:
+        raise ReviewError(f"Không có báo cáo số {missing[0]}.", f"There is no submission with id {missing[0]}.")
+    for code in {s.commune_code for s in stored}:
+        require(actor, Permission.VIEW_COMMUNE, code)
+    return compared.of_submissions(session, list(stored))

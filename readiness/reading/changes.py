@@ -88,17 +88,32 @@ def _same(now: pd.Series, before: pd.Series) -> pd.Series:
 def of_submission(session: Session, submission: Submission) -> pd.DataFrame:
     """A stored submission against its previous counting submission: one row per catalog criterion (in catalog
     order, unreported ones included) with the catalog's names and units and the columns of `compare`."""
-    previous = previous_of(session, submission)
-    catalog = readers.catalog(session)
+    return of_submissions(session, [submission])[submission.id]
+
+
+def of_submissions(session: Session, stored: list[Submission]) -> dict[int, pd.DataFrame]:
+    """`of_submission` for several submissions at once (one scoring for all: a page of the review queue)."""
+    if not stored:
+        return {}
+    catalog = readers.catalog(session).rename(columns={"code": "criterion_code"})[
+        ["criterion_code", "position", "name_vi", "name_en", "unit_vi", "unit_en"]
+    ]
+    ids = [s.id for s in stored]
     results = pd.DataFrame(
         session.execute(
-            select(Result.criterion_code, Result.value, Result.out_of).where(Result.submission_id == submission.id)
+            select(Result.submission_id, Result.criterion_code, Result.value, Result.out_of).where(
+                Result.submission_id.in_(ids)
+            )
         ).all(),
-        columns=["criterion_code", "value", "out_of"],
+        columns=["submission_id", "criterion_code", "value", "out_of"],
     )
-    grid = catalog.rename(columns={"code": "criterion_code"})[
-        ["criterion_code", "position", "name_vi", "name_en", "unit_vi", "unit_en"]
-    ].merge(results, on="criterion_code", how="left")
-    grid["submission_id"] = submission.id
-    grid["previous_submission_id"] = previous
-    return compare(session, grid).sort_values("position").reset_index(drop=True)
+    previous = pd.DataFrame(
+        {"submission_id": ids, "previous_submission_id": [previous_of(session, s) for s in stored]}
+    ).astype({"previous_submission_id": "float64"})
+    grid = (
+        previous.merge(catalog, how="cross")
+        .merge(results, on=["submission_id", "criterion_code"], how="left")
+        .sort_values(["submission_id", "position"])
+    )
+    frame = compare(session, grid)
+    return {int(i): part.reset_index(drop=True) for i, part in frame.groupby("submission_id", sort=False)}
