@@ -52,12 +52,18 @@ replaced = st.toggle(
 with ui.session() as session:
     pending = review.queue(session, actor, commune, origins, int(min_age), flagged=flagged, superseded=replaced)
     texts = flags.of(session, pending["id"].astype(int).tolist())
+waiting = int((pending["review_status"] == "pending").sum())
+gone = len(pending) - waiting
 st.caption(
     ui.t(
-        f"{ui.number(len(pending))} báo cáo chờ duyệt, cũ nhất trước. Báo cáo chờ duyệt "
+        f"{ui.number(waiting)} báo cáo chờ duyệt"
+        + (f" và {ui.number(gone)} báo cáo đã bị thay thế (không duyệt được, không được tính)" if gone else "")
+        + ", cũ nhất trước. Báo cáo chờ duyệt "
         + ("chưa được tính" if queries.counts_setting() == "approved" else "đã được tính")
         + " vào số liệu.",
-        f"{ui.number(len(pending))} submissions pending review, oldest first. Pending submissions "
+        f"{ui.number(waiting)} submissions pending review"
+        + (f" and {ui.number(gone)} replaced (they cannot be reviewed and never count)" if gone else "")
+        + ", oldest first. Pending submissions "
         + ("do not count" if queries.counts_setting() == "approved" else "count")
         + " in the figures.",
     )
