@@ -52,9 +52,15 @@ def approve_unflagged(
     candidates = queue(session, actor, commune_code)
     unflagged = candidates[(candidates["flags"].str.len() == 0) & (candidates["received_from"] != actor.name)]
     ids = [int(i) for i in unflagged["id"] if shown is None or int(i) in set(shown)]
-    for submission_id in ids:
-        approve(session, actor, submission_id)
-    return ids
+    # Locked together, then each checked, moved and audited as `approve` does (one statement, not one per id).
+    locked = {
+        s.id: s for s in session.execute(select(Submission).where(Submission.id.in_(ids)).with_for_update()).scalars()
+    }
+    # One another officer decided (or a newer report superseded) meanwhile is left as it now stands.
+    approved = [i for i in ids if locked[i].review_status == ReviewStatus.PENDING]
+    for submission_id in approved:
+        _apply(session, actor, locked[submission_id], ReviewStatus.APPROVED, "", [])
+    return approved
 
 
 def return_submission(
@@ -74,6 +80,21 @@ def _transition(
     ).scalar_one_or_none()
     if submission is None or readers.commune_in_scope(session, submission.commune_code) is None:
         raise ReviewError(f"Không có báo cáo số {submission_id}.", f"There is no submission with id {submission_id}.")
+    _apply(
+        session,
+        actor,
+        submission,
+        to,
+        _reason(reason, required=to == ReviewStatus.RETURNED),
+        _criteria(session, criteria),
+    )
+
+
+def _apply(
+    session: Session, actor: Actor, submission: Submission, to: ReviewStatus, reason: str, codes: list[str]
+) -> None:
+    """Move one locked submission, in scope, after checking its state and who acts; audited."""
+    submission_id = submission.id
     if submission.review_status == ReviewStatus.SUPERSEDED:
         raise ReviewError(
             f"Báo cáo số {submission_id} đã có báo cáo mới hơn thay thế (cùng xã, phường và ngày báo cáo): không "
@@ -96,8 +117,6 @@ def _transition(
             f"Account {actor.name} sent submission {submission_id} itself: nobody reviews their own upload; ask "
             "another officer.",
         )
-    reason = _reason(reason, required=to == ReviewStatus.RETURNED)
-    codes = _criteria(session, criteria)
     before = submission.review_status
     submission.review_status = to
     submission.review_reason = reason
