@@ -35,7 +35,7 @@ from readiness.core.models import (
     Submission,
     SubmissionFlag,
 )
-from readiness.core.scoring import Status
+from readiness.core.scoring import Status, share
 from readiness.core.settings import get_settings
 from readiness.reading import changes as compared
 from readiness.reading.counting import counting
@@ -181,10 +181,9 @@ def refresh(session: Session, stored: list[Submission]) -> None:
 
 
 def _measure(value: pd.Series, out_of: pd.Series, ratio: pd.Series) -> pd.Series:
-    """What a target is compared with: the value, or for a ratio its share (the value itself without an out of)."""
+    """What a target is compared with: the value, or for a ratio its share (scoring.share, the one rule)."""
     value, out_of = pd.to_numeric(value, errors="coerce"), pd.to_numeric(out_of, errors="coerce")
-    share = (value / out_of.where(out_of > 0)).where(out_of.notna(), value)
-    return share.where(ratio, value)
+    return pd.Series(share(value, out_of), index=value.index).where(ratio, value)
 
 
 def _jumps(frame: pd.DataFrame) -> pd.Series:
