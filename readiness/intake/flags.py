@@ -67,9 +67,10 @@ def label(code: str, lang: str) -> str:
     return tr(lang, *LABELS.get(code, (code, code)))
 
 
-def on_arrival(session: Session, ids: list[int]) -> None:
-    """Flag newly stored pending submissions, and supersede the pending ones they replace (submissions.save calls
-    this in the same transaction)."""
+def on_arrival(session: Session, ids: list[int], flag: bool = True) -> None:
+    """Supersede the pending submissions that newly stored pending ones replace, and (`flag`) flag the new ones
+    (submissions.save calls this in the same transaction). An importer storing file after file, one transaction
+    each, passes flag=False and calls `flag_new` once for many files: the flags are computed in one pass."""
     arrived = (
         session.execute(
             select(Submission)
@@ -81,6 +82,19 @@ def on_arrival(session: Session, ids: list[int]) -> None:
     )
     for submission in arrived:
         _supersede(session, submission)
+    if flag:
+        _flag(session, arrived)
+
+
+def flag_new(session: Session, ids: list[int]) -> None:
+    """Flag stored submissions that are still pending (those arrived with on_arrival's flag=False)."""
+    pending = session.execute(
+        select(Submission).where(Submission.id.in_(ids), Submission.review_status == ReviewStatus.PENDING)
+    ).scalars()
+    _flag(session, list(pending))
+
+
+def _flag(session: Session, arrived: list[Submission]) -> None:
     # In one pass for the batch: a province workbook brings 126 submissions (3,321 nationally) at once.
     refresh(session, arrived)
     _same_values(session, arrived)

@@ -10,9 +10,15 @@ from readiness.core.scoring import Status, score
 from readiness.intake import flags
 
 
-def save(session: Session, submissions: list[SubmissionCreate], green: list[list[bool]] | None = None) -> list[int]:
+def save(
+    session: Session,
+    submissions: list[SubmissionCreate],
+    green: list[list[bool]] | None = None,
+    review_flags: bool = True,
+) -> list[int]:
     """Insert submissions with their results, in the caller's transaction. Returns their ids. Pending ones are
-    flagged and supersede the pending ones they replace (readiness.intake.flags).
+    flagged (unless `review_flags` is False: the caller then calls flags.flag_new) and supersede the pending ones they
+    replace (readiness.intake.flags).
 
     Each result is stored with its green flag and each submission with its green count (how many of its results
     are green), both from one scoring. `green`: per submission, one flag per result, when the caller has scored
@@ -36,9 +42,8 @@ def save(session: Session, submissions: list[SubmissionCreate], green: list[list
         for r, flag in zip(s.results, flags, strict=True)
     ]
     connection.execute(insert(Result.__table__), results)
-    flags.on_arrival(
-        session, [i for i, s in zip(ids, submissions, strict=True) if s.review_status == ReviewStatus.PENDING]
-    )
+    pending = [i for i, s in zip(ids, submissions, strict=True) if s.review_status == ReviewStatus.PENDING]
+    flags.on_arrival(session, pending, review_flags)
     return ids
 
 

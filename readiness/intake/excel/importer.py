@@ -30,7 +30,7 @@ from readiness.core.progress import Progress, tell
 from readiness.core.scoring import Status
 from readiness.core.settings import get_settings
 from readiness.core.text import nfc, printable
-from readiness.intake import submissions
+from readiness.intake import flags, submissions
 from readiness.intake.excel.layout import Kind
 from readiness.intake.excel.problem import Problem
 from readiness.intake.excel.table import Context, Reading, read
@@ -141,7 +141,17 @@ def import_files(
         for item, changes in pairs:
             outcomes.append(_store(item, changes, actor))
             tell(progress, len(outcomes), len(files), item.name)
+        _flag(outcomes[-len(pairs) :])
     return outcomes
+
+
+def _flag(stored: list[ImportOutcome]) -> None:
+    """The review flags of a chunk's stored submissions, in one pass (readiness.intake.flags): computed per file
+    they cost more than the import itself."""
+    ids = [i for outcome in stored for i in outcome.submission_ids]
+    if ids:
+        with db.write_session() as session:
+            flags.flag_new(session, ids)
 
 
 def check_files(
@@ -199,6 +209,7 @@ def confirm_files(archive_ids: Sequence[int], actor: Actor, progress: Progress |
         for archive_id, item, changes in pairs:
             outcomes.append(_store(item, changes, actor, archive_id=archive_id))
             tell(progress, len(outcomes), len(archive_ids), item.name)
+        _flag(outcomes[-len(pairs) :])
     return outcomes
 
 
@@ -339,8 +350,9 @@ def _decide(
             keys = zip(changes["commune_code"], changes["criterion_code"], changes["status"], strict=True)
             green = {(commune, code): status == Status.GREEN for commune, code, status in keys}
             rows = _submissions(item, archive.id, actor, received_at)
-            flags = [[green[row.commune_code, r.criterion_code] for r in row.results] for row in rows]
-            ids = submissions.save(session, rows, flags)
+            greens = [[green[row.commune_code, r.criterion_code] for r in row.results] for row in rows]
+            # Flagged afterwards for the whole chunk (_flag); superseding happens here, with the file.
+            ids = submissions.save(session, rows, greens, review_flags=False)
         audit.record(
             session,
             actor.name,
