@@ -152,6 +152,11 @@ def refresh(session: Session, stored: list[Submission]) -> None:
             .distinct()
         ).all()
     )
+    found: list[dict] = []
+
+    def raise_flag(submission_id: int, code: str, text_vi: str, text_en: str) -> None:
+        found.append({"submission_id": submission_id, "code": code, "text_vi": text_vi, "text_en": text_en})
+
     unproven = [
         code in required and (commune[int(i)], code) not in with_files
         for i, code in zip(frame["submission_id"], frame["criterion_code"], strict=True)
@@ -160,21 +165,19 @@ def refresh(session: Session, stored: list[Submission]) -> None:
         (frame["status_before"] == Status.GREEN) & (frame["status"] == Status.RED)
     ].groupby("submission_id"):
         codes, previous = ", ".join(rows["criterion_code"]), int(rows["previous_submission_id"].iloc[0])
-        _store(
-            session,
+        raise_flag(
             int(submission_id),
             REGRESSION,
             f"{codes} đạt ở báo cáo trước (số {previous}), nay không đạt.",
             f"{codes} met in the previous report ({previous}), not met now.",
         )
     for submission_id, rows in frame[_jumps(frame)].groupby("submission_id"):
-        _store(session, int(submission_id), JUMP, *_moves(rows))
+        raise_flag(int(submission_id), JUMP, *_moves(rows))
     for submission_id, rows in frame[
         pd.Series(unproven, index=frame.index) & (frame["change"] == compared.NEWLY_GREEN)
     ].groupby("submission_id"):
         codes = ", ".join(rows["criterion_code"])
-        _store(
-            session,
+        raise_flag(
             int(submission_id),
             NO_EVIDENCE,
             f"{codes} chuyển sang đạt mà chưa có tệp minh chứng.",
@@ -185,13 +188,15 @@ def refresh(session: Session, stored: list[Submission]) -> None:
         late = (submission.received_at.astimezone(zone).date() - submission.reporting_date).days
         if late > most:
             day = submission.reporting_date
-            _store(
-                session,
+            raise_flag(
                 submission.id,
                 BACKDATED,
                 f"Ngày báo cáo {format_date(day, 'vi')} sớm hơn ngày gửi {late} ngày (quá {most} ngày).",
                 f"Reporting date {format_date(day, 'en')} is {late} days before it was sent (more than {most}).",
             )
+    # The own flags were all deleted above: one insert for the batch.
+    if found:
+        session.execute(insert(SubmissionFlag), found)
 
 
 def _measure(value: pd.Series, out_of: pd.Series, ratio: pd.Series) -> pd.Series:
