@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from readiness.core.models import Result, Submission
@@ -107,8 +108,25 @@ def of_submissions(session: Session, stored: list[Submission]) -> dict[int, pd.D
         ).all(),
         columns=["submission_id", "criterion_code", "value", "out_of"],
     )
+    # previous_of for every submission in one statement: a correlated subquery per row, on ix_submission_latest.
+    own = aliased(Submission)
+    newest = (
+        counting(
+            select(Submission.id).where(
+                Submission.commune_code == own.commune_code,
+                Submission.reporting_date <= own.reporting_date,
+                Submission.received_at <= own.received_at,
+                Submission.id != own.id,
+            )
+        )
+        .order_by(*NEWEST_FIRST)
+        .limit(1)
+        .correlate(own)
+        .scalar_subquery()
+    )
     previous = pd.DataFrame(
-        {"submission_id": ids, "previous_submission_id": [previous_of(session, s) for s in stored]}
+        session.execute(select(own.id, newest).where(own.id.in_(ids))).all(),
+        columns=["submission_id", "previous_submission_id"],
     ).astype({"previous_submission_id": "float64"})
     grid = (
         previous.merge(catalog, how="cross")
