@@ -326,15 +326,10 @@ def table(frame: Any, spec: Table, style: Callable[[Any], Any] | None = None, **
     that may see them (Table.for_viewer); `style` makes a pandas Styler of what is sent. A cell without a value
     reads "–" as in the PDF (the grid would draw "None"): a column with such cells is sent as its text."""
     spec = spec.for_viewer(actor())
-    sent = spec.frame(frame, "page")
+    sent, blanks = spec.page_cells(frame, lang())
     config = column_config(spec)
-    blanks = [c for c in spec.on("page") if c.kind != "progress" and c.key in sent and sent[c.key].isna().any()]
-    if blanks:
-        sent = sent.assign(**{c.key: sent[c.key].map(c.printer(lang())) for c in blanks})
-        for c in blanks:
-            config[c.key] = st.column_config.TextColumn(
-                c.header(lang()), width=c.page, help=t(*c.help) if c.help else None
-            )
+    for c in blanks:
+        config[c.key] = st.column_config.TextColumn(c.header(lang()), width=c.page, help=t(*c.help) if c.help else None)
     return st.dataframe(style(sent) if style else sent, hide_index=True, column_config=config, **kwargs)
 
 
@@ -484,8 +479,8 @@ def _evidence_bytes(session: Any, evidence_id: int, *, actor: Actor) -> bytes:
 
 
 def evidence_files(files: Any, key: str, show_superseded: bool = True) -> None:
-    """A commune's evidence files (rows of evidence.files): images inline, every file downloadable. Reading a
-    file's bytes checks the account's rights in readiness.intake.evidence."""
+    """A commune's evidence files (rows of evidence.files): images as their stored thumbnails (the original only
+    downloads), every file downloadable. Reading a file checks the account's rights in readiness.intake.evidence."""
     who = logged_in()
     current = files if show_superseded else files[~files["superseded"]]
     if current.empty:
@@ -500,7 +495,9 @@ def evidence_files(files: Any, key: str, show_superseded: bool = True) -> None:
         )
         if row.media_type != evidence.PDF and not row.superseded:
             with db.session() as session:
-                st.image(_evidence_bytes(session, int(row.id), actor=who), width=480)
+                thumbnail = evidence.thumbnail(session, who, int(row.id))
+            if thumbnail is not None:
+                st.image(thumbnail)
         download(
             t("Tải tệp", "Download"),
             _evidence_bytes,

@@ -158,10 +158,21 @@ if allowed(actor, Permission.ATTACH_EVIDENCE, code):
             )
 
 st.subheader(ui.t("Trao đổi với Sở KH&CN", "Messages with the DOST"))
+shown_key = f"messages_shown_{code}"
 with ui.session() as session:
-    thread = comments.thread(session, actor, code)
+    thread, total = comments.thread(session, actor, code, st.session_state.get(shown_key, comments.PAGE))
 if thread.empty:
     st.caption(ui.t("Chưa có trao đổi nào.", "No messages yet."))
+elif total > len(thread) and st.button(
+    ui.t(
+        f"Xem tin cũ hơn (đang hiện {ui.number(len(thread))} tin mới nhất trong {ui.number(total)})",
+        f"Older messages (showing the newest {ui.number(len(thread))} of {ui.number(total)})",
+    ),
+    icon=":material/history:",
+    key="messages_older",
+):
+    st.session_state[shown_key] = len(thread) + comments.PAGE
+    st.rerun()
 for message in thread.itertuples():
     about = " · ".join(
         part

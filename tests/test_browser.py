@@ -412,3 +412,64 @@ def test_login_survives_reload_and_new_tab_until_a_password_change_ends_it_every
         page.reload()
         expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
         page.screenshot(path=ARTIFACTS / "session-logged-out.png")
+
+
+def test_review_queue_with_flags_a_replaced_report_and_bulk_approval_in_a_real_browser(server):
+    from datetime import UTC, datetime
+
+    from playwright.sync_api import expect
+    from test_review_flags import _flags, _send, _status
+
+    officer = account(Role.OFFICER)
+    with db.session() as session:
+        latest = queries.status(session, date(2025, 11, 15), "01")
+
+    def same_as_last_week(code: str) -> dict:
+        rows = latest[latest["commune_code"] == code]
+        return {
+            r.criterion_code: (r.value, r.out_of) if r.out_of == r.out_of else r.value
+            for r in rows.itertuples()
+            if r.value == r.value
+        }
+
+    # Monday after the demo's last week: three unremarkable reports, and Hoàn Kiếm's sent twice, the second with
+    # its bandwidth jumping.
+    day, sent = date(2025, 11, 17), datetime(2025, 11, 17, 9, tzinfo=UTC)
+    clean = [_send(same_as_last_week(code), day, sent, commune=code) for code in ("00004", "00008", "00025")]
+    assert [_flags(i) for i in clean] == [{}, {}, {}]
+    replaced = _send(same_as_last_week("00070"), day, sent, commune="00070")
+    newer = _send({**same_as_last_week("00070"), "TC02": 900}, day, datetime(2025, 11, 17, 10, tzinfo=UTC))
+    assert list(_flags(newer)) == ["jump"] and _status(replaced) == "superseded"
+
+    with chromium() as browser:
+        page = new_tab(browser)
+        _log_in(page, server, officer.name)
+        page.get_by_test_id("stSidebarNavLink").filter(has_text="Duyệt báo cáo").click()
+        expect(page.get_by_text("4 báo cáo chờ duyệt", exact=False)).to_be_visible()
+        expect(page.get_by_text("Thay đổi đột ngột", exact=False).first).to_be_visible()
+        replaced_items = page.get_by_test_id("stExpander").filter(has_text="Đã bị thay thế")
+        expect(replaced_items).to_have_count(0)
+        page.get_by_text("Hiện cả báo cáo đã bị thay thế").click()
+        expect(page.get_by_text("4 báo cáo chờ duyệt và 1 báo cáo đã bị thay thế", exact=False)).to_be_visible()
+        expect(replaced_items).to_have_count(1)
+        expect(page.locator(IDLE)).to_be_attached()
+        page.get_by_test_id("stExpander").filter(has_text="Thay đổi đột ngột").locator("summary").click()
+        jump = page.get_by_text("Mbps → 900 Mbps", exact=False).first
+        expect(jump).to_be_visible()
+        jump.scroll_into_view_if_needed()
+        page.screenshot(path=ARTIFACTS / "review-flags.png")
+        replaced_items.first.scroll_into_view_if_needed()
+        page.screenshot(path=ARTIFACTS / "review-replaced.png")
+        page.get_by_text("Hiện cả báo cáo đã bị thay thế").click()
+        expect(page.get_by_text("4 báo cáo chờ duyệt", exact=False)).to_be_visible()
+
+        page.get_by_role("button", name="Duyệt tất cả 3 báo cáo đang hiện không có cờ").click()
+        expect(page.get_by_text(f"Duyệt 3 báo cáo không có cờ: {clean[0]}, {clean[1]}, {clean[2]}.")).to_be_visible()
+        page.screenshot(path=ARTIFACTS / "review-bulk-confirm.png", full_page=False)
+        page.get_by_role("button", name="Xác nhận duyệt").click()
+        expect(page.get_by_text("Đã duyệt 3 báo cáo.")).to_be_visible()
+        expect(page.get_by_text("1 báo cáo chờ duyệt", exact=False)).to_be_visible()
+        expect(page.locator(IDLE)).to_be_attached()
+        page.screenshot(path=ARTIFACTS / "review-bulk-done.png", full_page=True)
+    assert [_status(i) for i in clean] == ["approved"] * 3
+    assert (_status(newer), _status(replaced)) == ("pending", "superseded")

@@ -5,6 +5,7 @@ import io
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 
+import hostile_evidence
 import pytest
 from alembic import command
 from conftest import account
@@ -29,7 +30,7 @@ from readiness.intake import comments, evidence, review, submissions
 from readiness.reading import queries
 
 DAY = date(2025, 9, 1)
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = hostile_evidence.pdf()
 
 
 def _image(kind: str) -> bytes:
@@ -89,9 +90,10 @@ def _tc01(approved_only: bool | None = None, as_of: date = DAY) -> str:
 def test_an_officer_approves_and_an_admin_returns_with_a_reason_both_audited(initialized):
     officer, admin = account(Role.OFFICER), account(Role.ADMIN)
     first = _submit(1, datetime(2025, 9, 1, 9, tzinfo=UTC))
-    second = _submit(0, datetime(2025, 9, 2, 9, tzinfo=UTC))
     with db.write_session() as session:
         review.approve(session, officer, first)
+    # Sent after the first was approved: a pending one would be superseded by it.
+    second = _submit(0, datetime(2025, 9, 2, 9, tzinfo=UTC))
     with db.write_session() as session:
         review.return_submission(session, admin, second, "  Thiếu quyết định\r\nbổ nhiệm ", ["tc01", "TC02"])
     approved, returned = _state(first), _state(second)
@@ -304,7 +306,7 @@ def test_migration_0002_makes_existing_submissions_approved(database):
 # Evidence files ---------------------------------------------------------------------------------------------------
 
 
-def test_evidence_type_comes_from_the_content_and_files_are_superseded_never_deleted(initialized):
+def test_evidence_type_comes_from_the_content_names_take_its_extension_files_superseded_never_deleted(initialized):
     lan = account(Role.COMMUNE, "00070")
     with db.write_session() as session:
         pdf = evidence.add(session, lan, "70", "tc01", "C:\\Users\\lan\\quyet-dinh.png", PDF_BYTES)
@@ -315,12 +317,13 @@ def test_evidence_type_comes_from_the_content_and_files_are_superseded_never_del
         listed = evidence.files(session, lan, "00070").set_index("id")
         download = evidence.content(session, account(Role.LEADER), pdf)
     assert listed.loc[pdf, ["filename", "media_type", "superseded"]].tolist() == [
-        "quyet-dinh.png",
+        "quyet-dinh.pdf",
         "application/pdf",
         True,
     ]
     assert listed.loc[newer, "superseded"] == False  # noqa: E712
-    assert listed.loc[png, "media_type"] == "image/png" and listed.loc[jpeg, "media_type"] == "image/jpeg"
+    assert listed.loc[png, ["filename", "media_type"]].tolist() == ["anh.png", "image/png"]
+    assert listed.loc[jpeg, ["filename", "media_type"]].tolist() == ["hop-dong.jpg", "image/jpeg"]
     assert listed.loc[pdf, "uploaded_by"] == lan.name and len(listed.loc[pdf, "sha256"]) == 64
     assert download.content == PDF_BYTES
     assert len(_events("evidence.add")) == 4
@@ -383,8 +386,8 @@ def test_comments_thread_is_nfc_newest_last_in_vietnam_time_and_audited(initiali
     with db.write_session() as session:
         comments.add(session, lan, "70", decomposed)
     with db.session() as session:
-        thread = comments.thread(session, lan, "00070")
-    assert thread["author"].tolist() == [officer.name, lan.name]
+        thread, total = comments.thread(session, lan, "00070")
+    assert thread["author"].tolist() == [officer.name, lan.name] and total == 2
     assert thread["text"].tolist() == ["Thiếu quyết định", "Đã bổ sung quyết định\nbổ nhiệm"]
     assert thread["criterion_code"].tolist()[0] == "TC01" and thread["submission_id"].tolist()[0] == submission_id
     assert str(thread["at"].dt.tz) == "Asia/Ho_Chi_Minh"
@@ -410,7 +413,7 @@ def test_comments_are_visible_only_to_accounts_that_may_see_the_commune(initiali
     with db.session() as session:
         with pytest.raises(PermissionDenied):
             comments.thread(session, other, "00070")
-        assert len(comments.thread(session, leader, "00070")) == 1
+        assert len(comments.thread(session, leader, "00070")[0]) == 1
     for who, kwargs, refused in [
         (other, {}, PermissionDenied),
         (leader, {}, PermissionDenied),

@@ -107,6 +107,8 @@ def test_the_whole_review_cycle_through_the_cli(initialized, tmp_path, capsys, m
             "origin": "upload",
             "status": "pending",
             "reason": "",
+            # The checklist's green TC01 and TC14 have no evidence file; sent long after its reporting date.
+            "flags": ["no_evidence", "backdated"],
         }
     ]
 

@@ -1,6 +1,6 @@
 """The review queue page, and the commune page's review states, evidence and messages, in AppTest."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -134,7 +134,7 @@ def test_a_commune_writes_and_reads_its_thread_on_its_page(initialized):
     assert at.success[0].value == "Đã gửi trao đổi."
     leader = account(Role.LEADER)
     with db.session() as session:
-        thread = comments.thread(session, leader, "00070")
+        thread, _ = comments.thread(session, leader, "00070")
     assert thread["text"].tolist() == ["Xin bổ sung hợp đồng cáp quang", "Đã bổ sung, xin cảm ơn"]
     assert [t.value for t in at.text][-2:] == ["Xin bổ sung hợp đồng cáp quang", "Đã bổ sung, xin cảm ơn"]
 
@@ -156,3 +156,61 @@ def test_a_commune_attaches_evidence_on_its_page_and_a_bad_file_is_refused(initi
         [row] = evidence.files(session, lan, "00070").itertuples()
     assert (row.criterion_code, row.filename, row.uploaded_by) == ("TC01", "quyet-dinh.pdf", lan.name)
     assert any(t.value.startswith("TC01 · quyet-dinh.pdf") for t in at.text)
+
+
+def test_the_queue_shows_flags_filters_by_flag_hides_replaced_ones_and_approves_every_unflagged_one(initialized):
+    from test_review_flags import FOURTEEN, GREEN, WEEK_1, WEEK_2, _send, _with_evidence
+
+    for commune in ("00070", "00073"):
+        _with_evidence("TC01", "TC05", "TC14", commune=commune)
+    clean = _send(GREEN, WEEK_1)
+    clean_too = _send({**GREEN, "TC02": 111}, WEEK_1, commune="00073")
+    replaced = _send(FOURTEEN, WEEK_2, datetime(2025, 9, 8, 9, tzinfo=UTC))
+    newer = _send({**FOURTEEN, "TC02": 125}, WEEK_2, datetime(2025, 9, 8, 10, tzinfo=UTC))
+
+    page = _page("pages/review.py", Role.OFFICER)
+    titles = [e.label for e in page.expander]
+    assert len(titles) == 3 and ":material/flag: Tụt hạng" in titles[2] and ":material/flag:" not in titles[0]
+    assert any(w.value.startswith("**Tụt hạng**: TC03 đạt ở báo cáo trước") for w in page.warning)
+    page.multiselect(key="review_flags").select("regression").run()
+    assert [e.label for e in page.expander] == [titles[2]]
+    page.multiselect(key="review_flags").unselect("regression").run()
+    page.toggle(key="review_superseded").set_value(True).run()
+    assert len(page.expander) == 4
+    assert any("Đã bị thay thế" in e.label for e in page.expander)
+    keys = {b.key for b in page.button}
+    assert f"approve_{replaced}" not in keys and f"approve_{newer}" in keys
+    page.toggle(key="review_superseded").set_value(False).run()
+
+    page.button(key="bulk_ask").click().run()
+    assert page.button(key="bulk_ask").label == "Duyệt tất cả 2 báo cáo đang hiện không có cờ"
+    assert page.warning[0].value.startswith(f"Duyệt 2 báo cáo không có cờ: {clean}, {clean_too}.")
+    assert _review_status(clean)[0] == "pending"  # nothing happens before the confirmation
+    page.button(key="bulk_confirm").click().run()
+    assert not page.exception
+    assert [_review_status(i)[0] for i in (clean, clean_too, replaced, newer)] == [
+        "approved",
+        "approved",
+        "superseded",
+        "pending",
+    ]
+    assert page.success[0].value == "Đã duyệt 2 báo cáo."
+    history = _page("pages/commune.py", Role.COMMUNE, "00070").dataframe[1].value.set_index("id")
+    assert history.loc[newer, "flags_text"] == "Tụt hạng" and history.loc[clean, "flags_text"] == ""
+    assert history.loc[replaced, "flags_text"] == "Tụt hạng, Đã bị thay thế"
+    assert history.loc[replaced, "review_text"] == "Đã bị thay thế"
+
+
+def test_the_queue_shows_the_20_oldest_in_full_and_more_on_a_click(initialized):
+    from test_review_flags import GREEN, WEEK_1, _send
+
+    with db.session() as session:
+        codes = queries.communes(session, "01")["code"].tolist()[:25]
+    for i, code in enumerate(codes):
+        _send({**GREEN, "TC02": 100 + i}, WEEK_1, commune=code)
+    page = _page("pages/review.py", Role.OFFICER)
+    assert len(page.expander) == 20
+    more = page.button(key="review_more")
+    assert more.label == "Xem thêm (đang hiện 20 báo cáo cũ nhất trong 25)"
+    more.click().run()
+    assert len(page.expander) == 25 and not [b for b in page.button if b.key == "review_more"]

@@ -46,8 +46,9 @@ def page(path: str, as_of: date = AS_OF, commune: str | None = None) -> AppTest:
 
 
 def on_page(frame: pd.DataFrame, spec: Table) -> pd.DataFrame:
-    columns = spec.on("page")
-    return frame[[c.key for c in columns]].rename(columns={c.key: c.header("vi") for c in columns})
+    """What the page shows of a view's frame: its page cells under the page's headers."""
+    sent, _ = spec.page_cells(frame, "vi")
+    return sent.rename(columns={c.key: c.header("vi") for c in spec.on("page")})
 
 
 def pdf_text(data: bytes) -> str:

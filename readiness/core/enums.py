@@ -31,6 +31,9 @@ class ReviewStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     RETURNED = "returned"
+    # A pending submission replaced by a newer one for the same commune and reporting date: never reviewed, never
+    # counts again (readiness.intake.flags marks it when the newer one arrives).
+    SUPERSEDED = "superseded"
 
 
 class Role(StrEnum):

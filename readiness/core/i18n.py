@@ -93,6 +93,7 @@ _REVIEW_LABELS = {
     "pending": ("Chờ duyệt", "Pending"),
     "approved": ("Đã duyệt", "Approved"),
     "returned": ("Trả lại", "Returned"),
+    "superseded": ("Đã bị thay thế", "Replaced"),
 }
 _ORIGIN_LABELS = {
     "upload": ("Phiếu tải lên", "Uploaded checklist"),

@@ -46,6 +46,9 @@ class CriterionBase(SQLModel):
     deadline: date
     description_vi: str = ""
     description_en: str = ""
+    # A document proves it (an appointment decision, a signature certificate): turning green without an evidence
+    # file raises the review flag no_evidence.
+    evidence_required: bool = False
 
 
 class Criterion(CriterionBase, table=True):
@@ -97,6 +100,20 @@ class Submission(SQLModel, table=True):
     review_criteria: str = ""
     reviewed_by: str | None = None
     reviewed_at: datetime | None = None
+
+
+class SubmissionFlag(SQLModel, table=True):
+    """Something doubtful about a submission, found when it (or a newer one) arrived: readiness.intake.flags."""
+
+    __tablename__ = "submission_flag"
+    __table_args__ = (UniqueConstraint("submission_id", "code", name="uq_submission_flag"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True, ondelete="CASCADE")
+    code: str = Field(max_length=16, index=True)
+    # What is doubtful, as the reviewer reads it ("TC03 đạt ở báo cáo trước, nay không đạt").
+    text_vi: str
+    text_en: str
 
 
 class ResultBase(SQLModel):
@@ -238,6 +255,8 @@ class EvidenceFile(SQLModel, table=True):
     size: int
     sha256: str = Field(max_length=64)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    # A PNG of at most 480 px made once at upload, for images: pages show it, the original only downloads.
+    thumbnail: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     uploaded_by: str
     uploaded_at: datetime
 
@@ -245,7 +264,8 @@ class EvidenceFile(SQLModel, table=True):
 class Comment(SQLModel, table=True):
     """One message in a commune's thread between the commune and the DOST."""
 
-    __table_args__ = (Index("ix_comment_commune", "commune_code", "at"),)
+    # By author: the hourly message limit counts an account's recent messages.
+    __table_args__ = (Index("ix_comment_commune", "commune_code", "at"), Index("ix_comment_author", "author", "at"))
 
     id: int | None = Field(default=None, primary_key=True)
     commune_code: str = Field(foreign_key="commune.code", max_length=5)

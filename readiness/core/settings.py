@@ -62,6 +62,16 @@ class Settings(BaseSettings):
     counts: Literal["reported", "approved"] = "reported"
     # Largest evidence file (PDF, JPEG, PNG) accepted.
     evidence_limit_mb: int = 5
+    # Images above this many megapixels are refused before they are decoded (a small file can hold a huge image).
+    evidence_max_pixels: int = 40_000_000
+    # Evidence a commune may store in all, in megabytes.
+    evidence_quota_mb: int = 200
+    # Messages one account may post in an hour.
+    messages_per_hour: int = 30
+    # Review flags (readiness.intake.flags): a value or share moving by more than this share of its target in one
+    # report is a "jump"; a reporting date more than this many days before arrival is "backdated".
+    jump_share: float = 0.5
+    backdate_days: int = 14
     # A login session ends after this many hours without a click, and after this many days in any case.
     session_idle_hours: float = 8
     session_max_days: float = 7

@@ -2,14 +2,15 @@
 
 The commune (its own thread) and officers write; everyone who may see the commune reads. Text is NFC with its line
 breaks kept; control characters and bidi overrides are refused, invisible ones removed (text.sanitize). Every
-comment is audited.
+comment is audited. Bounded: at most MAX_LENGTH characters, READINESS_MESSAGES_PER_HOUR per account; pages read the
+newest PAGE and ask for older ones.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from readiness.access import audit
@@ -20,6 +21,8 @@ from readiness.core.text import nfc_lines, sanitize
 from readiness.reading import status as readers
 
 MAX_LENGTH = 4000
+# Messages a page shows at first, and how many more each "older" adds.
+PAGE = 50
 
 
 class CommentError(Refusal, ValueError):
@@ -49,6 +52,7 @@ def add(
             f"Bình luận quá dài: tối đa {MAX_LENGTH} ký tự, đang có {len(body)}.",
             f"The comment is too long: at most {MAX_LENGTH} characters, it has {len(body)}.",
         )
+    _check_rate(session, actor)
     if submission_id is not None:
         submission = session.get(Submission, submission_id)
         if submission is None or submission.commune_code != code:
@@ -76,6 +80,19 @@ def add(
     return row.id
 
 
+def _check_rate(session: Session, actor: Actor) -> None:
+    most = get_settings().messages_per_hour
+    since = datetime.now(UTC) - timedelta(hours=1)
+    sent = session.execute(
+        select(func.count(Comment.id)).where(Comment.author == actor.name, Comment.at > since)
+    ).scalar_one()
+    if sent >= most:
+        raise CommentError(
+            f"Tài khoản {actor.name} đã gửi {sent} trao đổi trong một giờ qua, tối đa {most}: hãy gửi lại sau.",
+            f"Account {actor.name} sent {sent} messages in the last hour, at most {most}: send it later.",
+        )
+
+
 def _commune(session: Session, commune_code: str) -> str:
     code = readers.commune_in_scope(session, commune_code)
     if code is None:
@@ -86,19 +103,21 @@ def _commune(session: Session, commune_code: str) -> str:
     return code
 
 
-def thread(session: Session, actor: Actor, commune_code: str) -> pd.DataFrame:
-    """A commune's comments, newest last, `at` in Vietnam time (settings.timezone); criterion_code "" and
-    submission_id <NA> for a general comment."""
+def thread(session: Session, actor: Actor, commune_code: str, newest: int = PAGE) -> tuple[pd.DataFrame, int]:
+    """A commune's `newest` comments, newest last, and how many it has in all. `at` in Vietnam time
+    (settings.timezone); criterion_code "" and submission_id <NA> for a general comment."""
     code = _commune(session, commune_code)
     require(actor, Permission.VIEW_COMMUNE, code)
+    total = session.execute(select(func.count(Comment.id)).where(Comment.commune_code == code)).scalar_one()
     statement = (
         select(Comment.id, Comment.at, Comment.author, Comment.text, Comment.submission_id, Comment.criterion_code)
         .where(Comment.commune_code == code)
-        .order_by(Comment.at, Comment.id)
+        .order_by(Comment.at.desc(), Comment.id.desc())
+        .limit(newest)
     )
     result = session.execute(statement)
-    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    frame = pd.DataFrame(reversed(result.all()), columns=list(result.keys()))
     frame["at"] = pd.to_datetime(frame["at"], utc=True).dt.tz_convert(ZoneInfo(get_settings().timezone))
     frame["submission_id"] = frame["submission_id"].astype("Int64")
     frame["criterion_code"] = frame["criterion_code"].fillna("")
-    return frame
+    return frame, int(total)

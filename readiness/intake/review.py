@@ -15,11 +15,11 @@ from sqlmodel import Session
 
 from readiness.access import audit
 from readiness.access.permissions import Actor, Permission, Refusal, require
-from readiness.core.models import Commune, Criterion, Origin, Result, ReviewStatus, Submission
-from readiness.core.scoring import score
+from readiness.core.models import Commune, Criterion, Origin, ReviewStatus, Submission
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.core.text import nfc_lines, sanitize
-from readiness.reading import counting
+from readiness.intake import flags
+from readiness.reading import changes as compared
 from readiness.reading import status as readers
 
 REASON_MAX = 2000
@@ -32,6 +32,35 @@ class ReviewError(Refusal, ValueError):
 def approve(session: Session, actor: Actor, submission_id: int) -> None:
     """pending → approved."""
     _transition(session, actor, submission_id, ReviewStatus.APPROVED, "", [])
+
+
+def approve_unflagged(
+    session: Session, actor: Actor, shown: list[int] | None = None, commune_code: str | None = None
+) -> list[int]:
+    """Approve every pending submission without a flag (of `shown` when given: the ones a page listed; of one
+    commune when given), except those the actor sent itself. Each approval is checked and audited on its own, in
+    the caller's transaction. Returns the ids approved, in queue order."""
+    require(actor, Permission.REVIEW)
+    if commune_code is not None:
+        code = readers.commune_in_scope(session, commune_code)
+        if code is None:
+            raise ReviewError(
+                f"Không có xã/phường mã {commune_code!r} trong địa bàn.",
+                f"There is no commune with code {commune_code!r} in the province.",
+            )
+        commune_code = code
+    candidates = queue(session, actor, commune_code)
+    unflagged = candidates[(candidates["flags"].str.len() == 0) & (candidates["received_from"] != actor.name)]
+    ids = [int(i) for i in unflagged["id"] if shown is None or int(i) in set(shown)]
+    # Locked together, then each checked, moved and audited as `approve` does (one statement, not one per id).
+    locked = {
+        s.id: s for s in session.execute(select(Submission).where(Submission.id.in_(ids)).with_for_update()).scalars()
+    }
+    # One another officer decided (or a newer report superseded) meanwhile is left as it now stands.
+    approved = [i for i in ids if locked[i].review_status == ReviewStatus.PENDING]
+    for submission_id in approved:
+        _apply(session, actor, locked[submission_id], ReviewStatus.APPROVED, "", [])
+    return approved
 
 
 def return_submission(
@@ -51,6 +80,28 @@ def _transition(
     ).scalar_one_or_none()
     if submission is None or readers.commune_in_scope(session, submission.commune_code) is None:
         raise ReviewError(f"Không có báo cáo số {submission_id}.", f"There is no submission with id {submission_id}.")
+    _apply(
+        session,
+        actor,
+        submission,
+        to,
+        _reason(reason, required=to == ReviewStatus.RETURNED),
+        _criteria(session, criteria),
+    )
+
+
+def _apply(
+    session: Session, actor: Actor, submission: Submission, to: ReviewStatus, reason: str, codes: list[str]
+) -> None:
+    """Move one locked submission, in scope, after checking its state and who acts; audited."""
+    submission_id = submission.id
+    if submission.review_status == ReviewStatus.SUPERSEDED:
+        raise ReviewError(
+            f"Báo cáo số {submission_id} đã có báo cáo mới hơn thay thế (cùng xã, phường và ngày báo cáo): không "
+            "duyệt hay trả lại được, và không bao giờ được tính; hãy xem báo cáo mới hơn.",
+            f"Submission {submission_id} cannot be reviewed: a newer report replaces it (same commune and reporting "
+            "date); it never counts. Review the newer one.",
+        )
     if submission.review_status != ReviewStatus.PENDING:
         state_vi = "đã được duyệt" if submission.review_status == ReviewStatus.APPROVED else "đã bị trả lại"
         raise ReviewError(
@@ -66,8 +117,6 @@ def _transition(
             f"Account {actor.name} sent submission {submission_id} itself: nobody reviews their own upload; ask "
             "another officer.",
         )
-    reason = _reason(reason, required=to == ReviewStatus.RETURNED)
-    codes = _criteria(session, criteria)
     before = submission.review_status
     submission.review_status = to
     submission.review_reason = reason
@@ -101,6 +150,8 @@ def _reason(reason: str, required: bool) -> str:
 
 def _criteria(session: Session, criteria: list[str]) -> list[str]:
     codes = [c.strip().upper() for c in criteria if c.strip()]
+    if not codes:
+        return []
     known = set(session.execute(select(Criterion.code)).scalars())
     if unknown := [c for c in codes if c not in known]:
         raise ReviewError(
@@ -128,9 +179,11 @@ _COLUMNS = (
 )
 
 
-def submissions(session: Session, actor: Actor, status: ReviewStatus | None = None) -> pd.DataFrame:
-    """Submissions in scope with their review, oldest received first: all of them for the DOST and leaders, its own
-    for a commune account."""
+def submissions(
+    session: Session, actor: Actor, status: ReviewStatus | list[ReviewStatus] | None = None
+) -> pd.DataFrame:
+    """Submissions in scope with their review and `flags` (codes, readiness.intake.flags), oldest received first:
+    all of them for the DOST and leaders, its own for a commune account."""
     statement = select(*_COLUMNS).join(Commune).order_by(Submission.received_at, Submission.id)
     if actor.commune_code:
         require(actor, Permission.VIEW_COMMUNE, actor.commune_code)
@@ -141,9 +194,12 @@ def submissions(session: Session, actor: Actor, status: ReviewStatus | None = No
     if province != NATIONAL:
         statement = statement.where(Commune.province_code == province)
     if status is not None:
-        statement = statement.where(Submission.review_status == status)
+        statement = statement.where(Submission.review_status.in_([status] if isinstance(status, str) else status))
     result = session.execute(statement)
-    return pd.DataFrame(result.all(), columns=list(result.keys()))
+    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    codes = flags.codes_by_submission(session, frame["id"].astype(int).tolist())
+    frame["flags"] = [codes[int(i)] for i in frame["id"]]
+    return frame
 
 
 def queue(
@@ -153,15 +209,23 @@ def queue(
     origins: list[Origin] | None = None,
     min_age_days: int = 0,
     now: datetime | None = None,
+    flagged: list[str] | None = None,
+    superseded: bool = False,
 ) -> pd.DataFrame:
-    """The review queue: pending submissions oldest first, filtered by commune, origin and age (days waiting)."""
+    """The review queue: pending submissions oldest first, filtered by commune, origin, age (days waiting) and
+    flags (those carrying any of `flagged`; "" stands for no flag at all). Superseded submissions only on request
+    (`superseded`): they cannot be reviewed, they are listed for reference."""
     require(actor, Permission.REVIEW)
-    frame = submissions(session, actor, ReviewStatus.PENDING)
+    states = [ReviewStatus.PENDING] + ([ReviewStatus.SUPERSEDED] if superseded else [])
+    frame = submissions(session, actor, states)
     frame["age_days"] = _age_days(frame["received_at"], now)
     if commune_code:
         frame = frame[frame["commune_code"] == commune_code]
     if origins:
         frame = frame[frame["origin"].isin([str(o) for o in origins])]
+    if flagged:
+        wanted = set(flagged)
+        frame = frame[[bool(wanted & set(codes)) or ("" in wanted and not codes) for codes in frame["flags"]]]
     return frame[frame["age_days"] >= min_age_days].reset_index(drop=True)
 
 
@@ -191,50 +255,18 @@ def queue_summary(session: Session, province: str, now: datetime | None = None, 
     return {"pending": int(count), "oldest_days": age, "dated_later": int(dated_later or 0)}
 
 
-def previous_counting(session: Session, submission: Submission) -> int | None:
-    """The submission that counted for the commune before this one arrived: its newest counting submission on or
-    before the same reporting date, received earlier."""
-    statement = counting.counting(
-        select(Submission.id).where(
-            Submission.commune_code == submission.commune_code,
-            Submission.reporting_date <= submission.reporting_date,
-            Submission.id != submission.id,
-            Submission.received_at <= submission.received_at,
-        )
-    ).order_by(*counting.NEWEST_FIRST)
-    return session.execute(statement.limit(1)).scalar_one_or_none()
-
-
 def changes(session: Session, actor: Actor, submission_id: int) -> pd.DataFrame:
-    """What a submission changes against the commune's previous counting submission: one row per criterion with
-    value, out_of and status before and after, and `change` ("newly_green", "no_longer_green", "value", "")."""
-    submission = session.get(Submission, submission_id)
-    if submission is None:
-        raise ReviewError(f"Không có báo cáo số {submission_id}.", f"There is no submission with id {submission_id}.")
-    require(actor, Permission.VIEW_COMMUNE, submission.commune_code)
-    previous = previous_counting(session, submission)
-    ids = [submission_id] + ([previous] if previous is not None else [])
-    catalog = readers.catalog(session)
-    rows = session.execute(
-        select(Result.submission_id, Result.criterion_code, Result.value, Result.out_of).where(
-            Result.submission_id.in_(ids)
-        )
-    ).all()
-    results = pd.DataFrame(rows, columns=["submission_id", "criterion_code", "value", "out_of"])
-    grid = catalog.rename(columns={"code": "criterion_code"})[
-        ["criterion_code", "position", "name_vi", "name_en", "kind", "target", "unit_vi", "unit_en"]
-    ]
-    after = score(grid.merge(results[results["submission_id"] == submission_id], on="criterion_code", how="left"))
-    before = score(grid.merge(results[results["submission_id"] != submission_id], on="criterion_code", how="left"))
-    frame = after.drop(columns=["submission_id"]).merge(
-        before[["criterion_code", "value", "out_of", "status"]], on="criterion_code", suffixes=("", "_before")
-    )
-    frame["previous_submission_id"] = previous
-    green, was_green = frame["status"] == "green", frame["status_before"] == "green"
-    same_value = (frame["value"] == frame["value_before"]) | (frame["value"].isna() & frame["value_before"].isna())
-    same_out_of = (frame["out_of"] == frame["out_of_before"]) | (frame["out_of"].isna() & frame["out_of_before"].isna())
-    frame["change"] = ""
-    frame.loc[~(same_value & same_out_of), "change"] = "value"
-    frame.loc[green & ~was_green, "change"] = "newly_green"
-    frame.loc[~green & was_green, "change"] = "no_longer_green"
-    return frame.sort_values("position").reset_index(drop=True)
+    """What a submission changes against the commune's previous counting submission (readiness.reading.changes):
+    one row per criterion with value, out_of and status before and after, and `change`."""
+    return changes_of(session, actor, [submission_id])[submission_id]
+
+
+def changes_of(session: Session, actor: Actor, ids: list[int]) -> dict[int, pd.DataFrame]:
+    """`changes` of several submissions, scored at once (a page of the queue)."""
+    stored = session.execute(select(Submission).where(Submission.id.in_(ids))).scalars().all()
+    found = {s.id for s in stored}
+    if missing := [i for i in ids if i not in found]:
+        raise ReviewError(f"Không có báo cáo số {missing[0]}.", f"There is no submission with id {missing[0]}.")
+    for code in {s.commune_code for s in stored}:
+        require(actor, Permission.VIEW_COMMUNE, code)
+    return compared.of_submissions(session, list(stored))

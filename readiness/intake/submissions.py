@@ -5,12 +5,20 @@ import pandas as pd
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session
 
-from readiness.core.models import Criterion, Origin, Result, Submission, SubmissionCreate
+from readiness.core.models import Criterion, Origin, Result, ReviewStatus, Submission, SubmissionCreate, SubmissionFlag
 from readiness.core.scoring import Status, score
+from readiness.intake import flags
 
 
-def save(session: Session, submissions: list[SubmissionCreate], green: list[list[bool]] | None = None) -> list[int]:
-    """Insert submissions with their results, in the caller's transaction. Returns their ids.
+def save(
+    session: Session,
+    submissions: list[SubmissionCreate],
+    green: list[list[bool]] | None = None,
+    review_flags: bool = True,
+) -> list[int]:
+    """Insert submissions with their results, in the caller's transaction. Returns their ids. Pending ones are
+    flagged (unless `review_flags` is False: the caller then calls flags.flag_new) and supersede the pending ones they
+    replace (readiness.intake.flags).
 
     Each result is stored with its green flag and each submission with its green count (how many of its results
     are green), both from one scoring. `green`: per submission, one flag per result, when the caller has scored
@@ -34,6 +42,8 @@ def save(session: Session, submissions: list[SubmissionCreate], green: list[list
         for r, flag in zip(s.results, flags, strict=True)
     ]
     connection.execute(insert(Result.__table__), results)
+    pending = [i for i, s in zip(ids, submissions, strict=True) if s.review_status == ReviewStatus.PENDING]
+    flags.on_arrival(session, pending, review_flags)
     return ids
 
 
@@ -91,4 +101,5 @@ def delete_by_origin(session: Session, origin: Origin) -> int:
     """Remove every submission of one origin (and its results). Returns how many submissions."""
     ids = select(Submission.id).where(Submission.origin == origin)
     session.execute(delete(Result).where(Result.submission_id.in_(ids)))
+    session.execute(delete(SubmissionFlag).where(SubmissionFlag.submission_id.in_(ids)))
     return session.execute(delete(Submission).where(Submission.origin == origin)).rowcount

@@ -249,8 +249,8 @@ def add_evidence(
 ) -> int:
     """Store one evidence file for a task, under the rules of criterion evidence (PDF, JPEG, PNG; size limit)."""
     task = _reporting(session, actor, code)
-    name = evidence.clean_filename(filename)
-    kind = evidence.check(name, data)
+    kind = evidence.check(evidence.clean_filename(filename), data).media_type
+    name = evidence.stored_name(evidence.clean_filename(filename), kind)
     row = TaskEvidence(
         task_id=task.id,
         completion_id=completion_id,

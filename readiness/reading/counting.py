@@ -2,8 +2,10 @@
 
 With READINESS_COUNTS=reported every submission the DOST has not returned counts, with READINESS_COUNTS=approved
 (or `approved_only=True`) only approved ones. A returned submission never counts: the commune's previous counting
-submission stands instead. Of several counting submissions for one commune and reporting date, the newest received
-wins: NEWEST_FIRST is that order, OLDEST_FIRST its reverse (the last of a group wins).
+submission stands instead. Nor does a superseded one (a pending submission that a newer one for the same commune
+and date replaced), whatever becomes of the newer one. Of several counting submissions for one commune and
+reporting date, the newest received wins: NEWEST_FIRST is that order, OLDEST_FIRST its reverse (the last of a
+group wins).
 """
 
 from sqlalchemy import Select
@@ -22,7 +24,7 @@ def counting(statement: Select, approved_only: bool | None = None) -> Select:
         approved_only = get_settings().counts == "approved"
     if approved_only:
         return statement.where(Submission.review_status == ReviewStatus.APPROVED)
-    return statement.where(Submission.review_status != ReviewStatus.RETURNED)
+    return statement.where(Submission.review_status.not_in((ReviewStatus.RETURNED, ReviewStatus.SUPERSEDED)))
 
 
 def counts_setting(approved_only: bool | None = None) -> str:

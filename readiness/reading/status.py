@@ -13,7 +13,16 @@ from sqlalchemy import BigInteger, Select, and_, case, cast, func, select
 from sqlmodel import Session
 
 from readiness.core import registry
-from readiness.core.models import Boundary, Commune, Criterion, Province, Result, Submission
+from readiness.core.models import (
+    Boundary,
+    Commune,
+    Criterion,
+    Province,
+    Result,
+    ReviewStatus,
+    Submission,
+    SubmissionFlag,
+)
 from readiness.core.scoring import classify_timeliness, score
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.reading.counting import NEWEST_FIRST, OLDEST_FIRST, counting
@@ -315,13 +324,24 @@ def reporting(session: Session, as_of: date, province: str) -> pd.DataFrame:
 
 def commune_history(session: Session, commune_code: str) -> pd.DataFrame:
     """All submissions of one commune, newest first, with their review. `counts` marks those the counting rule
-    admits; `superseded` those a newer counting submission for the same date replaced."""
+    admits; `superseded` those a newer submission for the same date replaced (a counting one, or a pending one
+    marked superseded on the newer one's arrival); `flags` the review flags' codes (readiness.intake.flags)."""
     frame = read_frame(
         session, select(*Submission.__table__.c).where(Submission.commune_code == commune_code).order_by(*NEWEST_FIRST)
     )
     counted = read_frame(session, counting(select(Submission.id).where(Submission.commune_code == commune_code)))
     frame["counts"] = frame["id"].isin(counted["id"])
-    frame["superseded"] = frame["counts"] & frame["reporting_date"].where(frame["counts"]).duplicated(keep="first")
+    replaced = frame["counts"] & frame["reporting_date"].where(frame["counts"]).duplicated(keep="first")
+    frame["superseded"] = replaced | (frame["review_status"] == ReviewStatus.SUPERSEDED)
+    flagged = read_frame(
+        session,
+        select(SubmissionFlag.submission_id, SubmissionFlag.code)
+        .join(Submission)
+        .where(Submission.commune_code == commune_code)
+        .order_by(SubmissionFlag.id),
+    )
+    codes = flagged.groupby("submission_id")["code"].agg(list)
+    frame["flags"] = [codes.get(i, []) for i in frame["id"]]
     return frame
 
 

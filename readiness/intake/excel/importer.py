@@ -27,16 +27,17 @@ from readiness.access.permissions import Actor, Permission, PermissionDenied, al
 from readiness.core import db, registry
 from readiness.core.criteria import criteria
 from readiness.core.i18n import format_target, format_value, today, tr
-from readiness.core.models import ImportFile, Origin, Result, Submission, SubmissionCreate
+from readiness.core.models import ImportFile, Origin, Submission, SubmissionCreate
 from readiness.core.progress import Progress, tell
-from readiness.core.scoring import Status, score
+from readiness.core.scoring import Status
 from readiness.core.settings import get_settings
 from readiness.core.text import nfc, printable
-from readiness.intake import submissions
+from readiness.intake import flags, submissions
 from readiness.intake.excel.layout import Kind
 from readiness.intake.excel.problem import MAX_PROBLEMS, Problem, file_problem
 from readiness.intake.excel.table import Context, Reading, read
 from readiness.intake.excel.webform import WEB_FORM, WebForm, read_form
+from readiness.reading import changes as compared
 from readiness.reading import status as readers
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ def import_files(
     for chunk in _chunks(files):
         with db.session() as session:
             received = [_receive(nfc(printable(filename)), data, actor, context) for filename, data in chunk]
-            pairs = list(zip(received, _changes(session, received, context), strict=True))
+            pairs = list(zip(received, _changes(session, received), strict=True))
             if dry_run:
                 for item, changes in pairs:
                     outcomes.append(_decide(session, item, changes, actor, write=False))
@@ -149,7 +150,17 @@ def import_files(
         for item, changes in pairs:
             outcomes.append(_store(item, changes, actor))
             tell(progress, len(outcomes), len(files), item.name)
+        _flag(outcomes[-len(pairs) :])
     return outcomes
+
+
+def _flag(stored: list[ImportOutcome]) -> None:
+    """The review flags of a chunk's stored submissions, in one pass (readiness.intake.flags): computed per file
+    they cost more than the import itself."""
+    ids = [i for outcome in stored for i in outcome.submission_ids]
+    if ids:
+        with db.write_session() as session:
+            flags.flag_new(session, ids)
 
 
 def check_files(
@@ -164,7 +175,7 @@ def check_files(
     for chunk in _chunks(files):
         with db.session() as session:
             received = [_receive(nfc(printable(name)), data, actor, context) for name, data in chunk]
-            pairs = list(zip(received, _changes(session, received, context), strict=True))
+            pairs = list(zip(received, _changes(session, received), strict=True))
         for item, changes in pairs:
             outcomes.append(_store(item, changes, actor, store=False))
             tell(progress, len(outcomes), len(files), item.name)
@@ -202,11 +213,12 @@ def confirm_files(archive_ids: Sequence[int], actor: Actor, progress: Progress |
         with db.session() as session:
             # One archived file's bytes at a time are turned into a reading; the bytes are let go at once.
             received = [_received_again(session.get(ImportFile, archive_id), actor, context) for archive_id in chunk]
-            pairs = list(zip(chunk, received, _changes(session, received, context), strict=True))
+            pairs = list(zip(chunk, received, _changes(session, received), strict=True))
             session.expunge_all()
         for archive_id, item, changes in pairs:
             outcomes.append(_store(item, changes, actor, archive_id=archive_id))
             tell(progress, len(outcomes), len(archive_ids), item.name)
+        _flag(outcomes[-len(pairs) :])
     return outcomes
 
 
@@ -228,7 +240,7 @@ def check_form(form: WebForm, actor: Actor) -> ImportOutcome:
     with db.session() as session:
         context = load_context(session)
         received = _receive_form(form, actor, context)
-        (changes,) = _changes(session, [received], context)
+        (changes,) = _changes(session, [received])
     return _store(received, changes, actor, store=False)
 
 
@@ -372,8 +384,9 @@ def _decide(
             keys = zip(changes["commune_code"], changes["criterion_code"], changes["status"], strict=True)
             green = {(commune, code): status == Status.GREEN for commune, code, status in keys}
             rows = _submissions(item, archive.id, actor, received_at)
-            flags = [[green[row.commune_code, r.criterion_code] for r in row.results] for row in rows]
-            ids = submissions.save(session, rows, flags)
+            greens = [[green[row.commune_code, r.criterion_code] for r in row.results] for row in rows]
+            # Flagged afterwards for the whole chunk (_flag); superseding happens here, with the file.
+            ids = submissions.save(session, rows, greens, review_flags=False)
         audit.record(
             session,
             actor.name,
@@ -438,7 +451,7 @@ def _submissions(
 _RESULT_COLUMNS = ["criterion_code", "value", "out_of"]
 
 
-def _changes(session: Session, received: list[_Received], context: Context) -> list[pd.DataFrame]:
+def _changes(session: Session, received: list[_Received]) -> list[pd.DataFrame]:
     """For each file without problems: each value read with its status, beside the status in the commune's newest
     stored submission on or before the same reporting date. Scored in one pass for the whole batch (scoring
     costs the same for 16 rows as for 2,000)."""
@@ -462,26 +475,11 @@ def _changes(session: Session, received: list[_Received], context: Context) -> l
     )
     # Typed keys: an empty query result has untyped columns, which pandas will not merge with numbers.
     latest = latest[latest["commune_code"].isin(new["commune_code"])].astype({"submission_id": "int64"})
-    ids = latest["submission_id"].unique().tolist()
-    stored = pd.DataFrame(
-        session.execute(
-            select(Result.submission_id, Result.criterion_code, Result.value, Result.out_of).where(
-                Result.submission_id.in_(ids)
-            )
-        ).all(),
-        columns=["submission_id", *_RESULT_COLUMNS],
-    ).astype({"submission_id": "int64"})
-    previous = latest[["day", "commune_code", "submission_id"]].merge(stored, on="submission_id")
-    catalog = pd.DataFrame(
-        [{"criterion_code": c.code, "kind": str(c.kind), "target": c.target} for c in context.criteria.values()]
+    previous = latest[["day", "commune_code", "submission_id"]].rename(
+        columns={"submission_id": "previous_submission_id"}
     )
-    both = pd.concat([new.assign(previous=False), previous.assign(previous=True)], ignore_index=True)
-    scored = score(both.merge(catalog, on="criterion_code"))
-    before = scored.loc[scored["previous"], ["day", "commune_code", "criterion_code", "status"]]
-    now = scored[~scored["previous"]].merge(
-        before.rename(columns={"status": "previous_status"}), on=["day", "commune_code", "criterion_code"], how="left"
-    )
-    now["previous_status"] = now["previous_status"].fillna("")
+    now = compared.compare(session, new.merge(previous, on=["day", "commune_code"], how="left"))
+    now["previous_status"] = now["status_before"].where(now["reported_before"], "")
     frames = {int(i): frame[_CHANGE_COLUMNS].reset_index(drop=True) for i, frame in now.groupby("item")}
     return [frames.get(i, _NO_CHANGES) for i in range(len(received))]
 

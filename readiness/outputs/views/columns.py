@@ -134,6 +134,13 @@ class Table:
         column of its frame, shown or not)."""
         return frame[self.keys(medium)]
 
+    def page_cells(self, frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[Column]]:
+        """What a page sends: the page's columns, where a column with a cell without a value is sent as its printed
+        text ("–" as in the PDF; the grid would draw "None"); and those columns, which the page shows as text."""
+        sent = self.frame(frame, "page")
+        blanks = [c for c in self.on("page") if c.kind != "progress" and sent[c.key].isna().any()]
+        return sent.assign(**{c.key: sent[c.key].map(c.printer(lang)) for c in blanks}), blanks
+
     def changed(self, key: str, **fields: object) -> "Table":
         """The same table with other fields (widths, where shown) for one column."""
         return Table(tuple(replace(c, **fields) if c.key == key else c for c in self.columns))

@@ -5,10 +5,13 @@ import pandas as pd
 
 from readiness.core.enums import Role
 from readiness.core.i18n import format_count, format_date, format_datetime, origin_label, review_label, tr
+from readiness.intake import flags
 from readiness.outputs.views.columns import Column, Table
 
 SUBMISSION_HISTORY = Table(
     (
+        # The number the review queue, the CLI (`readiness review approve ID`) and the API name a submission by.
+        Column("id", "Số", "No.", kind="int"),
         Column("date_text", "Ngày báo cáo", "Reporting date"),
         Column("received_text", "Nhận lúc", "Received"),
         Column("origin_text", "Nguồn", "Source"),
@@ -16,6 +19,7 @@ SUBMISSION_HISTORY = Table(
         Column("reporter_name", "Người báo cáo", "Reporter"),
         Column("green_text", "Tiêu chí đạt", "Criteria met"),
         Column("review_text", "Duyệt", "Review"),
+        Column("flags_text", "Cờ cần xem", "Review flags"),
         Column("reason_text", "Lý do trả lại", "Reason returned", page="medium"),
         Column("reviewed_by", "Người duyệt", "Reviewed by"),
         Column("state_text", "Tình trạng", "State"),
@@ -30,8 +34,9 @@ def _state(counts: bool, superseded: bool, lang: str) -> str:
 
 
 def submission_history(history: pd.DataFrame, criteria: int, lang: str) -> pd.DataFrame:
-    """A commune's submissions (queries.commune_submissions) in words: whether each counts, its review and why it
-    was returned, its criteria met out of the catalog's `criteria`."""
+    """A commune's submissions (queries.commune_submissions) in words: whether each counts, its review, its review
+    flags (codes named, never their sentences: those may name another commune) and why it was returned, its
+    criteria met out of the catalog's `criteria`."""
     return history.assign(
         date_text=[format_date(d, lang) for d in history["reporting_date"]],
         received_text=[format_datetime(r, lang) for r in history["received_at"]],
@@ -39,6 +44,7 @@ def submission_history(history: pd.DataFrame, criteria: int, lang: str) -> pd.Da
         green_text=[format_count(g, criteria, lang) for g in history["green_count"]],
         state_text=[_state(c, s, lang) for c, s in zip(history["counts"], history["superseded"], strict=True)],
         review_text=[review_label(r, lang) for r in history["review_status"]],
+        flags_text=[", ".join(flags.label(c, lang) for c in codes) for codes in history["flags"]],
         reason_text=[
             f"{reason} ({codes})" if codes else reason
             for reason, codes in zip(history["review_reason"], history["review_criteria"], strict=True)
