@@ -14,7 +14,7 @@ from sqlalchemy import func, literal, select
 from sqlmodel import Session
 
 from readiness.access import audit
-from readiness.access.permissions import Actor, Permission, Refusal, require
+from readiness.access.permissions import Actor, Permission, Refusal, readable_province, require
 from readiness.core.models import Commune, Criterion, Origin, Result, ReviewStatus, Submission
 from readiness.core.scoring import score
 from readiness.core.settings import NATIONAL, get_settings
@@ -51,6 +51,7 @@ def _transition(
     ).scalar_one_or_none()
     if submission is None or readers.commune_in_scope(session, submission.commune_code) is None:
         raise ReviewError(f"Không có báo cáo số {submission_id}.", f"There is no submission with id {submission_id}.")
+    require(actor, Permission.REVIEW, submission.commune_code)
     if submission.review_status != ReviewStatus.PENDING:
         state_vi = "đã được duyệt" if submission.review_status == ReviewStatus.APPROVED else "đã bị trả lại"
         raise ReviewError(
@@ -129,15 +130,15 @@ _COLUMNS = (
 
 
 def submissions(session: Session, actor: Actor, status: ReviewStatus | None = None) -> pd.DataFrame:
-    """Submissions in scope with their review, oldest received first: all of them for the DOST and leaders, its own
-    for a commune account."""
+    """Submissions in scope with their review, oldest received first: all of the actor's province (or the country)
+    for the DOST and leaders, its own for a commune account."""
     statement = select(*_COLUMNS).join(Commune).order_by(Submission.received_at, Submission.id)
     if actor.commune_code:
         require(actor, Permission.VIEW_COMMUNE, actor.commune_code)
         statement = statement.where(Submission.commune_code == actor.commune_code)
     else:
         require(actor, Permission.VIEW_PROVINCE)
-    province = get_settings().province
+    province = readable_province(actor)
     if province != NATIONAL:
         statement = statement.where(Commune.province_code == province)
     if status is not None:

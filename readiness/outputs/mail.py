@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from readiness.access import audit
-from readiness.access.permissions import Actor, Permission, require
+from readiness.access.permissions import Actor, Permission, readable_province, require
 from readiness.core import addresses, db, registry
 from readiness.core.i18n import format_date
 from readiness.core.models import Account, Role, WarningDelivery
@@ -168,6 +168,7 @@ def owed_mails(session: Session, as_of: date, province: str, *, actor: Actor) ->
     """Every message of `as_of`'s week: the whole list to each READINESS_WARNING_RECIPIENTS address (always, so
     an empty week is said too), and each listed commune's own items to its accounts that have an e-mail."""
     require(actor, Permission.EXPORT)
+    readable_province(actor, province)
     frame = queries.status(session, as_of, province)
     warnings = queries.warning_list(session, as_of, province)
     criteria = len(queries.catalog(session))
