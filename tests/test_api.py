@@ -16,17 +16,16 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
-from conftest import PROJECT_DIR, submit
+from conftest import NATIONAL_PASSWORD as PASSWORD
+from conftest import PROJECT_DIR
 from sqlalchemy import select, update
 
-from readiness import bootstrap
 from readiness.access import auth, sessions, tokens
 from readiness.access.permissions import OPERATOR
 from readiness.cli import main
 from readiness.core import db
-from readiness.core.models import ApiToken, AuditEvent, ImportFile, Role, Submission
+from readiness.core.models import ApiToken, AuditEvent, ImportFile, Submission
 
-PASSWORD = "a-long-password-57"
 HANOI, HCMC = "01", "79"
 CUA_NAM, VUNG_TAU = "00073", "26506"
 DAY = date(2025, 10, 6)
@@ -84,25 +83,11 @@ def token_for(name: str, **kwargs) -> str:
 
 
 @pytest.fixture
-def national(database: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """A national database: officers of Hà Nội (hn, hn2), of Hồ Chí Minh City (hcm), a national officer (nation),
-    one submission from a ward of each city; a token per account."""
-    monkeypatch.setenv("READINESS_PROVINCE", "all")
-    monkeypatch.setenv("READINESS_API_RATE_LIMIT_PER_MINUTE", str(LIMIT))
-    db.reset_caches()
-    bootstrap.init()
-    with db.write_session() as session:
-        for name, province in (("hn", HANOI), ("hn2", HANOI), ("hcm", HCMC), ("nation", None)):
-            auth.create_account(session, OPERATOR, name, Role.OFFICER, PASSWORD, province_code=province)
-    submit(CUA_NAM, DAY, {"TC01": 1})
-    submit(VUNG_TAU, DAY, {"TC01": 1, "TC02": 0})
-    return {name: token_for(name) for name in ("hn", "hn2", "hcm", "nation")}
-
-
-@pytest.fixture
-def api(national: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    with serve(tmp_path / "server.log") as url:
-        yield f"{url}/api/v1", national
+def api(national: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """The server on the national database (conftest.national), and a token for each officer."""
+    token = {name: token_for(name) for name in ("hn", "hn2", "hcm", "nation")}
+    with serve(tmp_path / "server.log", READINESS_API_RATE_LIMIT_PER_MINUTE=str(LIMIT)) as url:
+        yield f"{url}/api/v1", token
 
 
 def get(url: str, token: str | None, **params) -> httpx.Response:

@@ -4,30 +4,16 @@ picks a province in the sidebar; API tokens on "My account"."""
 from datetime import date
 
 import pytest
-from conftest import APP, log_in, submit
+from conftest import APP, log_in
 from streamlit.testing.v1 import AppTest
 
-from readiness import bootstrap
 from readiness.access import auth, tokens
 from readiness.access.permissions import OPERATOR
 from readiness.core import db
-from readiness.core.models import Role
 
 pytestmark = pytest.mark.page
 
-PASSWORD = "a-long-password-57"
 DAY = date(2025, 10, 6)
-
-
-@pytest.fixture
-def national(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("READINESS_PROVINCE", "all")
-    db.reset_caches()
-    bootstrap.init()
-    with db.write_session() as session:
-        auth.create_account(session, OPERATOR, "hn", Role.OFFICER, PASSWORD, province_code="01")
-        auth.create_account(session, OPERATOR, "nation", Role.LEADER, PASSWORD)
-    submit("00073", DAY, {"TC01": 1})
 
 
 def app_of(name: str) -> AppTest:

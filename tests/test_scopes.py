@@ -7,10 +7,9 @@ import json
 from datetime import date
 
 import pytest
-from conftest import submit
+from conftest import NATIONAL_PASSWORD as PASSWORD
 from sqlalchemy import select
 
-from readiness import bootstrap
 from readiness.access import auth
 from readiness.access.permissions import (
     OPERATOR,
@@ -28,27 +27,9 @@ from readiness.intake import review
 from readiness.outputs import export
 from readiness.reading import queries
 
-PASSWORD = "a-long-password-57"
 HANOI, HCMC = "01", "79"
 CUA_NAM, VUNG_TAU = "00073", "26506"  # a Hà Nội ward and a Hồ Chí Minh City ward
 DAY = date(2025, 10, 6)
-
-
-@pytest.fixture
-def national(database: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A national database (3,321 communes) with an officer of Hà Nội, one of Hồ Chí Minh City, a national
-    officer, a commune account of Vũng Tàu, and one submission from each of the two wards."""
-    monkeypatch.setenv("READINESS_PROVINCE", "all")
-    db.reset_caches()
-    bootstrap.init()
-    with db.write_session() as session:
-        auth.create_account(session, OPERATOR, "hn", Role.OFFICER, PASSWORD, province_code="1")
-        auth.create_account(session, OPERATOR, "hcm", Role.OFFICER, PASSWORD, province_code=HCMC)
-        auth.create_account(session, OPERATOR, "nation", Role.OFFICER, PASSWORD)
-        auth.create_account(session, OPERATOR, "vungtau", Role.COMMUNE, PASSWORD, VUNG_TAU)
-    submit(CUA_NAM, DAY, {"TC01": 1})
-    submit(VUNG_TAU, DAY, {"TC01": 1})
-    return database
 
 
 def actor(name: str) -> Actor:
@@ -156,7 +137,7 @@ def test_accounts_are_bound_to_a_province_and_a_province_admin_manages_its_own(n
     with db.write_session() as session:
         made = auth.create_account(session, admin, "hn-leader", Role.LEADER, PASSWORD)
         assert made.province == HANOI  # an admin of a province creates accounts of its province
-        assert sorted(auth.list_accounts(session, admin)["name"]) == ["hn", "hn-admin", "hn-leader"]
+        assert sorted(auth.list_accounts(session, admin)["name"]) == ["hn", "hn-admin", "hn-leader", "hn2"]
     with pytest.raises(PermissionDenied), db.write_session() as session:
         auth.create_account(session, admin, "spy", Role.OFFICER, PASSWORD, province_code=HCMC)
     with pytest.raises(auth.AccountError, match="Không có tài khoản tên hcm"), db.write_session() as session:

@@ -63,6 +63,7 @@ class Permission(StrEnum):
     VIEW_TASKS = "view_tasks"
     MANAGE_TASKS = "manage_tasks"  # import the plan, record extensions
     REPORT_TASK = "report_task"  # progress, completion and evidence of a task
+    MANAGE_PROVINCE = "manage_province"  # national mode: a province's report header and recipients
 
 
 _GRANTS: dict[Role, set[Permission]] = {

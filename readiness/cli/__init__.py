@@ -14,6 +14,7 @@ from readiness.cli import (
     checklists,
     evidence,
     failures,
+    national,
     outputs,
     review,
     setup,
@@ -27,7 +28,7 @@ from readiness.cli.common import acting_as, refused
 __all__ = ["acting_as", "build_parser", "main"]
 
 # Each module adds its commands; `readiness --help` lists them in this order.
-COMMAND_GROUPS = (setup, users, tokens, boundaries, review, evidence, checklists, outputs, units, tasks)
+COMMAND_GROUPS = (setup, users, tokens, national, boundaries, review, evidence, checklists, outputs, units, tasks)
 
 
 def build_parser() -> argparse.ArgumentParser:

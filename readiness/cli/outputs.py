@@ -119,7 +119,7 @@ def cmd_warnings_send(args: argparse.Namespace) -> int:
     if not deliveries:
         print("  nobody to send to: set READINESS_WARNING_RECIPIENTS, or give listed communes' accounts an e-mail")
     for d in deliveries:
-        scope = "whole list + Excel" if d.scope == mail.WHOLE_LIST else f"commune {d.scope}"
+        scope = "whole list + Excel" if mail.is_whole_list(d.scope) else f"commune {d.scope}"
         if d.scope.startswith(mail.TASK_SCOPE):
             scope = f"tasks of unit {d.scope.removeprefix(mail.TASK_SCOPE)}"
         error = f" ({d.error})" if d.error else ""
