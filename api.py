@@ -6,12 +6,13 @@ same functions as the pages and the command line; the request and response model
 give both the validation and the OpenAPI document (/api/v1/openapi.json, read at /api/v1/docs).
 """
 
+import html
 from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlmodel import select
@@ -379,13 +380,41 @@ def return_(actor: Caller, submission_id: int, body: ReturnIn) -> dict | JSONRes
     return _decide(actor, submission_id, body)
 
 
+def _docs_page(document: dict) -> str:
+    """The OpenAPI document as one plain page (no script, nothing fetched from elsewhere: it reads offline)."""
+    e = html.escape
+    parts = [f"<h1>{e(document['info']['title'])} v{e(document['info']['version'])}</h1>"]
+    parts.append(f'<p>Machine-readable: <a href="{PREFIX}/openapi.json">{PREFIX}/openapi.json</a>. Every call sends ')
+    parts.append("<code>Authorization: Bearer &lt;token&gt;</code>; a token is made with ")
+    parts.append("<code>readiness token create NAME</code>.</p>")
+    for path, operations in document["paths"].items():
+        for method, op in operations.items():
+            parts.append(
+                f"<h2><code>{method.upper()} {PREFIX}{e(path)}</code></h2><p>{e(op.get('description', ''))}</p>"
+            )
+            rows = [
+                f"<li><code>{e(p['name'])}</code> ({e(p['in'])}{', required' if p.get('required') else ''}) "
+                f"{e(p.get('description', ''))}</li>"
+                for p in op.get("parameters", [])
+            ]
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            if "$ref" in body:
+                rows.append(f"<li>body: <code>{e(body['$ref'].rsplit('/', 1)[-1])}</code> (JSON)</li>")
+            answers = ", ".join(f"{code} {e(r.get('description', ''))}" for code, r in op["responses"].items())
+            rows.append(f"<li>answers: {answers}</li>")
+            parts.append(f"<ul>{''.join(rows)}</ul>")
+    style = "body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}h2{font-size:1.1rem}"
+    head = f"<meta charset='utf-8'><title>Readiness API</title><style>{style}</style>"
+    return f"<!doctype html><html lang='en'><head>{head}</head><body>{''.join(parts)}</body></html>"
+
+
 def build() -> FastAPI:
     """The API application, configured from the settings of the moment (CORS)."""
     app = FastAPI(
         title="Readiness API",
         version="1",
         description=__doc__,
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
         responses=_REFUSALS,
     )
@@ -403,6 +432,9 @@ def build() -> FastAPI:
     ]
     for method, path, endpoint, model, status, extra in routes:
         app.add_api_route(path, endpoint, methods=[method], response_model=model, status_code=status, responses=extra)
+    app.add_api_route(
+        "/docs", lambda: HTMLResponse(_docs_page(app.openapi())), methods=["GET"], include_in_schema=False
+    )
     origins = [o.strip() for o in get_settings().api_cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(

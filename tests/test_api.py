@@ -19,6 +19,7 @@ import pytest
 from conftest import NATIONAL_PASSWORD as PASSWORD
 from conftest import PROJECT_DIR
 from sqlalchemy import select, update
+from starlette.testclient import TestClient
 
 from readiness.access import auth, sessions, tokens
 from readiness.access.permissions import OPERATOR
@@ -166,7 +167,8 @@ def test_without_a_valid_token_nothing_is_answered_and_no_cookie_counts(api):
     document = httpx.get(f"{base}/openapi.json", timeout=30).json()
     assert {"/summary", "/criteria", "/communes/{code}", "/review", "/submissions"} <= set(document["paths"])
     assert "SubmissionIn" in document["components"]["schemas"]
-    assert httpx.get(f"{base}/docs", timeout=30).status_code == 200
+    docs = httpx.get(f"{base}/docs", timeout=30)
+    assert docs.status_code == 200 and "<code>POST /api/v1/submissions</code>" in docs.text
 
 
 def test_a_submission_is_checked_like_the_web_form_then_reviewed(api, capsys):
@@ -246,3 +248,39 @@ def test_the_rate_limit_is_counted_per_token_in_the_database(api):
         hashed = sessions.token_hash(token["hcm"])
         count = session.execute(select(ApiToken.window_count).where(ApiToken.token_hash == hashed)).scalar_one()
     assert count > LIMIT
+
+
+def test_token_create_prints_the_token_once_as_the_last_line_and_keeps_only_its_hash(national, capsys):
+    capsys.readouterr()
+    assert main(["token", "create", "hcm", "--expires-days", "30", "--label", "ioc"]) == 0
+    token = capsys.readouterr().out.splitlines()[-1]
+    assert token.startswith(tokens.PREFIX)
+    assert tokens.actor_for(token).province == "79"
+    with db.session() as session:
+        (row,) = session.execute(select(ApiToken)).scalars()
+        audited = session.execute(select(AuditEvent.action).where(AuditEvent.target == "hcm")).scalars().all()
+    assert row.token_hash == sessions.token_hash(token) and token not in repr(row.model_dump())
+    assert timedelta(days=29) < row.expires_at - row.created_at <= timedelta(days=30)
+    assert "token.create" in audited
+    assert main(["token", "list", "hcm"]) == 0
+    listed = capsys.readouterr().out
+    assert " ioc " in listed and token not in listed
+    assert main(["token", "revoke", "hcm", str(row.id)]) == 0
+    with pytest.raises(tokens.TokenError):
+        tokens.actor_for(token)
+    capsys.readouterr()
+    assert main(["token", "create", "nobody"]) == 1
+    assert "There is no account named nobody" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("origins", ["", "https://ioc.example.vn"])
+def test_cors_is_off_unless_configured(initialized, monkeypatch, origins):
+    import api
+
+    monkeypatch.setenv("READINESS_API_CORS_ORIGINS", origins)
+    db.reset_caches()
+    client = TestClient(api.build())
+    headers = {"Origin": "https://ioc.example.vn", "Access-Control-Request-Method": "GET"}
+    answer = client.options("/summary", headers=headers)
+    allowed = answer.headers.get("access-control-allow-origin")
+    assert allowed == (origins or None)
