@@ -13,7 +13,6 @@ import pandas as pd
 from sqlalchemy import case, delete, update
 from sqlmodel import Session, select
 
-# sessions imports auth, which ends tokens with an account: module-level imports resolve that cycle.
 from readiness.access import audit, sessions
 from readiness.access.permissions import Actor, Permission, Refusal, allowed, not_logged_in
 from readiness.core import db
