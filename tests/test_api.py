@@ -143,7 +143,7 @@ def test_without_a_valid_token_nothing_is_answered_and_no_cookie_counts(api):
         assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
         assert "set-cookie" not in response.headers
     # A logged-in browser's session cookie gives no access to the API.
-    _, session_token = sessions.log_in("hn", PASSWORD)
+    _, session_token = auth.log_in("hn", PASSWORD)
     with_cookie = httpx.get(f"{base}/summary", cookies={sessions.COOKIE: session_token}, timeout=30)
     assert with_cookie.status_code == 401
 
