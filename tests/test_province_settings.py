@@ -87,7 +87,7 @@ def test_a_province_gets_its_own_header_and_recipients(national, capsys, tmp_pat
 
 def test_bad_values_and_other_provinces_are_refused(national, capsys):
     code, _, err = run(capsys, "province", "set", "79", "--recipients", "dost@hcm, nobody")
-    assert code == 1 and "is not an e-mail address" in err
+    assert code == 1 and "is not one valid e-mail address" in err
     code, _, err = run(capsys, "province", "set", "79", "--place", "X", "--as", "hcm")
     assert code == 1 and "does not have the right: manage_province" in err
     with db.write_session() as session:

@@ -3,7 +3,6 @@ database (`readiness province set`, the Provinces page), audited. Single-provinc
 the READINESS_REPORT_* and READINESS_WARNING_RECIPIENTS settings; the national report's default issuing body is the
 Ministry of Science and Technology."""
 
-import re
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
@@ -12,12 +11,10 @@ from sqlmodel import Session, select
 
 from readiness.access import audit
 from readiness.access.permissions import Actor, Permission, Refusal, readable_province, require
-from readiness.core import db, registry
+from readiness.core import addresses, db, registry
 from readiness.core.models import ProvinceSetting
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.core.text import nfc
-
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class SettingError(Refusal, ValueError):
@@ -103,12 +100,13 @@ def save(session: Session, actor: Actor, province: str, **values: str | None) ->
     if unknown:
         raise ValueError(f"not a province setting: {', '.join(sorted(unknown))}")
     changes = {k: nfc(v) for k, v in values.items() if v is not None}
-    bad = [a for a in _addresses(changes.get("recipients", "")) if not _EMAIL.fullmatch(a)]
-    if bad:
-        raise SettingError(
-            f"{', '.join(bad)} không phải là địa chỉ e-mail; ghi các địa chỉ cách nhau bằng dấu phẩy.",
-            f"{', '.join(bad)} is not an e-mail address; separate the addresses with commas.",
-        )
+    if "recipients" in changes:
+        try:
+            changes["recipients"] = ", ".join(addresses.email_address(a) for a in _addresses(changes["recipients"]))
+        except addresses.AddressError as exc:
+            raise SettingError(
+                f"{exc.vi} Ghi các địa chỉ cách nhau bằng dấu phẩy.", f"{exc.en} Separate the addresses with commas."
+            ) from None
     row = session.get(ProvinceSetting, code) or ProvinceSetting(
         province_code=code, updated_at=datetime.now(UTC), updated_by=actor.name
     )
