@@ -51,10 +51,10 @@ def summary(capsys: pytest.CaptureFixture, *flags: str) -> dict:
 
 
 def test_each_account_carries_its_scope(national):
-    assert actor("hn") == Actor("hn", Role.OFFICER, None, HANOI)
+    assert actor("hn") == Actor("hn", Role.OFFICER, province=HANOI)
     assert actor("nation").province is None
     # A commune account works in its commune's province.
-    assert actor("vungtau") == Actor("vungtau", Role.COMMUNE, VUNG_TAU, HCMC)
+    assert actor("vungtau") == Actor("vungtau", Role.COMMUNE, VUNG_TAU, province=HCMC)
     assert readable_province(actor("hn")) == HANOI
     assert readable_province(actor("vungtau")) == HCMC
     assert readable_province(actor("nation")) == "all"
