@@ -40,8 +40,11 @@ PAGES = [
     ("pages/boundaries.py", "Ranh giới hành chính", "Boundaries", ":material/polyline:", Permission.LOAD_BOUNDARIES),
     ("pages/accounts.py", "Quản lý tài khoản", "Accounts", ":material/group:", Permission.MANAGE_ACCOUNTS),
     ("pages/audit.py", "Nhật ký thay đổi", "Audit trail", ":material/history:", Permission.VIEW_AUDIT),
+    ("pages/provinces.py", "Tỉnh, thành phố", "Provinces", ":material/account_balance:", Permission.MANAGE_PROVINCE),
     ("pages/account.py", "Tài khoản của tôi", "My account", ":material/account_circle:", None),
 ]
+# Pages that only a national installation has.
+NATIONAL_ONLY = {"pages/provinces.py"}
 
 
 @st.cache_resource(show_spinner="Đang chuẩn bị cơ sở dữ liệu…")
@@ -77,7 +80,8 @@ def main() -> None:
     pages = [
         st.Page(path, title=ui.t(vi, en), icon=icon, default=i == 0)
         for i, (path, vi, en, icon, permission) in enumerate(PAGES)
-        if permission is None or allowed(actor, permission, actor.commune_code)
+        if (permission is None or allowed(actor, permission, actor.commune_code))
+        and (path not in NATIONAL_ONLY or get_settings().national)
     ]
     st.navigation(pages, expanded=True).run()  # every page listed: no English "View N more" button
 

@@ -21,8 +21,8 @@ from sqlmodel import Session
 import web
 from readiness import demo
 from readiness.access import auth, sessions, throttle
-from readiness.access.permissions import Actor, Permission, allowed, require
-from readiness.core import db
+from readiness.access.permissions import Actor, Permission, allowed, readable_province, require
+from readiness.core import db, registry
 from readiness.core.i18n import (
     LANGUAGES,
     Bilingual,
@@ -162,7 +162,29 @@ def as_of() -> date:
 
 
 def province() -> str:
-    return get_settings().province
+    """The province the pages show ("01", or NATIONAL): the one the logged-in account may read, as
+    readiness.access.permissions decides; a national account of a national installation picks one in the sidebar."""
+    who = actor()
+    if who is None:
+        return get_settings().province
+    return readable_province(who, st.session_state.get("province"))
+
+
+def province_picker(who: Actor) -> None:
+    """National installation, national account: the whole country or any one province, for every page."""
+    if get_settings().province != NATIONAL or who.province is not None:
+        return
+    choices = [NATIONAL, *(p.code for p in registry.provinces())]
+    names = {NATIONAL: t("Toàn quốc", "Whole country")} | {p.code: p.name for p in registry.provinces()}
+    st.selectbox(
+        t("Phạm vi", "Scope"),
+        choices,
+        index=choices.index(province()),
+        format_func=names.get,
+        key="_province",
+        on_change=_keep,
+        args=("province",),
+    )
 
 
 def national() -> bool:
@@ -668,6 +690,7 @@ def log_out_control() -> None:
 
 def account_box(account: Actor) -> None:
     with st.sidebar:
+        province_picker(account)
         st.divider()
         communes = query(queries.communes, province()).set_index("code")["name"]
         commune = f" · {communes.get(account.commune_code, account.commune_code)}" if account.commune_code else ""

@@ -17,10 +17,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
+import api
 from readiness.access import auth, sessions, throttle
 from readiness.core.i18n import LANGUAGES, tr
 from readiness.core.settings import get_settings
@@ -47,7 +48,8 @@ class CsrfCookie:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or CSRF_COOKIE in Request(scope).cookies:
+        # The API reads no cookie and sets none (bearer tokens only).
+        if scope["type"] != "http" or scope["path"].startswith(api.PREFIX) or CSRF_COOKIE in Request(scope).cookies:
             await self.app(scope, receive, send)
             return
         token = secrets.token_urlsafe(32)
@@ -219,5 +221,6 @@ ROUTES = [
     Route(LOGIN_PATH, login_page, methods=["GET"]),
     Route(LOGIN_PATH, log_in, methods=["POST"]),
     Route(LOGOUT_PATH, log_out, methods=["POST"]),
+    Mount(api.PREFIX, app=api.build()),
 ]
 MIDDLEWARE = [Middleware(CsrfCookie), Middleware(NoCacheClearing)]

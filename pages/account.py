@@ -1,9 +1,11 @@
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 import ui
-from readiness.access import auth, permissions, sessions
+from readiness.access import auth, permissions, sessions, tokens
+from readiness.core.i18n import format_datetime
 
 actor = ui.logged_in()
 st.title(ui.t("Tài khoản của tôi", "My account"))
@@ -48,4 +50,36 @@ if st.button(ui.t("Đăng xuất khỏi mọi nơi", "Log out everywhere"), icon
         st.session_state.pop("actor", None)
 
     ui.act(everywhere, done=ui.t("Đã đăng xuất khỏi mọi nơi.", "Logged out everywhere."))
+
+st.divider()
+st.subheader(ui.t("Khóa API", "API tokens"))
+st.caption(
+    ui.t(
+        "Hệ thống khác đọc số liệu và gửi báo cáo qua API /api/v1 bằng khóa API, với quyền và phạm vi của tài khoản "
+        "này. Khóa mới do quản trị viên tạo bằng lệnh `readiness token create`.",
+        "Other systems read figures and send reports through the /api/v1 API with an API token, with this "
+        "account's rights and scope. An admin makes new tokens with `readiness token create`.",
+    )
+)
+with ui.session() as session:
+    api_tokens = tokens.listing(session, actor, actor.name)
+if api_tokens.empty:
+    st.write(ui.t("Tài khoản chưa có khóa API nào.", "The account has no API token."))
+for row in api_tokens.itertuples():
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    never = pd.isna(row.expires_at)
+    expires = ui.t("không hết hạn", "no expiry") if never else format_datetime(row.expires_at, ui.lang())
+    left.write(
+        f"**{ui.plain(row.label) or ui.t('Khóa', 'Token')} #{row.id}** · "
+        + ui.t(f"tạo {format_datetime(row.created_at, 'vi')}", f"made {format_datetime(row.created_at, 'en')}")
+        + f" · {ui.t('hết hạn', 'expires')}: {expires}"
+        + f" · {ui.t('dùng lần cuối', 'last used')}: {format_datetime(row.last_used_at, ui.lang())}"
+    )
+    if right.button(ui.t("Thu hồi", "Revoke"), key=f"revoke_token_{row.id}", icon=":material/key_off:"):
+        ui.act(
+            tokens.revoke,
+            actor.name,
+            int(row.id),
+            done=ui.t(f"Đã thu hồi khóa API #{row.id}.", f"API token #{row.id} revoked."),
+        )
 ui.log_out_control()

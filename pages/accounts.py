@@ -2,8 +2,9 @@ import streamlit as st
 
 import ui
 from readiness.access import auth
-from readiness.core import units
+from readiness.core import registry, units
 from readiness.core.models import Role, UnitKind
+from readiness.core.settings import get_settings
 from readiness.outputs.views import records as views
 from readiness.reading import queries
 
@@ -38,6 +39,14 @@ with create, st.form("create_account", clear_on_submit=False):
         [None, *departments],
         format_func=lambda code: "—" if code is None else f"{code} · {departments[code]}",
     )
+    province = None
+    if get_settings().national and actor.province is None:
+        provinces = {p.code: p.name for p in registry.provinces()}
+        province = st.selectbox(
+            ui.t("Tỉnh, thành (trống: toàn quốc)", "Province (empty: the whole country)"),
+            [None, *provinces],
+            format_func=lambda code: "—" if code is None else f"{code} · {provinces[code]}",
+        )
     email = st.text_input(
         ui.t("E-mail (để đăng nhập một lần, không bắt buộc)", "E-mail (for single sign-on, optional)")
     )
@@ -51,6 +60,7 @@ with create, st.form("create_account", clear_on_submit=False):
             commune,
             email,
             department,
+            province,
             done=ui.t(
                 f"Đã tạo tài khoản {ui.plain(auth.normal_name(name))}.",
                 f"Account {ui.plain(auth.normal_name(name))} created.",

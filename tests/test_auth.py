@@ -204,6 +204,7 @@ def test_admin_manages_accounts(initialized):
         "disabled",
         "locked_until",
         "created_at",
+        "province_code",
     ]
     rows = listing.set_index("name")
     assert rows.loc["target", "commune_name"] == "Phường Cửa Nam"

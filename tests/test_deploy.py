@@ -250,3 +250,43 @@ def test_upload_on_one_replica_is_seen_on_the_other_and_through_nginx(deployment
     routed = {(cookie, upstream) for cookie, _, upstream in lines if cookie != "-"}
     assert len(routed) == 1, lines
     assert sum(cookie != "-" for cookie, _, _ in lines) > 10
+
+
+API_LIMIT = 6  # requests a minute per API token on the replicas of the API test
+
+
+@pytest.fixture
+def low_api_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Set before the replicas start (list it before `deployment`): they read it from their environment."""
+    monkeypatch.setenv("READINESS_API_RATE_LIMIT_PER_MINUTE", str(API_LIMIT))
+
+
+def test_the_api_answers_through_nginx_and_both_replicas_count_one_rate_limit(low_api_limit, deployment, capsys):
+    import json
+
+    import httpx2 as httpx
+
+    from readiness.access import tokens
+    from readiness.access.permissions import OPERATOR
+    from readiness.cli import main
+
+    account(Role.OFFICER)
+    with db.write_session() as session:
+        token = tokens.create(session, OPERATOR, "test-officer")
+    headers = {"Authorization": f"Bearer {token}"}
+    through_nginx = httpx.get(f"{deployment['nginx']}/api/v1/summary", headers=headers, timeout=30)
+    assert through_nginx.status_code == 200, through_nginx.text
+    capsys.readouterr()
+    assert main(["summary", "--json", "--as", "test-officer"]) == 0
+    assert through_nginx.json() == json.loads(capsys.readouterr().out)
+
+    # Requests alternate between the replicas; the count lives in the token's database row, so they share it.
+    answers = [
+        httpx.get(f"{deployment['ab'[i % 2]]}/api/v1/criteria", headers=headers, timeout=30)
+        for i in range(2 * API_LIMIT + 1)
+    ]
+    statuses = [a.status_code for a in answers]
+    first_refusal = statuses.index(429)
+    # API_LIMIT passed (the summary above was the first), unless the minute turned during the burst.
+    assert API_LIMIT - 1 <= first_refusal <= 2 * API_LIMIT - 1 and set(statuses[:first_refusal]) == {200}
+    assert "retry-after" in answers[first_refusal].headers

@@ -168,7 +168,7 @@ def test_the_command_line_refuses_a_superseded_submission_and_lists_flags(initia
     assert listed[newer]["status"] == "pending" and "flags" in listed[newer]
 
 
-def test_migration_0008_supersedes_pending_submissions_already_replaced(initialized):
+def test_migration_0009_supersedes_pending_submissions_already_replaced(initialized):
     from alembic import command
 
     from readiness.core.db import alembic_config

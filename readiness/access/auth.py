@@ -19,8 +19,16 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from readiness.access import audit, sessions, throttle
-from readiness.access.permissions import OPERATOR, Actor, Permission, Refusal, not_logged_in, require
+from readiness.access import audit, sessions, throttle, tokens
+from readiness.access.permissions import (
+    OPERATOR,
+    Actor,
+    Permission,
+    Refusal,
+    not_logged_in,
+    readable_province,
+    require,
+)
 from readiness.core import addresses, db, registry
 from readiness.core.i18n import format_datetime
 from readiness.core.models import Account, Commune, Role, Unit, UnitKind
@@ -94,8 +102,11 @@ def _find(session: Session, name: str) -> Account | None:
     return session.exec(select(Account).where(Account.name == normal_name(name))).first()
 
 
-def _get(session: Session, name: str) -> Account:
+def _get(session: Session, name: str, actor: Actor | None = None) -> Account:
+    """The account of that name; with `actor`, only one within the actor's scope (others are as if absent)."""
     account = _find(session, name)
+    if account is not None and actor is not None and actor.province not in (None, Actor.of(account).province):
+        account = None
     if account is None:
         raise AccountError(
             f"Không có tài khoản tên {normal_name(name)}.", f"There is no account named {normal_name(name)}."
@@ -104,7 +115,7 @@ def _get(session: Session, name: str) -> Account:
 
 
 def _actor(account: Account) -> Actor:
-    return Actor(account.name, Role(account.role), account.commune_code, account.unit_code)
+    return Actor.of(account)
 
 
 def _check_password(password: str) -> None:
@@ -188,6 +199,38 @@ def _unit(session: Session, role: Role, unit_code: str | None) -> str | None:
     return unit.code
 
 
+def _province(role: Role, province_code: str | None, commune_code: str | None) -> str | None:
+    """The province a new account works in: national mode only; a commune account's comes from its commune."""
+    if not province_code:
+        return None
+    installed = get_settings().province
+    if installed != NATIONAL:
+        raise AccountError(
+            f"Ứng dụng này chỉ phục vụ {registry.province_name(installed)}: mọi tài khoản đã thuộc tỉnh đó; "
+            "chỉ chế độ toàn quốc (READINESS_PROVINCE=all) mới gắn tài khoản với một tỉnh (--province).",
+            f"This app serves {registry.province_name(installed)} only: every account belongs to it already; "
+            "--province is for national mode (READINESS_PROVINCE=all).",
+        )
+    code = f"{int(province_code):02d}" if province_code.strip().isdigit() else province_code.strip()
+    try:
+        name = registry.province_name(code)
+    except registry.UnknownCode:
+        raise AccountError(
+            f"Không có tỉnh/thành mã {province_code!r} (34 tỉnh, thành từ 01/07/2025, ví dụ 01 là Hà Nội).",
+            f"There is no province with code {province_code!r} (34 provinces since 01/07/2025, e.g. 01 is Hà Nội).",
+        ) from None
+    if role == Role.COMMUNE:
+        if commune_code and registry.province_of(commune_code) != code:
+            raise AccountError(
+                f"Xã/phường {commune_code} không thuộc {name}: tài khoản xã, phường thuộc tỉnh của xã mình; "
+                "hãy bỏ --province.",
+                f"Commune {commune_code} is not in {name}: a commune account belongs to its commune's province; "
+                "leave out --province.",
+            )
+        return None
+    return code
+
+
 def _email(session: Session, email: str | None) -> str | None:
     if not email or not email.strip():
         return None
@@ -213,6 +256,7 @@ def _create(
     email: str | None,
     action: str,
     unit_code: str | None = None,
+    province_code: str | None = None,
 ) -> Actor:
     name = normal_name(name)
     _check_name(name)
@@ -221,6 +265,7 @@ def _create(
     checked_role = _role(role)
     code = _commune(session, checked_role, commune_code)
     unit = _unit(session, checked_role, unit_code)
+    province = _province(checked_role, province_code, code)
     checked_email = _email(session, email)
     _check_password(password)
     account = Account(
@@ -228,6 +273,7 @@ def _create(
         role=checked_role,
         commune_code=code,
         unit_code=unit,
+        province_code=province,
         email=checked_email,
         password_hash=_hash(password),
         created_at=datetime.now(UTC),
@@ -238,6 +284,7 @@ def _create(
         f"role {checked_role}"
         + (f", commune {code}" if code else "")
         + (f", unit {unit}" if unit else "")
+        + (f", province {province}" if province else "")
         + (f", e-mail {checked_email}" if checked_email else "")
     )
     audit.record(session, by, action, name, detail)
@@ -309,26 +356,56 @@ def create_account(
     commune_code: str | None = None,
     email: str | None = None,
     unit_code: str | None = None,
+    province_code: str | None = None,
 ) -> Actor:
+    """A new account; in national mode bound to `province_code` (None: national), which an admin of a province
+    can only give its own province."""
     require(actor, Permission.MANAGE_ACCOUNTS)
-    return _create(session, actor.name, name, role, password, commune_code, email, "account.create", unit_code)
+    if actor.province is not None:
+        province_code = readable_province(actor, province_code or actor.province)
+        require(actor, Permission.MANAGE_ACCOUNTS, commune_code and registry.commune_code(commune_code))
+    return _create(
+        session, actor.name, name, role, password, commune_code, email, "account.create", unit_code, province_code
+    )
 
 
 def list_accounts(session: Session, actor: Actor, now: datetime | None = None) -> pd.DataFrame:
     """Every account with its state (locked_until only while the lock lasts), by role and name; never a hash."""
     require(actor, Permission.MANAGE_ACCOUNTS)
     now = now or datetime.now(UTC)
-    columns = ["name", "role", "commune_code", "commune_name", "email", "disabled", "locked_until", "created_at"]
+    columns = [
+        "name",
+        "role",
+        "commune_code",
+        "commune_name",
+        "email",
+        "disabled",
+        "locked_until",
+        "created_at",
+        "province_code",
+    ]
     rows = session.exec(
         select(Account, Commune.name).join(Commune, isouter=True).order_by(Account.role, Account.name)
     ).all()
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         [
-            (a.name, a.role, a.commune_code, commune, a.email, a.disabled, _lock(a, now), a.created_at)
+            (
+                a.name,
+                a.role,
+                a.commune_code,
+                commune,
+                a.email,
+                a.disabled,
+                _lock(a, now),
+                a.created_at,
+                Actor.of(a).province,
+            )
             for a, commune in rows
         ],
         columns=columns,
     )
+    # An admin of a province manages the accounts of its province only.
+    return frame if actor.province is None else frame[frame["province_code"] == actor.province].reset_index(drop=True)
 
 
 def _lock(account: Account, now: datetime) -> datetime | None:
@@ -345,7 +422,7 @@ def disable_account(session: Session, actor: Actor, name: str, disabled: bool = 
     """Disable (or enable again) an account: a disabled account cannot log in or act through --as, and its
     open sessions end."""
     require(actor, Permission.MANAGE_ACCOUNTS)
-    account = _get(session, name)
+    account = _get(session, name, actor)
     if disabled and account.role == Role.ADMIN and _admins_left(session, account.name) == 0:
         raise AccountError(
             f"Không thể vô hiệu hóa {account.name}: đây là quản trị viên cuối cùng còn hoạt động.",
@@ -355,13 +432,14 @@ def disable_account(session: Session, actor: Actor, name: str, disabled: bool = 
     session.add(account)
     if disabled:
         sessions.end_all(session, account.name)
+        tokens.end_all(session, account.name)
     audit.record(session, actor.name, "account.disable" if disabled else "account.enable", account.name)
 
 
 def delete_account(session: Session, actor: Actor, name: str) -> None:
     """Remove an account (the audit trail keeps its name). The last admin goes only with the last account."""
     require(actor, Permission.MANAGE_ACCOUNTS)
-    account = _get(session, name)
+    account = _get(session, name, actor)
     others = session.exec(select(func.count(Account.id)).where(Account.name != account.name)).one()
     if account.role == Role.ADMIN and others and _admins_left(session, account.name) == 0:
         raise AccountError(
@@ -370,6 +448,7 @@ def delete_account(session: Session, actor: Actor, name: str) -> None:
             f"Cannot delete {account.name}: it is the last enabled admin; create another admin first.",
         )
     sessions.end_all(session, account.name)
+    tokens.end_all(session, account.name)
     session.delete(account)
     session.flush()
     audit.record(session, actor.name, "account.delete", account.name)
@@ -379,13 +458,14 @@ def reset_password(session: Session, actor: Actor, name: str, new_password: str)
     """Set a new password for someone (who forgot theirs); this also lifts a lockout and ends every session of
     the account."""
     require(actor, Permission.MANAGE_ACCOUNTS)
-    account = _get(session, name)
+    account = _get(session, name, actor)
     _check_password(new_password)
     account.password_hash = _hash(new_password)
     account.failed_logins = 0
     account.locked_until = None
     session.add(account)
     sessions.end_all(session, account.name)
+    tokens.end_all(session, account.name)
     audit.record(session, actor.name, "account.reset_password", account.name)
 
 

@@ -1,28 +1,42 @@
-"""Who may do what: the actor behind an action, the permissions each role holds, and the checks.
+"""Who may do what: the actor behind an action, the permissions each role holds, its scope, and the checks.
 
-Every write in readiness/ calls `require` itself, whatever a page shows or hides.
+Every write in readiness/ calls `require` itself, whatever a page shows or hides. In national mode every account has
+a scope: the nation (province None), one province, or one commune (whose province it then also carries); a check on
+a commune refuses one outside the actor's province, and `readable_province` is the one answer to "which province
+may this actor read".
 """
 
 from enum import StrEnum
 from typing import NamedTuple
 
+from readiness.core import registry
 from readiness.core.i18n import Bilingual
-from readiness.core.models import Role
+from readiness.core.models import Account, Role
+from readiness.core.settings import NATIONAL, get_settings
 
 
 class Actor(NamedTuple):
-    """The person (or operator) behind an action."""
+    """The person (or operator) behind an action. `province` is the scope of an account of a national installation
+    bound to one province (always None in single-province mode, where the installation is the scope)."""
 
     name: str
     role: Role
     commune_code: str | None = None
     # The department a `unit` account acts for.
     unit_code: str | None = None
+    province: str | None = None
 
     @property
     def own_unit(self) -> str | None:
         """The unit whose tasks this account reports: its department, or its commune (a commune is a unit)."""
         return self.unit_code or self.commune_code
+
+    @classmethod
+    def of(cls, account: Account) -> "Actor":
+        province = account.province_code
+        if account.commune_code and get_settings().province == NATIONAL:
+            province = registry.province_of(account.commune_code)
+        return cls(account.name, Role(account.role), account.commune_code, account.unit_code, province)
 
 
 # Whoever runs the CLI on the server already holds the database; the CLI acts as an admin unless told --as.
@@ -49,6 +63,7 @@ class Permission(StrEnum):
     VIEW_TASKS = "view_tasks"
     MANAGE_TASKS = "manage_tasks"  # import the plan, record extensions
     REPORT_TASK = "report_task"  # progress, completion and evidence of a task
+    MANAGE_PROVINCE = "manage_province"  # national mode: a province's report header and recipients
 
 
 _GRANTS: dict[Role, set[Permission]] = {
@@ -106,10 +121,21 @@ class PermissionDenied(Refusal, PermissionError):
     """The actor lacks the right for this action."""
 
 
+class UnknownProvince(Refusal, ValueError):
+    """A province asked for that is no province."""
+
+
+def _outside(actor: Actor, commune_code: str | None) -> bool:
+    """A commune outside the actor's province (never for a national account or without a commune)."""
+    if actor.province is None or commune_code is None or not commune_code.isdigit():
+        return False  # no province scope, or a department's code (a task's lead unit), not a commune's
+    return registry.province_of(commune_code) != actor.province
+
+
 def allowed(actor: Actor | None, permission: Permission, commune_code: str | None = None) -> bool:
     """`commune_code` is the commune acted for; for REPORT_TASK, the task's lead unit (a commune's unit code is
     its commune code)."""
-    if actor is None or permission not in _GRANTS[Role(actor.role)]:
+    if actor is None or permission not in _GRANTS[Role(actor.role)] or _outside(actor, commune_code):
         return False
     if actor.role == Role.COMMUNE and permission in _OWN_COMMUNE_ONLY:
         return commune_code is not None and commune_code == actor.commune_code
@@ -128,6 +154,8 @@ def require(actor: Actor | None, permission: Permission, commune_code: str | Non
         return
     if actor is None:
         raise not_logged_in()
+    if permission in _GRANTS[Role(actor.role)] and _outside(actor, commune_code):
+        raise _out_of_scope(actor, f"xã/phường mã {commune_code}", f"commune {commune_code}")
     if actor.role == Role.COMMUNE and permission in _OWN_COMMUNE_ONLY:
         raise PermissionDenied(
             f"Tài khoản {actor.name} chỉ được thao tác với xã/phường mã {actor.commune_code}, "
@@ -145,3 +173,44 @@ def require(actor: Actor | None, permission: Permission, commune_code: str | Non
         f"Tài khoản {actor.name} (vai trò {actor.role}) không có quyền: {permission}.",
         f"Account {actor.name} (role {actor.role}) does not have the right: {permission}.",
     )
+
+
+def _out_of_scope(actor: Actor, what_vi: str, what_en: str) -> PermissionDenied:
+    name = registry.province_name(actor.province or NATIONAL)
+    return PermissionDenied(
+        f"Tài khoản {actor.name} chỉ được làm việc trong phạm vi {name}; {what_vi} nằm ngoài phạm vi đó.",
+        f"Account {actor.name} works within {name} only; {what_en} is outside that scope.",
+    )
+
+
+def readable_province(actor: Actor | None, requested: str | None = None) -> str:
+    """The province ("01", or NATIONAL for the whole country) that `actor` reads: the installation's province in
+    single-province mode; in national mode its own province for a province or commune account, the requested one
+    (default: the whole country) for a national account. A requested province outside the scope is refused."""
+    if actor is None:
+        raise not_logged_in()
+    installed = get_settings().province
+    scope = installed if installed != NATIONAL else actor.province
+    wanted = _province_code(requested) if requested is not None else None
+    if scope is None:
+        if wanted is not None and wanted != NATIONAL:
+            _check_province(wanted, requested)
+        return wanted or NATIONAL
+    if wanted is None or wanted == scope:
+        return scope
+    raise _out_of_scope(actor, f"tỉnh/thành mã {wanted}", f"province {wanted}")
+
+
+def _province_code(text: str) -> str:
+    text = text.strip().lower()
+    return text if text == NATIONAL or not text.isdigit() else f"{int(text):02d}"
+
+
+def _check_province(code: str, requested: str) -> None:
+    try:
+        registry.province_name(code)
+    except registry.UnknownCode:
+        raise UnknownProvince(
+            f"Không có tỉnh/thành mã {requested!r} (34 tỉnh, thành từ 01/07/2025, ví dụ 01 là Hà Nội).",
+            f"There is no province with code {requested!r} (34 provinces since 01/07/2025, e.g. 01 is Hà Nội).",
+        ) from None

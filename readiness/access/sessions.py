@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 # password (auth.log_in); this module never checks a password itself.
 from readiness.access import audit, permissions
 from readiness.core import db
-from readiness.core.models import Account, LoginSession, Role
+from readiness.core.models import Account, LoginSession
 from readiness.core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def actor_for(token: str | None, now: datetime | None = None) -> permissions.Act
     if now - login.last_seen_at >= _TOUCH_EVERY:
         with db.write_session() as session:
             session.exec(update(LoginSession).where(LoginSession.id == login.id).values(last_seen_at=now))
-    return permissions.Actor(account.name, Role(account.role), account.commune_code, account.unit_code)
+    return permissions.Actor.of(account)
 
 
 def log_out(token: str | None) -> None:

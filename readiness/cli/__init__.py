@@ -9,13 +9,26 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from readiness.cli import boundaries, checklists, evidence, failures, outputs, review, setup, tasks, units, users
+from readiness.cli import (
+    boundaries,
+    checklists,
+    evidence,
+    failures,
+    national,
+    outputs,
+    review,
+    setup,
+    tasks,
+    tokens,
+    units,
+    users,
+)
 from readiness.cli.common import acting_as, refused
 
 __all__ = ["acting_as", "build_parser", "main"]
 
 # Each module adds its commands; `readiness --help` lists them in this order.
-COMMAND_GROUPS = (setup, users, boundaries, review, evidence, checklists, outputs, units, tasks)
+COMMAND_GROUPS = (setup, users, tokens, national, boundaries, review, evidence, checklists, outputs, units, tasks)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -60,6 +60,22 @@ def add_as_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_province_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--province",
+        metavar="CODE",
+        help="national mode, national account: one province (e.g. 01) instead of the whole country; "
+        "a province account always reads its own",
+    )
+
+
+def province_of(actor: Actor, args: argparse.Namespace) -> str:
+    """The province a command reads for `actor`: its scope, or the --province a national account asked for."""
+    from readiness.access.permissions import readable_province
+
+    return readable_province(actor, args.province)
+
+
 def read_password() -> str:
     if sys.stdin.isatty():
         return getpass.getpass("Password: ")

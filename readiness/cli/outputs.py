@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import date
 
-from readiness.cli.common import act, acting_as, add_as_option, out_path, parse_date
+from readiness.cli.common import act, acting_as, add_as_option, add_province_option, out_path, parse_date, province_of
 from readiness.cli.progress import add_quiet_option, progress_bar
 from readiness.core.i18n import LANGUAGES
 
@@ -14,7 +14,6 @@ from readiness.core.i18n import LANGUAGES
 def cmd_report(args: argparse.Namespace) -> int:
     from readiness.core import registry
     from readiness.core.i18n import today
-    from readiness.core.settings import get_settings
     from readiness.outputs import report
 
     as_of = args.as_of or today()
@@ -26,12 +25,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         with progress_bar(args, "Building the report") as told:
             data = act(
-                None,
+                args.as_name,
                 lambda session, actor: (
                     report.commune_report(session, args.commune, as_of, args.lang, actor=actor)
                     if args.commune is not None
                     else report.province_report(
-                        session, as_of, get_settings().province, args.lang, actor=actor, progress=told
+                        session, as_of, province_of(actor, args), args.lang, actor=actor, progress=told
                     )
                 ),
             )
@@ -44,7 +43,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _official_report(args: argparse.Namespace, as_of: date) -> int:
-    from readiness.core.settings import get_settings
     from readiness.outputs import official
 
     fmt = args.out.suffix.lower().lstrip(".")
@@ -54,11 +52,11 @@ def _official_report(args: argparse.Namespace, as_of: date) -> int:
         )
         print(f"readiness report: --official {problem}", file=sys.stderr)
         return 2
-    province = get_settings().province
+    province = province_of(acting_as(args.as_name), args)
     details = official.Details.from_settings(province, number=args.number or "")
     with progress_bar(args, "Building the official report") as told:
         data = act(
-            None,
+            args.as_name,
             lambda session, actor: official.official_report(
                 session, as_of, province, fmt, details, actor=actor, progress=told
             ),
@@ -70,22 +68,22 @@ def _official_report(args: argparse.Namespace, as_of: date) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from readiness.core.i18n import today
-    from readiness.core.settings import get_settings
     from readiness.outputs import export
 
     as_of = args.as_of or today()
-    province = get_settings().province
     with progress_bar(args, "Building the workbook") as told:
         if args.warning_list:
             data = act(
-                None,
-                lambda session, actor: export.warning_list_workbook(session, as_of, province, args.lang, actor=actor),
+                args.as_name,
+                lambda session, actor: export.warning_list_workbook(
+                    session, as_of, province_of(actor, args), args.lang, actor=actor
+                ),
             )
         else:
             data = act(
-                None,
+                args.as_name,
                 lambda session, actor: export.consolidated_workbook(
-                    session, as_of, province, args.lang, actor=actor, progress=told
+                    session, as_of, province_of(actor, args), args.lang, actor=actor, progress=told
                 ),
             )
     args.out.write_bytes(data)
@@ -97,18 +95,18 @@ def cmd_warnings_send(args: argparse.Namespace) -> int:
     """Exit status 0 when nothing is left owed for the week (or on a dry run), 1 when a delivery failed."""
     from readiness import bootstrap
     from readiness.core.i18n import today
-    from readiness.core.settings import get_settings
     from readiness.outputs import mail
 
     bootstrap.init()
     as_of = args.as_of or today()
     try:
         # Sending opens its own transactions, one per delivery (docs/architecture.md says why).
+        actor = acting_as(args.as_name)
         with progress_bar(args, "Sending") as told:
             deliveries = mail.send_warnings(
                 as_of,
-                get_settings().province,
-                actor=acting_as(args.as_name),
+                province_of(actor, args),
+                actor=actor,
                 dry_run=args.dry_run,
                 resend=args.resend,
                 progress=told,
@@ -121,7 +119,7 @@ def cmd_warnings_send(args: argparse.Namespace) -> int:
     if not deliveries:
         print("  nobody to send to: set READINESS_WARNING_RECIPIENTS, or give listed communes' accounts an e-mail")
     for d in deliveries:
-        scope = "whole list + Excel" if d.scope == mail.WHOLE_LIST else f"commune {d.scope}"
+        scope = "whole list + Excel" if mail.is_whole_list(d.scope) else f"commune {d.scope}"
         if d.scope.startswith(mail.TASK_SCOPE):
             scope = f"tasks of unit {d.scope.removeprefix(mail.TASK_SCOPE)}"
         error = f" ({d.error})" if d.error else ""
@@ -147,6 +145,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="the official report (Nghị định 30/2020/NĐ-CP) as PDF or Word, by the extension of --out",
     )
     report_.add_argument("--number", help="the official report's number, as in 'Số: 12/BC-SKHCN' (default: blank)")
+    add_as_option(report_)
+    add_province_option(report_)
     add_quiet_option(report_)
     report_.set_defaults(handler=cmd_report)
 
@@ -155,6 +155,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     export_.add_argument("--as-of", type=parse_date, help="YYYY-MM-DD (default: today)")
     export_.add_argument("--lang", choices=list(LANGUAGES), default="vi", help="language (default: vi)")
     export_.add_argument("--warning-list", action="store_true", help="export this week's warning list instead")
+    add_as_option(export_)
+    add_province_option(export_)
     add_quiet_option(export_)
     export_.set_defaults(handler=cmd_export)
 
@@ -168,5 +170,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     send.add_argument("--dry-run", action="store_true", help="list who would get what; send and record nothing")
     send.add_argument("--resend", action="store_true", help="send again to recipients already sent this week")
     add_as_option(send)
+    add_province_option(send)
     add_quiet_option(send)
     send.set_defaults(handler=cmd_warnings_send)

@@ -12,21 +12,11 @@ from readiness.core.enums import ReviewStatus
 
 def cmd_review_list(args: argparse.Namespace) -> int:
     from readiness.intake import review
+    from readiness.outputs.views import records
 
     status = ReviewStatus(args.status) if args.status else None
     frame = act(args.as_name, lambda session, actor: review.submissions(session, actor, status))
-    rows = [
-        {
-            "id": int(row.id),
-            "commune_code": row.commune_code,
-            "reporting_date": row.reporting_date.isoformat(),
-            "origin": row.origin,
-            "status": row.review_status,
-            "reason": row.review_reason,
-            "flags": row.flags,
-        }
-        for row in frame.itertuples()
-    ]
+    rows = records.review_rows(frame)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0

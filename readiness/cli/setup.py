@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from readiness.cli.common import act, parse_date
+from readiness.cli.common import act, add_as_option, add_province_option, parse_date
 from readiness.cli.progress import add_quiet_option, progress_bar
 
 if TYPE_CHECKING:
@@ -76,13 +76,16 @@ def _print_demo_accounts(accounts: list[demo.DemoAccount]) -> None:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    from readiness.access.permissions import readable_province
     from readiness.core.i18n import today
-    from readiness.core.settings import get_settings
     from readiness.reading import queries
 
     as_of = args.as_of or today()
     approved_only = args.approved_only or None
-    data = act(None, lambda session, _: queries.summary(session, as_of, get_settings().province, approved_only))
+    data = act(
+        args.as_name,
+        lambda session, actor: queries.summary(session, as_of, readable_province(actor, args.province), approved_only),
+    )
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
@@ -115,4 +118,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     summary.add_argument(
         "--approved-only", action="store_true", help="count approved submissions only, whatever READINESS_COUNTS says"
     )
+    add_as_option(summary)
+    add_province_option(summary)
     summary.set_defaults(handler=cmd_summary)

@@ -15,12 +15,13 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     actor = act(
         None,
         lambda session, operator: auth.create_account(
-            session, operator, args.name, args.role, password, args.commune, args.email, args.unit
+            session, operator, args.name, args.role, password, args.commune, args.email, args.unit, args.province
         ),
         write=True,
     )
     bound = f", commune {actor.commune_code}" if actor.commune_code else ""
     bound += f", unit {actor.unit_code}" if actor.unit_code else ""
+    bound += f", province {actor.province}" if actor.province else ""
     print(f"Account {actor.name} created (role {actor.role}{bound}).")
     return 0
 
@@ -32,12 +33,13 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     from readiness.core.i18n import format_datetime
 
     accounts = act(None, auth.list_accounts)
-    print(f"{'name':<24} {'role':<8} {'commune':<8} {'e-mail':<32} state")
+    print(f"{'name':<24} {'role':<8} {'province':<8} {'commune':<8} {'e-mail':<32} state")
     for a in accounts.itertuples():
         state = "disabled" if a.disabled else "enabled"
         if not pd.isna(a.locked_until):
             state += f", locked until {format_datetime(a.locked_until, 'en')}"
-        print(f"{a.name:<24} {a.role:<8} {_text(a.commune_code):<8} {_text(a.email):<32} {state}")
+        province = _text(a.province_code)
+        print(f"{a.name:<24} {a.role:<8} {province:<8} {_text(a.commune_code):<8} {_text(a.email):<32} {state}")
     return 0
 
 
@@ -75,6 +77,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--commune", help="commune code, for (and only for) role commune, e.g. 00070")
     add.add_argument("--unit", help="department code, for (and only for) role unit, e.g. SKHCN (readiness units list)")
     add.add_argument("--email", help="e-mail that single sign-on identities are matched by")
+    add.add_argument(
+        "--province",
+        metavar="CODE",
+        help="national mode: the province the account works in, e.g. 01 (default: the whole country; a commune "
+        "account's is its commune's)",
+    )
     add.add_argument("--password-stdin", action="store_true", required=True, help=stdin_help)
     add.set_defaults(handler=cmd_user_add)
 

@@ -160,6 +160,9 @@ class Account(SQLModel, table=True):
     commune_code: str | None = Field(default=None, foreign_key="commune.code", max_length=5)
     # The department a `unit` account acts for.
     unit_code: str | None = Field(default=None, foreign_key="unit.code", max_length=16)
+    # National mode: the province an officer, leader or admin works in (None: the nation). A commune account's
+    # province is its commune's, derived (permissions.Actor.of).
+    province_code: str | None = Field(default=None, foreign_key="province.code", max_length=2)
     email: str | None = Field(default=None, max_length=254, index=True)
     # Kept out of repr so that a logged or printed account never shows it.
     password_hash: str = Field(default="", repr=False)
@@ -275,3 +278,37 @@ class Comment(SQLModel, table=True):
     author: str
     at: datetime
     text: str
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the API acting as its account; the database keeps only its SHA-256. The request count of
+    the current minute lives here too, so that every replica enforces the same rate limit."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    label: str = Field(default="", max_length=64)
+    created_at: datetime
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+    window_start: datetime | None = None
+    window_count: int = 0
+
+
+class ProvinceSetting(SQLModel, table=True):
+    """National mode: one province's official report header and warning recipients (empty: the default)."""
+
+    __tablename__ = "province_setting"
+
+    province_code: str = Field(primary_key=True, foreign_key="province.code", max_length=2)
+    issuing_body: str = ""
+    issuer_code: str = ""
+    place: str = ""
+    signer_title: str = ""
+    signer_name: str = ""
+    # Comma-separated addresses that get the province's whole warning list.
+    recipients: str = ""
+    updated_at: datetime
+    updated_by: str

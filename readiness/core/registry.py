@@ -1,5 +1,7 @@
 """The official 2025 registry of provinces and communes, from the vietnam-provinces package."""
 
+from functools import cache
+
 from sqlmodel import Session, select
 from vietnam_provinces import Province as RegistryProvince
 from vietnam_provinces import ProvinceCode, Ward
@@ -23,6 +25,16 @@ def commune_code(text: str | int) -> str:
     if not raw.isdigit() or len(raw) > 5:
         raise UnknownCode(f"{text!r} is not a commune code (up to 5 digits, e.g. 00070)")
     return f"{int(raw):05d}"
+
+
+@cache
+def province_of(commune_code: str) -> str | None:
+    """The province ("01") of an official commune code ("00070"), from the registry; None for an unknown code."""
+    try:
+        ward = Ward.from_code(int(commune_code))
+    except (ValueError, KeyError):
+        return None
+    return f"{int(ward.province_code):02d}"
 
 
 def provinces() -> list[Province]:

@@ -109,6 +109,10 @@ class Settings(BaseSettings):
     # The command line's failures are logged here in detail (traceback, SQL), each under the reference its one-line
     # message gives; empty: nowhere (run again with --debug to see them).
     log_file: Path | None = None
+    # The API (/api/v1): requests a minute per token (counted in the database, across replicas), and the origins
+    # (comma-separated, e.g. https://ioc.hanoi.gov.vn) whose pages may call it from a browser; empty: CORS off.
+    api_rate_limit_per_minute: int = Field(default=120, ge=1)
+    api_cors_origins: str = ""
     # Static font files made once from variable font packages (the official report's serif) are kept here.
     cache_dir: Path = DATA_DIR / "cache"
 

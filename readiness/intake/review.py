@@ -14,7 +14,7 @@ from sqlalchemy import func, literal, select
 from sqlmodel import Session
 
 from readiness.access import audit
-from readiness.access.permissions import Actor, Permission, Refusal, require
+from readiness.access.permissions import Actor, Permission, Refusal, readable_province, require
 from readiness.core.models import Commune, Criterion, Origin, ReviewStatus, Submission
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.core.text import nfc_lines, sanitize
@@ -95,6 +95,7 @@ def _apply(
 ) -> None:
     """Move one locked submission, in scope, after checking its state and who acts; audited."""
     submission_id = submission.id
+    require(actor, Permission.REVIEW, submission.commune_code)
     if submission.review_status == ReviewStatus.SUPERSEDED:
         raise ReviewError(
             f"Báo cáo số {submission_id} đã có báo cáo mới hơn thay thế (cùng xã, phường và ngày báo cáo): không "
@@ -183,14 +184,14 @@ def submissions(
     session: Session, actor: Actor, status: ReviewStatus | list[ReviewStatus] | None = None
 ) -> pd.DataFrame:
     """Submissions in scope with their review and `flags` (codes, readiness.intake.flags), oldest received first:
-    all of them for the DOST and leaders, its own for a commune account."""
+    all of the actor's province (or the country) for the DOST and leaders, its own for a commune account."""
     statement = select(*_COLUMNS).join(Commune).order_by(Submission.received_at, Submission.id)
     if actor.commune_code:
         require(actor, Permission.VIEW_COMMUNE, actor.commune_code)
         statement = statement.where(Submission.commune_code == actor.commune_code)
     else:
         require(actor, Permission.VIEW_PROVINCE)
-    province = get_settings().province
+    province = readable_province(actor)
     if province != NATIONAL:
         statement = statement.where(Commune.province_code == province)
     if status is not None:

@@ -35,7 +35,7 @@ from readiness.intake.excel import layout
 from readiness.intake.excel.container import UNREADABLE, Limits, check_container
 from readiness.intake.excel.importer import Outcome
 from readiness.intake.excel.problem import Problem, file_problem
-from readiness.intake.excel.table import _Grid, _uncached_formulas, cell_name
+from readiness.intake.excel.table import Grid, cell_name
 from readiness.intake.excel.template import _header_cell, _input, _instruction, _save, _title
 from readiness.intake.excel.values import cell_text, parse_date, parse_number, shown
 from readiness.reading import tasks as register
@@ -250,7 +250,7 @@ def load_context(session: Session) -> Context:
 
 def read(filename: str, data: bytes, context: Context, actor: Actor) -> Reading:
     """Everything a plan or progress workbook says, or every problem found in it."""
-    problems, has_formulas = check_container(
+    problems, formulas_by_sheet = check_container(
         filename, data, Limits(get_settings().upload_limit_mb, _MAX_ROWS, _MAX_COLUMNS)
     )
     if problems:
@@ -264,7 +264,6 @@ def read(filename: str, data: bytes, context: Context, actor: Actor) -> Reading:
             header = _header_row(rows)
             if header is not None:
                 found.append((name, rows, sheet.merged_cell_ranges or [], header))
-        formulas = _uncached_formulas(data, found[0][0]) if has_formulas and len(found) == 1 else set()
     except Exception as exc:  # whatever a parser raises on a broken or hostile file is a problem with the file
         return Reading(problems=[file_problem(*UNREADABLE, detail=str(exc) or type(exc).__name__)])
     if not found:
@@ -292,7 +291,7 @@ def read(filename: str, data: bytes, context: Context, actor: Actor) -> Reading:
             ]
         )
     name, rows, merged, header = found[0]
-    grid = _Grid(name, rows, formulas, merged)
+    grid = Grid(name, rows, formulas_by_sheet.get(name, frozenset()), merged)
     grid.check_merged(header)
     columns = _columns(grid, header)
     reading = Reading(sheet=name)
@@ -325,7 +324,7 @@ def _header_row(rows: list[list[Any]]) -> int | None:
     return None
 
 
-def _columns(grid: _Grid, header: int) -> dict[str, int]:
+def _columns(grid: Grid, header: int) -> dict[str, int]:
     labels = list(dict.fromkeys(PLAN_COLUMNS + PROGRESS_COLUMNS))
     found: dict[str, int] = {}
     for column, value in enumerate(grid.rows[header]):
@@ -346,7 +345,7 @@ def _columns(grid: _Grid, header: int) -> dict[str, int]:
     return found
 
 
-def _require_columns(grid: _Grid, header: int, columns: dict[str, int], required: list[str]) -> None:
+def _require_columns(grid: Grid, header: int, columns: dict[str, int], required: list[str]) -> None:
     for label in required:
         if label not in columns:
             grid.problem(
@@ -357,17 +356,17 @@ def _require_columns(grid: _Grid, header: int, columns: dict[str, int], required
             )
 
 
-def _text(grid: _Grid, r: int, column: int | None) -> str:
+def _text(grid: Grid, r: int, column: int | None) -> str:
     return cell_text(grid.get(r, column)) if column is not None else ""
 
 
-def _rows(grid: _Grid, header: int, columns: dict[str, int]):
+def _rows(grid: Grid, header: int, columns: dict[str, int]):
     for r in range(header + 1, len(grid.rows)):
         if any(grid.get(r, c) is not None for c in columns.values()):
             yield r
 
 
-def _code(grid: _Grid, r: int, column: int, seen: dict[str, int]) -> str | None:
+def _code(grid: Grid, r: int, column: int, seen: dict[str, int]) -> str | None:
     raw = grid.get(r, column)
     if raw is None:
         grid.problem(r, column, f"Thiếu '{CODE}'. Ghi mã của nhiệm vụ.", f"'{CODE}' (task code) is missing.")
@@ -393,7 +392,7 @@ def _code(grid: _Grid, r: int, column: int, seen: dict[str, int]) -> str | None:
     return code
 
 
-def _unit(grid: _Grid, r: int, column: int, text: str, context: Context) -> str | None:
+def _unit(grid: Grid, r: int, column: int, text: str, context: Context) -> str | None:
     code = context.resolve(text)
     if code is None:
         close = context.closest(text)
@@ -409,7 +408,7 @@ def _unit(grid: _Grid, r: int, column: int, text: str, context: Context) -> str 
     return code
 
 
-def _deadline(grid: _Grid, r: int, column: int, value: Any) -> tuple[bool, date | None]:
+def _deadline(grid: Grid, r: int, column: int, value: Any) -> tuple[bool, date | None]:
     """(read, deadline): (True, None) for a continuous task."""
     if value is None:
         grid.problem(
@@ -435,7 +434,7 @@ def _deadline(grid: _Grid, r: int, column: int, value: Any) -> tuple[bool, date 
     return True, day
 
 
-def _number(grid: _Grid, r: int, column: int, value: Any, label: str) -> tuple[bool, float | None]:
+def _number(grid: Grid, r: int, column: int, value: Any, label: str) -> tuple[bool, float | None]:
     if value is None:
         return True, None
     parsed = parse_number(value)
@@ -453,7 +452,7 @@ def _number(grid: _Grid, r: int, column: int, value: Any, label: str) -> tuple[b
 _LEVELS = {fold(level): level for level in TaskLevel}
 
 
-def _read_plan(grid: _Grid, header: int, columns: dict[str, int], context: Context) -> list[tasks.TaskRow]:
+def _read_plan(grid: Grid, header: int, columns: dict[str, int], context: Context) -> list[tasks.TaskRow]:
     rows: list[tasks.TaskRow] = []
     seen: dict[str, int] = {}
     for r in _rows(grid, header, columns):
@@ -534,7 +533,7 @@ def _read_plan(grid: _Grid, header: int, columns: dict[str, int], context: Conte
 
 
 def _read_progress(
-    grid: _Grid, header: int, columns: dict[str, int], context: Context, actor: Actor
+    grid: Grid, header: int, columns: dict[str, int], context: Context, actor: Actor
 ) -> list[ProgressRow]:
     rows: list[ProgressRow] = []
     seen: dict[str, int] = {}

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
-from readiness.access.permissions import Actor, Permission, require
+from readiness.access.permissions import Actor, Permission, readable_province, require
 from readiness.core import registry
 from readiness.core.i18n import format_date, format_datetime, tr
 from readiness.core.progress import Progress, tell
@@ -136,6 +136,7 @@ def consolidated_workbook(
     commune and criterion, with the review of the submission each comes from, evidence and notes (Details); the
     ranking; the criteria. Each sheet is a table of readiness.outputs.views."""
     require(actor, Permission.EXPORT)
+    readable_province(actor, province)
     status = queries.status(session, as_of, province)
     catalog = queries.catalog(session)
     place = registry.province_name(province)
@@ -201,6 +202,7 @@ def _tasks(book: Workbook, session: Session, as_of: date, subtitle: str, lang: s
 def warning_list_workbook(session: Session, as_of: date, province: str, lang: str, *, actor: Actor) -> bytes:
     """This week's warning list (queries.warning_list), most severe first, with the reason in words."""
     require(actor, Permission.EXPORT)
+    readable_province(actor, province)
     warnings = queries.warning_list(session, as_of, province)
     book = Workbook()
     sheet = book.active

@@ -19,15 +19,15 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from readiness.access import audit
-from readiness.access.permissions import Actor, Permission, require
+from readiness.access.permissions import Actor, Permission, readable_province, require
 from readiness.core import addresses, db, registry
 from readiness.core.i18n import format_date
 from readiness.core.models import Account, Role, WarningDelivery
 from readiness.core.progress import Progress, each
 from readiness.core.scoring import Status
-from readiness.core.settings import get_settings
+from readiness.core.settings import NATIONAL, get_settings
 from readiness.core.text import nfc
-from readiness.outputs import export, task_texts
+from readiness.outputs import export, province_settings, task_texts
 from readiness.outputs.views.wording import describe_status, warning_reason
 from readiness.reading import queries
 from readiness.reading import tasks as register
@@ -35,6 +35,9 @@ from readiness.reading import tasks as register
 log = logging.getLogger(__name__)
 
 WHOLE_LIST = "all"
+# National mode: a province's whole list is recorded under "p" + its code, so that an address that gets the lists of
+# several provinces gets each of them.
+_PROVINCE_LIST = "p"
 SENT = "sent"
 FAILED = "failed"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,6 +66,15 @@ class Delivery:
     # "sent", "failed", "already sent" (skipped) or "dry run".
     outcome: str
     error: str = ""
+
+
+def whole_list(province: str) -> str:
+    """The delivery scope of `province`'s whole list."""
+    return WHOLE_LIST if province in (NATIONAL, get_settings().province) else _PROVINCE_LIST + province
+
+
+def is_whole_list(scope: str) -> bool:
+    return scope == WHOLE_LIST or scope.startswith(_PROVINCE_LIST)
 
 
 def week_of(day: date) -> date:
@@ -100,21 +112,28 @@ def _week_words(as_of: date) -> str:
     return f"tuần từ {format_date(monday, 'vi')} đến {format_date(monday + timedelta(days=6), 'vi')}"
 
 
-def _footer() -> list[str]:
+def _footer(sender: str, place: str) -> list[str]:
     return [
         "",
         "Thư này được gửi tự động từ hệ thống theo dõi mức độ sẵn sàng (Readiness); xin không trả lời thư này.",
-        f"{get_settings().report_issuing_body} – {registry.province_name(get_settings().province)}",
+        f"{sender} – {place}",
     ]
 
 
 def _leaders_mail(
-    recipient: str, warnings: pd.DataFrame, criteria: int, as_of: date, place: str, task_lines: list[str]
+    recipient: str,
+    warnings: pd.DataFrame,
+    criteria: int,
+    as_of: date,
+    place: str,
+    province: str,
+    sender: str,
+    task_lines: list[str],
 ) -> Mail:
     lines = [
         "Kính gửi Quý lãnh đạo,",
         "",
-        f"{get_settings().report_issuing_body} gửi danh sách cảnh báo {_week_words(as_of)} về mức độ sẵn sàng "
+        f"{sender} gửi danh sách cảnh báo {_week_words(as_of)} về mức độ sẵn sàng "
         f"của các xã, phường ({place}) theo Nghị quyết 57-NQ/TW, số liệu tính đến ngày {format_date(as_of, 'vi')}.",
         "",
     ]
@@ -131,13 +150,15 @@ def _leaders_mail(
     lines += task_lines
     return Mail(
         recipient=recipient,
-        scope=WHOLE_LIST,
+        scope=whole_list(province),
         subject=nfc(f"Danh sách cảnh báo {_week_words(as_of)} – {place} ({len(warnings)} xã, phường)"),
-        body=_text(lines + _footer()),
+        body=_text(lines + _footer(sender, place)),
     )
 
 
-def _commune_mail(recipient: str, row: object, items: pd.DataFrame, criteria: int, as_of: date) -> Mail:
+def _commune_mail(
+    recipient: str, row: object, items: pd.DataFrame, criteria: int, as_of: date, footer: list[str]
+) -> Mail:
     lines = [
         f"Kính gửi {row.commune_name},",
         "",
@@ -160,14 +181,16 @@ def _commune_mail(recipient: str, row: object, items: pd.DataFrame, criteria: in
         recipient=recipient,
         scope=row.commune_code,
         subject=nfc(f"Cảnh báo {_week_words(as_of)}: {row.commune_name} chưa đạt tiến độ"),
-        body=_text(lines + _footer()),
+        body=_text(lines + footer),
     )
 
 
 def owed_mails(session: Session, as_of: date, province: str, *, actor: Actor) -> list[Mail]:
-    """Every message of `as_of`'s week: the whole list to each READINESS_WARNING_RECIPIENTS address (always, so
-    an empty week is said too), and each listed commune's own items to its accounts that have an e-mail."""
+    """Every message of `as_of`'s week: the whole list to each of the scope's recipients
+    (READINESS_WARNING_RECIPIENTS, or a province's own in national mode; always, so an empty week is said too), and
+    each listed commune's own items to its accounts that have an e-mail."""
     require(actor, Permission.EXPORT)
+    readable_province(actor, province)
     frame = queries.status(session, as_of, province)
     warnings = queries.warning_list(session, as_of, province)
     criteria = len(queries.catalog(session))
@@ -175,8 +198,11 @@ def owed_mails(session: Session, as_of: date, province: str, *, actor: Actor) ->
     tasks = register.register(session, as_of)
     at_risk = get_settings().at_risk_days
     task_lines = task_texts.leaders_lines(tasks, at_risk) if not tasks.empty else []
+    # The province's own recipients and name in national mode (province_settings), the settings' otherwise.
+    header = province_settings.header(province)
+    sender = header.issuing_body
     mails = [
-        _leaders_mail(r, warnings, criteria, as_of, place, task_lines) for r in get_settings().warning_recipient_list
+        _leaders_mail(r, warnings, criteria, as_of, place, province, sender, task_lines) for r in header.recipients
     ]
     if mails:
         workbook = export.warning_list_workbook(session, as_of, province, "vi", actor=actor)
@@ -186,14 +212,17 @@ def owed_mails(session: Session, as_of: date, province: str, *, actor: Actor) ->
     not_green = frame[frame["status"] != Status.GREEN]
     for row in warnings.itertuples():
         items = not_green[not_green["commune_code"] == row.commune_code]
-        mails += [_commune_mail(r, row, items, criteria, as_of) for r in accounts.get(row.commune_code, [])]
-    return mails + _task_mails(session, tasks, as_of, at_risk)
+        footer = _footer(sender, registry.province_name(registry.province_of(row.commune_code) or province))
+        mails += [_commune_mail(r, row, items, criteria, as_of, footer) for r in accounts.get(row.commune_code, [])]
+    return mails + _task_mails(session, tasks, as_of, at_risk, sender, place)
 
 
 TASK_SCOPE = "task:"
 
 
-def _task_mails(session: Session, tasks: pd.DataFrame, as_of: date, at_risk: int) -> list[Mail]:
+def _task_mails(
+    session: Session, tasks: pd.DataFrame, as_of: date, at_risk: int, sender: str, place: str
+) -> list[Mail]:
     """Each lead unit with overdue or due-soon tasks gets its own list, and nothing of another unit."""
     if tasks.empty:
         return []
@@ -202,7 +231,7 @@ def _task_mails(session: Session, tasks: pd.DataFrame, as_of: date, at_risk: int
     names = dict(zip(tasks["lead_unit_code"], tasks["lead_unit_name"], strict=False))
     mails = []
     for code, (overdue, soon) in items.items():
-        body = _text(task_texts.unit_lines(names[code], overdue, soon, at_risk, as_of) + _footer())
+        body = _text(task_texts.unit_lines(names[code], overdue, soon, at_risk, as_of) + _footer(sender, place))
         subject = nfc(f"Nhiệm vụ NQ57 {_week_words(as_of)}: {names[code]} có {len(overdue)} nhiệm vụ quá hạn")
         mails += [Mail(r, f"{TASK_SCOPE}{code}", subject, body) for r in recipients.get(code, [])]
     return mails

@@ -17,7 +17,7 @@ from fpdf import FPDF
 from PIL import Image
 from sqlmodel import Session
 
-from readiness.access.permissions import Actor, Permission, require
+from readiness.access.permissions import Actor, Permission, readable_province, require
 from readiness.core import registry
 from readiness.core.i18n import (
     format_count,
@@ -411,6 +411,7 @@ def province_report(
     """The leaders' summary of a province (or the whole country, NATIONAL) as of a date, as PDF bytes; `progress`
     is told of each part done."""
     require(actor, Permission.EXPORT)
+    readable_province(actor, province)
     place = registry.province_name(province)
     title = tr(lang, "Báo cáo mức độ sẵn sàng của xã, phường", "Commune readiness report")
     pdf = _Pdf(lang, f"Readiness · {place} · {tr(lang, 'tính đến', 'as of')} {format_date(as_of, lang)}")
@@ -514,8 +515,8 @@ def _tasks(pdf: _Pdf, session: Session, as_of: date, lang: str) -> None:
 
 def commune_report(session: Session, commune_code: str, as_of: date, lang: str, *, actor: Actor) -> bytes:
     """One A4 page for one commune: its criteria with value, target, status and evidence, and its trend."""
-    require(actor, Permission.EXPORT)
     code = registry.commune_code(commune_code)
+    require(actor, Permission.EXPORT, code)
     commune = session.get(Commune, code)
     if commune is None:
         place = registry.province_name(get_settings().province)

@@ -96,8 +96,9 @@ def ranking(session: Session, as_of: date, province: str) -> pd.DataFrame:
 
 
 def summary(session: Session, as_of: date, province: str, approved_only: bool | None = None) -> dict:
-    """The figures of `readiness summary --json` (a contract: keep its keys stable). "counts" says which submissions
-    count; "pending" is how many communes' figures come from a submission pending review."""
+    """The figures of `readiness summary --json` (a contract: keep its keys stable). "province_code" is the scope
+    ("01", or "all" for the whole country); "counts" says which submissions count; "pending" is how many communes'
+    figures come from a submission pending review."""
     frame = status(session, as_of, province, approved_only)
     communes_ = by_commune(frame)
     criteria_ = by_criterion(frame)
@@ -106,6 +107,7 @@ def summary(session: Session, as_of: date, province: str, approved_only: bool | 
     return {
         "as_of": as_of.isoformat(),
         "province": registry.province_name(province),
+        "province_code": province,
         "counts": counts_setting(approved_only),
         "communes": len(communes_),
         "fully_green": int(communes_["fully_green"].sum()),

@@ -112,7 +112,7 @@ _NO_TABLE = (
 )
 
 
-def _locate(data: bytes, formulas: Formulas) -> tuple[str, "_Grid", Kind, int] | list[Problem] | None:
+def _locate(data: bytes, formulas: Formulas) -> tuple[str, "Grid", Kind, int] | list[Problem] | None:
     """The one sheet holding a checklist or province table, with its values (sheets without one are ignored);
     problems when several sheets hold one, hidden or not: importing one and dropping the others would lose
     figures, and a hidden copy could take the place of the visible table."""
@@ -130,7 +130,7 @@ def _locate(data: bytes, formulas: Formulas) -> tuple[str, "_Grid", Kind, int] |
     if not tables:
         return None
     name, rows, merged, kind, header_row = tables[0]
-    return name, _Grid(name, rows, formulas.get(name, frozenset()), merged), kind, header_row
+    return name, Grid(name, rows, formulas.get(name, frozenset()), merged), kind, header_row
 
 
 def _several_tables(tables: list[tuple[str, int]], hidden: set[str]) -> list[Problem]:
@@ -163,7 +163,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-class _Grid:
+class Grid:
     """A sheet's values with the problems found while reading them."""
 
     def __init__(
@@ -243,7 +243,7 @@ def _find_table(rows: list[list[Any]]) -> tuple[Kind, int] | None:
     return None
 
 
-def _read_header_block(grid: _Grid, header_row: int, kind: Kind, context: Context, reading: Reading) -> None:
+def _read_header_block(grid: Grid, header_row: int, kind: Kind, context: Context, reading: Reading) -> None:
     """The labelled values above the table; each value stands in the first filled cell right of its label."""
     wanted = [layout.REPORTING_DATE_LABEL, layout.REPORTER_NAME_LABEL, layout.REPORTER_PHONE_LABEL]
     if kind == Kind.CHECKLIST:
@@ -291,7 +291,7 @@ def _read_header_block(grid: _Grid, header_row: int, kind: Kind, context: Contex
                 reading.reporter_phone = text
 
 
-def _reporting_date(grid: _Grid, r: int, c: int, value: Any, context: Context) -> date | None:
+def _reporting_date(grid: Grid, r: int, c: int, value: Any, context: Context) -> date | None:
     day = parse_reporting_date(value, context.start_date, context.today)
     if isinstance(day, Refused):
         grid.problem(r, c, day.vi, day.en)
@@ -299,7 +299,7 @@ def _reporting_date(grid: _Grid, r: int, c: int, value: Any, context: Context) -
     return day
 
 
-def _commune(grid: _Grid, r: int, c: int, value: Any, context: Context) -> str | None:
+def _commune(grid: Grid, r: int, c: int, value: Any, context: Context) -> str | None:
     if value is None:
         grid.problem(
             r,
@@ -348,7 +348,7 @@ def _national_communes() -> dict[str, tuple[str, str]]:
     return _national
 
 
-def _columns(grid: _Grid, header_row: int, labels: list[str]) -> dict[str, int]:
+def _columns(grid: Grid, header_row: int, labels: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for c, value in enumerate(grid.rows[header_row]):
         if not isinstance(value, str):
@@ -370,7 +370,7 @@ def _columns(grid: _Grid, header_row: int, labels: list[str]) -> dict[str, int]:
     return found
 
 
-def _read_checklist_table(grid: _Grid, header_row: int, context: Context, reading: Reading) -> None:
+def _read_checklist_table(grid: Grid, header_row: int, context: Context, reading: Reading) -> None:
     labels = [
         layout.CODE_COLUMN,
         layout.VALUE_COLUMN,
@@ -442,7 +442,7 @@ def _read_checklist_table(grid: _Grid, header_row: int, context: Context, readin
         reading.reports[0].results = sorted(results, key=lambda r: context.criteria[r.criterion_code].position)
 
 
-def _read_province_table(grid: _Grid, header_row: int, context: Context, reading: Reading) -> None:
+def _read_province_table(grid: Grid, header_row: int, context: Context, reading: Reading) -> None:
     code_column = next(
         c
         for c, value in enumerate(grid.rows[header_row])
@@ -535,7 +535,7 @@ def _code_range(context: Context) -> str:
 
 
 def _value(
-    grid: _Grid,
+    grid: Grid,
     criterion: Criterion,
     value: Any,
     out_of: Any,

@@ -95,6 +95,18 @@ def _typed(criterion: Criterion, value: Any, out_of: Any) -> tuple[str, str]:
     return _number(value), "" if out_of is None or out_of != out_of else _number(out_of)
 
 
+def typed(value: str | float | bool | None) -> str:
+    """A value sent as JSON (the API) as a person types it in the form: true/false as Có/Không, numbers the
+    Vietnamese way (a JSON 1.5 is "1,5", never read as one thousand five hundred), text as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return layout.YES if value else layout.NO
+    if isinstance(value, int | float):
+        return _number(value)
+    return value
+
+
 def _number(value: float) -> str:
     """The Vietnamese way, without thousands separators: 1234,5."""
     return f"{float(value):.6f}".rstrip("0").rstrip(".").replace(".", ",")

@@ -13,7 +13,7 @@ from readiness.core import registry
 from readiness.core.i18n import format_date, format_number, format_percent, today
 from readiness.core.scoring import TIMELINESS
 from readiness.core.settings import NATIONAL, get_settings
-from readiness.outputs import charts, mail, task_texts
+from readiness.outputs import charts, mail, province_settings, task_texts
 from readiness.outputs.charts import Chart
 from readiness.outputs.official.layout import TEXT_WIDTH
 from readiness.outputs.views import tables as views
@@ -47,24 +47,26 @@ class Details:
 
     @classmethod
     def from_settings(cls, province: str, number: str = "") -> "Details":
+        """The values of READINESS_REPORT_* or, in national mode, of the province (province_settings.header)."""
         s = get_settings()
+        header = province_settings.header(province)
         name = registry.province_name(province)
         if province == NATIONAL:
-            place, parent, addressee = "Hà Nội", "BỘ KHOA HỌC VÀ CÔNG NGHỆ", "Bộ trưởng Bộ Khoa học và Công nghệ"
+            place, parent, addressee = "Hà Nội", "", "Thủ tướng Chính phủ"
         else:
             place = name.removeprefix("Thành phố ").removeprefix("Tỉnh ")
             parent, addressee = f"UBND {name}", f"Ủy ban nhân dân {name}"
         return cls(
             number=number,
             parent_body=s.report_parent_body or parent,
-            issuing_body=s.report_issuing_body,
-            issuer_code=s.report_issuer_code,
-            place=s.report_place or place,
+            issuing_body=header.issuing_body,
+            issuer_code=header.issuer_code,
+            place=header.place or place,
             addressee=s.report_addressee or addressee,
             copies=[c.strip() for c in s.report_copies.split(";") if c.strip()],
             archive=s.report_archive,
-            signer_title=[t.strip() for t in s.report_signer_title.split(";") if t.strip()],
-            signer_name=s.report_signer_name,
+            signer_title=[t.strip() for t in header.signer_title.split(";") if t.strip()],
+            signer_name=header.signer_name,
         )
 
     @property

@@ -110,3 +110,20 @@ def accounts(listed: pd.DataFrame, lang: str) -> pd.DataFrame:
         created_at=[format_datetime(at, lang) for at in listed["created_at"]],
     )
     return shown[ACCOUNTS.keys("page")].rename(columns={c.key: c.header(lang) for c in ACCOUNTS.columns})
+
+
+def review_rows(submissions: pd.DataFrame) -> list[dict]:
+    """Submissions with their review (review.submissions) as `readiness review list --json` and GET /api/v1/review
+    give them: id, commune, reporting date (ISO), origin, status, reason and flag codes."""
+    return [
+        {
+            "id": int(row.id),
+            "commune_code": row.commune_code,
+            "reporting_date": row.reporting_date.isoformat(),
+            "origin": row.origin,
+            "status": row.review_status,
+            "reason": row.review_reason,
+            "flags": list(row.flags),
+        }
+        for row in submissions.itertuples()
+    ]

@@ -1,0 +1,286 @@
+"""The API at /api/v1 through a real running server (Streamlit with the app's routes), on SQLite and PostgreSQL:
+tokens, scopes, the figures equal to the command line's, submissions with the web form's messages, review, the rate
+limit kept in the database, and no cookie accepted or set."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from conftest import NATIONAL_PASSWORD as PASSWORD
+from conftest import PROJECT_DIR
+from sqlalchemy import select, update
+from starlette.testclient import TestClient
+
+from readiness.access import auth, sessions, tokens
+from readiness.access.permissions import OPERATOR
+from readiness.cli import main
+from readiness.core import db
+from readiness.core.models import ApiToken, AuditEvent, ImportFile, Submission
+
+HANOI, HCMC = "01", "79"
+CUA_NAM, VUNG_TAU = "00073", "26506"
+DAY = date(2025, 10, 6)
+LIMIT = 25  # requests a minute per token, for the server under test
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def serve(log_path: Path, **env: str) -> Iterator[str]:
+    """`streamlit run app.py` from this worktree with the current READINESS_ settings (and `env`); its URL."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=PROJECT_DIR,
+            env={**os.environ, "PYTHONPATH": str(PROJECT_DIR), **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        try:
+            while not _healthy(url):
+                try:
+                    process.wait(timeout=0.25)  # the pause between polls, and a crash noticed at once
+                except subprocess.TimeoutExpired:
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"the server did not answer within 60 s; log: {log_path}")
+                else:
+                    pytest.fail(f"the server exited with {process.returncode}: {log_path.read_text()}")
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def token_for(name: str, **kwargs) -> str:
+    with db.write_session() as session:
+        return tokens.create(session, OPERATOR, name, **kwargs)
+
+
+@pytest.fixture
+def api(national: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """The server on the national database (conftest.national), and a token for each officer."""
+    token = {name: token_for(name) for name in ("hn", "hn2", "hcm", "nation")}
+    with serve(tmp_path / "server.log", READINESS_API_RATE_LIMIT_PER_MINUTE=str(LIMIT)) as url:
+        yield f"{url}/api/v1", token
+
+
+def get(url: str, token: str | None, **params) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return httpx.get(url, headers=headers, params=params, timeout=30)
+
+
+def post(url: str, token: str, body: dict) -> httpx.Response:
+    return httpx.post(url, headers={"Authorization": f"Bearer {token}"}, json=body, timeout=30)
+
+
+def cli_summary(capsys: pytest.CaptureFixture, *flags: str) -> dict:
+    capsys.readouterr()
+    assert main(["summary", "--json", "--as-of", DAY.isoformat(), *flags]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_the_summary_of_each_token_is_its_accounts_scope_and_equals_the_cli(api, capsys):
+    base, token = api
+    for name in ("hn", "hcm", "nation"):
+        response = get(f"{base}/summary", token[name], as_of=DAY.isoformat())
+        assert response.status_code == 200, response.text
+        assert response.json() == cli_summary(capsys, "--as", name)
+    assert get(f"{base}/summary", token["hn"], as_of=DAY.isoformat()).json()["communes"] == 126
+    hcm = get(f"{base}/summary", token["nation"], as_of=DAY.isoformat(), province="79").json()
+    assert hcm == cli_summary(capsys, "--as", "hcm") and hcm["by_commune"][VUNG_TAU]["green"] == 1
+    refused = get(f"{base}/summary", token["hn"], province="79")
+    assert refused.status_code == 403
+    assert (
+        refused.json()["detail"]["en"]
+        == "Account hn works within Thành phố Hà Nội only; province 79 is outside that scope."
+    )
+    assert get(f"{base}/summary", token["nation"], province="99").status_code == 404
+
+    criteria = get(f"{base}/criteria", token["hcm"]).json()
+    assert [c["code"] for c in criteria] == [f"TC{i:02d}" for i in range(1, 17)]
+
+    commune = get(f"{base}/communes/26506", token["hcm"], as_of=DAY.isoformat())
+    assert commune.status_code == 200, commune.text
+    body = commune.json()
+    assert (body["code"], body["province_code"], body["green"]) == (VUNG_TAU, HCMC, 1)
+    assert {c["criterion_code"]: c["status"] for c in body["criteria"]}["TC02"] == "red"
+    assert [h["reporting_date"] for h in body["history"]] == [DAY.isoformat()]
+    assert get(f"{base}/communes/26506", token["hn"]).status_code == 403
+    assert get(f"{base}/communes/99999", token["nation"]).status_code == 404
+
+
+def test_without_a_valid_token_nothing_is_answered_and_no_cookie_counts(api):
+    base, token = api
+    for bad in (None, "rdy_not-a-token", token["hn"] + "x"):
+        response = get(f"{base}/summary", bad)
+        assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
+        assert "set-cookie" not in response.headers
+    # A logged-in browser's session cookie gives no access to the API.
+    _, session_token = auth.log_in("hn", PASSWORD)
+    with_cookie = httpx.get(f"{base}/summary", cookies={sessions.COOKIE: session_token}, timeout=30)
+    assert with_cookie.status_code == 401
+
+    # A token ends when revoked, when its account is disabled, when its password is reset, and when it expires.
+    revoked, disabled, reset, expired = (token_for(n) for n in ("hcm", "nation", "hn2", "hn"))
+    with db.write_session() as session:
+        (revoked_id,) = tokens.listing(session, OPERATOR, "hcm")["id"].head(1)
+        tokens.revoke(session, OPERATOR, "hcm", int(revoked_id))
+        auth.disable_account(session, OPERATOR, "nation")
+        auth.reset_password(session, OPERATOR, "hn2", "another-long-password")
+        session.exec(
+            update(ApiToken)
+            .where(ApiToken.token_hash == sessions.token_hash(expired))
+            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    for ended in (revoked, disabled, reset, expired):
+        assert get(f"{base}/summary", ended).status_code == 401
+    assert get(f"{base}/summary", token["hcm"]).status_code == 200  # the account's other token still works
+    assert get(f"{base}/summary", token["hn"]).status_code == 200
+
+    document = httpx.get(f"{base}/openapi.json", timeout=30).json()
+    assert {"/summary", "/criteria", "/communes/{code}", "/review", "/submissions"} <= set(document["paths"])
+    assert "SubmissionIn" in document["components"]["schemas"]
+    docs = httpx.get(f"{base}/docs", timeout=30)
+    assert docs.status_code == 200 and "<code>POST /api/v1/submissions</code>" in docs.text
+
+
+def test_a_submission_is_checked_like_the_web_form_then_reviewed(api, capsys):
+    base, token = api
+    wrong = post(
+        f"{base}/submissions",
+        token["hn"],
+        {
+            "commune_code": CUA_NAM,
+            "reporting_date": DAY.isoformat(),
+            "results": {"TC01": {"value": "maybe"}, "TC03": {"value": 13, "out_of": 12}, "TC99": {"value": 1}},
+        },
+    )
+    assert wrong.status_code == 422
+    assert [p["criterion"] for p in wrong.json()["problems"]] == ["TC99"]
+    wrong = post(
+        f"{base}/submissions",
+        token["hn"],
+        {"commune_code": CUA_NAM, "reporting_date": DAY.isoformat(), "results": {"TC01": {"value": "maybe"}}},
+    )
+    assert wrong.status_code == 422
+    (problem,) = wrong.json()["problems"]
+    assert problem["criterion"] == "TC01"
+    assert problem["message"]["en"].startswith("Criterion TC01: 'maybe' is not a yes/no answer.")
+    outside = {"commune_code": VUNG_TAU, "reporting_date": "2025-10-07", "results": {"TC01": {"value": 1}}}
+    outside = post(f"{base}/submissions", token["hn"], outside)
+    assert outside.status_code == 403
+
+    body = {
+        "commune_code": "73",
+        "reporting_date": "2025-10-07",
+        "reporter": {"name": "Nguyễn Văn An", "phone": "0912345678"},
+        "results": {"TC01": {"value": True}, "TC02": {"value": 1}, "TC03": {"value": 10, "out_of": 12}},
+    }
+    accepted = post(f"{base}/submissions", token["hn"], body)
+    assert accepted.status_code == 201, accepted.text
+    (new_id,) = accepted.json()["submission_ids"]
+    assert accepted.json()["review_status"] == "pending"
+    assert post(f"{base}/submissions", token["hn"], body).status_code == 409  # the same again: not counted twice
+    with db.session() as session:
+        stored = session.get(Submission, new_id)
+        assert (stored.origin, stored.received_from, stored.reporter_name) == ("web", "hn", "Nguyễn Văn An")
+        assert session.get(ImportFile, stored.import_file_id).kind == "web_form"
+        actions = session.execute(select(AuditEvent.action).where(AuditEvent.actor == "hn")).scalars().all()
+    assert "webform.accepted" in actions
+
+    pending = get(f"{base}/review", token["hn2"], status="pending").json()
+    assert new_id in [row["id"] for row in pending] and {row["commune_code"] for row in pending} == {CUA_NAM}
+    capsys.readouterr()
+    assert main(["review", "list", "--json", "--status", "pending", "--as", "hn2"]) == 0
+    assert json.loads(capsys.readouterr().out) == pending
+    assert post(f"{base}/review/{new_id}/approve", token["hcm"], {}).status_code == 403
+    own = post(f"{base}/review/{new_id}/approve", token["hn"], {})
+    assert own.status_code == 422 and "nobody reviews their own upload" in own.json()["detail"]["en"]
+    assert post(f"{base}/review/{new_id}/return", token["hn2"], {"reason": " "}).status_code == 422
+    returned = post(
+        f"{base}/review/{new_id}/return", token["hn2"], {"reason": "TC03: attach the list", "criteria": ["TC03"]}
+    )
+    assert returned.json() == {"id": new_id, "review_status": "returned"}
+    assert post(f"{base}/review/999999/approve", token["hn2"], {}).status_code == 404
+    with db.session() as session:
+        vung_tau_id = session.execute(select(Submission.id).where(Submission.commune_code == VUNG_TAU)).scalar_one()
+    assert post(f"{base}/review/{vung_tau_id}/approve", token["nation"], {}).json()["review_status"] == "approved"
+
+
+def test_the_rate_limit_is_counted_per_token_in_the_database(api):
+    base, token = api
+    statuses = [get(f"{base}/criteria", token["hcm"]).status_code for _ in range(2 * LIMIT + 1)]
+    # LIMIT requests pass in a minute; should the minute turn during the burst, at most LIMIT more.
+    first_refusal = statuses.index(429)
+    assert LIMIT <= first_refusal <= 2 * LIMIT and set(statuses[:first_refusal]) == {200}
+    refused = get(f"{base}/criteria", token["hcm"])
+    if refused.status_code == 429:
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert get(f"{base}/criteria", token["hn"]).status_code == 200  # another token has its own count
+    with db.session() as session:
+        hashed = sessions.token_hash(token["hcm"])
+        count = session.execute(select(ApiToken.window_count).where(ApiToken.token_hash == hashed)).scalar_one()
+    assert count > LIMIT
+
+
+def test_token_create_prints_the_token_once_as_the_last_line_and_keeps_only_its_hash(national, capsys):
+    capsys.readouterr()
+    assert main(["token", "create", "hcm", "--expires-days", "30", "--label", "ioc"]) == 0
+    token = capsys.readouterr().out.splitlines()[-1]
+    assert token.startswith(tokens.PREFIX)
+    assert tokens.actor_for(token).province == "79"
+    with db.session() as session:
+        (row,) = session.execute(select(ApiToken)).scalars()
+        audited = session.execute(select(AuditEvent.action).where(AuditEvent.target == "hcm")).scalars().all()
+    assert row.token_hash == sessions.token_hash(token) and token not in repr(row.model_dump())
+    assert timedelta(days=29) < row.expires_at - row.created_at <= timedelta(days=30)
+    assert "token.create" in audited
+    assert main(["token", "list", "hcm"]) == 0
+    listed = capsys.readouterr().out
+    assert " ioc " in listed and token not in listed
+    assert main(["token", "revoke", "hcm", str(row.id)]) == 0
+    with pytest.raises(tokens.TokenError):
+        tokens.actor_for(token)
+    capsys.readouterr()
+    assert main(["token", "create", "nobody"]) == 1
+    assert "There is no account named nobody" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("origins", ["", "https://ioc.example.vn"])
+def test_cors_is_off_unless_configured(initialized, monkeypatch, origins):
+    import api
+
+    monkeypatch.setenv("READINESS_API_CORS_ORIGINS", origins)
+    db.reset_caches()
+    client = TestClient(api.build())
+    headers = {"Origin": "https://ioc.example.vn", "Access-Control-Request-Method": "GET"}
+    answer = client.options("/summary", headers=headers)
+    allowed = answer.headers.get("access-control-allow-origin")
+    assert allowed == (origins or None)

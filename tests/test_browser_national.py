@@ -1,0 +1,60 @@
+"""A national installation in a real browser: two province officers and a national one each see their own scope
+(the overview's figures, the scope picker, a commune of another province not opened)."""
+
+from pathlib import Path
+
+import pytest
+from conftest import NATIONAL_PASSWORD
+from test_api import serve
+from test_browser import ARTIFACTS, CHROMIUM, chromium, new_tab
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(national: str, tmp_path: Path):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser test")
+    with serve(tmp_path / "server.log") as url:
+        yield url
+
+
+def log_in(page, server: str, name: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(NATIONAL_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Mức độ sẵn sàng của xã, phường")).to_be_visible()
+
+
+def fully_green(page):
+    """The overview's first figure: fully green communes of all the communes in scope (the scope shows in the
+    denominator)."""
+    return page.get_by_test_id("stMetric").filter(has_text="Đạt đủ").get_by_test_id("stMetricValue")
+
+
+def test_each_account_sees_its_own_scope_in_a_real_browser(server):
+    from playwright.sync_api import expect
+
+    with chromium() as browser:
+        for name, shown in (("hn", "0/126"), ("hcm", "0/168"), ("nation", "0/3.321")):
+            page = new_tab(browser)
+            log_in(page, server, name)
+            expect(fully_green(page)).to_have_text(shown)
+            scope = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox")
+            expect(scope).to_have_count(1 if name == "nation" else 0)
+            page.screenshot(path=ARTIFACTS / f"national-overview-{name}.png")
+            if name == "hn":
+                # A commune of another province is not opened: the page falls back to one of Hà Nội's.
+                page.goto(f"{server}/commune?commune=26506")
+                expect(page.get_by_text("Thành phố Hà Nội · mã")).to_be_visible()
+                assert "26506" not in page.url
+        # The national account opens one province from the sidebar.
+        scope.click()
+        page.keyboard.type("Hồ Chí Minh")  # the list shows a few options at a time: filter it
+        page.get_by_role("option", name="Thành phố Hồ Chí Minh").click()
+        expect(fully_green(page)).to_have_text("0/168")
+        page.screenshot(path=ARTIFACTS / "national-overview-nation-79.png")
