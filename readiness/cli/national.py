@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from readiness.cli.common import acting_as, add_as_option, refused
+from readiness.cli.common import acting_as, add_as_option
 
 
 def cmd_province_set(args: argparse.Namespace) -> int:
     from readiness import bootstrap
-    from readiness.access import auth
     from readiness.core import db
     from readiness.outputs import province_settings
 
@@ -19,13 +18,10 @@ def cmd_province_set(args: argparse.Namespace) -> int:
     if all(v is None for v in values.values()):
         print("readiness province set: give at least one value to set, e.g. --issuing-body", file=sys.stderr)
         return 2
-    try:
-        actor = acting_as(args.as_name)
-        with db.write_session() as session:
-            row = province_settings.save(session, actor, args.code, **values)
-            code = row.province_code
-    except auth.Refusal as exc:
-        return refused(exc)
+    actor = acting_as(args.as_name)
+    with db.write_session() as session:
+        row = province_settings.save(session, actor, args.code, **values)
+        code = row.province_code
     header = province_settings.header(code)
     print(f"Province {code}: issuing body {header.issuing_body!r}, code {header.issuer_code!r}, place {header.place!r}")
     print(f"  signer {header.signer_title!r} {header.signer_name!r}; recipients: {', '.join(header.recipients) or '-'}")
@@ -34,17 +30,13 @@ def cmd_province_set(args: argparse.Namespace) -> int:
 
 def cmd_province_list(args: argparse.Namespace) -> int:
     from readiness import bootstrap
-    from readiness.access import auth
     from readiness.core import db
     from readiness.outputs import province_settings
 
     bootstrap.init()
-    try:
-        actor = acting_as(args.as_name)
-        with db.session() as session:
-            rows = province_settings.listing(session, actor)
-    except auth.Refusal as exc:
-        return refused(exc)
+    actor = acting_as(args.as_name)
+    with db.session() as session:
+        rows = province_settings.listing(session, actor)
     if rows.empty:
         print("No province has values of its own: every report uses the READINESS_REPORT_* settings.")
     for row in rows.itertuples():

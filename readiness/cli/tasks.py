@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from readiness.cli.common import acting_as, add_as_option, out_path, parse_date, refused
+from readiness.cli.common import acting_as, add_as_option, out_path, parse_date
 
 _CLASSES = ["on_time", "late", "within", "overdue", "continuous"]
 _LEVELS = ["Trung ương", "Tỉnh"]
@@ -35,16 +35,12 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from readiness.access import auth
     from readiness.core import db
     from readiness.intake import task_workbook
 
-    try:
-        actor = _actor(args)
-        with db.session() as session:
-            data = task_workbook.progress_workbook(session, actor, args.unit)
-    except auth.Refusal as exc:
-        return refused(exc)
+    actor = _actor(args)
+    with db.session() as session:
+        data = task_workbook.progress_workbook(session, actor, args.unit)
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes).")
     return 0
@@ -52,7 +48,6 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Exit status 0 only when every file was accepted."""
-    from readiness.access import auth
     from readiness.core.i18n import tr
     from readiness.intake import task_workbook
     from readiness.intake.excel import Outcome
@@ -61,10 +56,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if missing:
         print(f"readiness tasks import: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
-    try:
-        actor = _actor(args)
-    except auth.Refusal as exc:
-        return refused(exc)
+    actor = _actor(args)
     outcomes = task_workbook.import_files([(p.name, p.read_bytes()) for p in args.files], actor, args.dry_run)
     lang = args.lang
     for outcome in outcomes:
@@ -105,52 +97,38 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_done(args: argparse.Namespace) -> int:
-    from readiness.access import auth
     from readiness.core import db
     from readiness.core.task_models import TaskCompletion
     from readiness.intake import tasks
 
-    try:
-        actor = _actor(args)
-        with db.write_session() as session:
-            completion = tasks.complete(session, actor, args.code, args.on, args.result or "")
-            if args.evidence:
-                tasks.add_evidence(
-                    session, actor, args.code, args.evidence.name, args.evidence.read_bytes(), completion
-                )
-            status = session.get(TaskCompletion, completion).review_status
-    except auth.Refusal as exc:
-        return refused(exc)
+    actor = _actor(args)
+    with db.write_session() as session:
+        completion = tasks.complete(session, actor, args.code, args.on, args.result or "")
+        if args.evidence:
+            tasks.add_evidence(session, actor, args.code, args.evidence.name, args.evidence.read_bytes(), completion)
+        status = session.get(TaskCompletion, completion).review_status
     print(f"Task {tasks.normal_code(args.code)} done on {args.on.isoformat()} (completion {completion}, {status}).")
     return 0
 
 
 def cmd_extend(args: argparse.Namespace) -> int:
-    from readiness.access import auth
     from readiness.core import db
     from readiness.intake import tasks
 
-    try:
-        actor = _actor(args)
-        with db.write_session() as session:
-            tasks.extend(session, actor, args.code, args.to, args.decision, args.decision_date)
-    except auth.Refusal as exc:
-        return refused(exc)
+    actor = _actor(args)
+    with db.write_session() as session:
+        tasks.extend(session, actor, args.code, args.to, args.decision, args.decision_date)
     print(f"Task {tasks.normal_code(args.code)}: deadline extended to {args.to.isoformat()} by {args.decision}.")
     return 0
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from readiness.access import auth
     from readiness.core import db
     from readiness.intake import tasks
 
-    try:
-        actor = _actor(args)
-        with db.write_session() as session:
-            tasks.review_completion(session, actor, args.completion, args.decision == "approve", args.reason or "")
-    except auth.Refusal as exc:
-        return refused(exc)
+    actor = _actor(args)
+    with db.write_session() as session:
+        tasks.review_completion(session, actor, args.completion, args.decision == "approve", args.reason or "")
     print(f"Completion {args.completion}: {'approved' if args.decision == 'approve' else 'returned'}.")
     return 0
 
@@ -162,16 +140,12 @@ def _as_of(args: argparse.Namespace):
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from readiness.access import auth
     from readiness.access.permissions import Permission, require
     from readiness.core import db
     from readiness.reading import tasks as register
 
-    try:
-        actor = _actor(args)
-        require(actor, Permission.VIEW_TASKS)
-    except auth.Refusal as exc:
-        return refused(exc)
+    actor = _actor(args)
+    require(actor, Permission.VIEW_TASKS)
     as_of = _as_of(args)
     with db.session() as session:
         frame = register.register(session, as_of, unit=args.unit.upper() if args.unit else None, task_class=args.cls)
@@ -200,16 +174,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from readiness.access import auth
     from readiness.access.permissions import Permission, require
     from readiness.core import db
     from readiness.reading import tasks as register
 
-    try:
-        actor = _actor(args)
-        require(actor, Permission.VIEW_TASKS)
-    except auth.Refusal as exc:
-        return refused(exc)
+    actor = _actor(args)
+    require(actor, Permission.VIEW_TASKS)
     as_of = _as_of(args)
     with db.session() as session:
         summary = register.summary(register.register(session, as_of, level=args.level), as_of)

@@ -35,7 +35,7 @@ from readiness.intake.excel import layout
 from readiness.intake.excel.container import UNREADABLE, Limits, check_container
 from readiness.intake.excel.importer import Outcome
 from readiness.intake.excel.problem import Problem, file_problem
-from readiness.intake.excel.table import Grid, cell_name
+from readiness.intake.excel.table import Grid, cell_name, header_columns
 from readiness.intake.excel.template import _header_cell, _input, _instruction, _save, _title
 from readiness.intake.excel.values import cell_text, parse_date, parse_number, shown
 from readiness.reading import tasks as register
@@ -325,24 +325,7 @@ def _header_row(rows: list[list[Any]]) -> int | None:
 
 
 def _columns(grid: Grid, header: int) -> dict[str, int]:
-    labels = list(dict.fromkeys(PLAN_COLUMNS + PROGRESS_COLUMNS))
-    found: dict[str, int] = {}
-    for column, value in enumerate(grid.rows[header]):
-        if not isinstance(value, str):
-            continue
-        label = next((label for label in labels if layout.matches(value, label)), None)
-        if label is None:
-            continue
-        if label in found:
-            grid.problem(
-                header,
-                column,
-                f"Cột '{label}' xuất hiện hai lần; xóa cột thừa.",
-                f"Column '{label}' appears twice; delete the extra one.",
-            )
-            continue
-        found[label] = column
-    return found
+    return header_columns(grid, header, list(dict.fromkeys(PLAN_COLUMNS + PROGRESS_COLUMNS)))
 
 
 def _require_columns(grid: Grid, header: int, columns: dict[str, int], required: list[str]) -> None:

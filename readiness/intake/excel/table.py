@@ -348,7 +348,9 @@ def _national_communes() -> dict[str, tuple[str, str]]:
     return _national
 
 
-def _columns(grid: Grid, header_row: int, labels: list[str]) -> dict[str, int]:
+def header_columns(grid: Grid, header_row: int, labels: list[str]) -> dict[str, int]:
+    """The column of each of `labels` found in the header row (by label, any case or accents); a label found twice
+    is a problem of the second cell."""
     found: dict[str, int] = {}
     for c, value in enumerate(grid.rows[header_row]):
         if not isinstance(value, str):
@@ -378,7 +380,7 @@ def _read_checklist_table(grid: Grid, header_row: int, context: Context, reading
         layout.EVIDENCE_COLUMN,
         layout.NOTE_COLUMN,
     ]
-    columns = _columns(grid, header_row, labels)
+    columns = header_columns(grid, header_row, labels)
     code_column = columns[layout.CODE_COLUMN]
     seen: dict[str, int] = {}
     results: list[ResultBase] = []
