@@ -28,6 +28,7 @@ from readiness.access.permissions import (
     require,
 )
 from readiness.core import db, registry
+from readiness.core.enums import TaskLevel
 from readiness.core.i18n import today
 from readiness.core.models import CriterionBase, ReviewStatus, Submission
 from readiness.core.settings import get_settings
@@ -36,6 +37,7 @@ from readiness.intake.excel import Outcome, check_form, confirm
 from readiness.intake.excel.webform import FormRow, WebForm, typed
 from readiness.outputs.views import records
 from readiness.reading import queries
+from readiness.reading import tasks as task_register
 
 PREFIX = "/api/v1"
 _bearer = HTTPBearer(auto_error=False, description="An API token made with `readiness token create NAME`.")
@@ -64,6 +66,38 @@ class StatusCounts(BaseModel):
 class CommuneCounts(StatusCounts):
     on_time: int = Field(description="criteria that turned green by their deadline")
     late: int
+
+
+class TasksDone(BaseModel):
+    total: int
+    on_time: int
+    late: int
+
+
+class TasksInProgress(BaseModel):
+    total: int
+    within: int
+    overdue: int
+
+
+class UnitTasks(BaseModel):
+    total: int
+    on_time: int
+    late: int
+    within: int
+    overdue: int
+    continuous: int
+
+
+class TasksSummary(BaseModel):
+    """Exactly the JSON of `readiness tasks summary --json`: the steering committee's table."""
+
+    as_of: date
+    total: int
+    done: TasksDone
+    in_progress: TasksInProgress
+    continuous: int = Field(description="tasks without a deadline (Thường xuyên)")
+    by_unit: dict[str, UnitTasks] = Field(description="per lead unit code")
 
 
 class Summary(BaseModel):
@@ -229,6 +263,18 @@ def summary(
     scope = readable_province(actor, province)
     with db.session() as session:
         return queries.summary(session, as_of or today(), scope)
+
+
+def tasks_summary(
+    actor: Caller,
+    as_of: Annotated[date | None, Query(description="YYYY-MM-DD (default: today, Vietnam time)")] = None,
+    level: Annotated[TaskLevel | None, Query(description="only tasks set by this level")] = None,
+) -> dict:
+    """The task register's table as of a day: the JSON of `readiness tasks summary --json`."""
+    require(actor, Permission.VIEW_TASKS)
+    day = as_of or today()
+    with db.session() as session:
+        return task_register.summary(task_register.register(session, day, level=level), day)
 
 
 def criteria(actor: Caller) -> list[dict]:
@@ -418,6 +464,7 @@ def build() -> FastAPI:
         ("GET", "/criteria", criteria, list[CriterionBase], 200, None),
         ("GET", "/communes/{code}", commune, CommuneReport, 200, missing),
         ("GET", "/review", review_list, list[ReviewEntry], 200, None),
+        ("GET", "/tasks/summary", tasks_summary, TasksSummary, 200, None),
         ("POST", "/submissions", submit, Accepted, 201, {409: {"model": Failure}, 422: {"model": Rejected}}),
         ("POST", "/review/{submission_id}/approve", approve, Decision, 200, missing),
         ("POST", "/review/{submission_id}/return", return_, Decision, 200, missing),

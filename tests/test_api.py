@@ -284,3 +284,24 @@ def test_cors_is_off_unless_configured(initialized, monkeypatch, origins):
     answer = client.options("/summary", headers=headers)
     allowed = answer.headers.get("access-control-allow-origin")
     assert allowed == (origins or None)
+
+
+def test_the_task_register_summary_equals_the_cli(initialized, capsys):
+    import api
+    from readiness import demo_tasks
+
+    with db.write_session() as session:
+        demo_tasks.load(session)
+        auth.create_account(session, OPERATOR, "leader", "leader", PASSWORD)
+    client = TestClient(api.build())
+    headers = {"Authorization": f"Bearer {token_for('leader')}"}
+    for level in (None, "Trung ương"):
+        flags = ["--level", level] if level else []
+        capsys.readouterr()
+        assert main(["tasks", "summary", "--json", "--as-of", "2025-11-14", *flags]) == 0
+        expected = json.loads(capsys.readouterr().out)
+        params = {"as_of": "2025-11-14", **({"level": level} if level else {})}
+        answer = client.get("/tasks/summary", headers=headers, params=params)
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == expected and expected["total"] > 0
+    assert client.get("/tasks/summary").status_code == 401
