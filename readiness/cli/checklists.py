@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readiness.cli.common import act, acting_as, add_as_option
+from readiness.cli.common import act, add_as_option, missing_files, prepared_actor
 from readiness.cli.progress import add_quiet_option, progress_bar
 
 if TYPE_CHECKING:
@@ -39,16 +39,12 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Exit status 0 only when every file was accepted."""
-    from readiness import bootstrap
     from readiness.intake import excel
 
-    missing = [str(path) for path in args.files if not path.is_file()]
-    if missing:
-        print(f"readiness import: no such file: {', '.join(missing)}", file=sys.stderr)
+    if missing_files("readiness import", args.files):
         return 2
-    bootstrap.init()
     # The importer opens one transaction per file itself (docs/architecture.md says why).
-    actor = acting_as(args.as_name)
+    actor = prepared_actor(args.as_name)
     with progress_bar(args, "Checking" if args.dry_run else "Importing") as told:
         outcomes = excel.import_files(
             [(path.name, path.read_bytes()) for path in args.files], actor, args.dry_run, told

@@ -42,13 +42,28 @@ def act(as_name: str | None, call: Callable[[Session, Actor], T], *, write: bool
     the operator's), and run `call(session, actor)` in one transaction, a write transaction when `write`: the
     command line owns the transaction, readiness/ only takes the session. A refusal is raised on to main(), which
     prints it (`refused`) and exits with status 1, having changed nothing."""
-    from readiness import bootstrap
     from readiness.core import db
 
-    bootstrap.init()
-    actor = acting_as(as_name)
+    actor = prepared_actor(as_name)
     with db.write_session() if write else db.session() as session:
         return call(session, actor)
+
+
+def prepared_actor(as_name: str | None) -> Actor:
+    """The database prepared (bootstrap.init) and the rights a command runs with, for commands that open their own
+    transactions (the importers: one per file)."""
+    from readiness import bootstrap
+
+    bootstrap.init()
+    return acting_as(as_name)
+
+
+def missing_files(command: str, paths: list[Path]) -> bool:
+    """Say on stderr which of `paths` are not files (the command then exits 2, having read nothing)."""
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        print(f"{command}: no such file: {', '.join(missing)}", file=sys.stderr)
+    return bool(missing)
 
 
 def add_as_option(parser: argparse.ArgumentParser) -> None:

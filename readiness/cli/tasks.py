@@ -5,20 +5,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from readiness.cli.common import acting_as, add_as_option, out_path, parse_date
+from readiness.cli.common import add_as_option, missing_files, out_path, parse_date, prepared_actor
 
 _CLASSES = ["on_time", "late", "within", "overdue", "continuous"]
 _LEVELS = ["Trung ương", "Tỉnh"]
-
-
-def _actor(args: argparse.Namespace):
-    from readiness import bootstrap
-
-    bootstrap.init()
-    return acting_as(args.as_name)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -38,7 +30,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     from readiness.core import db
     from readiness.intake import task_workbook
 
-    actor = _actor(args)
+    actor = prepared_actor(args.as_name)
     with db.session() as session:
         data = task_workbook.progress_workbook(session, actor, args.unit)
     args.out.write_bytes(data)
@@ -52,11 +44,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from readiness.intake import task_workbook
     from readiness.intake.excel import Outcome
 
-    missing = [str(path) for path in args.files if not path.is_file()]
-    if missing:
-        print(f"readiness tasks import: no such file: {', '.join(missing)}", file=sys.stderr)
+    if missing_files("readiness tasks import", args.files):
         return 2
-    actor = _actor(args)
+    actor = prepared_actor(args.as_name)
     outcomes = task_workbook.import_files([(p.name, p.read_bytes()) for p in args.files], actor, args.dry_run)
     lang = args.lang
     for outcome in outcomes:
@@ -101,7 +91,7 @@ def cmd_done(args: argparse.Namespace) -> int:
     from readiness.core.task_models import TaskCompletion
     from readiness.intake import tasks
 
-    actor = _actor(args)
+    actor = prepared_actor(args.as_name)
     with db.write_session() as session:
         completion = tasks.complete(session, actor, args.code, args.on, args.result or "")
         if args.evidence:
@@ -115,7 +105,7 @@ def cmd_extend(args: argparse.Namespace) -> int:
     from readiness.core import db
     from readiness.intake import tasks
 
-    actor = _actor(args)
+    actor = prepared_actor(args.as_name)
     with db.write_session() as session:
         tasks.extend(session, actor, args.code, args.to, args.decision, args.decision_date)
     print(f"Task {tasks.normal_code(args.code)}: deadline extended to {args.to.isoformat()} by {args.decision}.")
@@ -126,7 +116,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     from readiness.core import db
     from readiness.intake import tasks
 
-    actor = _actor(args)
+    actor = prepared_actor(args.as_name)
     with db.write_session() as session:
         tasks.review_completion(session, actor, args.completion, args.decision == "approve", args.reason or "")
     print(f"Completion {args.completion}: {'approved' if args.decision == 'approve' else 'returned'}.")
@@ -144,7 +134,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from readiness.core import db
     from readiness.reading import tasks as register
 
-    actor = _actor(args)
+    actor = prepared_actor(args.as_name)
     require(actor, Permission.VIEW_TASKS)
     as_of = _as_of(args)
     with db.session() as session:
@@ -178,7 +168,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from readiness.core import db
     from readiness.reading import tasks as register
 
-    actor = _actor(args)
+    actor = prepared_actor(args.as_name)
     require(actor, Permission.VIEW_TASKS)
     as_of = _as_of(args)
     with db.session() as session:
