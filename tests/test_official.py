@@ -3,6 +3,7 @@
 
 import io
 import json
+import re
 import subprocess
 import unicodedata
 from datetime import UTC, date, datetime
@@ -21,7 +22,9 @@ from readiness.core import db
 from readiness.core.i18n import format_number
 from readiness.outputs import official
 from readiness.outputs.views import tables as views
+from readiness.outputs.views import tasks as task_views
 from readiness.reading import queries
+from readiness.reading import tasks as register
 
 AS_OF = date(2025, 10, 15)
 ISSUED = date(2026, 1, 5)
@@ -319,7 +322,8 @@ def test_the_signature_block_leaves_room_for_signature_and_seal_and_no_form_hint
 def test_word_table_rows_never_split_across_pages_and_heading_rows_repeat(demo_sqlite) -> None:
     word = docx.Document(io.BytesIO(_report(official.DOCX)))
     annex_tables = word.tables[2:]
-    assert len(annex_tables) == 3
+    # I criteria, II warnings, III ranking, IV overdue tasks.
+    assert len(annex_tables) == 4
     for table in [*word.tables[:2], *annex_tables]:
         for row in table._tbl.tr_lst:
             assert row.trPr is not None and row.trPr.find(qn("w:cantSplit")) is not None
@@ -426,3 +430,73 @@ def test_readiness_init_makes_the_report_fonts_so_that_no_report_waits_for_them(
         assert fonts.serif_files() == made
     finally:
         fonts.serif_files.cache_clear()
+
+
+# The annex of overdue tasks ---------------------------------------------------------------------------------------
+
+
+def _report_at(fmt: str, as_of: date) -> bytes:
+    details = official.Details.from_settings("01", number="12")
+    with db.session() as session:
+        return official.official_report(session, as_of, "01", fmt, details, actor=OPERATOR, issued=ISSUED)
+
+
+def _annex_iv(pages: list[str]) -> str:
+    """The PDF's text from Phụ lục IV's heading to the end (it is the last annex)."""
+    text = _flat("\n".join(pages))
+    return text[text.index("Phụ lục IV DANH SÁCH NHIỆM VỤ ĐANG THỰC HIỆN QUÁ HẠN") :]
+
+
+def test_annex_iv_lists_exactly_the_overdue_tasks_in_the_pdf_and_the_docx(demo_sqlite) -> None:
+    with db.session() as session:
+        overdue = register.overdue(register.register(session, AS_OF))
+    # The demo plan has overdue tasks at AS_OF, longest overdue first, and some tasks that are not.
+    assert len(overdue) == 16 and overdue["days"].is_monotonic_decreasing
+    reader = PdfReader(io.BytesIO(_report(official.PDF)))
+    annex = _annex_iv([page.extract_text() for page in reader.pages])
+    codes = re.findall(r"\b(?:TW|TP)-\d{3}\b", annex)
+    assert codes == list(overdue["code"])
+    first = overdue.iloc[0]
+    assert f"{first.code} {' '.join(first.content.split())}" in annex
+    assert f"{first.deadline_as_of:%d/%m/%Y} {first.days}" in annex
+    text = _flat("\n".join(page.extract_text() for page in reader.pages))
+    assert "Có 16 nhiệm vụ đang thực hiện đã quá hạn, chi tiết tại Phụ lục IV." in text
+
+    word = docx.Document(io.BytesIO(_report(official.DOCX)))
+    headers = task_views.OVERDUE_LIST.headers("pdf", "vi")
+    assert headers == ["Mã", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Số ngày quá hạn", "Tiến độ"]
+    (table,) = [t for t in word.tables if [c.text for c in t.rows[0].cells] == headers]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert [row[0] for row in rows] == list(overdue["code"])
+    for row, task in zip(rows, overdue.itertuples(), strict=True):
+        percent = task_views.OVERDUE_LIST["percent"].printer("vi")(task.percent)
+        assert row[1:] == [
+            task.content,
+            task.lead_unit_name,
+            f"{task.deadline_as_of:%d/%m/%Y}",
+            str(task.days),
+            percent,
+        ]
+    paragraphs = [p.text for p in word.paragraphs]
+    assert "Phụ lục IV" in paragraphs
+    assert any("chi tiết tại Phụ lục IV." in p for p in paragraphs)
+
+
+def test_annex_iv_says_in_one_sentence_that_no_task_is_overdue(demo_sqlite, tmp_path: Path) -> None:
+    before = date(2025, 4, 1)  # before the demo plan's first deadline
+    with db.session() as session:
+        frame = register.register(session, before)
+    assert len(frame) and register.overdue(frame).empty
+    data = _report_at(official.PDF, before)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    annex = _annex_iv(pages)
+    assert "Tính đến ngày 01/04/2025, không có nhiệm vụ nào đang thực hiện quá hạn." in annex
+    assert "Số ngày quá hạn" not in annex
+    assert "không có nhiệm vụ nào đang thực hiện quá hạn (Phụ lục IV)." in _flat("\n".join(pages))
+    # The sentence follows Phụ lục III on its page rather than standing alone on one.
+    assert "Phụ lục III" in pages[-1] and "Phụ lục IV" in pages[-1]
+    word = docx.Document(io.BytesIO(_report_at(official.DOCX, before)))
+    assert "Tính đến ngày 01/04/2025, không có nhiệm vụ nào đang thực hiện quá hạn." in [
+        p.text for p in word.paragraphs
+    ]
+    assert len(word.tables) == 2 + 3

@@ -35,7 +35,7 @@ def test_pdf_excel_and_official_text_state_the_register(demo_data: str):
     with db.session() as session:
         frame = register.register(session, AS_OF)
         central = register.summary(frame[frame["level"] == "Trung ương"], AS_OF)
-        sentences = task_texts.report_section(session, AS_OF)
+        sentences = task_texts.report_section(frame, AS_OF, "Phụ lục IV")
         pdf = report.province_report(session, AS_OF, "01", "vi", actor=OPERATOR)
         workbook = export.consolidated_workbook(session, AS_OF, "01", "vi", actor=OPERATOR)
     expected = task_texts.committee_sentence(central) + "."

@@ -44,9 +44,18 @@ def level_sentences(frame: pd.DataFrame, as_of: date, lang: str = "vi") -> list[
     ]
 
 
-def report_section(session: Session, as_of: date) -> list[str]:
-    """The official report's tasks section: one committee sentence per level that has tasks (none without)."""
-    return level_sentences(register.register(session, as_of), as_of)
+def report_section(frame: pd.DataFrame, as_of: date, annex: str) -> list[str]:
+    """The official report's tasks section for classified tasks (`register.register`): one committee sentence per
+    level that has tasks, then how many tasks are overdue, referring to the `annex` ("Phụ lục IV") that lists
+    them; nothing without tasks."""
+    if frame.empty:
+        return []
+    overdue, day = len(register.overdue(frame)), format_date(as_of, "vi")
+    if overdue:
+        said = f"Có {format_number(overdue, 'vi')} nhiệm vụ đang thực hiện đã quá hạn, chi tiết tại {annex}."
+    else:
+        said = f"Tính đến ngày {day}, không có nhiệm vụ nào đang thực hiện quá hạn ({annex})."
+    return [*level_sentences(frame, as_of), said]
 
 
 def _task_line(row: object, soon: bool) -> str:

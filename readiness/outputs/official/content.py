@@ -17,8 +17,10 @@ from readiness.outputs import charts, mail, province_settings, task_texts
 from readiness.outputs.charts import Chart
 from readiness.outputs.official.layout import TEXT_WIDTH
 from readiness.outputs.views import tables as views
+from readiness.outputs.views import tasks as task_views
 from readiness.outputs.views.wording import warning_reason
 from readiness.reading import queries
+from readiness.reading import tasks as register
 
 PLACEHOLDER = "…"
 # Communes and criteria named in the body; the annexes hold every one.
@@ -110,6 +112,11 @@ class Annex:
     note: str = ""
     table: Table | None = None
     figures: list[Figure] = field(default_factory=list)
+    # The one sentence said instead of a table without rows.
+    empty: str = ""
+    # Whether the annex may begin on the page where the one before ends, when its heading and first rows fit there
+    # (a short list would otherwise leave most of a page empty); the others begin on a page of their own.
+    flow: bool = False
 
 
 @dataclass
@@ -340,6 +347,7 @@ def build(session: Session, as_of: date, province: str, details: Details, *, iss
         None
         if warnings.empty
         else _from_view(views.warning_table(national), views.warning_list(warnings, "vi", as_of)),
+        empty="Không có xã, phường nào trong danh sách cảnh báo.",
     )
     if national:
         ranked, unit = views.province_ranking(figures["province_ranking"]), "tỉnh, thành phố"
@@ -354,11 +362,29 @@ def build(session: Session, as_of: date, province: str, details: Details, *, iss
         f"{RANKED} {unit} đứng đầu và {RANKED} {unit} đứng cuối; cùng kết quả thì cùng hạng",
         _from_view(spec, ends),
     )
-    tasks = task_texts.report_section(session, as_of)
+    annexes = [results, listed, ranks]
+    frame = register.register(session, as_of)
+    label = f"Phụ lục {ROMAN[len(annexes)]}"
+    tasks = task_texts.report_section(frame, as_of, label)
+    if not frame.empty:
+        annexes.append(_overdue_annex(label, register.overdue(frame), as_of))
     return Document(
         details=details,
         issued=issued or today(),
         subject=subject,
         body=_body(figures, figures["timeliness"], as_of, province, details, told, tasks),
-        annexes=[results, listed, ranks],
+        annexes=annexes,
+    )
+
+
+def _overdue_annex(label: str, overdue: pd.DataFrame, as_of: date) -> Annex:
+    """The tasks in progress past their deadline at `as_of` (register.overdue: longest overdue first)."""
+    day = format_date(as_of, "vi")
+    return Annex(
+        label,
+        "DANH SÁCH NHIỆM VỤ ĐANG THỰC HIỆN QUÁ HẠN",
+        f"Số liệu tính đến ngày {day}" + ("" if overdue.empty else "; quá hạn lâu nhất trước"),
+        None if overdue.empty else _from_view(task_views.OVERDUE_LIST, task_views.task_list(overdue, "vi")),
+        empty=f"Tính đến ngày {day}, không có nhiệm vụ nào đang thực hiện quá hạn.",
+        flow=True,
     )

@@ -231,7 +231,10 @@ def _table(word: object, table: Table, measure: FPDF) -> None:
     _widths(grid, pdftable.fit(measure, WORD_TABLE_LOOK, table.headings, table.rows, table.widths))
     for j, heading in enumerate(table.headings):
         cell = grid.cell(0, j)
-        _put(cell, heading, bold=True, size=TABLE_PT, paragraph=cell.paragraphs[0])
+        # Never the heading row alone at the foot of a page.
+        _put(
+            cell, heading, bold=True, size=TABLE_PT, paragraph=cell.paragraphs[0]
+        ).paragraph_format.keep_with_next = True
     # The heading row repeats on every page the table runs onto.
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
@@ -246,14 +249,25 @@ def _table(word: object, table: Table, measure: FPDF) -> None:
 def _annexes(word: object, document: Document) -> None:
     measure = _word_measure()
     for annex in document.annexes:
-        word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        _put(word, annex.label, bold=True)
-        _put(word, annex.title, bold=True)
-        _put(word, document.reference, italic=True, size=HEADER_PT)
+        if annex.flow:
+            # Word lays out the pages: the heading goes with the table's first row, on this page or the next.
+            label = _put(word, annex.label, bold=True)
+            label.paragraph_format.space_before = Pt(24)
+        else:
+            word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            label = _put(word, annex.label, bold=True)
+        heading = [
+            label,
+            _put(word, annex.title, bold=True),
+            _put(word, document.reference, italic=True, size=HEADER_PT),
+        ]
         if annex.note:
-            _put(word, annex.note, italic=True, size=12).paragraph_format.space_after = Pt(6)
+            heading.append(_put(word, annex.note, italic=True, size=12))
+            heading[-1].paragraph_format.space_after = Pt(6)
+        for paragraph in heading:
+            paragraph.paragraph_format.keep_with_next = True
         if annex.table is None:
-            _put(word, "Không có xã, phường nào trong danh sách cảnh báo.")
+            _put(word, annex.empty)
         else:
             _table(word, annex.table, measure)
         for figure in annex.figures:

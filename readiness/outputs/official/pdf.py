@@ -2,12 +2,13 @@
 fontpkg-noto-serif package, never a system font)."""
 
 import io
+from dataclasses import replace
 
 from fpdf import FPDF
 
 from readiness.core.text import nfc
 from readiness.outputs import pdftable
-from readiness.outputs.official.content import Document, Figure
+from readiness.outputs.official.content import Annex, Document, Figure, Table
 from readiness.outputs.official.layout import (
     BODY_PT,
     BOTTOM,
@@ -159,20 +160,59 @@ def _closing(pdf: _Pdf, document: Document) -> None:
 
 def _annexes(pdf: _Pdf, document: Document) -> None:
     for annex in document.annexes:
-        pdf.add_page()
-        pdf.centred(annex.label, LEFT, TEXT_WIDTH, "B", BODY_PT)
-        pdf.centred(annex.title, LEFT, TEXT_WIDTH, "B", BODY_PT)
-        pdf.centred(document.reference, LEFT, TEXT_WIDTH, "I", HEADER_PT, height=6)
-        if annex.note:
-            pdf.centred(annex.note, LEFT, TEXT_WIDTH, "I", 12, height=6)
-        pdf.ln(3)
-        if annex.table is None:
-            pdf.centred("Không có xã, phường nào trong danh sách cảnh báo.", LEFT, TEXT_WIDTH)
+        if _begins_here(pdf, document, annex):
+            pdf.ln(_ANNEX_GAP_MM)
         else:
-            table = annex.table
-            pdftable.draw(pdf, TABLE_LOOK, table.headings, table.rows, table.widths, table.align)
-        for figure in annex.figures:
-            _figure(pdf, figure)
+            pdf.add_page()
+        _annex(pdf, document, annex, annex.table)
+
+
+# Between the end of one annex and a flowing annex begun on the same page.
+_ANNEX_GAP_MM = 8
+# Rows of a flowing annex's table that must fit under its heading for it to begin on the page where the one before
+# ends: never a heading alone at the foot of a page (the table's heading row repeats on the next).
+_FIRST_ROWS = 1
+
+
+def _begins_here(pdf: _Pdf, document: Document, annex: Annex) -> bool:
+    """Whether a flowing annex begins where the one before ends rather than on a page of its own (trial layouts):
+    when its heading and first rows fit there, and it then ends on no more pages than begun on a page of its own.
+    A short list on a page of its own, or the last rows of a long one alone on its last page, would leave most of a
+    page empty."""
+    if not annex.flow or annex.figures:
+        return False
+    here = pdf.get_y()
+
+    def pages(y: float | None, table: Table | None) -> int:
+        trial = _Pdf()
+        trial.add_page()
+        if y is not None:
+            trial.set_y(y)
+            trial.ln(_ANNEX_GAP_MM)
+        _annex(trial, document, annex, table)
+        return trial.page_no()
+
+    first = annex.table and replace(annex.table, rows=annex.table.rows[:_FIRST_ROWS])
+    if pages(here, first) > 1:
+        return False
+    return pages(here, annex.table) <= pages(None, annex.table)
+
+
+def _annex(pdf: _Pdf, document: Document, annex: Annex, table: Table | None) -> None:
+    """The annex's label, title, reference and note, then `table` (its table, or the first rows of it in a trial
+    layout) or the sentence said without one, then its figures."""
+    pdf.centred(annex.label, LEFT, TEXT_WIDTH, "B", BODY_PT)
+    pdf.centred(annex.title, LEFT, TEXT_WIDTH, "B", BODY_PT)
+    pdf.centred(document.reference, LEFT, TEXT_WIDTH, "I", HEADER_PT, height=6)
+    if annex.note:
+        pdf.centred(annex.note, LEFT, TEXT_WIDTH, "I", 12, height=6)
+    pdf.ln(3)
+    if table is None:
+        pdf.centred(annex.empty, LEFT, TEXT_WIDTH)
+    else:
+        pdftable.draw(pdf, TABLE_LOOK, table.headings, table.rows, table.widths, table.align)
+    for figure in annex.figures:
+        _figure(pdf, figure)
 
 
 def _figure(pdf: _Pdf, figure: Figure) -> None:
