@@ -36,7 +36,7 @@ from readiness.core.i18n import (
     tr,
 )
 from readiness.core.settings import NATIONAL, get_settings
-from readiness.intake import evidence
+from readiness.intake import comments, evidence
 from readiness.outputs import charts
 from readiness.outputs.views import records
 from readiness.outputs.views import tables as views
@@ -528,6 +528,34 @@ def evidence_files(files: Any, key: str, show_superseded: bool = True) -> None:
             mime=row.media_type,
             key=f"{key}_evidence_{row.id}",
         )
+
+
+def messages(
+    read: Callable[[Session, Actor, int], tuple[Any, int]], about: Callable[[Any], str], key: str, thread_id: str
+) -> None:
+    """A thread of readiness.intake.comments (a commune's or a task's, `thread_id`; `read(session, actor, newest)`
+    reads it), newest last: the newest comments.PAGE at first, a button (`key`_older) for older ones; `about` says
+    what a message is about ("" for nothing)."""
+    who, shown_key = logged_in(), f"{key}_shown_{thread_id}"
+    with session() as open_session:
+        thread, total = read(open_session, who, st.session_state.get(shown_key, comments.PAGE))
+    if thread.empty:
+        st.caption(t("Chưa có trao đổi nào.", "No messages yet."))
+    elif total > len(thread) and st.button(
+        t(
+            f"Xem tin cũ hơn (đang hiện {number(len(thread))} tin mới nhất trong {number(total)})",
+            f"Older messages (showing the newest {number(len(thread))} of {number(total)})",
+        ),
+        icon=":material/history:",
+        key=f"{key}_older",
+    ):
+        st.session_state[shown_key] = len(thread) + comments.PAGE
+        st.rerun()
+    for message in thread.itertuples():
+        said = about(message)
+        with st.chat_message("user" if message.author == who.name else "assistant"):
+            st.caption(f"{message.author} · {format_datetime(message.at, lang())}" + (f" · {said}" if said else ""))
+            st.text(message.text)
 
 
 def _values(frame: Any, value: str, out_of: str) -> list[str]:

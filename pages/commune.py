@@ -3,7 +3,7 @@ import streamlit as st
 
 import ui
 from readiness.access.permissions import Permission, allowed
-from readiness.core.i18n import format_count, format_datetime, kind_label
+from readiness.core.i18n import format_count, kind_label
 from readiness.core.scoring import Status
 from readiness.intake import comments, evidence, excel
 from readiness.outputs import charts, report
@@ -158,35 +158,19 @@ if allowed(actor, Permission.ATTACH_EVIDENCE, code):
             )
 
 st.subheader(ui.t("Trao đổi với Sở KH&CN", "Messages with the DOST"))
-shown_key = f"messages_shown_{code}"
-with ui.session() as session:
-    thread, total = comments.thread(session, actor, code, st.session_state.get(shown_key, comments.PAGE))
-if thread.empty:
-    st.caption(ui.t("Chưa có trao đổi nào.", "No messages yet."))
-elif total > len(thread) and st.button(
-    ui.t(
-        f"Xem tin cũ hơn (đang hiện {ui.number(len(thread))} tin mới nhất trong {ui.number(total)})",
-        f"Older messages (showing the newest {ui.number(len(thread))} of {ui.number(total)})",
-    ),
-    icon=":material/history:",
-    key="messages_older",
-):
-    st.session_state[shown_key] = len(thread) + comments.PAGE
-    st.rerun()
-for message in thread.itertuples():
-    about = " · ".join(
-        part
-        for part in (
-            ui.t(f"báo cáo số {int(message.submission_id)}", f"submission {int(message.submission_id)}")
-            if pd.notna(message.submission_id)
-            else "",
-            message.criterion_code or "",
-        )
-        if part
+
+
+def _about(message: object) -> str:
+    """What a commune's message is about: its submission and criterion, if any."""
+    submission = (
+        ui.t(f"báo cáo số {int(message.submission_id)}", f"submission {int(message.submission_id)}")
+        if pd.notna(message.submission_id)
+        else ""
     )
-    with st.chat_message("user" if message.author == actor.name else "assistant"):
-        st.caption(f"{message.author} · {format_datetime(message.at, lang)}" + (f" · {about}" if about else ""))
-        st.text(message.text)
+    return " · ".join(part for part in (submission, message.criterion_code) if part)
+
+
+ui.messages(lambda session, who, newest: comments.thread(session, who, code, newest), _about, "messages", code)
 if allowed(actor, Permission.COMMENT, code):
     with st.form("comment_form", clear_on_submit=True):
         text = st.text_area(ui.t("Viết trao đổi", "Write a message"))

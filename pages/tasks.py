@@ -4,10 +4,11 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from readiness.access.permissions import Permission, allowed
+from readiness.access.permissions import Permission, allowed, allowed_on_task
 from readiness.core.i18n import task_class_label
 from readiness.core.settings import get_settings
-from readiness.intake import tasks
+from readiness.core.task_models import task_units
+from readiness.intake import comments, tasks
 from readiness.outputs import charts
 from readiness.outputs.views import tasks as views
 from readiness.reading import tasks as register
@@ -191,3 +192,25 @@ if allowed(actor, Permission.REPORT_TASK, task["lead_unit_code"]):
                     (upload.name, upload.getvalue()) if upload is not None else None,
                     done=ui.t("Đã gửi báo cáo.", "Report sent."),
                 )
+
+st.markdown(f"**{ui.t('Trao đổi về nhiệm vụ', 'Messages about the task')}**")
+units = task_units(task["lead_unit_code"], task["coordinating_unit_codes"])
+if not allowed_on_task(actor, units):
+    st.caption(
+        ui.t(
+            "Trao đổi về nhiệm vụ này dành cho đơn vị chủ trì, đơn vị phối hợp và Sở KH&CN.",
+            "The messages about this task are for its lead and coordinating units and the DOST.",
+        )
+    )
+else:
+    ui.messages(
+        lambda session, who, newest: comments.task_thread(session, who, code, newest),
+        lambda message: "",
+        "task_messages",
+        code,
+    )
+    if allowed_on_task(actor, units, write=True):
+        with st.form("task_message_form", clear_on_submit=True):
+            text = st.text_area(ui.t("Viết trao đổi", "Write a message"), key="task_message")
+            if st.form_submit_button(ui.t("Gửi", "Send"), icon=":material/send:"):
+                ui.act(comments.add_on_task, code, text, done=ui.t("Đã gửi trao đổi.", "Message sent."))

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from readiness.core.enums import Origin, ReviewStatus, TaskLevel, UnitKind
+from readiness.core.models import Comment
 from readiness.core.task_models import Task, TaskCompletion, TaskEvidence, TaskExtension, TaskProgress, Unit
 
 # The demo's "today": the last demo week.
@@ -177,7 +178,7 @@ def _story(session: Session, task: Task, rng: random.Random) -> None:
 def clear(session: Session) -> int:
     """Remove the demo tasks with everything recorded about them. Returns how many tasks were removed."""
     ids = select(Task.id).where(Task.origin == Origin.DEMO)
-    for table in (TaskEvidence, TaskCompletion, TaskProgress, TaskExtension):
+    for table in (TaskEvidence, TaskCompletion, TaskProgress, TaskExtension, Comment):
         session.execute(delete(table).where(table.task_id.in_(ids)))
     removed = session.execute(delete(Task).where(Task.origin == Origin.DEMO)).rowcount
     session.flush()

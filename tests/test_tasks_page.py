@@ -14,7 +14,7 @@ from readiness.access.permissions import OPERATOR
 from readiness.core import db
 from readiness.core.enums import Role
 from readiness.core.task_models import TaskCompletion, TaskProgress
-from readiness.intake import tasks
+from readiness.intake import comments, tasks
 from readiness.reading import tasks as register
 
 pytestmark = pytest.mark.page
@@ -147,3 +147,31 @@ def test_unit_reports_completion_through_the_form_and_it_waits_for_review(planne
     with db.session() as session:
         rows = [(c.done_on, c.review_status, c.reported_by) for c in session.scalars(select(TaskCompletion)).all()]
     assert (date(2025, 9, 30), "pending", "skhcn") in rows
+
+
+def test_a_unit_posts_a_message_on_its_task_and_the_dost_reads_it_another_unit_does_not(planned: str):
+    with db.write_session() as session:
+        unit = auth.create_account(session, OPERATOR, "skhcn", Role.UNIT, "unit-password-57", unit_code="SKHCN")
+        other = auth.create_account(session, OPERATOR, "syt", Role.UNIT, "unit-password-57", unit_code="SYT")
+    at = page(unit)
+    assert at.selectbox(key="task_code").value == "T1"
+    assert "Chưa có trao đổi nào." in [c.value for c in at.caption]
+    at.text_area(key="task_message").input("Đề nghị Sở Tài chính bố trí kinh phí.")
+    at.button(key="FormSubmitter:task_message_form-Gửi").click().run()
+    assert not at.exception, at.exception
+    with db.session() as session:
+        thread, total = comments.task_thread(session, OPERATOR, "T1")
+    assert total == 1 and thread["author"].tolist() == ["skhcn"]
+
+    officer = page(account(Role.OFFICER))
+    assert officer.selectbox(key="task_code").value == "T1"
+    (message,) = officer.chat_message
+    assert message.children[1].value == "Đề nghị Sở Tài chính bố trí kinh phí."
+    assert message.children[0].value.startswith("skhcn · ")
+
+    stranger = page(other)
+    stranger.selectbox(key="task_code").set_value("T1").run()
+    assert not stranger.chat_message
+    assert "Trao đổi về nhiệm vụ này dành cho đơn vị chủ trì, đơn vị phối hợp và Sở KH&CN." in [
+        c.value for c in stranger.caption
+    ]

@@ -98,7 +98,7 @@ _GRANTS: dict[Role, set[Permission]] = {
         Permission.VIEW_PERSONAL_DATA,
         Permission.VIEW_TASKS,
     },
-    Role.UNIT: {Permission.VIEW_TASKS, Permission.REPORT_TASK},
+    Role.UNIT: {Permission.VIEW_TASKS, Permission.REPORT_TASK, Permission.COMMENT},
 }
 
 # Permissions that a commune account holds for its own commune only.
@@ -110,7 +110,10 @@ _OWN_COMMUNE_ONLY = {
     Permission.REPORT_TASK,
 }
 # Permissions that a unit account holds for its own unit only (checked against the unit code).
-_OWN_UNIT_ONLY = {Permission.REPORT_TASK}
+_OWN_UNIT_ONLY = {Permission.REPORT_TASK, Permission.COMMENT}
+# Accounts that act for one unit (a department, or a commune as a unit): a task's messages are theirs to read only
+# when their unit leads or coordinates the task.
+_BOUND_TO_A_UNIT = {Role.UNIT, Role.COMMUNE}
 
 
 class Refusal(Bilingual):
@@ -173,6 +176,34 @@ def require(actor: Actor | None, permission: Permission, commune_code: str | Non
         f"Tài khoản {actor.name} (vai trò {actor.role}) không có quyền: {permission}.",
         f"Account {actor.name} (role {actor.role}) does not have the right: {permission}.",
     )
+
+
+def allowed_on_task(actor: Actor | None, units: list[str], write: bool = False) -> bool:
+    """Whether `actor` may read (or, `write`, post in) the messages of a task whose lead and coordinating units are
+    `units`: whoever sees tasks reads, except that a unit or commune account reads only the tasks its unit leads or
+    coordinates; whoever may comment for one of the units writes (the DOST's officers, the units' own accounts;
+    not leaders)."""
+    if write:
+        return any(allowed(actor, Permission.COMMENT, unit) for unit in units)
+    if not allowed(actor, Permission.VIEW_TASKS):
+        return False
+    return actor.role not in _BOUND_TO_A_UNIT or actor.own_unit in units
+
+
+def require_on_task(actor: Actor | None, task_code: str, units: list[str], write: bool = False) -> None:
+    """Raise PermissionDenied unless `allowed_on_task`, saying which task and why."""
+    if allowed_on_task(actor, units, write):
+        return
+    if actor is None:
+        raise not_logged_in()
+    if actor.role in _BOUND_TO_A_UNIT:
+        raise PermissionDenied(
+            f"Tài khoản {actor.name} chỉ được trao đổi về nhiệm vụ do đơn vị {actor.own_unit} chủ trì hoặc phối hợp, "
+            f"không phải nhiệm vụ {task_code}.",
+            f"Account {actor.name} may discuss only the tasks its unit {actor.own_unit} leads or coordinates, not "
+            f"task {task_code}.",
+        )
+    require(actor, Permission.COMMENT if write else Permission.VIEW_TASKS, units[0])
 
 
 def _out_of_scope(actor: Actor, what_vi: str, what_en: str) -> PermissionDenied:

@@ -6,7 +6,7 @@ by the code that writes it.
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # The stored vocabularies live in readiness.core.enums (light to import); they are used here and imported from here.
@@ -265,13 +265,19 @@ class EvidenceFile(SQLModel, table=True):
 
 
 class Comment(SQLModel, table=True):
-    """One message in a commune's thread between the commune and the DOST."""
+    """One message in a thread with the DOST: a commune's (commune_code) or a task's (task_id), never both."""
 
-    # By author: the hourly message limit counts an account's recent messages.
-    __table_args__ = (Index("ix_comment_commune", "commune_code", "at"), Index("ix_comment_author", "author", "at"))
+    # By author: the hourly message limit counts an account's recent messages, in every thread.
+    __table_args__ = (
+        Index("ix_comment_commune", "commune_code", "at"),
+        Index("ix_comment_author", "author", "at"),
+        Index("ix_comment_task", "task_id", "at"),
+        CheckConstraint("(commune_code IS NULL) <> (task_id IS NULL)", name="ck_comment_one_thread"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    commune_code: str = Field(foreign_key="commune.code", max_length=5)
+    commune_code: str | None = Field(default=None, foreign_key="commune.code", max_length=5)
+    task_id: int | None = Field(default=None, foreign_key="task.id")
     # A comment outlives the submission it was about (demo data is replaced wholesale).
     submission_id: int | None = Field(default=None, foreign_key="submission.id", ondelete="SET NULL")
     criterion_code: str | None = Field(default=None, foreign_key="criterion.code", max_length=8)

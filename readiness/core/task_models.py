@@ -26,6 +26,11 @@ class Unit(SQLModel, table=True):
     position: int = 0
 
 
+def task_units(lead_unit_code: str, coordinating_unit_codes: str) -> list[str]:
+    """A task's units: the lead unit, then the coordinating ones (stored as codes separated by ";")."""
+    return [lead_unit_code, *(code for code in coordinating_unit_codes.split(";") if code)]
+
+
 class Task(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=32)
@@ -49,6 +54,10 @@ class Task(SQLModel, table=True):
     import_file_id: int | None = Field(default=None, foreign_key="import_file.id")
     # Where the task came from: the plan workbook ("upload") or the demo ("demo", removed by `demo --clear`).
     origin: Origin = Field(default=Origin.UPLOAD, sa_type=String(24))
+
+    @property
+    def units(self) -> list[str]:
+        return task_units(self.lead_unit_code, self.coordinating_unit_codes)
 
 
 class TaskExtension(SQLModel, table=True):

@@ -1,9 +1,12 @@
-"""Comments: one thread per commune between the commune and the DOST, optionally about a submission or a criterion.
+"""Comments: one thread per commune between the commune and the DOST, optionally about a submission or a criterion;
+and one thread per task of the register between its units and the DOST.
 
-The commune (its own thread) and officers write; everyone who may see the commune reads. Text is NFC with its line
-breaks kept; control characters and bidi overrides are refused, invisible ones removed (text.sanitize). Every
-comment is audited. Bounded: at most MAX_LENGTH characters, READINESS_MESSAGES_PER_HOUR per account; pages read the
-newest PAGE and ask for older ones.
+A commune's thread: the commune and officers write; everyone who may see the commune reads. A task's thread: the
+accounts of its lead and coordinating units and officers write; everyone who sees tasks reads, except that a unit or
+commune account reads only its units' tasks (permissions.allowed_on_task). Text is NFC with its line breaks kept;
+control characters and bidi overrides are refused, invisible ones removed (text.sanitize). Every comment is audited.
+Bounded, in both kinds of thread alike: at most MAX_LENGTH characters, READINESS_MESSAGES_PER_HOUR per account
+(all threads together); pages read the newest PAGE and ask for older ones.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -14,10 +17,11 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from readiness.access import audit
-from readiness.access.permissions import Actor, Permission, Refusal, require
+from readiness.access.permissions import Actor, Permission, Refusal, require, require_on_task
 from readiness.core.models import Comment, Criterion, Submission
 from readiness.core.settings import get_settings
 from readiness.core.text import nfc_lines, sanitize
+from readiness.intake import tasks
 from readiness.reading import status as readers
 
 MAX_LENGTH = 4000
@@ -39,20 +43,7 @@ def add(
 ) -> int:
     code = _commune(session, commune_code)
     require(actor, Permission.COMMENT, code)
-    body, bad = sanitize(nfc_lines(text or ""))
-    if bad:
-        raise CommentError(
-            f"Bình luận có ký tự điều khiển không được phép ({', '.join(bad)}); hãy gõ lại.",
-            f"The comment contains control characters that are not allowed ({', '.join(bad)}); type it again.",
-        )
-    if not body:
-        raise CommentError("Bình luận đang để trống.", "The comment is empty.")
-    if len(body) > MAX_LENGTH:
-        raise CommentError(
-            f"Bình luận quá dài: tối đa {MAX_LENGTH} ký tự, đang có {len(body)}.",
-            f"The comment is too long: at most {MAX_LENGTH} characters, it has {len(body)}.",
-        )
-    _check_rate(session, actor)
+    body = _checked(session, actor, text)
     if submission_id is not None:
         submission = session.get(Submission, submission_id)
         if submission is None or submission.commune_code != code:
@@ -78,6 +69,37 @@ def add(
     )
     audit.record(session, actor.name, "comment.add", code, f"{about}: {body}" if about else body)
     return row.id
+
+
+def add_on_task(session: Session, actor: Actor, task_code: str, text: str) -> int:
+    """A message in a task's thread, under the same checks and bounds as a commune's."""
+    task = tasks.get(session, task_code)
+    require_on_task(actor, task.code, task.units, write=True)
+    body = _checked(session, actor, text)
+    row = Comment(task_id=task.id, author=actor.name, at=datetime.now(UTC), text=body)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor.name, "comment.add", task.code, f"task {task.code}: {body}")
+    return row.id
+
+
+def _checked(session: Session, actor: Actor, text: str) -> str:
+    """The text as stored, once it passes the checks every message passes (characters, length, hourly bound)."""
+    body, bad = sanitize(nfc_lines(text or ""))
+    if bad:
+        raise CommentError(
+            f"Bình luận có ký tự điều khiển không được phép ({', '.join(bad)}); hãy gõ lại.",
+            f"The comment contains control characters that are not allowed ({', '.join(bad)}); type it again.",
+        )
+    if not body:
+        raise CommentError("Bình luận đang để trống.", "The comment is empty.")
+    if len(body) > MAX_LENGTH:
+        raise CommentError(
+            f"Bình luận quá dài: tối đa {MAX_LENGTH} ký tự, đang có {len(body)}.",
+            f"The comment is too long: at most {MAX_LENGTH} characters, it has {len(body)}.",
+        )
+    _check_rate(session, actor)
+    return body
 
 
 def _check_rate(session: Session, actor: Actor) -> None:
@@ -108,10 +130,21 @@ def thread(session: Session, actor: Actor, commune_code: str, newest: int = PAGE
     (settings.timezone); criterion_code "" and submission_id <NA> for a general comment."""
     code = _commune(session, commune_code)
     require(actor, Permission.VIEW_COMMUNE, code)
-    total = session.execute(select(func.count(Comment.id)).where(Comment.commune_code == code)).scalar_one()
+    return _read(session, Comment.commune_code == code, newest)
+
+
+def task_thread(session: Session, actor: Actor, task_code: str, newest: int = PAGE) -> tuple[pd.DataFrame, int]:
+    """A task's `newest` messages, newest last, and how many it has in all, as `thread` reads a commune's."""
+    task = tasks.get(session, task_code)
+    require_on_task(actor, task.code, task.units)
+    return _read(session, Comment.task_id == task.id, newest)
+
+
+def _read(session: Session, where: object, newest: int) -> tuple[pd.DataFrame, int]:
+    total = session.execute(select(func.count(Comment.id)).where(where)).scalar_one()
     statement = (
         select(Comment.id, Comment.at, Comment.author, Comment.text, Comment.submission_id, Comment.criterion_code)
-        .where(Comment.commune_code == code)
+        .where(where)
         .order_by(Comment.at.desc(), Comment.id.desc())
         .limit(newest)
     )
