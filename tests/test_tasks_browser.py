@@ -49,3 +49,27 @@ def test_tasks_page_shows_the_summary_figures(server):  # noqa: F811
         )
         expect(page.get_by_test_id("stVegaLiteChart").first.locator("svg.marks, canvas").first).to_be_visible()
         page.screenshot(path=ARTIFACTS / "tasks.png", full_page=True)
+
+
+def test_an_officer_writes_in_a_task_thread(server):  # noqa: F811
+    officer = account(Role.OFFICER)
+    with chromium() as browser:
+        page = new_tab(browser, height=1400)
+        idle = page.locator(IDLE)
+        page.goto(server)
+        log_in(page, officer.name)
+        expect(idle).to_be_attached()
+        page.get_by_test_id("stSidebarNavLink").filter(has_text="Nhiệm vụ").click()
+        expect(page.get_by_role("heading", name="Nhiệm vụ", exact=True)).to_be_visible()
+        expect(idle).to_be_attached()
+        expect(page.get_by_text("Chưa có trao đổi nào.")).to_be_visible()
+        page.get_by_label("Viết trao đổi").fill("Đề nghị đơn vị báo cáo tiến độ trước ngày 20/11.")
+        page.get_by_test_id("stForm").filter(has=page.get_by_label("Viết trao đổi")).get_by_role(
+            "button", name="Gửi"
+        ).click()
+        message = page.get_by_test_id("stChatMessage")
+        expect(message).to_have_count(1)
+        expect(message).to_contain_text("Đề nghị đơn vị báo cáo tiến độ trước ngày 20/11.")
+        expect(message).to_contain_text(officer.name)
+        message.scroll_into_view_if_needed()
+        page.screenshot(path=ARTIFACTS / "task-messages.png", full_page=True)
