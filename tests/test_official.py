@@ -478,7 +478,10 @@ def test_annex_iv_lists_exactly_the_overdue_tasks_in_the_pdf_and_the_docx(demo_s
             percent,
         ]
     paragraphs = [p.text for p in word.paragraphs]
-    assert "Phụ lục IV" in paragraphs
+    # In Word it follows Phụ lục III without a page break, its heading kept with the table's first row.
+    label = word.paragraphs[paragraphs.index("Phụ lục IV")]
+    assert label.paragraph_format.keep_with_next
+    assert 'w:type="page"' not in label._p.getprevious().xml
     assert any("chi tiết tại Phụ lục IV." in p for p in paragraphs)
 
 
