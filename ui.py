@@ -261,6 +261,11 @@ def query(function: Callable, *args: Any) -> Any:
     return _own(_cached(database, function.__module__, function.__name__, data_version(), args))
 
 
+def criteria() -> int:
+    """The number of criteria: the catalog's (queries.catalog), the one number pages pass to views and charts."""
+    return len(query(queries.catalog))
+
+
 def has_submissions() -> bool:
     return data_version()[0] > 0
 
@@ -372,7 +377,7 @@ def commune_table(frame: Any, spec: Table, key: str) -> None:
 
 def ranking_table(ranking: Any, key: str) -> None:
     """Communes with their rank (queries.ranking rows); choosing a row opens the commune's page."""
-    commune_table(views.ranking(ranking, lang()), views.ranking_table(national()), key=key)
+    commune_table(views.ranking(ranking, criteria(), lang()), views.ranking_table(national()), key=key)
 
 
 def province_ranking_table(ranking: Any) -> None:

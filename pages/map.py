@@ -9,7 +9,7 @@ ui.data_page("Bản đồ tiến độ", "Greening map")
 lang = ui.lang()
 status = ui.status_frame()
 ui.pending_caption(status)
-criteria = len(ui.query(queries.catalog))
+criteria = ui.criteria()
 GREEN_COUNT = ""
 
 

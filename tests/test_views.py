@@ -5,7 +5,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from conftest import APP, account, log_in, shown
+from conftest import APP, account, log_in, shown, submit
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
@@ -85,10 +85,11 @@ def excel_values(frame: pd.DataFrame, spec: Table) -> list[list]:
 def test_warning_list_and_lagging_criteria_on_their_pages_in_the_pdf_and_in_excel(demo_sqlite):
     with db.session() as session:
         warnings = queries.warning_list(session, AS_OF, "01")
+        criteria = len(queries.catalog(session))
         figures = queries.overview(session, AS_OF, "01")
         pdf = pdf_text(report.province_report(session, AS_OF, "01", "vi", actor=LEADER))
         book = load_workbook(io.BytesIO(export.warning_list_workbook(session, AS_OF, "01", "vi", actor=LEADER)))
-    listed = views.warning_list(warnings, "vi")
+    listed = views.warning_list(warnings, criteria, "vi")
     assert len(listed) > 3 and listed["reporting_date"].notna().all()
     lagging = views.lagging(figures["lagging"], figures["kpis"]["communes"], "vi")
     assert len(lagging) == 5
@@ -125,7 +126,7 @@ def test_commune_sheet_on_the_commune_page_and_in_its_pdf(demo_sqlite):
 
 def test_ranking_on_its_page_in_the_pdf_and_in_excel(demo_sqlite):
     with db.session() as session:
-        ranked = views.ranking(queries.ranking(session, AS_OF, "01"), "vi")
+        ranked = views.ranking(queries.ranking(session, AS_OF, "01"), len(queries.catalog(session)), "vi")
         pdf = pdf_text(report.province_report(session, AS_OF, "01", "vi", actor=LEADER))
         book = load_workbook(io.BytesIO(export.consolidated_workbook(session, AS_OF, "01", "vi", actor=LEADER)))
     spec = views.ranking_table(national=False)
@@ -177,14 +178,47 @@ def test_one_status_palette_in_charts_pdf_tables_and_excel(demo_sqlite):
     assert fills == {status_label(s, "vi"): palette.STATUS_TINT[s].lstrip("#") for s in set(status["status"])}
 
 
-def test_the_catalog_size_not_16_heads_the_report_and_the_criteria_sheet(database, tmp_path, monkeypatch):
+def fifteen_criteria(tmp_path, monkeypatch) -> None:
+    """The database initialised with the catalog less its last criterion."""
     text = (DATA_DIR / "criteria.toml").read_text(encoding="utf-8")
     fifteen = tmp_path / "criteria.toml"
     fifteen.write_text(text[: text.rindex("[[criterion]]")], encoding="utf-8")
     monkeypatch.setenv("READINESS_CATALOG_PATH", str(fifteen))
     bootstrap.init()
+
+
+def test_the_catalog_size_not_16_heads_the_report_and_the_criteria_sheet(database, tmp_path, monkeypatch):
+    fifteen_criteria(tmp_path, monkeypatch)
     with db.session() as session:
         pdf = pdf_text(report.province_report(session, AS_OF, "01", "vi", actor=LEADER))
         book = load_workbook(io.BytesIO(export.consolidated_workbook(session, AS_OF, "01", "vi", actor=LEADER)))
     assert pdf.startswith("NGHỊ QUYẾT 57-NQ/TW · 15 TIÊU CHÍ SẴN SÀNG")
     assert book["Tiêu chí"]["A1"].value == "Danh mục 15 tiêu chí"
+
+
+def test_criteria_met_are_out_of_the_catalogs_number_in_the_ranking_and_the_warning_list(
+    database, tmp_path, monkeypatch
+):
+    fifteen_criteria(tmp_path, monkeypatch)
+    submit("00070", date(2025, 9, 15), {"TC01": 1, "TC05": 1})
+    with db.session() as session:
+        criteria = len(queries.catalog(session))
+        ranked = views.ranking(queries.ranking(session, AS_OF, "01"), criteria, "vi")
+        listed = views.warning_list(queries.warning_list(session, AS_OF, "01"), criteria, "vi")
+        pdf = pdf_text(report.province_report(session, AS_OF, "01", "vi", actor=LEADER))
+    assert criteria == 15
+    for frame in (ranked, listed):
+        met = frame.set_index("commune_code")["green_text"]
+        assert met["00070"] == "2/15"
+        assert set(met.drop("00070")) == {"0/15"}
+
+    at = page("pages/ranking.py")
+    assert set(shown(at.dataframe[0])["Tiêu chí đạt"]) == {"2/15", "0/15"}
+    at.switch_page("pages/warnings.py").run()
+    assert set(shown(at.dataframe[0])["Tiêu chí đạt"]) == {"2/15", "0/15"}
+
+    ranking_part = pdf.split("Xếp hạng", 1)[1].split("Bản đồ số tiêu chí đạt")[0]
+    warning_part = pdf.split("Danh sách cảnh báo tuần này")[1]
+    assert "2/15" in ranking_part and "0/15" in ranking_part and "/16" not in ranking_part
+    assert "0/15" in warning_part and "/16" not in warning_part
+
