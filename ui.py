@@ -30,8 +30,6 @@ from readiness.core.i18n import (
     format_datetime,
     format_number,
     format_percent,
-    format_value,
-    status_label,
     today,
     tr,
 )
@@ -533,48 +531,6 @@ def evidence_files(files: Any, key: str, show_superseded: bool = True) -> None:
             mime=row.media_type,
             key=f"{key}_evidence_{row.id}",
         )
-
-
-def _values(frame: Any, value: str, out_of: str) -> list[str]:
-    units = frame[f"unit_{lang()}"]
-    columns = (frame["kind"], frame[value], frame[out_of], units)
-    return [format_value(k, v, o, u, lang()) for k, v, o, u in zip(*columns, strict=True)]
-
-
-def changes_table(changes: Any) -> None:
-    """What a submission changes against the commune's previous counting submission (rows of review.changes):
-    criteria turning green or red first, values before → after."""
-    words = {
-        "newly_green": t("Mới đạt", "Newly green"),
-        "no_longer_green": t("Không còn đạt", "No longer green"),
-        "value": t("Đổi giá trị", "Value changed"),
-        "": "",
-    }
-    order = {"newly_green": 0, "no_longer_green": 1, "value": 2, "": 3}
-    shown = changes.assign(
-        rank=changes["change"].map(order),
-        name=changes[f"name_{lang()}"],
-        before=_values(changes, "value_before", "out_of_before"),
-        after=_values(changes, "value", "out_of"),
-        status_text=[
-            f"{status_label(b, lang())} → {status_label(a, lang())}"
-            for b, a in zip(changes["status_before"], changes["status"], strict=True)
-        ],
-        change_text=changes["change"].map(words),
-    ).sort_values(["rank", "position"])
-    st.dataframe(
-        shown,
-        hide_index=True,
-        column_order=["criterion_code", "name", "change_text", "status_text", "before", "after"],
-        column_config={
-            "criterion_code": t("Mã", "Code"),
-            "name": st.column_config.TextColumn(t("Tiêu chí", "Criterion"), width="medium"),
-            "change_text": t("Thay đổi", "Change"),
-            "status_text": t("Trạng thái trước → sau", "Status before → after"),
-            "before": t("Giá trị trước", "Value before"),
-            "after": t("Giá trị mới", "Value now"),
-        },
-    )
 
 
 # Login state ------------------------------------------------------------------------------------------------------
