@@ -3,7 +3,7 @@ import streamlit as st
 import ui
 from readiness.core.settings import get_settings
 from readiness.intake import geo
-from readiness.outputs.views import boundaries as views
+from readiness.outputs.views import boundaries as boundary_views
 
 ui.logged_in()
 st.title(ui.t("Ranh giới hành chính", "Boundaries"))
@@ -58,7 +58,7 @@ middle.metric(ui.t("Đối tượng không ghép được", "Features not matche
 right.metric(ui.t(f"{areas} thiếu ranh giới", f"{areas} without a boundary"), ui.number(len(report.without_boundary)))
 if report.unmatched_features:
     st.subheader(ui.t("Đối tượng không ghép được", "Features that match nothing"))
-    ui.table(views.unmatched_features(report), views.FEATURES)
+    ui.table(boundary_views.unmatched_features(report), boundary_views.FEATURES)
 if report.conflicts:
     st.subheader(ui.t("Mã và tên không khớp nhau", "Code and name disagree"))
     st.caption(
@@ -69,10 +69,10 @@ if report.conflicts:
             "reorganisation). They were matched by name; check and correct the codes in the file.",
         )
     )
-    ui.table(views.conflicts(report), views.CONFLICTS)
+    ui.table(boundary_views.conflicts(report), boundary_views.CONFLICTS)
 if len(report.without_boundary):
     st.subheader(ui.t(f"{areas} không có ranh giới trong tệp", f"{areas} without a boundary in the file"))
-    ui.table(report.without_boundary, views.without_boundary_table(level))
+    ui.table(report.without_boundary, boundary_views.without_boundary_table(level))
 if report.notes:
     st.subheader(ui.t("Hình đã sửa hoặc bỏ qua", "Shapes repaired or left out"))
-    ui.table(views.notes(report, ui.lang()), views.FEATURES)
+    ui.table(boundary_views.notes(report, ui.lang()), boundary_views.FEATURES)
