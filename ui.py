@@ -30,8 +30,6 @@ from readiness.core.i18n import (
     format_datetime,
     format_number,
     format_percent,
-    format_value,
-    status_label,
     today,
     tr,
 )
@@ -261,6 +259,11 @@ def query(function: Callable, *args: Any) -> Any:
     return _own(_cached(database, function.__module__, function.__name__, data_version(), args))
 
 
+def criteria() -> int:
+    """The number of criteria: the catalog's (queries.catalog), the one number pages pass to views and charts."""
+    return len(query(queries.catalog))
+
+
 def has_submissions() -> bool:
     return data_version()[0] > 0
 
@@ -372,7 +375,7 @@ def commune_table(frame: Any, spec: Table, key: str) -> None:
 
 def ranking_table(ranking: Any, key: str) -> None:
     """Communes with their rank (queries.ranking rows); choosing a row opens the commune's page."""
-    commune_table(views.ranking(ranking, lang()), views.ranking_table(national()), key=key)
+    commune_table(views.ranking(ranking, criteria(), lang()), views.ranking_table(national()), key=key)
 
 
 def province_ranking_table(ranking: Any) -> None:
@@ -556,48 +559,6 @@ def messages(
         with st.chat_message("user" if message.author == who.name else "assistant"):
             st.caption(f"{message.author} · {format_datetime(message.at, lang())}" + (f" · {said}" if said else ""))
             st.text(message.text)
-
-
-def _values(frame: Any, value: str, out_of: str) -> list[str]:
-    units = frame[f"unit_{lang()}"]
-    columns = (frame["kind"], frame[value], frame[out_of], units)
-    return [format_value(k, v, o, u, lang()) for k, v, o, u in zip(*columns, strict=True)]
-
-
-def changes_table(changes: Any) -> None:
-    """What a submission changes against the commune's previous counting submission (rows of review.changes):
-    criteria turning green or red first, values before → after."""
-    words = {
-        "newly_green": t("Mới đạt", "Newly green"),
-        "no_longer_green": t("Không còn đạt", "No longer green"),
-        "value": t("Đổi giá trị", "Value changed"),
-        "": "",
-    }
-    order = {"newly_green": 0, "no_longer_green": 1, "value": 2, "": 3}
-    shown = changes.assign(
-        rank=changes["change"].map(order),
-        name=changes[f"name_{lang()}"],
-        before=_values(changes, "value_before", "out_of_before"),
-        after=_values(changes, "value", "out_of"),
-        status_text=[
-            f"{status_label(b, lang())} → {status_label(a, lang())}"
-            for b, a in zip(changes["status_before"], changes["status"], strict=True)
-        ],
-        change_text=changes["change"].map(words),
-    ).sort_values(["rank", "position"])
-    st.dataframe(
-        shown,
-        hide_index=True,
-        column_order=["criterion_code", "name", "change_text", "status_text", "before", "after"],
-        column_config={
-            "criterion_code": t("Mã", "Code"),
-            "name": st.column_config.TextColumn(t("Tiêu chí", "Criterion"), width="medium"),
-            "change_text": t("Thay đổi", "Change"),
-            "status_text": t("Trạng thái trước → sau", "Status before → after"),
-            "before": t("Giá trị trước", "Value before"),
-            "after": t("Giá trị mới", "Value now"),
-        },
-    )
 
 
 # Login state ------------------------------------------------------------------------------------------------------

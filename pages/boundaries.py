@@ -3,6 +3,7 @@ import streamlit as st
 import ui
 from readiness.core.settings import get_settings
 from readiness.intake import geo
+from readiness.outputs.views import boundaries as boundary_views
 
 ui.logged_in()
 st.title(ui.t("Ranh giới hành chính", "Boundaries"))
@@ -57,7 +58,7 @@ middle.metric(ui.t("Đối tượng không ghép được", "Features not matche
 right.metric(ui.t(f"{areas} thiếu ranh giới", f"{areas} without a boundary"), ui.number(len(report.without_boundary)))
 if report.unmatched_features:
     st.subheader(ui.t("Đối tượng không ghép được", "Features that match nothing"))
-    st.dataframe({ui.t("Đối tượng", "Feature"): report.unmatched_features}, hide_index=True)
+    ui.table(boundary_views.unmatched_features(report), boundary_views.FEATURES)
 if report.conflicts:
     st.subheader(ui.t("Mã và tên không khớp nhau", "Code and name disagree"))
     st.caption(
@@ -68,21 +69,10 @@ if report.conflicts:
             "reorganisation). They were matched by name; check and correct the codes in the file.",
         )
     )
-    st.dataframe(
-        {
-            ui.t("Mã trong tệp", "Code in the file"): [c["feature_code"] for c in report.conflicts],
-            ui.t("Tên trong tệp", "Name in the file"): [c["feature_name"] for c in report.conflicts],
-            ui.t("Đã ghép với", "Matched to"): [c["matched_to"] or "–" for c in report.conflicts],
-        },
-        hide_index=True,
-    )
+    ui.table(boundary_views.conflicts(report), boundary_views.CONFLICTS)
 if len(report.without_boundary):
     st.subheader(ui.t(f"{areas} không có ranh giới trong tệp", f"{areas} without a boundary in the file"))
-    st.dataframe(
-        report.without_boundary,
-        hide_index=True,
-        column_config={"code": ui.t("Mã", "Code"), "name": ui.t("Tên", "Name")},
-    )
+    ui.table(report.without_boundary, boundary_views.without_boundary_table(level))
 if report.notes:
     st.subheader(ui.t("Hình đã sửa hoặc bỏ qua", "Shapes repaired or left out"))
-    st.dataframe({ui.t("Đối tượng", "Feature"): [n.text(ui.lang()) for n in report.notes]}, hide_index=True)
+    ui.table(boundary_views.notes(report, ui.lang()), boundary_views.FEATURES)

@@ -42,7 +42,7 @@ st.caption(
     f"{kind_label(first['commune_kind'], lang)} · {first['province_name']} · {ui.t('mã', 'code')} {code} · "
     + ui.t(f"số liệu tính đến ngày {ui.day(ui.as_of())}", f"figures as of {ui.day(ui.as_of())}")
 )
-criteria = len(status)
+criteria = ui.criteria()
 green = int((status["status"] == Status.GREEN).sum())
 reported = first["reporting_date"]
 left, middle, right = st.columns(3)

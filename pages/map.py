@@ -3,13 +3,14 @@ import streamlit as st
 import ui
 from readiness.intake import geo
 from readiness.outputs import charts
+from readiness.outputs.views import boundaries as boundary_views
 from readiness.reading import queries
 
 ui.data_page("Bản đồ tiến độ", "Greening map")
 lang = ui.lang()
 status = ui.status_frame()
 ui.pending_caption(status)
-criteria = len(ui.query(queries.catalog))
+criteria = ui.criteria()
 GREEN_COUNT = ""
 
 
@@ -64,11 +65,7 @@ def boundary_map(status, communes, shapes, scope: str) -> None:
                 f"{ui.number(len(report.without_boundary))} communes have no boundary in the loaded file:",
             )
         )
-        st.dataframe(
-            report.without_boundary,
-            hide_index=True,
-            column_config={"code": ui.t("Mã", "Code"), "name": ui.t("Xã, phường", "Commune")},
-        )
+        ui.table(report.without_boundary, boundary_views.without_boundary_table(geo.Level.COMMUNE))
 
 
 def communes_of(status, scope: str) -> None:

@@ -1,10 +1,10 @@
-import pandas as pd
 import streamlit as st
 
 import ui
 from readiness.core.i18n import format_datetime, origin_label
 from readiness.core.models import Origin
 from readiness.intake import evidence, flags, review
+from readiness.outputs.views import changes as change_views
 from readiness.reading import queries
 
 # Submissions shown in full at first, and how many more each "show more" adds: bulk approval and the flag filter
@@ -133,22 +133,8 @@ for row, files in zip(shown.itertuples(), all_files, strict=True):
                 f"**{flags.label(flag.code, lang)}**: {ui.t(flag.text_vi, flag.text_en)}", icon=":material/flag:"
             )
         changes = all_changes[int(row.id)]
-        moved = changes[changes["change"].isin(["newly_green", "no_longer_green"])]
-        previous = changes["previous_submission_id"].iloc[0]
-        since = f"({int(previous)})" if pd.notna(previous) else ui.t("(chưa có)", "(none)")
-        st.markdown(
-            ui.t(
-                f"**So với báo cáo được tính trước đó** {since}: "
-                f"{int((moved['change'] == 'newly_green').sum())} tiêu chí mới đạt, "
-                f"{int((moved['change'] == 'no_longer_green').sum())} không còn đạt, "
-                f"{int((changes['change'] == 'value').sum())} đổi giá trị.",
-                f"**Against the previously counting submission** {since}: "
-                f"{int((moved['change'] == 'newly_green').sum())} newly green, "
-                f"{int((moved['change'] == 'no_longer_green').sum())} no longer green, "
-                f"{int((changes['change'] == 'value').sum())} values changed.",
-            )
-        )
-        ui.changes_table(changes)
+        st.markdown(change_views.review_sentence(changes, lang))
+        ui.table(change_views.review_changes(changes, lang), change_views.REVIEW_CHANGES)
         st.markdown(ui.t("**Minh chứng**", "**Evidence**"))
         ui.evidence_files(files, key=f"queue_{row.id}", show_superseded=False)
         if row.review_status == "superseded":

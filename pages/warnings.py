@@ -93,7 +93,8 @@ ui.download_export(
     mime=ui.XLSX,
 )
 
-ui.commune_table(views.warning_list(warnings, lang), views.warning_table(ui.national()), "warning_communes")
+listed = views.warning_list(warnings, ui.criteria(), lang)
+ui.commune_table(listed, views.warning_table(ui.national()), "warning_communes")
 reporting_table()
 
 tasks_section()

@@ -77,7 +77,7 @@ def test_a_table_for_its_viewer_keeps_personal_columns_only_for_those_who_may_se
     warnings: pd.DataFrame, viewer: Actor | None, sees: bool
 ):
     spec = views.warning_table(False).for_viewer(viewer)
-    sent = spec.frame(views.warning_list(warnings, "vi"), "page")
+    sent = spec.frame(views.warning_list(warnings, 16, "vi"), "page")
     assert ("reporter_phone" in sent.columns) is sees
     assert ("reporter_name" in sent.columns) is sees
     text = sent.to_csv()

@@ -5,23 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-from readiness.cli.common import acting_as, add_as_option
+from readiness.cli.common import act, add_as_option
 
 
 def cmd_province_set(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.core import db
     from readiness.outputs import province_settings
 
-    bootstrap.init()
     values = {name: getattr(args, name) for name in province_settings.EDITABLE}
     if all(v is None for v in values.values()):
         print("readiness province set: give at least one value to set, e.g. --issuing-body", file=sys.stderr)
         return 2
-    actor = acting_as(args.as_name)
-    with db.write_session() as session:
-        row = province_settings.save(session, actor, args.code, **values)
-        code = row.province_code
+    code = act(
+        args.as_name,
+        lambda session, actor: province_settings.save(session, actor, args.code, **values).province_code,
+        write=True,
+    )
     header = province_settings.header(code)
     print(f"Province {code}: issuing body {header.issuing_body!r}, code {header.issuer_code!r}, place {header.place!r}")
     print(f"  signer {header.signer_title!r} {header.signer_name!r}; recipients: {', '.join(header.recipients) or '-'}")
@@ -29,14 +27,9 @@ def cmd_province_set(args: argparse.Namespace) -> int:
 
 
 def cmd_province_list(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.core import db
     from readiness.outputs import province_settings
 
-    bootstrap.init()
-    actor = acting_as(args.as_name)
-    with db.session() as session:
-        rows = province_settings.listing(session, actor)
+    rows = act(args.as_name, province_settings.listing)
     if rows.empty:
         print("No province has values of its own: every report uses the READINESS_REPORT_* settings.")
     for row in rows.itertuples():

@@ -5,34 +5,35 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from readiness.cli.common import add_as_option, missing_files, out_path, parse_date, prepared_actor
+from readiness.cli.common import act, add_as_option, missing_files, out_path, parse_date, prepared_actor
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from readiness.access.permissions import Actor
+
+T = TypeVar("T")
 _CLASSES = ["on_time", "late", "within", "overdue", "continuous"]
 _LEVELS = ["Trung ương", "Tỉnh"]
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.core import db
     from readiness.intake import task_workbook
 
-    bootstrap.init()
-    with db.session() as session:
-        data = task_workbook.plan_template(session)
+    data = act(None, lambda session, _: task_workbook.plan_template(session))
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes).")
     return 0
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from readiness.core import db
     from readiness.intake import task_workbook
 
-    actor = prepared_actor(args.as_name)
-    with db.session() as session:
-        data = task_workbook.progress_workbook(session, actor, args.unit)
+    data = act(args.as_name, lambda session, actor: task_workbook.progress_workbook(session, actor, args.unit))
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes).")
     return 0
@@ -87,39 +88,42 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_done(args: argparse.Namespace) -> int:
-    from readiness.core import db
     from readiness.core.task_models import TaskCompletion
     from readiness.intake import tasks
 
-    actor = prepared_actor(args.as_name)
-    with db.write_session() as session:
+    def done(session: Session, actor: Actor) -> tuple[int, str]:
         completion = tasks.complete(session, actor, args.code, args.on, args.result or "")
         if args.evidence:
             tasks.add_evidence(session, actor, args.code, args.evidence.name, args.evidence.read_bytes(), completion)
-        status = session.get(TaskCompletion, completion).review_status
+        return completion, session.get(TaskCompletion, completion).review_status
+
+    completion, status = act(args.as_name, done, write=True)
     print(f"Task {tasks.normal_code(args.code)} done on {args.on.isoformat()} (completion {completion}, {status}).")
     return 0
 
 
 def cmd_extend(args: argparse.Namespace) -> int:
-    from readiness.core import db
     from readiness.intake import tasks
 
-    actor = prepared_actor(args.as_name)
-    with db.write_session() as session:
-        tasks.extend(session, actor, args.code, args.to, args.decision, args.decision_date)
+    act(
+        args.as_name,
+        lambda session, actor: tasks.extend(session, actor, args.code, args.to, args.decision, args.decision_date),
+        write=True,
+    )
     print(f"Task {tasks.normal_code(args.code)}: deadline extended to {args.to.isoformat()} by {args.decision}.")
     return 0
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from readiness.core import db
     from readiness.intake import tasks
 
-    actor = prepared_actor(args.as_name)
-    with db.write_session() as session:
-        tasks.review_completion(session, actor, args.completion, args.decision == "approve", args.reason or "")
-    print(f"Completion {args.completion}: {'approved' if args.decision == 'approve' else 'returned'}.")
+    approve = args.decision == "approve"
+    act(
+        args.as_name,
+        lambda session, actor: tasks.review_completion(session, actor, args.completion, approve, args.reason or ""),
+        write=True,
+    )
+    print(f"Completion {args.completion}: {'approved' if approve else 'returned'}.")
     return 0
 
 
@@ -129,16 +133,23 @@ def _as_of(args: argparse.Namespace):
     return args.as_of or today()
 
 
-def cmd_list(args: argparse.Namespace) -> int:
+def _read_register(args: argparse.Namespace, read: Callable[[Session], T]) -> T:
+    """`read(session)` for the account of --as (or the operator), once it may view the task register."""
     from readiness.access.permissions import Permission, require
-    from readiness.core import db
+
+    def checked(session: Session, actor: Actor) -> T:
+        require(actor, Permission.VIEW_TASKS)
+        return read(session)
+
+    return act(args.as_name, checked)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
     from readiness.reading import tasks as register
 
-    actor = prepared_actor(args.as_name)
-    require(actor, Permission.VIEW_TASKS)
     as_of = _as_of(args)
-    with db.session() as session:
-        frame = register.register(session, as_of, unit=args.unit.upper() if args.unit else None, task_class=args.cls)
+    unit = args.unit.upper() if args.unit else None
+    frame = _read_register(args, lambda session: register.register(session, as_of, unit=unit, task_class=args.cls))
     rows = [
         {
             "code": row.code,
@@ -164,15 +175,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from readiness.access.permissions import Permission, require
-    from readiness.core import db
     from readiness.reading import tasks as register
 
-    actor = prepared_actor(args.as_name)
-    require(actor, Permission.VIEW_TASKS)
     as_of = _as_of(args)
-    with db.session() as session:
-        summary = register.summary(register.register(session, as_of, level=args.level), as_of)
+    frame = _read_register(args, lambda session: register.register(session, as_of, level=args.level))
+    summary = register.summary(frame, as_of)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
         return 0

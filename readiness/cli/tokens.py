@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 
+from readiness.cli.common import act
+
 
 def cmd_token_create(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
     from readiness.access import auth, tokens
-    from readiness.access.auth import OPERATOR
-    from readiness.core import db
 
-    bootstrap.init()
-    with db.write_session() as session:
-        token = tokens.create(session, OPERATOR, args.name, args.expires_days, args.label or "")
+    token = act(
+        None,
+        lambda session, actor: tokens.create(session, actor, args.name, args.expires_days, args.label or ""),
+        write=True,
+    )
     expiry = f"expires in {args.expires_days} days" if args.expires_days else "no expiry"
     print(f"API token for {auth.normal_name(args.name)} ({expiry}); it is shown this once, only its hash is kept:")
     # The token is the last line, alone, so that a script can take it with `tail -n 1`.
@@ -22,15 +23,10 @@ def cmd_token_create(args: argparse.Namespace) -> int:
 
 
 def cmd_token_list(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
     from readiness.access import tokens
-    from readiness.access.auth import OPERATOR
-    from readiness.core import db
     from readiness.core.i18n import format_datetime
 
-    bootstrap.init()
-    with db.session() as session:
-        listing = tokens.listing(session, OPERATOR, args.name)
+    listing = act(None, lambda session, actor: tokens.listing(session, actor, args.name))
     print(f"{'id':>6} {'label':<24} {'created':<18} {'expires':<18} last used")
     for t in listing.itertuples():
         created, expires, used = (format_datetime(v, "en") for v in (t.created_at, t.expires_at, t.last_used_at))
@@ -39,14 +35,9 @@ def cmd_token_list(args: argparse.Namespace) -> int:
 
 
 def cmd_token_revoke(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
     from readiness.access import auth, tokens
-    from readiness.access.auth import OPERATOR
-    from readiness.core import db
 
-    bootstrap.init()
-    with db.write_session() as session:
-        tokens.revoke(session, OPERATOR, args.name, args.id)
+    act(None, lambda session, actor: tokens.revoke(session, actor, args.name, args.id), write=True)
     print(f"API token {args.id} of {auth.normal_name(args.name)} revoked.")
     return 0
 

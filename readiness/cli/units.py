@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
+from readiness.cli.common import act
+
 
 def cmd_units_list(args: argparse.Namespace) -> int:
-    from readiness import bootstrap
-    from readiness.core import db, units
+    from readiness.core import units
 
-    bootstrap.init()
-    with db.session() as session:
-        rows = units.units(session, args.kind)
+    rows = act(None, lambda session, _: units.units(session, args.kind))
     if args.json:
         print(json.dumps([{"code": u.code, "name": u.name, "kind": str(u.kind)} for u in rows], ensure_ascii=False))
         return 0

@@ -1,11 +1,10 @@
 """The criteria catalog: a reviewed TOML file, validated on load and synced into the database."""
 
-import tomllib
 from pathlib import Path
 
-from pydantic import ValidationError
 from sqlmodel import Session, select
 
+from readiness.core import toml_catalog
 from readiness.core.models import Criterion, CriterionBase, CriterionKind, Result
 from readiness.core.text import nfc
 
@@ -15,40 +14,22 @@ class CatalogError(ValueError):
 
 
 def load_catalog(path: Path) -> list[CriterionBase]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise CatalogError(f"{path}: criteria catalog not found") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"{path}: not valid TOML ({exc})") from exc
-    rows = data.get("criterion")
-    if not isinstance(rows, list) or not rows:
-        raise CatalogError(f"{path}: no [[criterion]] entries")
+    return toml_catalog.load(
+        path,
+        "criterion",
+        "criteria catalog",
+        CatalogError,
+        _entry,
+        fields=set(CriterionBase.model_fields) - {"position"},
+        rules=_rule_problems,
+        unique={"code": lambda entry: entry.code},
+    )
 
-    problems: list[str] = []
-    entries: list[CriterionBase] = []
-    allowed = set(CriterionBase.model_fields) - {"position"}
-    for number, row in enumerate(rows, start=1):
-        where = f"{path.name}: criterion #{number} ({row.get('code', 'no code')})"
-        problems += [f"{where}, field '{key}': unknown field" for key in sorted(set(row) - allowed)]
-        texts = {key: nfc(value) if isinstance(value, str) else value for key, value in row.items()}
-        try:
-            entry = CriterionBase.model_validate({**texts, "position": number})
-        except ValidationError as exc:
-            for error in exc.errors():
-                field = ".".join(str(part) for part in error["loc"])
-                problems.append(f"{where}, field '{field}': {error['msg']}")
-            continue
-        problems += [f"{where}, field '{field}': {message}" for field, message in _rule_problems(entry)]
-        entries.append(entry)
 
-    codes = [entry.code for entry in entries]
-    problems += [
-        f"{path.name}: code {code} is used more than once" for code in sorted(set(codes)) if codes.count(code) > 1
-    ]
-    if problems:
-        raise CatalogError("\n".join(problems))
-    return entries
+def _entry(number: int, row: dict) -> CriterionBase:
+    """A row of the catalog in NFC, at its place in the file."""
+    texts = {key: nfc(value) if isinstance(value, str) else value for key, value in row.items()}
+    return CriterionBase.model_validate({**texts, "position": number})
 
 
 def _rule_problems(entry: CriterionBase) -> list[tuple[str, str]]:

@@ -2,12 +2,12 @@
 `readiness units sync`) and every commune of the registry in scope, under its own code."""
 
 import re
-import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, field_validator
 from sqlmodel import Session, select
 
+from readiness.core import toml_catalog
 from readiness.core.models import Commune, Unit, UnitKind
 from readiness.core.settings import NATIONAL
 from readiness.core.task_models import Task
@@ -51,31 +51,15 @@ class Department(BaseModel, extra="forbid"):
 
 
 def load_units(path: Path) -> list[Department]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise UnitsError(f"{path}: units file not found") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise UnitsError(f"{path}: not valid TOML ({exc})") from exc
-    rows = data.get("unit")
-    if not isinstance(rows, list) or not rows:
-        raise UnitsError(f"{path}: no [[unit]] entries")
-    problems: list[str] = []
-    entries: list[Department] = []
-    for number, row in enumerate(rows, start=1):
-        where = f"{path.name}: unit #{number} ({row.get('code', 'no code')})"
-        try:
-            entries.append(Department.model_validate(row))
-        except ValidationError as exc:
-            problems += [f"{where}, field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors()]
-    for label, key in (("code", lambda e: e.code), ("name", lambda e: fold(e.name))):
-        keys = [key(entry) for entry in entries]
-        problems += [
-            f"{path.name}: {label} {k!r} is used more than once" for k in sorted(set(keys)) if keys.count(k) > 1
-        ]
-    if problems:
-        raise UnitsError("\n".join(problems))
-    return entries
+    return toml_catalog.load(
+        path,
+        "unit",
+        "units file",
+        UnitsError,
+        lambda _, row: Department.model_validate(row),
+        unique={"code": lambda entry: entry.code, "name": lambda entry: fold(entry.name)},
+        shown=repr,
+    )
 
 
 def sync(session: Session, departments: list[Department], province: str) -> list[str]:

@@ -167,7 +167,7 @@ def consolidated_workbook(
         " · by criteria met, then met on time, then the date of the last turn to green",
     )
     _title(sheet, tr(lang, "Xếp hạng xã, phường", "Commune ranking"), subtitle + order)
-    ranked = views.ranking(queries.ranking(session, as_of, province), lang)
+    ranked = views.ranking(queries.ranking(session, as_of, province), len(catalog), lang)
     _table(sheet, 4, views.ranking_table(province == NATIONAL), ranked, lang, filters=True)
     sheet.row_dimensions[4].height = 30
     _finish(sheet, "4:4", "D5")
@@ -212,7 +212,8 @@ def warning_list_workbook(session: Session, as_of: date, province: str, lang: st
         tr(lang, "Danh sách cảnh báo tuần này", "This week's warning list"),
         _subtitle(registry.province_name(province), as_of, lang),
     )
-    _table(sheet, 4, views.warning_table(national=True).for_viewer(actor), views.warning_list(warnings, lang), lang)
+    listed = views.warning_list(warnings, len(queries.catalog(session)), lang)
+    _table(sheet, 4, views.warning_table(national=True).for_viewer(actor), listed, lang)
     sheet.row_dimensions[4].height = 45
     if warnings.empty:
         put(

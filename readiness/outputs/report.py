@@ -307,12 +307,15 @@ def _timeliness(pdf: _Pdf, figures: dict, lang: str) -> None:
 
 def _ranking(pdf: _Pdf, figures: dict, national: bool, lang: str) -> None:
     """Top and bottom ten, as on the overview and the ranking page (the same tables): provinces in national mode,
-    else communes."""
+    else communes, their criteria met out of the catalog's (kpis)."""
     if national:
         spec, ranked = views.PROVINCE_RANKING, views.province_ranking(figures["province_ranking"])
         vi, en = "tỉnh, thành phố", "provinces"
     else:
-        spec, ranked = views.ranking_table(national=False), views.ranking(figures["ranking"], lang)
+        spec, ranked = (
+            views.ranking_table(national=False),
+            views.ranking(figures["ranking"], figures["kpis"]["criteria"], lang),
+        )
         vi, en = "xã, phường", "communes"
     pdf.heading(tr(lang, "Xếp hạng", "Ranking"), keep_with_next=70)
     pdf.text_line(
@@ -354,8 +357,9 @@ def _gap_table(pdf: _Pdf, criteria: pd.DataFrame, lang: str) -> None:
     pdf.view_table(spec, views.criteria_gaps(criteria, lang), lang, fills=fills)
 
 
-def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, national: bool, lang: str, actor: Actor) -> None:
-    pdf.view_table(views.warning_table(national).for_viewer(actor), views.warning_list(warnings, lang), lang)
+def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, criteria: int, national: bool, lang: str, actor: Actor) -> None:
+    listed = views.warning_list(warnings, criteria, lang)
+    pdf.view_table(views.warning_table(national).for_viewer(actor), listed, lang)
 
 
 def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, criteria: int, lang: str) -> None:
@@ -487,7 +491,7 @@ def province_report(
             color=_MUTED,
             height=4.5,
         )
-        _warning_table(pdf, warnings, province == NATIONAL, lang, actor)
+        _warning_table(pdf, warnings, kpis["criteria"], province == NATIONAL, lang, actor)
     tell(progress, 5, steps, tr(lang, "cảnh báo", "warnings"))
     _tasks(pdf, session, as_of, lang)
     data = bytes(pdf.output())
@@ -528,7 +532,8 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
     place = f"{commune.name} ({code}) · {first.province_name}"
     title = tr(lang, "Phiếu mức độ sẵn sàng", "Commune readiness sheet")
     pdf = _Pdf(lang, f"Readiness · {place} · {tr(lang, 'tính đến', 'as of')} {format_date(as_of, lang)}")
-    _header(pdf, title, place, as_of, len(rows), lang)
+    criteria = len(queries.catalog(session))
+    _header(pdf, title, place, as_of, criteria, lang)
 
     green = int((rows["status"] == "green").sum())
     if pd.isna(first.reporting_date):
@@ -540,9 +545,9 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
     else:
         summary = tr(
             lang,
-            f"Đạt {format_count(green, len(rows), lang)} tiêu chí · theo báo cáo ngày "
+            f"Đạt {format_count(green, criteria, lang)} tiêu chí · theo báo cáo ngày "
             f"{format_date(first.reporting_date, lang)}",
-            f"{format_count(green, len(rows), lang)} criteria met · from the report of "
+            f"{format_count(green, criteria, lang)} criteria met · from the report of "
             f"{format_date(first.reporting_date, lang)}",
         )
         if first.review_status == ReviewStatus.PENDING:
@@ -556,6 +561,6 @@ def commune_report(session: Session, commune_code: str, as_of: date, lang: str, 
     sheet["evidence"] = [e if len(e) <= _EVIDENCE_CHARS else e[: _EVIDENCE_CHARS - 1] + "…" for e in evidence]
     pdf.view_table(views.COMMUNE_SHEET, sheet, lang, size=7.5)
     if pd.notna(first.reporting_date):
-        chart = charts.commune_trend_chart(queries.commune_trend(session, as_of, code), lang, len(rows))
+        chart = charts.commune_trend_chart(queries.commune_trend(session, as_of, code), lang, criteria)
         pdf.chart(tr(lang, "Số tiêu chí đạt qua các lần báo cáo", "Criteria met, report by report"), chart, 60, 25)
     return bytes(pdf.output())

@@ -139,7 +139,8 @@ def _kpis(session: Session, frame: pd.DataFrame, criteria_: pd.DataFrame, as_of:
     n = len(communes_)
     return {
         "communes": n,
-        "criteria": len(criteria_),
+        # The catalog's number, as every output says it (not the criteria a frame happens to hold).
+        "criteria": len(catalog(session)),
         "fully_green": int(communes_["fully_green"].sum()),
         "fully_green_share": float(communes_["fully_green"].mean()) if n else 0.0,
         "average_green": float(communes_["green"].mean()) if n else 0.0,

@@ -346,14 +346,14 @@ def build(session: Session, as_of: date, province: str, details: Details, *, iss
         f"{_week(as_of).capitalize()}; nặng nhất trước",
         None
         if warnings.empty
-        else _from_view(views.warning_table(national), views.warning_list(warnings, "vi", as_of)),
+        else _from_view(views.warning_table(national), views.warning_list(warnings, k, "vi", as_of)),
         empty="Không có xã, phường nào trong danh sách cảnh báo.",
     )
     if national:
         ranked, unit = views.province_ranking(figures["province_ranking"]), "tỉnh, thành phố"
         spec, key = views.PROVINCE_RANKING, "province_code"
     else:
-        ranked, unit = views.ranking(figures["ranking"], "vi"), "xã, phường"
+        ranked, unit = views.ranking(figures["ranking"], k, "vi"), "xã, phường"
         spec, key = views.ranking_table(national=False), "commune_code"
     ends = pd.concat([ranked.head(RANKED), ranked.tail(RANKED)]).drop_duplicates(key)
     ranks = Annex(

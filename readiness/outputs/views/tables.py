@@ -215,15 +215,14 @@ def warning_table(national: bool) -> Table:
     return table.changed("province_name", pdf=None, on_page=False)
 
 
-def warning_list(warnings: pd.DataFrame, lang: str, as_of: date | None = None) -> pd.DataFrame:
+def warning_list(warnings: pd.DataFrame, criteria: int, lang: str, as_of: date | None = None) -> pd.DataFrame:
     """This week's warning list (queries.warning_list), most severe first, with its rank, the reason in words
-    (dated, given the list's `as_of`: see wording.warning_reason), the criteria met out of all (green + red + grey)
+    (dated, given the list's `as_of`: see wording.warning_reason), the criteria met out of the catalog's `criteria`
     and who reported."""
-    criteria = warnings["green"] + warnings["red"] + warnings["grey"]
     return warnings.assign(
         rank=range(1, len(warnings) + 1),
         kind_text=[kind_label(k, lang) for k in warnings["commune_kind"]],
-        green_text=[format_count(g, n, lang) for g, n in zip(warnings["green"], criteria, strict=True)],
+        green_text=[format_count(g, criteria, lang) for g in warnings["green"]],
         reporting_date=[None if pd.isna(d) else d for d in warnings["reporting_date"]],
         reason=[warning_reason(row, lang, as_of) for row in warnings.itertuples()],
         reporter=[
@@ -553,12 +552,11 @@ def ranking_table(national: bool) -> Table:
     )
 
 
-def ranking(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Rows of queries.ranking with the kind in words and the criteria met out of all."""
-    criteria = ranked["green"] + ranked["red"] + ranked["grey"]
+def ranking(ranked: pd.DataFrame, criteria: int, lang: str) -> pd.DataFrame:
+    """Rows of queries.ranking with the kind in words and the criteria met out of the catalog's `criteria`."""
     return ranked.assign(
         kind_text=[kind_label(k, lang) for k in ranked["commune_kind"]],
-        green_text=[format_count(g, n, lang) for g, n in zip(ranked["green"], criteria, strict=True)],
+        green_text=[format_count(g, criteria, lang) for g in ranked["green"]],
         last_green=[None if d is None or pd.isna(d) else d for d in ranked["last_green"]],
     ).reset_index(drop=True)
 
