@@ -3,21 +3,14 @@ tokens, scopes, the figures equal to the command line's, submissions with the we
 limit kept in the database, and no cookie accepted or set."""
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
 from conftest import NATIONAL_PASSWORD as PASSWORD
-from conftest import PROJECT_DIR
+from servers import serve
 from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
@@ -31,51 +24,6 @@ HANOI, HCMC = "01", "79"
 CUA_NAM, VUNG_TAU = "00073", "26506"
 DAY = date(2025, 10, 6)
 LIMIT = 25  # requests a minute per token, for the server under test
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-@contextmanager
-def serve(log_path: Path, **env: str) -> Iterator[str]:
-    """`streamlit run app.py` from this worktree with the current READINESS_ settings (and `env`); its URL."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
-    command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_DIR,
-            env={**os.environ, "PYTHONPATH": str(PROJECT_DIR), **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        try:
-            while not _healthy(url):
-                try:
-                    process.wait(timeout=0.25)  # the pause between polls, and a crash noticed at once
-                except subprocess.TimeoutExpired:
-                    if time.monotonic() > deadline:
-                        pytest.fail(f"the server did not answer within 60 s; log: {log_path}")
-                else:
-                    pytest.fail(f"the server exited with {process.returncode}: {log_path.read_text()}")
-            yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
 
 
 def token_for(name: str, **kwargs) -> str:

@@ -4,11 +4,6 @@ Screenshots go to test-artifacts/ for a person to look at.
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -18,6 +13,7 @@ import geodata
 import pytest
 from conftest import TEST_PASSWORD, account
 from excel_fill import checklist
+from servers import serve
 from sqlalchemy import select
 
 from readiness.access.permissions import OPERATOR
@@ -48,20 +44,6 @@ IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def server(demo_sqlite, tmp_path):
     """The app served from this worktree against the demo database; its URL."""
@@ -69,35 +51,8 @@ def server(demo_sqlite, tmp_path):
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium")
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser test")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (tmp_path / "streamlit.log").open("w")
-    env = {**os.environ, "PYTHONPATH": str(PROJECT)}  # demo_sqlite has set READINESS_DATABASE_URL
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
-    command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    process = subprocess.Popen(
-        command,
-        cwd=PROJECT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    try:
-        while not _healthy(url):
-            try:
-                # Waiting on the process doubles as the pause between polls and notices a crash at once.
-                process.wait(timeout=0.25)
-            except subprocess.TimeoutExpired:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"Streamlit did not answer within 60 s; log: {tmp_path / 'streamlit.log'}")
-            else:
-                pytest.fail(f"Streamlit exited with {process.returncode}: {(tmp_path / 'streamlit.log').read_text()}")
+    with serve(tmp_path / "streamlit.log") as url:  # demo_sqlite has set READINESS_DATABASE_URL
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 @contextmanager

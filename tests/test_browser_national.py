@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NATIONAL_PASSWORD
-from test_api import serve
+from servers import serve
 from test_browser import ARTIFACTS, CHROMIUM, chromium, new_tab
 
 pytestmark = pytest.mark.browser
