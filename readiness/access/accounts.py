@@ -231,6 +231,65 @@ def _ascii_twin(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def plain_spelling(name: str) -> str | None:
+    """A name the rule allows for what the user typed ("Nguyễn Văn Á" → nguyen.van.a, "lan@so" → lan.so): letters
+    without diacritics, plain forms of full-width ones, a dot for spaces and other signs. None when no such name
+    reads like it (a Cyrillic or Greek letter, a name too short or too long, a reserved name)."""
+    twin = _ascii_twin(normal_name(name))
+    if not twin.isascii():
+        return None
+    plain = re.sub(r"[^a-z0-9._-]+", ".", twin).strip("._-")
+    plain = re.sub(r"([._-])[._-]+", r"\1", plain)
+    return plain if _NAME.fullmatch(plain) and plain not in RESERVED_NAMES else None
+
+
+# What is wrong with a character a name may not hold, in plain words, by kind; in the order they are told.
+_ODD_KINDS = {
+    "space": ("có khoảng trắng", "it has spaces"),
+    "diacritic": ("có chữ có dấu", "it has letters with diacritics"),
+    "lookalike": (
+        "có chữ Kirin hoặc Hy Lạp trông giống chữ Latinh nhưng là chữ khác",
+        "it has Cyrillic or Greek letters that look like Latin ones but are other letters",
+    ),
+    "wide": ("có chữ hoặc số viết kiểu toàn khổ", "it has full-width letters or digits"),
+    "letter": ("có chữ ngoài bảng chữ a–z", "it has letters outside a–z"),
+    "sign": ("có ký tự không được dùng", "it has signs that are not allowed"),
+}
+
+
+def _odd_kind(sign: str) -> str:
+    if sign.isspace():
+        return "space"
+    if unicodedata.name(sign, "").startswith(("CYRILLIC", "GREEK")):
+        return "lookalike"
+    if unicodedata.normalize("NFKC", sign) != sign and _ascii_twin(sign).isascii():
+        return "wide"
+    if _ascii_twin(sign).isascii() and _ascii_twin(sign).isalnum():
+        return "diacritic"
+    return "letter" if sign.isalpha() else "sign"
+
+
+def _what_is_wrong(name: str) -> tuple[list[str], list[str]]:
+    """Each problem of a name the rule refuses, in plain words (Vietnamese, English), with its characters."""
+    kinds: dict[str, list[str]] = {}
+    for sign in dict.fromkeys(name):
+        if not _NAME_SIGN.fullmatch(sign):
+            kinds.setdefault(_odd_kind(sign), []).append(sign)
+    vi, en = [], []
+    for kind, (said_vi, said_en) in _ODD_KINDS.items():
+        if kind in kinds:
+            shown = "" if kind == "space" else f" ({', '.join(kinds[kind][:3])})"
+            vi.append(said_vi + shown)
+            en.append(said_en + shown)
+    if len(name) < 2:
+        vi.append(f"quá ngắn ({len(name)} ký tự)")
+        en.append(f"it is too short ({len(name)} character{'s' * (len(name) != 1)})")
+    elif len(name) > 64:
+        vi.append(f"quá dài ({len(name)} ký tự)")
+        en.append(f"it is too long ({len(name)} characters)")
+    return vi, en
+
+
 def _check_name(name: str) -> None:
     """Account names are 2–64 ASCII letters, digits and . _ -: they appear in the audit trail, file names and
     URLs, and a look-alike letter (Cyrillic а, Greek ο, a full-width ｌ) would let one account pass for another."""
@@ -242,19 +301,15 @@ def _check_name(name: str) -> None:
         )
     if _NAME.fullmatch(name):
         return
-    odd = list(dict.fromkeys(c for c in name if not _NAME_SIGN.fullmatch(c)))[:3]
-    shown = ", ".join(f"{c!r} ({unicodedata.name(c, f'U+{ord(c):04X}')})" for c in odd)
-    detail_vi, detail_en = (shown, shown) if odd else (f"dài {len(name)} ký tự", f"length {len(name)}")
-    if any(unicodedata.name(c, "").startswith(("CYRILLIC", "GREEK")) for c in odd):
-        detail_vi += " — chữ Kirin/Hy Lạp trông giống chữ Latinh nhưng là chữ khác"
-        detail_en += " — Cyrillic/Greek letters that look like Latin ones but are other letters"
-    twin = _ascii_twin(name)
-    known = _NAME.fullmatch(twin) and twin not in RESERVED_NAMES
+    wrong_vi, wrong_en = _what_is_wrong(name)
+    plain = plain_spelling(name)
     raise AccountError(
-        f"Tên tài khoản {name!r} không hợp lệ ({detail_vi}). Chỉ dùng 2–64 chữ cái không dấu a–z, chữ số và . _ -, "
-        "không có khoảng trắng." + (f" Ví dụ: {twin}." if known else ""),
-        f"The account name {name!r} is not valid ({detail_en}). Use 2–64 letters a–z without diacritics, digits "
-        "and . _ - only, no spaces." + (f" For example: {twin}." if known else ""),
+        f"Tên tài khoản “{name}” không dùng được: {'; '.join(wrong_vi)}. Tên tài khoản chỉ gồm 2 đến 64 chữ cái "
+        "không dấu (a–z), chữ số và các dấu chấm, gạch dưới, gạch ngang (. _ -), không có khoảng trắng."
+        + (f" Có thể dùng: {plain}." if plain else ""),
+        f"The account name “{name}” cannot be used: {'; '.join(wrong_en)}. An account name has 2 to 64 letters "
+        "without diacritics (a–z), digits, and dots, underscores or hyphens (. _ -), no spaces."
+        + (f" You could use: {plain}." if plain else ""),
     )
 
 
