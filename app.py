@@ -6,9 +6,11 @@ script, as __main__, on every click).
 """
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 import ui
 import web
@@ -77,13 +79,32 @@ def main() -> None:
         st.navigation([st.Page(entry, title=title, icon=icon, default=True), *addresses], position="hidden").run()
         return
     ui.account_box(actor)
+    shown = [row for row in PAGES if row[0] not in NATIONAL_ONLY or get_settings().national]
+    mine = [row for row in shown if row[4] is None or allowed(actor, row[4], actor.commune_code)]
     pages = [
-        st.Page(path, title=ui.t(vi, en), icon=icon, default=i == 0)
-        for i, (path, vi, en, icon, permission) in enumerate(PAGES)
-        if (permission is None or allowed(actor, permission, actor.commune_code))
-        and (path not in NATIONAL_ONLY or get_settings().national)
+        st.Page(path, title=ui.t(vi, en), icon=icon, default=i == 0) for i, (path, vi, en, icon, _) in enumerate(mine)
     ]
-    st.navigation(pages, expanded=True).run()  # every page listed: no English "View N more" button
+    # The address of a page this account may not open (a shared link, a bookmark, a page of another role) says
+    # why, instead of Streamlit's English "Page not found" over the first page.
+    refused = [
+        st.Page(
+            _not_for_this_account(ui.t(vi, en), pages[0]),
+            title=ui.t(vi, en),
+            icon=icon,
+            url_path=Path(path).stem,
+            visibility="hidden",
+        )
+        for path, vi, en, icon, permission in shown
+        if (path, vi, en, icon, permission) not in mine
+    ]
+    st.navigation([*pages, *refused], expanded=True).run()  # every page listed: no English "View N more" button
+
+
+def _not_for_this_account(title: str, home: StreamlitPage) -> Callable[[], None]:
+    def explain() -> None:
+        ui.not_for_this_account(title, home)
+
+    return explain
 
 
 if __name__ == "__main__":

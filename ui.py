@@ -17,6 +17,7 @@ import cachetools
 import pandas as pd
 import streamlit as st
 from sqlmodel import Session
+from streamlit.navigation.page import StreamlitPage
 
 import web
 from readiness import demo
@@ -149,10 +150,27 @@ _STREAMLIT_TEXTS_VI = """<style>
 </style>"""
 
 
+# A download whose file is refused at its click (ui.download: the tab's login session has ended, or the account
+# lost the right) shows Streamlit's "Failed to generate file for download" under its button: our words instead, in
+# both languages.
+_DOWNLOAD_REFUSED = """<style>
+[data-testid="stDownloadButtonError"] {{ font-size: 0; }}
+[data-testid="stDownloadButtonError"]::after {{ content: "{text}"; font-size: 0.875rem; }}
+</style>"""
+DOWNLOAD_REFUSED = (
+    "Không tải được tệp: phiên đăng nhập đã kết thúc hoặc tài khoản không còn quyền này. Hãy tải lại trang (F5) và "
+    "đăng nhập lại.",
+    "The file was not made: your session has ended or the account no longer has this right. Reload the page (F5) "
+    "and log in again.",
+)
+
+
 def streamlit_texts() -> None:
-    """Streamlit's own widget texts ("Upload", "10MB per file", "Select all", "No results") in Vietnamese."""
+    """Streamlit's own widget texts ("Upload", "10MB per file", "Select all", "No results") in Vietnamese; a refused
+    download's in ours."""
     if lang() == "vi":
         st.html(_STREAMLIT_TEXTS_VI.format(limit=get_settings().upload_limit_mb))
+    st.html(_DOWNLOAD_REFUSED.format(text=t(*DOWNLOAD_REFUSED)))
 
 
 def as_of() -> date:
@@ -355,27 +373,38 @@ def table(frame: Any, spec: Table, style: Callable[[Any], Any] | None = None, **
     config = column_config(spec)
     for c in blanks:
         config[c.key] = st.column_config.TextColumn(c.header(lang()), width=c.page, help=t(*c.help) if c.help else None)
+    if "height" not in kwargs and len(sent) <= FULL_TABLE_ROWS:
+        # Every row in view: the grid's own height shows ten rows and hides the rest behind its scroll bar.
+        kwargs["height"] = _ROW_HEIGHT + len(sent) * (kwargs.get("row_height") or _ROW_HEIGHT) + 3
     return st.dataframe(style(sent) if style else sent, hide_index=True, column_config=config, **kwargs)
 
 
-def wrapped_row_height(texts: Any, characters_per_line: int = 90) -> int | None:
-    """A row height (px) at which the longest of `texts` wraps in full in a wide column; None (one line) when
-    every text fits one line. Streamlit wraps cell text only in rows taller than 4 rem."""
-    lines = max((len(str(text)) for text in texts), default=0) // characters_per_line + 1
+# A table of at most this many rows is drawn whole; a longer one (the ranking page's 126 communes) scrolls.
+FULL_TABLE_ROWS = 50
+_ROW_HEIGHT = 35  # Streamlit's default row (and header) height, px
+
+
+def wrapped_row_height(texts: Any, characters_per_line: int = 90, min_lines: int = 1) -> int | None:
+    """A row height (px) at which the longest of `texts` wraps in full in a column of `characters_per_line`, and
+    at least `min_lines` fit; None (one line) when every text fits one line. Streamlit wraps cell text only in rows
+    taller than 4 rem."""
+    longest = max((len(str(text)) for text in texts), default=0)
+    lines = max(min_lines, longest // characters_per_line + 1)
     return None if lines == 1 else max(65, 22 * lines + 10)
 
 
-def commune_table(frame: Any, spec: Table, key: str) -> None:
+def commune_table(frame: Any, spec: Table, key: str, **kwargs: Any) -> None:
     """A table with one row per commune (a commune_code column); choosing a row opens that commune's page."""
-    picked = table(frame, spec, on_select="rerun", selection_mode="single-row", key=key)
+    picked = table(frame, spec, on_select="rerun", selection_mode="single-row", key=key, **kwargs)
     st.caption(t("Chọn một dòng để mở trang của xã, phường.", "Select a row to open the commune's page."))
     if picked.selection.rows:
         open_commune(frame.iloc[picked.selection.rows[0]]["commune_code"])
 
 
-def ranking_table(ranking: Any, key: str) -> None:
-    """Communes with their rank (queries.ranking rows); choosing a row opens the commune's page."""
-    commune_table(views.ranking(ranking, criteria(), lang()), views.ranking_table(national()), key=key)
+def ranking_table(ranking: Any, key: str, brief: bool = False) -> None:
+    """Communes with their rank (queries.ranking rows); choosing a row opens the commune's page. `brief`: the
+    overview's top and bottom ten (views.ranking_table)."""
+    commune_table(views.ranking(ranking, criteria(), lang()), views.ranking_table(national(), brief), key=key)
 
 
 def province_ranking_table(ranking: Any) -> None:
@@ -728,6 +757,24 @@ def errors_told_briefly() -> Iterator[None]:
             ),
             icon=":material/error:",
         )
+
+
+def not_for_this_account(title: str, home: StreamlitPage) -> None:
+    """What the address of a page the logged-in account's role does not have shows: which page, why, where to go."""
+    actor = logged_in()
+    st.title(title)
+    st.warning(
+        t(
+            f"Tài khoản {plain(actor.name)} ({role_label(actor.role)}) không được mở trang “{plain(title)}”: trang "
+            "này dành cho vai trò khác. Các trang tài khoản của bạn dùng được nằm ở thanh bên trái; nếu cần xem "
+            "trang này, hãy nhờ quản trị viên.",
+            f"The account {plain(actor.name)} ({role_label(actor.role)}) may not open the page “{plain(title)}”: it "
+            "is for another role. The pages your account can use are in the sidebar; if you need this one, ask an "
+            "admin.",
+        ),
+        icon=":material/lock:",
+    )
+    st.page_link(home, label=t("Về trang đầu", "Go to the first page"), icon=":material/arrow_back:")
 
 
 def show_done() -> None:

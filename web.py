@@ -10,7 +10,9 @@ browser post here, but cannot read or set that cookie, so its post is refused an
 import html
 import logging
 import secrets
+from pathlib import Path
 
+import streamlit
 from google.protobuf.message import DecodeError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
@@ -146,16 +148,58 @@ def logout_form(csrf: str, lang: str) -> str:
 </form>"""
 
 
+def _streamlit_font() -> str:
+    """The address of the variable Source Sans face Streamlit draws its pages with (its file name carries a hash
+    that changes with each Streamlit release); empty when not found, and the page falls back to sans-serif."""
+    media = Path(streamlit.__file__).parent / "static" / "static" / "media"
+    found = sorted(media.glob("SourceSansVF-Upright*.woff2"))
+    return f"/static/media/{found[0].name}" if found else ""
+
+
+# The look of the app's own login page (Streamlit's theme in .streamlit/config.toml: its face, its sidebar, its
+# title and alert sizes), for the pages these routes answer with themselves: a refused log-in, an expired form.
+_PAGE_STYLE = """<style>
+@font-face {{font-family:"Source Sans"; src:url("{font}") format("woff2"); font-weight:200 900; font-display:swap}}
+html, body {{margin:0; height:100%}}
+body {{font-family:"Source Sans", sans-serif; color:#1f2a24; background:#fff; font-size:1rem; line-height:1.6}}
+.rd-shell {{display:flex; min-height:100%}}
+.rd-side {{box-sizing:border-box; width:300px; flex:none; background:#f1f5f3; padding:4.5rem 1.5rem 1.5rem}}
+.rd-side p {{margin:0 0 .25rem; font-size:.875rem}}
+.rd-side nav {{display:flex; gap:1rem; font-size:.875rem}}
+.rd-side a {{color:#1f2a24; text-decoration:none}}
+.rd-side a[aria-current] {{color:#1a7f5a; font-weight:600}}
+.rd-main {{box-sizing:border-box; flex:1; min-width:0; padding:6rem 5rem 2rem; max-width:calc(736px + 10rem)}}
+.rd-main h1 {{font-size:2.75rem; font-weight:700; line-height:1.2; margin:0 0 1rem; padding:1.25rem 0 1rem}}
+.rd-main .rd-error {{max-width:440px; box-sizing:border-box; margin-bottom:1rem}}
+.rd-back {{display:inline-block; margin-top:1rem; font-size:.875rem; color:#1a7f5a}}
+@media (max-width: 640px) {{
+  .rd-shell {{flex-direction:column}}
+  .rd-side {{width:auto; padding:1rem}}
+  .rd-main {{padding:1.5rem 1rem}}
+  .rd-main h1 {{font-size:2rem; padding-top:0}}
+}}
+</style>"""
+
+
 def _page(request: Request, lang: str, error: str, name: str = "", status: int = 200) -> HTMLResponse:
+    """A page of these routes' own, looking like the app's login page: the language switch where the app has its
+    sidebar, the title, the refusal in an alert and the login form again."""
     title = tr(lang, "Đăng nhập", "Log in")
     csrf = request.cookies.get(CSRF_COOKIE) or request.scope.get("state", {}).get(CSRF_COOKIE, "")
     body = login_form(csrf, lang, name, error)
     back = tr(lang, "Về trang chính", "Back to the app")
+    current = ' aria-current="true"'
+    switch = " ".join(
+        f'<a href="{LOGIN_PATH}?lang={code}"{current if code == lang else ""}>{label}</a>'
+        for code, label in LANGUAGES.items()
+    )
     return HTMLResponse(
         f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title} · Readiness</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="margin:3rem auto; max-width:480px; padding:0 1rem; font-family:sans-serif; color:#1f2a24">
-<h1>{title}</h1>{body}<p><a href="/">{back}</a></p></body></html>""",
+<meta name="viewport" content="width=device-width, initial-scale=1">{_PAGE_STYLE.format(font=_streamlit_font())}
+</head><body><div class="rd-shell">
+<aside class="rd-side"><p>Ngôn ngữ / Language</p><nav>{switch}</nav></aside>
+<main class="rd-main"><h1>{title}</h1>{body}<a class="rd-back" href="/">{back}</a></main>
+</div></body></html>""",
         status_code=status,
     )
 

@@ -213,7 +213,7 @@ for column, title, rows, key in [
         if ui.national():
             ui.province_ranking_table(rows)
         else:
-            ui.ranking_table(rows, key=key)
+            ui.ranking_table(rows, key=key, brief=True)
 st.page_link(
     ui.RANKING_PAGE, label=ui.t("Xem bảng xếp hạng đầy đủ", "See the full ranking"), icon=":material/leaderboard:"
 )

@@ -94,7 +94,9 @@ ui.download_export(
 )
 
 listed = views.warning_list(warnings, ui.criteria(), lang)
-ui.commune_table(listed, views.warning_table(ui.national()), "warning_communes")
+# Rows tall enough for the longest reason, wrapped in its column, and for a reporter's name above the phone.
+height = ui.wrapped_row_height(listed["reason"], characters_per_line=views.WARNING_REASON_WIDTH // 9, min_lines=2)
+ui.commune_table(listed, views.warning_table(ui.national()), "warning_communes", row_height=height)
 reporting_table()
 
 tasks_section()

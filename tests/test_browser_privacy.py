@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 from conftest import account
-from test_browser import IDLE, chromium, log_in, new_tab, server  # noqa: F401 (server is a fixture)
+from test_browser import IDLE, chromium, drawn_text, log_in, new_tab, server  # noqa: F401 (server is a fixture)
 
+import ui
 from readiness.access import sessions
 from readiness.core import db
 from readiness.core.models import Role
@@ -94,7 +95,9 @@ def test_a_download_after_logging_out_everywhere_delivers_no_file(server):  # no
         page.on("download", lambda download: downloads.append(download))
         before = len(frames)
         button.click()
-        expect(page.get_by_text("Failed to generate file", exact=False)).to_be_visible()
+        refused = page.get_by_test_id("stDownloadButtonError")
+        expect(refused).to_be_visible()
+        assert drawn_text(refused) == ui.DOWNLOAD_REFUSED[0]  # our words in place of Streamlit's English
         page.screenshot(path="test-artifacts/download-after-logout.png")
         assert downloads == []
         assert any(b"Failed to generate file for download" in f for f in frames[before:])

@@ -503,3 +503,19 @@ def test_annex_iv_says_in_one_sentence_that_no_task_is_overdue(demo_sqlite, tmp_
         p.text for p in word.paragraphs
     ]
     assert len(word.tables) == 2 + 3
+
+
+def test_an_average_short_of_the_whole_is_never_printed_as_the_whole(demo_sqlite, monkeypatch) -> None:
+    """125 communes at 16/16 and one at 11/16 average 15,96 criteria: the report says 15,9/16, not 16,0/16 (the
+    rule of the pages' metric, i18n.format_part)."""
+    figures = queries.report_figures
+
+    def nearly_all(session, as_of, province):
+        found = figures(session, as_of, province)
+        found["kpis"] = {**found["kpis"], "average_green": (125 * 16 + 11) / 126}
+        return found
+
+    monkeypatch.setattr(queries, "report_figures", nearly_all)
+    text = _words(_content())
+    assert "bình quân mỗi xã, phường đạt 15,9/16 tiêu chí" in text
+    assert "16,0/16" not in text

@@ -388,3 +388,14 @@ def test_commune_page_offers_the_prefilled_checklist_and_the_pdf_sheet(demo_sqli
     assert commune.header[0].value == "Phường Hoàn Kiếm"  # its own commune, and no other to choose
     assert commune.selectbox[0].options == ["Phường Hoàn Kiếm (00070)"]
     assert _downloads(commune) == ["Tải phiếu điền sẵn số liệu gần nhất (.xlsx)"]
+
+
+def test_on_the_gaps_page_a_ratios_bar_shows_the_share_its_value_prints(demo_sqlite):
+    """TC11 has a target of 80%: a commune at 306/422 (73%) had its bar at 73/80 = 91%, beside the words "73%"."""
+    at = _app("pages/gaps.py")
+    at.selectbox(key="gap_criterion").set_value("TC11").run()
+    rows = shown(at.dataframe[0])
+    assert len(rows) > 0
+    for value, bar in zip(rows["Giá trị"], rows["Tiến độ"], strict=True):
+        printed = int(value.rsplit("(", 1)[1].removesuffix("%)"))
+        assert round(bar) == printed, (value, bar)

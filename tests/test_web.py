@@ -118,3 +118,27 @@ def test_logout_needs_the_csrf_token_then_clears_the_cookie_and_ends_the_session
     assert cleared.startswith(f"{sessions.COOKIE}=") and "Max-Age=0" in cleared
     # A copy of the cookie taken before the logout logs no one in.
     assert sessions.actor_for(token) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "said"),
+    [("vi", "Đăng nhập", "Sai tên đăng nhập hoặc mật khẩu."), ("en", "Log in", "Wrong account name or password.")],
+)
+def test_a_refused_login_is_a_page_in_the_apps_look_that_says_the_same_whatever_the_name(client, lang, title, said):
+    """Not a bare HTML page: the app's face (Streamlit's own Source Sans file), its sidebar with the language
+    switch, its title and an alert; the same page for a wrong password and a name that does not exist."""
+    token = csrf(client)
+    pages = []
+    for name in ("lan", "nobody-here"):
+        form = {"account_name": name, "password": "wrong-password", web.CSRF_FIELD: token, "ui_lang": lang}
+        response = client.post(web.LOGIN_PATH, data=form)
+        assert response.status_code == 401
+        pages.append(response.text.replace(f'value="{name}"', 'value="…"'))
+    page = pages[0]
+    assert pages[0] == pages[1]
+    assert f'<html lang="{lang}">' in page and f"<h1>{title}</h1>" in page
+    assert f'<div class="rd-error" role="alert">{said}</div>' in page
+    font = web._streamlit_font()
+    assert font.startswith("/static/media/SourceSansVF-Upright") and f'src:url("{font}")' in page
+    assert 'class="rd-side"' in page and f'href="{web.LOGIN_PATH}?lang=en"' in page
+    assert f'href="{web.LOGIN_PATH}?lang={lang}" aria-current="true"' in page

@@ -1,25 +1,37 @@
-"""Who is who: accounts, passwords, lockout (what each may do: readiness.access.permissions).
+"""Who is who: passwords, logins and lockout, and the public face of accounts (their records and rules:
+readiness.access.accounts; what each may do: readiness.access.permissions).
 
-Passwords and their hashes
-never leave this module: not in exceptions, logs, audit details, returned rows or an account's repr.
+Passwords and their hashes never leave this module and readiness.access.accounts: not in exceptions, logs, audit
+details, returned rows or an account's repr.
 """
 
 import logging
-import re
 import threading
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from readiness.access import audit, sessions, throttle, tokens
+from readiness.access.accounts import (
+    AccountError,
+    account_names,
+    accounts_exist,
+    check_password,
+    checked_account,
+    delete_account,
+    described,
+    disable_account,
+    get,
+    list_accounts,
+    lock_of,
+    normal_name,
+)
 from readiness.access.permissions import (
     OPERATOR,
     Actor,
@@ -29,27 +41,36 @@ from readiness.access.permissions import (
     readable_province,
     require,
 )
-from readiness.core import addresses, db, registry
+from readiness.core import db, registry
 from readiness.core.i18n import format_datetime
-from readiness.core.models import Account, Commune, Role, Unit, UnitKind
-from readiness.core.settings import NATIONAL, get_settings
+from readiness.core.models import Account, Role
+from readiness.core.settings import get_settings
 from readiness.core.text import nfc
 
+# What the rest of the app calls: logins here, account records re-exported from readiness.access.accounts.
+__all__ = [
+    "OPERATOR",
+    "Account",
+    "AccountError",
+    "Refusal",
+    "account_names",
+    "accounts_exist",
+    "acting_as",
+    "actor_for",
+    "authenticate",
+    "change_password",
+    "create_account",
+    "delete_account",
+    "disable_account",
+    "first_admin",
+    "list_accounts",
+    "log_in",
+    "normal_name",
+    "reset_password",
+    "sso_login",
+]
+
 log = logging.getLogger(__name__)
-
-
-class AccountError(Refusal, ValueError):
-    """A login refused, or bad input for an account change (which then changes nothing)."""
-
-
-# Accounts --------------------------------------------------------------------------------------------------------
-
-_NAME = re.compile(r"[a-z0-9._-]{2,64}")
-_NAME_SIGN = re.compile(r"[a-z0-9._-]")
-# Names no account may take: the operator's (how the command line appears in the audit trail) and names that
-# would read as the system itself there.
-RESERVED_NAMES = frozenset({OPERATOR.name, "system", "root", "operator", "anonymous", "unknown"})
-ROLE_NAMES = ", ".join(Role)
 
 
 def _hasher() -> PasswordHasher:
@@ -93,157 +114,8 @@ def _verify(password_hash: str, password: str) -> bool:
             return False
 
 
-def normal_name(name: str) -> str:
-    """Account names are matched without regard to case or Unicode form."""
-    return nfc(name.strip()).lower()
-
-
-def _find(session: Session, name: str) -> Account | None:
-    return session.exec(select(Account).where(Account.name == normal_name(name))).first()
-
-
-def _get(session: Session, name: str, actor: Actor | None = None) -> Account:
-    """The account of that name; with `actor`, only one within the actor's scope (others are as if absent)."""
-    account = _find(session, name)
-    if account is not None and actor is not None and actor.province not in (None, Actor.of(account).province):
-        account = None
-    if account is None:
-        raise AccountError(
-            f"Không có tài khoản tên {normal_name(name)}.", f"There is no account named {normal_name(name)}."
-        )
-    return account
-
-
 def _actor(account: Account) -> Actor:
     return Actor.of(account)
-
-
-def _check_password(password: str) -> None:
-    minimum = get_settings().password_min_length
-    if not password.strip():
-        raise AccountError("Mật khẩu đang để trống.", "The password is empty.")
-    if len(password) < minimum:
-        raise AccountError(
-            f"Mật khẩu quá ngắn: cần ít nhất {minimum} ký tự, mới có {len(password)}.",
-            f"The password is too short: it needs at least {minimum} characters, it has {len(password)}.",
-        )
-
-
-def _role(role: str) -> Role:
-    try:
-        return Role(role.strip().lower())
-    except ValueError:
-        raise AccountError(
-            f"Không có vai trò {role!r}. Chọn một trong: {ROLE_NAMES}.",
-            f"There is no role {role!r}. Choose one of: {ROLE_NAMES}.",
-        ) from None
-
-
-def _commune(session: Session, role: Role, commune_code: str | None) -> str | None:
-    """The commune a new account is bound to: required for the commune role, refused for the others."""
-    if role != Role.COMMUNE:
-        if commune_code:
-            raise AccountError(
-                f"Chỉ tài khoản vai trò commune mới gắn với một xã/phường; bỏ mã {commune_code} cho vai trò {role}.",
-                f"Only commune accounts are bound to a commune; leave out {commune_code} for role {role}.",
-            )
-        return None
-    if not commune_code:
-        raise AccountError(
-            "Tài khoản vai trò commune cần mã xã/phường của mình (--commune), ví dụ 00070.",
-            "A commune account needs the code of its commune (--commune), e.g. 00070.",
-        )
-    try:
-        code = registry.commune_code(commune_code)
-    except registry.UnknownCode:
-        code = None
-    province = get_settings().province
-    commune = session.get(Commune, code) if code else None
-    if commune is not None and (province == NATIONAL or commune.province_code == province):
-        return code
-    here = registry.province_name(province)
-    elsewhere = next((c for c in registry.communes(NATIONAL) if c.code == code), None) if code else None
-    if elsewhere is None:
-        raise AccountError(
-            f"Không có xã/phường mã {commune_code!r} (mã chính thức gồm 5 chữ số, ví dụ 00070).",
-            f"There is no commune with code {commune_code!r} (official codes have 5 digits, e.g. 00070).",
-        )
-    raise AccountError(
-        f"{elsewhere.name} (mã {code}) không thuộc {here}, địa bàn của ứng dụng này.",
-        f"{elsewhere.name} (code {code}) is not in {here}, the province this app serves.",
-    )
-
-
-def _unit(session: Session, role: Role, unit_code: str | None) -> str | None:
-    """The department a new account is bound to: required for the unit role, refused for the others."""
-    if role != Role.UNIT:
-        if unit_code:
-            raise AccountError(
-                f"Chỉ tài khoản vai trò unit mới gắn với một đơn vị; bỏ mã {unit_code} cho vai trò {role}.",
-                f"Only unit accounts are bound to a unit; leave out {unit_code} for role {role}.",
-            )
-        return None
-    if not unit_code:
-        raise AccountError(
-            "Tài khoản vai trò unit cần mã đơn vị (sở, ban, ngành) của mình (--unit), ví dụ SKHCN.",
-            "A unit account needs the code of its department (--unit), e.g. SKHCN.",
-        )
-    unit = session.get(Unit, nfc(unit_code).upper())
-    if unit is None or unit.kind != UnitKind.DEPARTMENT:
-        raise AccountError(
-            f"Không có sở, ban, ngành mã {unit_code!r} (xem: readiness units list). Tài khoản của xã, phường "
-            "dùng vai trò commune.",
-            f"There is no department with code {unit_code!r} (see: readiness units list). A commune's accounts "
-            "use the commune role.",
-        )
-    return unit.code
-
-
-def _province(role: Role, province_code: str | None, commune_code: str | None) -> str | None:
-    """The province a new account works in: national mode only; a commune account's comes from its commune."""
-    if not province_code:
-        return None
-    installed = get_settings().province
-    if installed != NATIONAL:
-        raise AccountError(
-            f"Ứng dụng này chỉ phục vụ {registry.province_name(installed)}: mọi tài khoản đã thuộc tỉnh đó; "
-            "chỉ chế độ toàn quốc (READINESS_PROVINCE=all) mới gắn tài khoản với một tỉnh (--province).",
-            f"This app serves {registry.province_name(installed)} only: every account belongs to it already; "
-            "--province is for national mode (READINESS_PROVINCE=all).",
-        )
-    code = f"{int(province_code):02d}" if province_code.strip().isdigit() else province_code.strip()
-    try:
-        name = registry.province_name(code)
-    except registry.UnknownCode:
-        raise AccountError(
-            f"Không có tỉnh/thành mã {province_code!r} (34 tỉnh, thành từ 01/07/2025, ví dụ 01 là Hà Nội).",
-            f"There is no province with code {province_code!r} (34 provinces since 01/07/2025, e.g. 01 is Hà Nội).",
-        ) from None
-    if role == Role.COMMUNE:
-        if commune_code and registry.province_of(commune_code) != code:
-            raise AccountError(
-                f"Xã/phường {commune_code} không thuộc {name}: tài khoản xã, phường thuộc tỉnh của xã mình; "
-                "hãy bỏ --province.",
-                f"Commune {commune_code} is not in {name}: a commune account belongs to its commune's province; "
-                "leave out --province.",
-            )
-        return None
-    return code
-
-
-def _email(session: Session, email: str | None) -> str | None:
-    if not email or not email.strip():
-        return None
-    try:
-        email = addresses.email_address(email)
-    except addresses.AddressError as exc:
-        raise AccountError(exc.vi, exc.en) from None
-    if session.exec(select(Account.id).where(Account.email == email)).first() is not None:
-        raise AccountError(
-            f"Đã có tài khoản dùng e-mail {email}; mỗi e-mail chỉ gắn với một tài khoản.",
-            f"An account already uses the e-mail {email}; an e-mail belongs to one account only.",
-        )
-    return email
 
 
 def _create(
@@ -258,78 +130,12 @@ def _create(
     unit_code: str | None = None,
     province_code: str | None = None,
 ) -> Actor:
-    name = normal_name(name)
-    _check_name(name)
-    if _find(session, name) is not None:
-        raise AccountError(f"Đã có tài khoản tên {name}.", f"An account named {name} exists already.")
-    checked_role = _role(role)
-    code = _commune(session, checked_role, commune_code)
-    unit = _unit(session, checked_role, unit_code)
-    province = _province(checked_role, province_code, code)
-    checked_email = _email(session, email)
-    _check_password(password)
-    account = Account(
-        name=name,
-        role=checked_role,
-        commune_code=code,
-        unit_code=unit,
-        province_code=province,
-        email=checked_email,
-        password_hash=_hash(password),
-        created_at=datetime.now(UTC),
-    )
+    account = checked_account(session, name, role, password, commune_code, email, unit_code, province_code)
+    account.password_hash = _hash(password)
     session.add(account)
     session.flush()
-    detail = (
-        f"role {checked_role}"
-        + (f", commune {code}" if code else "")
-        + (f", unit {unit}" if unit else "")
-        + (f", province {province}" if province else "")
-        + (f", e-mail {checked_email}" if checked_email else "")
-    )
-    audit.record(session, by, action, name, detail)
+    audit.record(session, by, action, account.name, described(account))
     return _actor(account)
-
-
-def _ascii_twin(name: str) -> str:
-    """What the user probably meant: the name without diacritics and in compatibility form (ｌａｎ, chị → chi)."""
-    decomposed = unicodedata.normalize("NFKD", name.replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _check_name(name: str) -> None:
-    """Account names are 2–64 ASCII letters, digits and . _ -: they appear in the audit trail, file names and
-    URLs, and a look-alike letter (Cyrillic а, Greek ο, a full-width ｌ) would let one account pass for another."""
-    if name in RESERVED_NAMES:
-        raise AccountError(
-            f"Tên {name} được dành riêng (cli là tên của người chạy dòng lệnh trong nhật ký); hãy chọn tên khác.",
-            f"The name {name} is reserved (cli is how the command line's operator appears in the audit trail); "
-            "choose another.",
-        )
-    if _NAME.fullmatch(name):
-        return
-    odd = list(dict.fromkeys(c for c in name if not _NAME_SIGN.fullmatch(c)))[:3]
-    shown = ", ".join(f"{c!r} ({unicodedata.name(c, f'U+{ord(c):04X}')})" for c in odd)
-    detail_vi, detail_en = (shown, shown) if odd else (f"dài {len(name)} ký tự", f"length {len(name)}")
-    if any(unicodedata.name(c, "").startswith(("CYRILLIC", "GREEK")) for c in odd):
-        detail_vi += " — chữ Kirin/Hy Lạp trông giống chữ Latinh nhưng là chữ khác"
-        detail_en += " — Cyrillic/Greek letters that look like Latin ones but are other letters"
-    twin = _ascii_twin(name)
-    known = _NAME.fullmatch(twin) and twin not in RESERVED_NAMES
-    raise AccountError(
-        f"Tên tài khoản {name!r} không hợp lệ ({detail_vi}). Chỉ dùng 2–64 chữ cái không dấu a–z, chữ số và . _ -, "
-        "không có khoảng trắng." + (f" Ví dụ: {twin}." if known else ""),
-        f"The account name {name!r} is not valid ({detail_en}). Use 2–64 letters a–z without diacritics, digits "
-        "and . _ - only, no spaces." + (f" For example: {twin}." if known else ""),
-    )
-
-
-def account_names(session: Session) -> set[str]:
-    return set(session.exec(select(Account.name)))
-
-
-def accounts_exist(session: Session) -> bool:
-    return session.exec(select(Account.id).limit(1)).first() is not None
 
 
 def first_admin(name: str, password: str) -> Actor:
@@ -369,97 +175,12 @@ def create_account(
     )
 
 
-def list_accounts(session: Session, actor: Actor, now: datetime | None = None) -> pd.DataFrame:
-    """Every account with its state (locked_until only while the lock lasts), by role and name; never a hash."""
-    require(actor, Permission.MANAGE_ACCOUNTS)
-    now = now or datetime.now(UTC)
-    columns = [
-        "name",
-        "role",
-        "commune_code",
-        "commune_name",
-        "email",
-        "disabled",
-        "locked_until",
-        "created_at",
-        "province_code",
-    ]
-    rows = session.exec(
-        select(Account, Commune.name).join(Commune, isouter=True).order_by(Account.role, Account.name)
-    ).all()
-    frame = pd.DataFrame(
-        [
-            (
-                a.name,
-                a.role,
-                a.commune_code,
-                commune,
-                a.email,
-                a.disabled,
-                _lock(a, now),
-                a.created_at,
-                Actor.of(a).province,
-            )
-            for a, commune in rows
-        ],
-        columns=columns,
-    )
-    # An admin of a province manages the accounts of its province only.
-    return frame if actor.province is None else frame[frame["province_code"] == actor.province].reset_index(drop=True)
-
-
-def _lock(account: Account, now: datetime) -> datetime | None:
-    return account.locked_until if account.locked_until is not None and account.locked_until > now else None
-
-
-def _admins_left(session: Session, without: str) -> int:
-    return session.exec(
-        select(func.count(Account.id)).where(Account.role == Role.ADMIN, ~Account.disabled, Account.name != without)
-    ).one()
-
-
-def disable_account(session: Session, actor: Actor, name: str, disabled: bool = True) -> None:
-    """Disable (or enable again) an account: a disabled account cannot log in or act through --as, and its
-    open sessions end."""
-    require(actor, Permission.MANAGE_ACCOUNTS)
-    account = _get(session, name, actor)
-    if disabled and account.role == Role.ADMIN and _admins_left(session, account.name) == 0:
-        raise AccountError(
-            f"Không thể vô hiệu hóa {account.name}: đây là quản trị viên cuối cùng còn hoạt động.",
-            f"Cannot disable {account.name}: it is the last enabled admin.",
-        )
-    account.disabled = disabled
-    session.add(account)
-    if disabled:
-        sessions.end_all(session, account.name)
-        tokens.end_all(session, account.name)
-    audit.record(session, actor.name, "account.disable" if disabled else "account.enable", account.name)
-
-
-def delete_account(session: Session, actor: Actor, name: str) -> None:
-    """Remove an account (the audit trail keeps its name). The last admin goes only with the last account."""
-    require(actor, Permission.MANAGE_ACCOUNTS)
-    account = _get(session, name, actor)
-    others = session.exec(select(func.count(Account.id)).where(Account.name != account.name)).one()
-    if account.role == Role.ADMIN and others and _admins_left(session, account.name) == 0:
-        raise AccountError(
-            f"Không thể xóa {account.name}: đây là quản trị viên cuối cùng còn hoạt động; "
-            "hãy tạo quản trị viên khác trước.",
-            f"Cannot delete {account.name}: it is the last enabled admin; create another admin first.",
-        )
-    sessions.end_all(session, account.name)
-    tokens.end_all(session, account.name)
-    session.delete(account)
-    session.flush()
-    audit.record(session, actor.name, "account.delete", account.name)
-
-
 def reset_password(session: Session, actor: Actor, name: str, new_password: str) -> None:
     """Set a new password for someone (who forgot theirs); this also lifts a lockout and ends every session of
     the account."""
     require(actor, Permission.MANAGE_ACCOUNTS)
-    account = _get(session, name, actor)
-    _check_password(new_password)
+    account = get(session, name, actor)
+    check_password(new_password)
     account.password_hash = _hash(new_password)
     account.failed_logins = 0
     account.locked_until = None
@@ -481,7 +202,7 @@ def change_password(
     this one too: each browser logs in again with the new password."""
     if actor is None:
         raise not_logged_in()
-    _check_password(new_password)
+    check_password(new_password)
     account = _check_attempt(
         actor.name,
         current_password,
@@ -501,7 +222,7 @@ def change_password(
 
 def actor_for(session: Session, name: str) -> Actor:
     """The rights of an existing, enabled account (the app re-checking its logged-in user)."""
-    account = _get(session, name)
+    account = get(session, name)
     if account.disabled:
         raise AccountError(f"Tài khoản {account.name} đã bị vô hiệu hóa.", f"The account {account.name} is disabled.")
     return _actor(account)
@@ -511,8 +232,8 @@ def acting_as(session: Session, name: str, now: datetime | None = None) -> Actor
     """The rights the CLI takes with --as NAME: those of an enabled account that is not locked out. A lockout
     stops the account everywhere, not only at the login form."""
     actor = actor_for(session, name)
-    account = _get(session, name)
-    if _lock(account, now or datetime.now(UTC)):
+    account = get(session, name)
+    if lock_of(account, now or datetime.now(UTC)):
         raise _locked_message(account.locked_until)
     return actor
 
@@ -594,7 +315,7 @@ def _reserve_attempt(name: str, password: str, client: str, now: datetime) -> tu
             if account is None:
                 return None
             right = None
-            if _lock(account, now):
+            if lock_of(account, now):
                 if throttle.failed_lately(session, client, now):
                     return _LOCKED
             else:

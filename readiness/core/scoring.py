@@ -36,8 +36,8 @@ class Status(StrEnum):
 
 
 def score(frame: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
-    """Add status, progress (0–1), gap, gap_is_share and overdue to rows holding kind, target, value, out_of
-    (and deadline, when as_of is given).
+    """Add status, progress (0–1: a ratio's share, a number's value against its target, yes/no 0 or 1), gap,
+    gap_is_share and overdue to rows holding kind, target, value, out_of (and deadline, when as_of is given).
 
     Ratio: the share (`share`) is measured; with no out_of the gap is a share too (gap_is_share). A ratio with
     out_of 0 cannot be measured: red, progress 0, gap unknown.
@@ -55,7 +55,9 @@ def score(frame: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
     met = measured >= target - _TOLERANCE
     status = np.where(~reported, Status.GREY, np.where(met, Status.GREEN, Status.RED))
 
-    progress = (measured / target).clip(lower=0.0, upper=1.0).where(reported)
+    # A ratio's progress is its share, the one its words print ("51/100 hồ sơ (51%)" beside a bar at 51%, not at
+    # 51/80 = 64%); a number's is its value against its target; yes/no is 0 or 1.
+    progress = measured.where(is_ratio, measured / target).clip(lower=0.0, upper=1.0).where(reported)
     progress = progress.where(~(reported & measured.isna()), 0.0)
 
     missing_count = np.ceil(target * out_of - value - _TOLERANCE).clip(lower=0.0).where(out_of > 0)

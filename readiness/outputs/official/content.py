@@ -10,7 +10,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from readiness.core import registry
-from readiness.core.i18n import format_date, format_number, format_percent, today
+from readiness.core.i18n import format_date, format_number, format_part, format_percent, today
 from readiness.core.scoring import TIMELINESS
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.outputs import charts, mail, province_settings, task_texts
@@ -197,7 +197,7 @@ def _body(
         Paragraph(
             f"1. Có {_n(kpis['fully_green'])}/{_n(n)} xã, phường đạt đủ {k}/{k} tiêu chí (tỷ lệ "
             f"{format_percent(kpis['fully_green_share'], 'vi', 1)}); bình quân mỗi xã, phường đạt "
-            f"{format_number(kpis['average_green'], 'vi', 1)}/{k} tiêu chí; {_n(kpis['criteria_green_everywhere'])}"
+            f"{format_part(kpis['average_green'], k, 'vi')}/{k} tiêu chí; {_n(kpis['criteria_green_everywhere'])}"
             f"/{k} tiêu chí đã đạt ở tất cả các xã, phường."
         ),
         Paragraph(

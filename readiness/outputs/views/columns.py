@@ -55,9 +55,9 @@ class Column:
     vi: str
     en: str
     kind: str = "text"
-    # Where the column appears and how wide: the page ("small", "medium", "large" or None for fit-to-content),
+    # Where the column appears and how wide: the page ("small", "medium", "large", pixels, or None for fit-to-content),
     # the PDF (mm) and Excel (characters). A medium not given does not show the column.
-    page: str | None = None
+    page: str | int | None = None
     pdf: float | None = None
     xlsx: float | None = None
     on_page: bool = True

@@ -156,6 +156,10 @@ def criteria_gaps(criteria: pd.DataFrame, lang: str) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+# The warning reason's width on the page (px); its text wraps in it.
+WARNING_REASON_WIDTH = 250
+
+
 def warning_table(national: bool) -> Table:
     """The warning list's columns; the province column only in national mode on the page and in the PDF (the
     workbook always has it), where the other columns give it room."""
@@ -165,7 +169,7 @@ def warning_table(national: bool) -> Table:
             replace(COMMUNE_CODE, pdf=11, xlsx=8),
             replace(COMMUNE, pdf=30, xlsx=24),
             replace(PROVINCE, pdf=20, xlsx=18),
-            replace(COMMUNE_KIND, on_page=True, xlsx=8),
+            replace(COMMUNE_KIND, xlsx=8),  # not on the page: the name says it ("Xã …", "Phường …")
             replace(CRITERIA_MET, pdf=10),
             Column("green", status_label("green", "vi"), status_label("green", "en"), "int", on_page=False, xlsx=8),
             Column("red", status_label("red", "vi"), status_label("red", "en"), "int", on_page=False, xlsx=8),
@@ -194,11 +198,13 @@ def warning_table(national: bool) -> Table:
                 on_page=False,
                 xlsx=12,
             ),
-            Column("reason", "Lý do cảnh báo", "Why it is listed", page="large", pdf=44, xlsx=50),
-            Column("reporter_name", "Người báo cáo", "Reporter", xlsx=22, personal=True),
-            Column("reporter_phone", "Điện thoại", "Phone", xlsx=14, personal=True),
-            # The PDF has no room for two columns: name above phone (10 digits fit on one line).
-            Column("reporter", "Người báo cáo", "Reporter", on_page=False, pdf=21, personal=True),
+            # On the page the reason wraps (ui.commune_table's row height) in a width that leaves the whole row in
+            # view at 1280 px.
+            Column("reason", "Lý do cảnh báo", "Why it is listed", page=WARNING_REASON_WIDTH, pdf=44, xlsx=50),
+            Column("reporter_name", "Người báo cáo", "Reporter", on_page=False, xlsx=22, personal=True),
+            Column("reporter_phone", "Điện thoại", "Phone", on_page=False, xlsx=14, personal=True),
+            # The page and the PDF have no room for two columns: name above phone (10 digits fit on one line).
+            Column("reporter", "Người báo cáo", "Reporter", page=120, pdf=21, personal=True),
         )
     )
     if national:
@@ -533,10 +539,12 @@ def catalog(criteria: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def ranking_table(national: bool) -> Table:
+def ranking_table(national: bool, brief: bool = False) -> Table:
     """Communes ranked (queries.ranking): the overview's top and bottom ten, the ranking page, the PDF's top and
-    bottom ten and the consolidated workbook's Ranking sheet (which always names the province)."""
-    return Table(
+    bottom ten and the consolidated workbook's Ranking sheet (which always names the province). `brief`: on the
+    page only the rank, the commune (its province) and the criteria met, for the overview's two tables side by side
+    (the ranking page shows the rest)."""
+    table = Table(
         (
             replace(RANK, pdf=12, xlsx=7),
             replace(COMMUNE_CODE, pdf=14, xlsx=8),
@@ -550,6 +558,9 @@ def ranking_table(national: bool) -> Table:
             Column("last_green", "Lần cuối chuyển sang đạt", "Last turned green", kind="date", pdf=28, xlsx=14),
         )
     )
+    for key in ("on_time", "late", "last_green") if brief else ():
+        table = table.changed(key, on_page=False)
+    return table
 
 
 def ranking(ranked: pd.DataFrame, criteria: int, lang: str) -> pd.DataFrame:
