@@ -1,6 +1,7 @@
-"""The API at /api/v1 through a real running server (Streamlit with the app's routes), on SQLite and PostgreSQL:
-tokens, scopes, the figures equal to the command line's, submissions with the web form's messages, review, the rate
-limit kept in the database, and no cookie accepted or set."""
+"""The API at /api/v1 on SQLite and PostgreSQL: through a real running server (Streamlit with the app's routes),
+tokens, scopes, the figures equal to the command line's, and no cookie accepted or set; called in process (the same
+app, no server to start), submissions with the web form's messages, review and the rate limit kept in the
+database."""
 
 import json
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from servers import serve
 from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
+import api
 from readiness.access import auth, sessions, tokens
 from readiness.access.permissions import OPERATOR
 from readiness.cli import main
@@ -23,7 +25,7 @@ from readiness.core.models import ApiToken, AuditEvent, ImportFile, Submission
 HANOI, HCMC = "01", "79"
 CUA_NAM, VUNG_TAU = "00073", "26506"
 DAY = date(2025, 10, 6)
-LIMIT = 25  # requests a minute per token, for the server under test
+LIMIT = 25  # requests a minute per token, for the app under test
 
 
 def token_for(name: str, **kwargs) -> str:
@@ -31,21 +33,37 @@ def token_for(name: str, **kwargs) -> str:
         return tokens.create(session, OPERATOR, name, **kwargs)
 
 
+def _tokens() -> dict[str, str]:
+    return {name: token_for(name) for name in ("hn", "hn2", "hcm", "nation")}
+
+
 @pytest.fixture
-def api(national: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """The server on the national database (conftest.national), and a token for each officer."""
-    token = {name: token_for(name) for name in ("hn", "hn2", "hcm", "nation")}
-    with serve(tmp_path / "server.log", READINESS_API_RATE_LIMIT_PER_MINUTE=str(LIMIT)) as url:
-        yield f"{url}/api/v1", token
+def served(national: str, tmp_path: Path) -> Iterator[tuple[httpx.Client, dict[str, str]]]:
+    """The API as users reach it, through the running app's server, on the national database (conftest.national);
+    a token for each officer."""
+    token = _tokens()
+    with serve(tmp_path / "server.log") as url, httpx.Client(base_url=f"{url}{api.PREFIX}", timeout=30) as client:
+        yield client, token
 
 
-def get(url: str, token: str | None, **params) -> httpx.Response:
+@pytest.fixture
+def in_process(national: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[httpx.Client, dict[str, str]]]:
+    """The same API app called in this process (no server to start), for what the server adds nothing to; a token
+    for each officer, and a limit of LIMIT requests a minute per token."""
+    monkeypatch.setenv("READINESS_API_RATE_LIMIT_PER_MINUTE", str(LIMIT))
+    db.reset_caches()
+    token = _tokens()
+    with TestClient(api.build()) as client:
+        yield client, token
+
+
+def get(client: httpx.Client, path: str, token: str | None, **params) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return httpx.get(url, headers=headers, params=params, timeout=30)
+    return client.get(path, headers=headers, params=params)
 
 
-def post(url: str, token: str, body: dict) -> httpx.Response:
-    return httpx.post(url, headers={"Authorization": f"Bearer {token}"}, json=body, timeout=30)
+def post(client: httpx.Client, path: str, token: str, body: dict) -> httpx.Response:
+    return client.post(path, headers={"Authorization": f"Bearer {token}"}, json=body)
 
 
 def cli_summary(capsys: pytest.CaptureFixture, *flags: str) -> dict:
@@ -54,46 +72,46 @@ def cli_summary(capsys: pytest.CaptureFixture, *flags: str) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def test_the_summary_of_each_token_is_its_accounts_scope_and_equals_the_cli(api, capsys):
-    base, token = api
+def test_the_summary_of_each_token_is_its_accounts_scope_and_equals_the_cli(served, capsys):
+    client, token = served
     for name in ("hn", "hcm", "nation"):
-        response = get(f"{base}/summary", token[name], as_of=DAY.isoformat())
+        response = get(client, "/summary", token[name], as_of=DAY.isoformat())
         assert response.status_code == 200, response.text
         assert response.json() == cli_summary(capsys, "--as", name)
-    assert get(f"{base}/summary", token["hn"], as_of=DAY.isoformat()).json()["communes"] == 126
-    hcm = get(f"{base}/summary", token["nation"], as_of=DAY.isoformat(), province="79").json()
+    assert get(client, "/summary", token["hn"], as_of=DAY.isoformat()).json()["communes"] == 126
+    hcm = get(client, "/summary", token["nation"], as_of=DAY.isoformat(), province="79").json()
     assert hcm == cli_summary(capsys, "--as", "hcm") and hcm["by_commune"][VUNG_TAU]["green"] == 1
-    refused = get(f"{base}/summary", token["hn"], province="79")
+    refused = get(client, "/summary", token["hn"], province="79")
     assert refused.status_code == 403
     assert (
         refused.json()["detail"]["en"]
         == "Account hn works within Thành phố Hà Nội only; province 79 is outside that scope."
     )
-    assert get(f"{base}/summary", token["nation"], province="99").status_code == 404
+    assert get(client, "/summary", token["nation"], province="99").status_code == 404
 
-    criteria = get(f"{base}/criteria", token["hcm"]).json()
+    criteria = get(client, "/criteria", token["hcm"]).json()
     assert [c["code"] for c in criteria] == [f"TC{i:02d}" for i in range(1, 17)]
 
-    commune = get(f"{base}/communes/26506", token["hcm"], as_of=DAY.isoformat())
+    commune = get(client, "/communes/26506", token["hcm"], as_of=DAY.isoformat())
     assert commune.status_code == 200, commune.text
     body = commune.json()
     assert (body["code"], body["province_code"], body["green"]) == (VUNG_TAU, HCMC, 1)
     assert {c["criterion_code"]: c["status"] for c in body["criteria"]}["TC02"] == "red"
     assert [h["reporting_date"] for h in body["history"]] == [DAY.isoformat()]
-    assert get(f"{base}/communes/26506", token["hn"]).status_code == 403
-    assert get(f"{base}/communes/99999", token["nation"]).status_code == 404
+    assert get(client, "/communes/26506", token["hn"]).status_code == 403
+    assert get(client, "/communes/99999", token["nation"]).status_code == 404
 
 
-def test_without_a_valid_token_nothing_is_answered_and_no_cookie_counts(api):
-    base, token = api
+def test_without_a_valid_token_nothing_is_answered_and_no_cookie_counts(served):
+    client, token = served
     for bad in (None, "rdy_not-a-token", token["hn"] + "x"):
-        response = get(f"{base}/summary", bad)
+        response = get(client, "/summary", bad)
         assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
         assert "set-cookie" not in response.headers
     # A logged-in browser's session cookie gives no access to the API.
     _, session_token = auth.log_in("hn", PASSWORD)
-    with_cookie = httpx.get(f"{base}/summary", cookies={sessions.COOKIE: session_token}, timeout=30)
-    assert with_cookie.status_code == 401
+    with httpx.Client(base_url=client.base_url, cookies={sessions.COOKIE: session_token}) as browser:
+        assert browser.get("/summary").status_code == 401
 
     # A token ends when revoked, when its account is disabled, when its password is reset, and when it expires.
     revoked, disabled, reset, expired = (token_for(n) for n in ("hcm", "nation", "hn2", "hn"))
@@ -108,21 +126,22 @@ def test_without_a_valid_token_nothing_is_answered_and_no_cookie_counts(api):
             .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
         )
     for ended in (revoked, disabled, reset, expired):
-        assert get(f"{base}/summary", ended).status_code == 401
-    assert get(f"{base}/summary", token["hcm"]).status_code == 200  # the account's other token still works
-    assert get(f"{base}/summary", token["hn"]).status_code == 200
+        assert get(client, "/summary", ended).status_code == 401
+    assert get(client, "/summary", token["hcm"]).status_code == 200  # the account's other token still works
+    assert get(client, "/summary", token["hn"]).status_code == 200
 
-    document = httpx.get(f"{base}/openapi.json", timeout=30).json()
+    document = client.get("/openapi.json").json()
     assert {"/summary", "/criteria", "/communes/{code}", "/review", "/submissions"} <= set(document["paths"])
     assert "SubmissionIn" in document["components"]["schemas"]
-    docs = httpx.get(f"{base}/docs", timeout=30)
+    docs = client.get("/docs")
     assert docs.status_code == 200 and "<code>POST /api/v1/submissions</code>" in docs.text
 
 
-def test_a_submission_is_checked_like_the_web_form_then_reviewed(api, capsys):
-    base, token = api
+def test_a_submission_is_checked_like_the_web_form_then_reviewed(in_process, capsys):
+    client, token = in_process
     wrong = post(
-        f"{base}/submissions",
+        client,
+        "/submissions",
         token["hn"],
         {
             "commune_code": CUA_NAM,
@@ -133,7 +152,8 @@ def test_a_submission_is_checked_like_the_web_form_then_reviewed(api, capsys):
     assert wrong.status_code == 422
     assert [p["criterion"] for p in wrong.json()["problems"]] == ["TC99"]
     wrong = post(
-        f"{base}/submissions",
+        client,
+        "/submissions",
         token["hn"],
         {"commune_code": CUA_NAM, "reporting_date": DAY.isoformat(), "results": {"TC01": {"value": "maybe"}}},
     )
@@ -142,7 +162,7 @@ def test_a_submission_is_checked_like_the_web_form_then_reviewed(api, capsys):
     assert problem["criterion"] == "TC01"
     assert problem["message"]["en"].startswith("Criterion TC01: 'maybe' is not a yes/no answer.")
     outside = {"commune_code": VUNG_TAU, "reporting_date": "2025-10-07", "results": {"TC01": {"value": 1}}}
-    outside = post(f"{base}/submissions", token["hn"], outside)
+    outside = post(client, "/submissions", token["hn"], outside)
     assert outside.status_code == 403
 
     body = {
@@ -151,11 +171,11 @@ def test_a_submission_is_checked_like_the_web_form_then_reviewed(api, capsys):
         "reporter": {"name": "Nguyễn Văn An", "phone": "0912345678"},
         "results": {"TC01": {"value": True}, "TC02": {"value": 1}, "TC03": {"value": 10, "out_of": 12}},
     }
-    accepted = post(f"{base}/submissions", token["hn"], body)
+    accepted = post(client, "/submissions", token["hn"], body)
     assert accepted.status_code == 201, accepted.text
     (new_id,) = accepted.json()["submission_ids"]
     assert accepted.json()["review_status"] == "pending"
-    assert post(f"{base}/submissions", token["hn"], body).status_code == 409  # the same again: not counted twice
+    assert post(client, "/submissions", token["hn"], body).status_code == 409  # the same again: not counted twice
     with db.session() as session:
         stored = session.get(Submission, new_id)
         assert (stored.origin, stored.received_from, stored.reporter_name) == ("web", "hn", "Nguyễn Văn An")
@@ -163,35 +183,35 @@ def test_a_submission_is_checked_like_the_web_form_then_reviewed(api, capsys):
         actions = session.execute(select(AuditEvent.action).where(AuditEvent.actor == "hn")).scalars().all()
     assert "webform.accepted" in actions
 
-    pending = get(f"{base}/review", token["hn2"], status="pending").json()
+    pending = get(client, "/review", token["hn2"], status="pending").json()
     assert new_id in [row["id"] for row in pending] and {row["commune_code"] for row in pending} == {CUA_NAM}
     capsys.readouterr()
     assert main(["review", "list", "--json", "--status", "pending", "--as", "hn2"]) == 0
     assert json.loads(capsys.readouterr().out) == pending
-    assert post(f"{base}/review/{new_id}/approve", token["hcm"], {}).status_code == 403
-    own = post(f"{base}/review/{new_id}/approve", token["hn"], {})
+    assert post(client, f"/review/{new_id}/approve", token["hcm"], {}).status_code == 403
+    own = post(client, f"/review/{new_id}/approve", token["hn"], {})
     assert own.status_code == 422 and "nobody reviews their own upload" in own.json()["detail"]["en"]
-    assert post(f"{base}/review/{new_id}/return", token["hn2"], {"reason": " "}).status_code == 422
+    assert post(client, f"/review/{new_id}/return", token["hn2"], {"reason": " "}).status_code == 422
     returned = post(
-        f"{base}/review/{new_id}/return", token["hn2"], {"reason": "TC03: attach the list", "criteria": ["TC03"]}
+        client, f"/review/{new_id}/return", token["hn2"], {"reason": "TC03: attach the list", "criteria": ["TC03"]}
     )
     assert returned.json() == {"id": new_id, "review_status": "returned"}
-    assert post(f"{base}/review/999999/approve", token["hn2"], {}).status_code == 404
+    assert post(client, "/review/999999/approve", token["hn2"], {}).status_code == 404
     with db.session() as session:
         vung_tau_id = session.execute(select(Submission.id).where(Submission.commune_code == VUNG_TAU)).scalar_one()
-    assert post(f"{base}/review/{vung_tau_id}/approve", token["nation"], {}).json()["review_status"] == "approved"
+    assert post(client, f"/review/{vung_tau_id}/approve", token["nation"], {}).json()["review_status"] == "approved"
 
 
-def test_the_rate_limit_is_counted_per_token_in_the_database(api):
-    base, token = api
-    statuses = [get(f"{base}/criteria", token["hcm"]).status_code for _ in range(2 * LIMIT + 1)]
+def test_the_rate_limit_is_counted_per_token_in_the_database(in_process):
+    client, token = in_process
+    statuses = [get(client, "/criteria", token["hcm"]).status_code for _ in range(2 * LIMIT + 1)]
     # LIMIT requests pass in a minute; should the minute turn during the burst, at most LIMIT more.
     first_refusal = statuses.index(429)
     assert LIMIT <= first_refusal <= 2 * LIMIT and set(statuses[:first_refusal]) == {200}
-    refused = get(f"{base}/criteria", token["hcm"])
+    refused = get(client, "/criteria", token["hcm"])
     if refused.status_code == 429:
         assert 1 <= int(refused.headers["retry-after"]) <= 60
-    assert get(f"{base}/criteria", token["hn"]).status_code == 200  # another token has its own count
+    assert get(client, "/criteria", token["hn"]).status_code == 200  # another token has its own count
     with db.session() as session:
         hashed = sessions.token_hash(token["hcm"])
         count = session.execute(select(ApiToken.window_count).where(ApiToken.token_hash == hashed)).scalar_one()
@@ -223,8 +243,6 @@ def test_token_create_prints_the_token_once_as_the_last_line_and_keeps_only_its_
 
 @pytest.mark.parametrize("origins", ["", "https://ioc.example.vn"])
 def test_cors_is_off_unless_configured(initialized, monkeypatch, origins):
-    import api
-
     monkeypatch.setenv("READINESS_API_CORS_ORIGINS", origins)
     db.reset_caches()
     client = TestClient(api.build())
@@ -235,7 +253,6 @@ def test_cors_is_off_unless_configured(initialized, monkeypatch, origins):
 
 
 def test_the_task_register_summary_equals_the_cli(initialized, capsys):
-    import api
     from readiness import demo_tasks
 
     with db.write_session() as session:
