@@ -26,6 +26,7 @@ _PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _EPOCH = datetime(1899, 12, 30)
 _EPOCH_DAY = _EPOCH.date()
 _SPACE = ' xml:space="preserve"'
+_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ class Sheet:
     def merge(self, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
         self.merges.append(f"{_reference(first_row, first_column)}:{_reference(last_row, last_column)}")
 
-    def xml(self, selected: bool) -> str:
+    def parts(self, selected: bool) -> list[str]:
+        """The worksheet's XML in pieces (one per row among them), for `Book.save` to write in batches."""
         rows, columns = self._last
         dimension = f"A1:{_reference(max(rows, 1), max(columns, 1))}"
         parts = [f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">']
@@ -141,7 +143,7 @@ class Sheet:
         if self.fit_landscape:
             parts.append('<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
         parts.append("</worksheet>")
-        return "".join(parts)
+        return parts
 
 
 def _reference(row: int, column: int) -> str:
@@ -200,7 +202,11 @@ class Book:
             )
             archive.writestr("xl/styles.xml", self._stylesheet())
             for i, sheet in enumerate(self.sheets, start=1):
-                archive.writestr(f"xl/worksheets/sheet{i}.xml", sheet.xml(selected=i == 1))
+                # In batches of rows: the national Details sheet is ≈ 60 MB of XML, never held whole.
+                parts = sheet.parts(selected=i == 1)
+                with archive.open(f"xl/worksheets/sheet{i}.xml", "w") as stream:
+                    for start in range(0, len(parts), _BATCH):
+                        stream.write("".join(parts[start : start + _BATCH]).encode())
         return buffer.getvalue()
 
     def _content_types(self) -> str:
