@@ -64,7 +64,7 @@ def run(folder: Path, spacing: float, repeat: int) -> int:
     from readiness.core import db
     from readiness.core.settings import get_settings
     from readiness.intake import geo
-    from readiness.outputs import charts
+    from readiness.outputs import charts, maps
     from readiness.reading import queries
 
     get_settings.cache_clear()
@@ -123,14 +123,14 @@ def run(folder: Path, spacing: float, repeat: int) -> int:
     def hanoi_chart():
         with db.session() as session:
             shapes = geo.boundaries(session, "01")
-        return charts.choropleth_chart(
+        return maps.choropleth_chart(
             shapes, hanoi_communes, hanoi_status, "vi", hanoi_status["criterion_code"].nunique()
         )
 
     def country_chart():
         with db.session() as session:
             shapes = geo.boundaries(session, "all", geo.Level.PROVINCE)
-        return charts.province_map_chart(shapes, provinces, "vi", criteria)
+        return maps.province_map_chart(shapes, provinces, "vi", criteria)
 
     charts.to_png(country_chart())  # the first conversion in a process starts the renderer
     for name, build in (

@@ -2,7 +2,7 @@ import streamlit as st
 
 import ui
 from readiness.intake import geo
-from readiness.outputs import charts
+from readiness.outputs import charts, maps
 from readiness.outputs.views import boundaries as boundary_views
 from readiness.reading import queries
 
@@ -53,7 +53,7 @@ def boundary_map(status, communes, shapes, scope: str) -> None:
             "Click a commune to open its page; hover to see the criteria not met.",
         )
     )
-    chart = charts.choropleth_chart(shapes, communes, status, lang, criteria, colour or None, timeliness)
+    chart = maps.choropleth_chart(shapes, communes, status, lang, criteria, colour or None, timeliness)
     picked = ui.picked_commune(ui.chart(chart, key=f"boundary_map_{scope}"))
     if picked:
         ui.open_commune(picked)
@@ -112,7 +112,7 @@ else:
             "Each province coloured by its communes' average green criteria. Click a province to see its communes.",
         )
     )
-    event = ui.chart(charts.province_map_chart(province_shapes, provinces, lang, criteria), key="province_map")
+    event = ui.chart(maps.province_map_chart(province_shapes, provinces, lang, criteria), key="province_map")
     points = (event or {}).get("selection", {}).get("province") or []
     if points:
         st.session_state["map_province"] = points[0].get("province_code")

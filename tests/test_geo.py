@@ -22,7 +22,7 @@ from readiness.core.i18n import today
 from readiness.core.models import AuditEvent, Boundary, Role
 from readiness.core.settings import get_settings
 from readiness.intake import geo
-from readiness.outputs import charts
+from readiness.outputs import maps
 from readiness.reading import queries
 
 ADMIN = Actor("admin", Role.ADMIN)
@@ -244,7 +244,7 @@ def _drawn(shapes: dict, province: str = "01") -> np.ndarray:
     what is filled."""
     with db.session() as session:
         status = queries.status(session, today(), province)
-    spec = charts.choropleth_chart(
+    spec = maps.choropleth_chart(
         shapes, queries.by_commune(status), status, "vi", status["criterion_code"].nunique()
     ).to_dict()
     spec["encoding"]["color"] = {"value": "black"}

@@ -6,14 +6,12 @@ Every text cell that begins with = + - or @ is stored as text with a quote prefi
 "=HYPERLINK(...)" must never run as a formula in the leader's spreadsheet.
 """
 
-import io
 import itertools
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pandas as pd
-from openpyxl import Workbook
 from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
@@ -24,32 +22,42 @@ from readiness.core.i18n import format_date, format_datetime, tr
 from readiness.core.progress import Progress, tell
 from readiness.core.settings import NATIONAL
 from readiness.core.text import nfc, printable
-from readiness.outputs import task_texts
+from readiness.outputs import task_texts, xlsx
 from readiness.outputs.views import palette
 from readiness.outputs.views import tables as views
 from readiness.outputs.views import tasks as task_views
-from readiness.outputs.views.columns import Table
+from readiness.outputs.views.columns import Column, Table
+from readiness.outputs.xlsx import Book, Sheet, Style, cell_xml
 from readiness.reading import queries
 from readiness.reading import tasks as register
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor=palette.HEADING.lstrip("#"))
-_HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_THIN = Side(style="thin", color="B7C4D1")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_FILLS = {colour: PatternFill("solid", fgColor=colour.lstrip("#")) for colour in palette.STATUS_TINT.values()}
+_HEADER = Style(bold=True, colour="FFFFFF", fill=palette.HEADING.lstrip("#"), centred=True, boxed="B7C4D1")
+_TITLE = Style(bold=True, size=14)
+_SUBTITLE = Style(italic=True, colour="595959")
+
+
+def _clean(value: object) -> object:
+    """Text NFC and without the control characters that text stored before imports refused them may hold (an
+    .xlsx cannot); a missing value None."""
+    if isinstance(value, str):
+        return nfc(printable(value)) or None
+    if value is not None and pd.isna(value):
+        return None
+    return value
+
+
+def _risky(value: object) -> bool:
+    """Text that a spreadsheet would run as a formula unless stored as text (quote prefix)."""
+    return isinstance(value, str) and value.startswith(_FORMULA_STARTS)
 
 
 def put(sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None) -> Cell:
-    """Write one cell; text is NFC and never a formula, missing values stay empty."""
-    if isinstance(value, str):
-        # Text stored before imports refused control characters would make openpyxl raise: leave them out.
-        value = nfc(printable(value)) or None
-    elif value is not None and pd.isna(value):
-        value = None
+    """Write one cell of an openpyxl worksheet by the exports' rules: text NFC and never a formula, missing values
+    empty. (The exports themselves are written by readiness.outputs.xlsx, cell by cell through `_cell`.)"""
+    value = _clean(value)
     cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if _risky(value):
         cell.data_type = "s"
         cell.quotePrefix = True
     if number_format:
@@ -57,67 +65,94 @@ def put(sheet: Worksheet, row: int, column: int, value: object, number_format: s
     return cell
 
 
-def _title(sheet: Worksheet, title: str, subtitle: str) -> None:
-    put(sheet, 1, 1, title).font = Font(bold=True, size=14)
-    put(sheet, 2, 1, subtitle).font = Font(italic=True, color="595959")
+def _cell(sheet: Sheet, row: int, column: int, value: object, style: Style = xlsx.PLAIN) -> str:
+    value = _clean(value)
+    if _risky(value):
+        style = replace(style, text=True)
+    return cell_xml(f"{get_column_letter(column)}{row}", value, sheet.book.style(style))
 
 
-def _header(sheet: Worksheet, row: int, column: int, label: str, width: float | None = None) -> None:
-    cell = put(sheet, row, column, label)
-    cell.font, cell.fill, cell.alignment, cell.border = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGNMENT, _BORDER
-    if width:
-        sheet.column_dimensions[get_column_letter(column)].width = width
+def _title(sheet: Sheet, title: str, subtitle: str) -> None:
+    sheet.row(1, [_cell(sheet, 1, 1, title, _TITLE)])
+    sheet.row(2, [_cell(sheet, 2, 1, subtitle, _SUBTITLE)])
 
 
-def _table(sheet: Worksheet, row: int, spec: Table, frame: pd.DataFrame, lang: str, filters: bool = False) -> int:
-    """A view's frame (outputs.views) as the spec's Excel columns, headers from `row`; returns the first row of
-    values. Columns under a shared upper header (`over`) get two header rows: that header across them, their own
-    below; the other columns' headers span both rows. Status columns are tinted as in the PDF."""
+def _table(sheet: Sheet, row: int, spec: Table, frame: pd.DataFrame, lang: str, filters: bool = False) -> int:
+    """A view's frame (outputs.views) as the spec's Excel columns, headers from `row` (the rows above it written
+    already); returns the first row of values. Columns under a shared upper header (`over`) get two header rows:
+    that header across them, their own below; the other columns' headers span both rows. Status columns are tinted
+    as in the PDF."""
     columns = spec.on("xlsx")
     two_rows = any(c.over for c in columns)
+    upper: list[str | None] = []
+    lower: list[str | None] = []
     for c, column in enumerate(columns, start=1):
+        if column.xlsx:
+            sheet.widths[c] = column.xlsx
         if column.over is None:
-            _header(sheet, row, c, column.header(lang), column.xlsx)
+            upper.append(column.header(lang))
+            lower.append(None)
             if two_rows:
-                _header(sheet, row + 1, c, "")
-                sheet.merge_cells(start_row=row, start_column=c, end_row=row + 1, end_column=c)
+                sheet.merge(row, c, row + 1, c)
         else:
-            _header(sheet, row, c, tr(lang, *column.over))
-            _header(sheet, row + 1, c, column.header(lang), column.xlsx)
+            # The shared header in the first column of its run; the merge below covers the others.
+            upper.append(tr(lang, *column.over) if c == 1 or columns[c - 2].over != column.over else None)
+            lower.append(column.header(lang))
     start = 1
     for over, run in itertools.groupby(columns, key=lambda column: column.over):
         end = start + len(list(run)) - 1
         if over is not None:
-            # Merging keeps the first cell's text and drops the others'.
-            sheet.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
+            sheet.merge(row, start, row, end)
         start = end + 1
+    sheet.row(row, [_cell(sheet, row, c, label, _HEADER) for c, label in enumerate(upper, start=1)])
+    if two_rows:
+        sheet.row(row + 1, [_cell(sheet, row + 1, c, label, _HEADER) for c, label in enumerate(lower, start=1)])
     first = row + 1 + two_rows
-    fills = spec.fills(frame, "xlsx")
-    # The spec is resolved once per sheet: each column's converter and number format, then the cells.
-    cells = [(column.excel, column.excel_format) for column in columns]
-    for r, (values, colours) in enumerate(zip(frame[spec.keys("xlsx")].itertuples(index=False), fills, strict=True)):
-        for c, ((convert, number_format), value, colour) in enumerate(zip(cells, values, colours, strict=True), 1):
-            cell = put(sheet, first + r, c, convert(value), number_format)
-            if colour:
-                cell.fill = _FILLS[colour]
+    _values(sheet, first, columns, frame, spec.column_fills(frame, "xlsx"))
     if filters:
-        sheet.auto_filter.ref = f"A{first - 1}:{get_column_letter(len(columns))}{max(first, first + len(frame) - 1)}"
+        sheet.filter = f"A{first - 1}:{get_column_letter(len(columns))}{max(first, first + len(frame) - 1)}"
     return first
 
 
-def _finish(sheet: Worksheet, header_rows: str, freeze: str) -> None:
-    sheet.freeze_panes = freeze
-    sheet.print_title_rows = header_rows
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+def _values(sheet: Sheet, first: int, columns: list[Column], frame: pd.DataFrame, fills: list) -> None:
+    """The rows of values, worked out a column at a time: each column's converter and number format resolved once,
+    each distinct text (cleaned, quoted if risky, tinted) turned into XML once; then one string per cell."""
+    letters = [get_column_letter(c) for c in range(1, len(columns) + 1)]
+    styles: dict[tuple, int] = {}
+
+    def style(number_format: str | None, colour: str | None, text: bool) -> int:
+        key = (number_format, colour, text)
+        if key not in styles:
+            fill = colour.lstrip("#") if colour else None
+            styles[key] = sheet.book.style(Style(number_format=number_format, fill=fill, text=text))
+        return styles[key]
+
+    tails = []
+    for column, colours in zip(columns, fills, strict=True):
+        convert, number_format = column.excel, column.excel_format
+        texts: dict[tuple, str | None] = {}
+        cells = []
+        for value, colour in zip(frame[column.key].tolist(), colours or itertools.repeat(None), strict=False):
+            value = convert(value)
+            if isinstance(value, str):
+                key = (value, colour)
+                if key not in texts:
+                    text = _clean(value)
+                    texts[key] = xlsx.cell_tail(text, style(number_format, colour, _risky(text)))
+                cells.append(texts[key])
+            else:
+                cells.append(xlsx.cell_tail(value, style(number_format, colour, False)))
+        tails.append(cells)
+    width = len(columns)
+    for r, row in enumerate(zip(*tails, strict=True), start=first):
+        cells = zip(letters, row, strict=True)
+        sheet.xml_row(r, "".join(f'<c r="{letter}{r}"{tail}' for letter, tail in cells if tail is not None), width)
 
 
-def _save(book: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def _finish(sheet: Sheet, header_rows: str, freeze: str) -> None:
+    sheet.freeze = freeze
+    sheet.print_rows = header_rows
+    sheet.fit_landscape = True
 
 
 def _subtitle(place: str, as_of: date, lang: str) -> str:
@@ -141,62 +176,60 @@ def consolidated_workbook(
     catalog = queries.catalog(session)
     place = registry.province_name(province)
     subtitle = _subtitle(place, as_of, lang)
-    book = Workbook()
+    book = Book()
 
-    sheet = book.active
-    sheet.title = tr(lang, "Tổng hợp", "Summary")
+    sheet = book.sheet(tr(lang, "Tổng hợp", "Summary"))
+    sheet.heights.update({3: 58, 4: 30})
+    _finish(sheet, "3:4", "C5")
     _title(sheet, tr(lang, "Tổng hợp mức độ sẵn sàng của xã, phường", "Commune readiness, consolidated"), subtitle)
     _table(sheet, 3, views.summary_table(catalog), views.summary(queries.by_commune(status), status, lang), lang)
-    sheet.row_dimensions[3].height = 58
-    sheet.row_dimensions[4].height = 30
-    _finish(sheet, "3:4", "C5")
     tell(progress, 1, 5, sheet.title)
 
-    sheet = book.create_sheet(tr(lang, "Chi tiết", "Details"))
+    sheet = book.sheet(tr(lang, "Chi tiết", "Details"))
+    sheet.heights[4] = 30
+    _finish(sheet, "4:4", "C5")
     _title(sheet, tr(lang, "Chi tiết theo xã, phường và tiêu chí", "Details by commune and criterion"), subtitle)
     rows = views.status_rows(status.sort_values(["commune_code", "position"]), lang)
     _table(sheet, 4, views.status_rows_table(province == NATIONAL), rows, lang, filters=True)
-    sheet.row_dimensions[4].height = 30
-    _finish(sheet, "4:4", "C5")
     tell(progress, 2, 5, sheet.title)
 
-    sheet = book.create_sheet(tr(lang, "Xếp hạng", "Ranking"))
+    sheet = book.sheet(tr(lang, "Xếp hạng", "Ranking"))
+    sheet.heights[4] = 30
+    _finish(sheet, "4:4", "D5")
     order = tr(
         lang,
         " · theo số tiêu chí đạt, rồi số đạt đúng hạn, rồi ngày chuyển sang đạt lần cuối",
         " · by criteria met, then met on time, then the date of the last turn to green",
     )
     _title(sheet, tr(lang, "Xếp hạng xã, phường", "Commune ranking"), subtitle + order)
-    ranked = views.ranking(queries.ranking(session, as_of, province), len(catalog), lang)
+    ranked = views.ranking(queries.ranking(session, as_of, province, status), len(catalog), lang)
     _table(sheet, 4, views.ranking_table(province == NATIONAL), ranked, lang, filters=True)
-    sheet.row_dimensions[4].height = 30
-    _finish(sheet, "4:4", "D5")
     tell(progress, 3, 5, sheet.title)
 
-    sheet = book.create_sheet(tr(lang, "Tiêu chí", "Criteria"))
+    sheet = book.sheet(tr(lang, "Tiêu chí", "Criteria"))
+    _finish(sheet, "4:4", "B5")
     _title(sheet, views.catalog_title(len(catalog), lang), "")
     _table(sheet, 4, views.CATALOG, views.catalog(catalog, lang), lang)
-    _finish(sheet, "4:4", "B5")
     tell(progress, 4, 5, sheet.title)
     _tasks(book, session, as_of, subtitle, lang)
-    data = _save(book)
+    data = book.save()
     tell(progress, 5, 5, "xlsx")
     return data
 
 
-def _tasks(book: Workbook, session: Session, as_of: date, subtitle: str, lang: str) -> None:
+def _tasks(book: Book, session: Session, as_of: date, subtitle: str, lang: str) -> None:
     """The task register's sheets: every task with its class (readiness.reading.tasks), and the unit scorecard."""
     frame = register.register(session, as_of)
     if frame.empty:
         return
-    sheet = book.create_sheet(tr(lang, "Nhiệm vụ", "Tasks"))
+    sheet = book.sheet(tr(lang, "Nhiệm vụ", "Tasks"))
+    _finish(sheet, "4:4", "C5")
     _title(sheet, " ".join(task_texts.level_sentences(frame, as_of, lang)), subtitle)
     _table(sheet, 4, task_views.TASK_LIST, task_views.task_list(frame, lang), lang, filters=True)
+    sheet = book.sheet(tr(lang, "Đơn vị chủ trì", "Lead units"))
     _finish(sheet, "4:4", "C5")
-    sheet = book.create_sheet(tr(lang, "Đơn vị chủ trì", "Lead units"))
     _title(sheet, tr(lang, "Bảng điểm đơn vị chủ trì nhiệm vụ", "Lead units' scorecard"), subtitle)
     _table(sheet, 4, task_views.SCORECARD, task_views.scorecard(frame), lang, filters=True)
-    _finish(sheet, "4:4", "C5")
 
 
 def warning_list_workbook(session: Session, as_of: date, province: str, lang: str, *, actor: Actor) -> bytes:
@@ -204,9 +237,10 @@ def warning_list_workbook(session: Session, as_of: date, province: str, lang: st
     require(actor, Permission.EXPORT)
     readable_province(actor, province)
     warnings = queries.warning_list(session, as_of, province)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = tr(lang, "Cảnh báo", "Warnings")
+    book = Book()
+    sheet = book.sheet(tr(lang, "Cảnh báo", "Warnings"))
+    sheet.heights[4] = 45
+    _finish(sheet, "4:4", "D5")
     _title(
         sheet,
         tr(lang, "Danh sách cảnh báo tuần này", "This week's warning list"),
@@ -214,13 +248,7 @@ def warning_list_workbook(session: Session, as_of: date, province: str, lang: st
     )
     listed = views.warning_list(warnings, len(queries.catalog(session)), lang)
     _table(sheet, 4, views.warning_table(national=True).for_viewer(actor), listed, lang)
-    sheet.row_dimensions[4].height = 45
     if warnings.empty:
-        put(
-            sheet,
-            5,
-            1,
-            tr(lang, "Không có xã, phường nào trong danh sách cảnh báo.", "No commune is on the warning list."),
-        )
-    _finish(sheet, "4:4", "D5")
-    return _save(book)
+        none = tr(lang, "Không có xã, phường nào trong danh sách cảnh báo.", "No commune is on the warning list.")
+        sheet.row(5, [_cell(sheet, 5, 1, none)])
+    return book.save()

@@ -34,7 +34,7 @@ from readiness.core.progress import Progress, tell
 from readiness.core.settings import NATIONAL, get_settings
 from readiness.core.text import nfc, printable
 from readiness.intake import geo
-from readiness.outputs import charts, pdftable, task_texts
+from readiness.outputs import charts, maps, pdftable, task_texts
 from readiness.outputs.views import palette
 from readiness.outputs.views import tables as views
 from readiness.outputs.views import tasks as task_views
@@ -371,7 +371,7 @@ def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, crite
         if shapes is None:
             chart, height = charts.province_tile_chart(provinces, lang, criteria), (80, 120)
         else:
-            chart, height = charts.province_map_chart(shapes, provinces, lang, criteria), (150, 230)
+            chart, height = maps.province_map_chart(shapes, provinces, lang, criteria), (150, 230)
         title = tr(lang, "Số tiêu chí đạt trung bình theo tỉnh, thành phố", "Average green criteria by province")
         pdf.chart(title, chart, max_height=height[1], min_height=height[0])
         heatmap = charts.province_heatmap_chart(queries.province_criteria(status), lang)
@@ -388,7 +388,7 @@ def _map(pdf: _Pdf, session: Session, status: pd.DataFrame, province: str, crite
             "One tile per commune with its criteria met, most lagging first (top left).",
         )
     else:
-        chart = charts.choropleth_chart(shapes, communes, status, lang, criteria)
+        chart = maps.choropleth_chart(shapes, communes, status, lang, criteria)
         caption = _without_boundary(geo.status(session, province).without_boundary, lang)
     title = tr(lang, "Bản đồ số tiêu chí đạt", "Map of criteria met")
     pdf.chart(title, chart, max_height=175, min_height=110, caption=caption)

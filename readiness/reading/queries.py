@@ -87,12 +87,13 @@ __all__ = [
 ]
 
 
-def ranking(session: Session, as_of: date, province: str) -> pd.DataFrame:
+def ranking(session: Session, as_of: date, province: str, frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """Communes ranked by criteria green (most first), then criteria green on time (most first), then the date of
     their last turn to green (earliest first; none last). Ties share a rank. Columns: rank, commune_code,
     commune_name, commune_kind, province_code, province_name, green, red, grey, fully_green, on_time, late,
-    last_green."""
-    return rank_communes(status(session, as_of, province), timeliness(session, as_of, province))
+    last_green. `frame`: the status of the same date and province when the caller has it already (not read again)."""
+    frame = status(session, as_of, province) if frame is None else frame
+    return rank_communes(frame, timeliness(session, as_of, province))
 
 
 def summary(session: Session, as_of: date, province: str, approved_only: bool | None = None) -> dict:

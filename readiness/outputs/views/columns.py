@@ -154,10 +154,14 @@ class Table:
     def headers(self, medium: str, lang: str) -> list[str]:
         return [c.header(lang) for c in self.on(medium)]
 
+    def column_fills(self, frame: pd.DataFrame, medium: str) -> list[list[str | None] | None]:
+        """Per column of `medium`: the status tint of each row for a column with a `tint`, else None."""
+        return [[STATUS_TINT.get(s) for s in frame[c.tint]] if c.tint else None for c in self.on(medium)]
+
     def fills(self, frame: pd.DataFrame, medium: str) -> list[list[str | None]]:
         """Per row and column of `medium`: the status tint of a column with a `tint`, else None."""
         none = [None] * len(frame)
-        tints = [[STATUS_TINT.get(s) for s in frame[c.tint]] if c.tint else none for c in self.on(medium)]
+        tints = [none if tint is None else tint for tint in self.column_fills(frame, medium)]
         return [list(row) for row in zip(*tints, strict=True)]
 
     def text_rows(self, frame: pd.DataFrame, lang: str, medium: str = "pdf") -> list[list[str]]:
