@@ -147,7 +147,7 @@ def initialized(database: str, request: pytest.FixtureRequest, monkeypatch: pyte
     per test process, emptied (rows deleted, sequences restarted) and seeded again for each test."""
     if not database.startswith("sqlite:///"):
         url = request.getfixturevalue("_postgres_reused_schema")
-        _use(monkeypatch, url)
+        _use(monkeypatch, url, os.environ["READINESS_PROVINCE"])  # as `database` set it, or a fixture after it
         _emptied()
         bootstrap.init()
         return url
@@ -323,17 +323,17 @@ NATIONAL_PASSWORD = "a-long-password-57"
 
 
 @pytest.fixture
-def national(database: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A national database (3,321 communes): officers of Hà Nội (hn, hn2), of Hồ Chí Minh City (hcm), a national
-    officer (nation), the commune account of Phường Vũng Tàu (vungtau); a submission of 06/10/2025 from Phường Cửa
-    Nam (00073: TC01 yes) and one from Phường Vũng Tàu (26506: TC01 yes, TC02 0)."""
+def national(database: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A national database (3,321 communes, set up as `initialized` is): officers of Hà Nội (hn, hn2), of Hồ Chí
+    Minh City (hcm), a national officer (nation), the commune account of Phường Vũng Tàu (vungtau); a submission of
+    06/10/2025 from Phường Cửa Nam (00073: TC01 yes) and one from Phường Vũng Tàu (26506: TC01 yes, TC02 0)."""
     monkeypatch.setenv("READINESS_PROVINCE", "all")
     db.reset_caches()
-    bootstrap.init()
+    url = request.getfixturevalue("initialized")
     with db.write_session() as session:
         for name, province in (("hn", "01"), ("hn2", "01"), ("hcm", "79"), ("nation", None)):
             auth.create_account(session, OPERATOR, name, Role.OFFICER, NATIONAL_PASSWORD, province_code=province)
         auth.create_account(session, OPERATOR, "vungtau", Role.COMMUNE, NATIONAL_PASSWORD, "26506")
     submit("00073", date(2025, 10, 6), {"TC01": 1})
     submit("26506", date(2025, 10, 6), {"TC01": 1, "TC02": 0})
-    return database
+    return url
