@@ -42,13 +42,13 @@ def cmd_progress(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Exit status 0 only when every file was accepted."""
     from readiness.core.i18n import tr
-    from readiness.intake import task_workbook
+    from readiness.intake import task_import
     from readiness.intake.excel import Outcome
 
     if missing_files("readiness tasks import", args.files):
         return 2
     actor = prepared_actor(args.as_name)
-    outcomes = task_workbook.import_files([(p.name, p.read_bytes()) for p in args.files], actor, args.dry_run)
+    outcomes = task_import.import_files([(p.name, p.read_bytes()) for p in args.files], actor, args.dry_run)
     lang = args.lang
     for outcome in outcomes:
         if args.json:

@@ -1,0 +1,132 @@
+"""Imports plan and progress workbooks: each file accepted whole or refused whole, with every problem at its sheet
+and cell; its bytes are archived (ImportFile) and the outcome audited whatever it is, as for checklists. A dry run
+reads and checks and writes nothing. The CLI (readiness tasks import) and the web upload both call `import_files`.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from readiness.access import audit
+from readiness.access.permissions import Actor
+from readiness.core import db
+from readiness.core.models import ImportFile
+from readiness.core.task_models import Task
+from readiness.core.text import nfc, printable
+from readiness.intake import tasks
+from readiness.intake.excel.importer import Outcome
+from readiness.intake.excel.problem import Problem
+from readiness.intake.task_reader import Reading, load_context, read
+from readiness.intake.task_workbook import PLAN, PROGRESS
+
+
+@dataclass
+class TaskImportOutcome:
+    filename: str
+    outcome: Outcome
+    kind: str | None
+    sha256: str
+    size: int
+    problems: list[Problem]
+    created: int = 0
+    updated: int = 0
+    progress: int = 0
+    completions: int = 0
+    archive_id: int | None = None
+
+    def to_dict(self, lang: str) -> dict:
+        """The object `readiness tasks import --json` prints for this file."""
+        return {
+            "file": self.filename,
+            "status": str(self.outcome),
+            "kind": self.kind,
+            "sha256": self.sha256,
+            "size": self.size,
+            "created": self.created,
+            "updated": self.updated,
+            "progress": self.progress,
+            "completions": self.completions,
+            "problems": [{"sheet": p.sheet, "cell": p.cell, "message": p.message(lang)} for p in self.problems],
+        }
+
+
+def import_files(files: list[tuple[str, bytes]], actor: Actor, dry_run: bool = False) -> list[TaskImportOutcome]:
+    """Read, check and (unless `dry_run`) store each (filename, bytes), one transaction per file, in order (a
+    plan before the progress workbooks that report on it)."""
+    outcomes = []
+    for filename, data in files:
+        name = nfc(printable(filename))
+        with db.session() as session:
+            reading = read(name, data, load_context(session), actor)
+        sha256 = hashlib.sha256(data).hexdigest()
+        outcome = TaskImportOutcome(name, Outcome.REJECTED, reading.kind, sha256, len(data), reading.problems)
+        if not reading.problems:
+            outcome.outcome = Outcome.ACCEPTED
+        if dry_run:
+            outcomes.append(_counted(outcome, reading))
+            continue
+        with db.write_session() as session:
+            outcomes.append(_store(session, outcome, reading, name, data, actor))
+    return outcomes
+
+
+def _known_codes(reading: Reading) -> set[str]:
+    with db.session() as session:
+        return set(session.execute(select(Task.code).where(Task.code.in_([r.code for r in reading.plan]))).scalars())
+
+
+def _counted(outcome: TaskImportOutcome, reading: Reading) -> TaskImportOutcome:
+    if outcome.outcome == Outcome.ACCEPTED:
+        outcome.progress = sum(row.report_progress for row in reading.progress)
+        outcome.completions = sum(row.report_done for row in reading.progress)
+        known = _known_codes(reading)
+        outcome.created = sum(1 for row in reading.plan if row.code not in known)
+        outcome.updated = len(reading.plan) - outcome.created
+    return outcome
+
+
+def _store(
+    session: Session, outcome: TaskImportOutcome, reading: Reading, name: str, data: bytes, actor: Actor
+) -> TaskImportOutcome:
+    duplicate = session.execute(
+        select(ImportFile.id).where(
+            ImportFile.sha256 == outcome.sha256,
+            ImportFile.kind.in_([PLAN, PROGRESS]),
+            ImportFile.outcome == Outcome.ACCEPTED,
+        )
+    ).first()
+    if outcome.outcome == Outcome.ACCEPTED and duplicate is not None:
+        outcome.outcome = Outcome.DUPLICATE
+    archive = ImportFile(
+        sha256=outcome.sha256,
+        size=len(data),
+        filename=name,
+        content=data,
+        received_at=datetime.now(UTC),
+        received_from=actor.name,
+        kind=reading.kind or "",
+        outcome=str(outcome.outcome),
+        problems=json.dumps([p._asdict() for p in outcome.problems], ensure_ascii=False) if outcome.problems else "",
+    )
+    session.add(archive)
+    session.flush()
+    outcome.archive_id = archive.id
+    if outcome.outcome == Outcome.ACCEPTED:
+        if reading.kind == PLAN:
+            outcome.created, outcome.updated = tasks.save_plan(session, actor, reading.plan, archive.id)
+        for row in reading.progress:
+            if row.report_progress:
+                tasks.report_progress(
+                    session, actor, row.code, row.percent, row.result, row.difficulties, row.kpi_value, archive.id
+                )
+                outcome.progress += 1
+            if row.report_done:
+                tasks.complete(session, actor, row.code, row.done_on, row.result, archive.id)
+                outcome.completions += 1
+    detail = f"{name}; {len(outcome.problems)} problems" if outcome.problems else name
+    audit.record(session, actor.name, f"tasks.import.{outcome.outcome}", reading.kind or "", detail, outcome.sha256)
+    return outcome
