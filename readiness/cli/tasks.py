@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -47,8 +48,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if missing_files("readiness tasks import", args.files):
         return 2
+    if args.evidence_dir and not args.evidence_dir.is_dir():
+        print(f"readiness tasks import: no such directory: {args.evidence_dir}", file=sys.stderr)
+        return 2
     actor = prepared_actor(args.as_name)
-    outcomes = task_import.import_files([(p.name, p.read_bytes()) for p in args.files], actor, args.dry_run)
+    # The evidence files a progress workbook names lie next to it, unless --evidence-dir says where.
+    folders = [args.evidence_dir] if args.evidence_dir else list(dict.fromkeys(p.resolve().parent for p in args.files))
+    outcomes = task_import.import_files(
+        [(p.name, p.read_bytes()) for p in args.files], actor, args.dry_run, task_import.in_directories(folders)
+    )
     lang = args.lang
     for outcome in outcomes:
         if args.json:
@@ -79,9 +87,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             + tr(
                 lang,
                 f"{outcome.created} nhiệm vụ mới, {outcome.updated} cập nhật, {outcome.progress} báo cáo tiến độ, "
-                f"{outcome.completions} báo cáo hoàn thành",
+                f"{outcome.completions} báo cáo hoàn thành, {outcome.evidence} tệp minh chứng",
                 f"{outcome.created} new tasks, {outcome.updated} updated, {outcome.progress} progress reports, "
-                f"{outcome.completions} completions",
+                f"{outcome.completions} completions, {outcome.evidence} evidence files",
             )
         )
     return 0 if all(o.outcome == Outcome.ACCEPTED for o in outcomes) else 1
@@ -211,6 +219,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     import_.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     import_.add_argument("--json", action="store_true", help="print one JSON object per file, one per line")
     import_.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the messages")
+    import_.add_argument(
+        "--evidence-dir",
+        type=Path,
+        metavar="DIR",
+        help="where the evidence files named in progress workbooks are (default: next to each workbook)",
+    )
     add_as_option(import_)
     import_.set_defaults(handler=cmd_import)
 

@@ -5,8 +5,10 @@ reads and checks and writes nothing. The CLI (readiness tasks import) and the we
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -36,6 +38,7 @@ class TaskImportOutcome:
     updated: int = 0
     progress: int = 0
     completions: int = 0
+    evidence: int = 0
     archive_id: int | None = None
 
     def to_dict(self, lang: str) -> dict:
@@ -50,18 +53,53 @@ class TaskImportOutcome:
             "updated": self.updated,
             "progress": self.progress,
             "completions": self.completions,
+            "evidence": self.evidence,
             "problems": [{"sheet": p.sheet, "cell": p.cell, "message": p.message(lang)} for p in self.problems],
         }
 
 
-def import_files(files: list[tuple[str, bytes]], actor: Actor, dry_run: bool = False) -> list[TaskImportOutcome]:
+EvidenceFiles = Callable[[str], bytes | None]
+
+
+def sent_with(files: Mapping[str, bytes]) -> EvidenceFiles:
+    """Evidence looked up among the files uploaded with the workbooks, by name in any case or Unicode form."""
+    by_name = {nfc(name).casefold(): data for name, data in files.items()}
+    return lambda name: by_name.get(nfc(name).casefold())
+
+
+def in_directories(directories: list[Path]) -> EvidenceFiles:
+    """Evidence looked up in directories (the workbooks' own, or --evidence-dir), in order, by name in any case."""
+
+    def find(name: str) -> bytes | None:
+        if Path(name).name != name:  # the reader refuses paths; never look outside the directories anyway
+            return None
+        wanted = nfc(name).casefold()
+        for directory in directories:
+            if (directory / name).is_file():
+                return (directory / name).read_bytes()
+            for entry in directory.iterdir() if directory.is_dir() else []:
+                if entry.is_file() and nfc(entry.name).casefold() == wanted:
+                    return entry.read_bytes()
+        return None
+
+    return find
+
+
+def import_files(
+    files: list[tuple[str, bytes]],
+    actor: Actor,
+    dry_run: bool = False,
+    evidence_files: EvidenceFiles | None = None,
+) -> list[TaskImportOutcome]:
     """Read, check and (unless `dry_run`) store each (filename, bytes), one transaction per file, in order (a
-    plan before the progress workbooks that report on it)."""
+    plan before the progress workbooks that report on it). `evidence_files` finds the evidence files that progress
+    workbooks name (`sent_with`, `in_directory`); a dry run is the preview the upload page shows before its
+    confirmation, which then imports the same files as the account logged in at that moment."""
     outcomes = []
     for filename, data in files:
         name = nfc(printable(filename))
         with db.session() as session:
-            reading = read(name, data, load_context(session), actor)
+            reading = read(name, data, load_context(session, evidence_files), actor)
         sha256 = hashlib.sha256(data).hexdigest()
         outcome = TaskImportOutcome(name, Outcome.REJECTED, reading.kind, sha256, len(data), reading.problems)
         if not reading.problems:
@@ -74,15 +112,26 @@ def import_files(files: list[tuple[str, bytes]], actor: Actor, dry_run: bool = F
     return outcomes
 
 
+def _imported_before(session: Session, sha256: str) -> bool:
+    accepted = select(ImportFile.id).where(
+        ImportFile.sha256 == sha256, ImportFile.kind.in_([PLAN, PROGRESS]), ImportFile.outcome == Outcome.ACCEPTED
+    )
+    return session.execute(accepted.limit(1)).first() is not None
+
+
 def _known_codes(reading: Reading) -> set[str]:
     with db.session() as session:
         return set(session.execute(select(Task.code).where(Task.code.in_([r.code for r in reading.plan]))).scalars())
 
 
 def _counted(outcome: TaskImportOutcome, reading: Reading) -> TaskImportOutcome:
+    with db.session() as session:
+        if outcome.outcome == Outcome.ACCEPTED and _imported_before(session, outcome.sha256):
+            outcome.outcome = Outcome.DUPLICATE
     if outcome.outcome == Outcome.ACCEPTED:
         outcome.progress = sum(row.report_progress for row in reading.progress)
         outcome.completions = sum(row.report_done for row in reading.progress)
+        outcome.evidence = sum(len(row.evidence) for row in reading.progress)
         known = _known_codes(reading)
         outcome.created = sum(1 for row in reading.plan if row.code not in known)
         outcome.updated = len(reading.plan) - outcome.created
@@ -92,14 +141,7 @@ def _counted(outcome: TaskImportOutcome, reading: Reading) -> TaskImportOutcome:
 def _store(
     session: Session, outcome: TaskImportOutcome, reading: Reading, name: str, data: bytes, actor: Actor
 ) -> TaskImportOutcome:
-    duplicate = session.execute(
-        select(ImportFile.id).where(
-            ImportFile.sha256 == outcome.sha256,
-            ImportFile.kind.in_([PLAN, PROGRESS]),
-            ImportFile.outcome == Outcome.ACCEPTED,
-        )
-    ).first()
-    if outcome.outcome == Outcome.ACCEPTED and duplicate is not None:
+    if outcome.outcome == Outcome.ACCEPTED and _imported_before(session, outcome.sha256):
         outcome.outcome = Outcome.DUPLICATE
     archive = ImportFile(
         sha256=outcome.sha256,
@@ -124,9 +166,13 @@ def _store(
                     session, actor, row.code, row.percent, row.result, row.difficulties, row.kpi_value, archive.id
                 )
                 outcome.progress += 1
+            completion = None
             if row.report_done:
-                tasks.complete(session, actor, row.code, row.done_on, row.result, archive.id)
+                completion = tasks.complete(session, actor, row.code, row.done_on, row.result, archive.id)
                 outcome.completions += 1
+            for filename, content in row.evidence:
+                tasks.add_evidence(session, actor, row.code, filename, content, completion)
+                outcome.evidence += 1
     detail = f"{name}; {len(outcome.problems)} problems" if outcome.problems else name
     audit.record(session, actor.name, f"tasks.import.{outcome.outcome}", reading.kind or "", detail, outcome.sha256)
     return outcome

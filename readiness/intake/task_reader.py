@@ -4,6 +4,7 @@ into every problem found in it, at its sheet and cell. Nothing is written here: 
 
 import difflib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,7 +19,7 @@ from readiness.core.i18n import format_date, today
 from readiness.core.settings import get_settings
 from readiness.core.task_models import Task, Unit
 from readiness.core.text import fold, nfc
-from readiness.intake import tasks
+from readiness.intake import evidence, tasks
 from readiness.intake.excel import layout
 from readiness.intake.excel.container import UNREADABLE, Limits, check_container
 from readiness.intake.excel.problem import Problem, file_problem
@@ -32,6 +33,7 @@ from readiness.intake.task_workbook import (
     DEADLINE,
     DIFFICULTIES,
     DONE_ON,
+    EVIDENCE,
     KPI,
     KPI_UNIT,
     KPI_VALUE,
@@ -66,6 +68,8 @@ class ProgressRow:
     kpi_value: float | None
     report_progress: bool
     report_done: bool
+    # The evidence files the row names, (name, bytes), each checked by evidence.check.
+    evidence: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 @dataclass
@@ -85,6 +89,8 @@ class Context:
     tasks: dict[str, Task]
     latest: dict[int, dict[str, Any]]
     today: date
+    # The bytes of an evidence file named in a progress workbook, found by its name among the files sent with it.
+    evidence: Callable[[str], bytes | None] = lambda name: None
 
     def resolve(self, text: str) -> str | None:
         """A unit's code from its code (any case; a commune's code with or without its leading zeros) or its exact
@@ -105,13 +111,15 @@ class Context:
         return [f"{names[name].name} ({names[name].code})" for name in found]
 
 
-def load_context(session: Session) -> Context:
+def load_context(session: Session, evidence_files: Callable[[str], bytes | None] | None = None) -> Context:
+    """`evidence_files`: the bytes of a file named in the evidence column, or None when it was not sent."""
     known = {t.code: t for t in session.execute(select(Task)).scalars()}
     return Context(
         units=list(session.scalars(select(Unit).order_by(Unit.position, Unit.code))),
         tasks=known,
         latest=latest_reports(session, [t.id for t in known.values()]),
         today=today(),
+        **({"evidence": evidence_files} if evidence_files is not None else {}),
     )
 
 
@@ -439,6 +447,7 @@ def _read_progress(
                     f"Nhiệm vụ {code} không có chỉ tiêu; để trống ô này.",
                     f"Task {code} has no KPI; leave this cell empty.",
                 )
+        files = _evidence(grid, r, columns.get(EVIDENCE), context)
         if len(grid.problems) > before:
             continue
         last = context.latest.get(task.id, {})
@@ -447,6 +456,42 @@ def _read_progress(
         was = (last.get("percent"), last.get("result", ""), last.get("difficulties", ""), last.get("kpi_value"))
         progressed = now != was and (percent is not None or result or difficulties or kpi_value is not None)
         done = done_on is not None and done_on != last.get("done_on")
-        if progressed or done:
-            rows.append(ProgressRow(code, percent, done_on, result, difficulties, kpi_value, progressed, done))
+        if progressed or done or files:
+            rows.append(ProgressRow(code, percent, done_on, result, difficulties, kpi_value, progressed, done, files))
     return rows
+
+
+def _evidence(grid: Grid, r: int, column: int | None, context: Context) -> list[tuple[str, bytes]]:
+    """The files named in the evidence cell (separated by ';'), each sent with the workbook and acceptable under
+    the rules of criterion evidence; a problem at the cell for each that is not."""
+    found: list[tuple[str, bytes]] = []
+    for part in _text(grid, r, column).split(";"):
+        name = nfc(part.strip())
+        if not name or any(name == known for known, _ in found):
+            continue
+        if name != evidence.clean_filename(name) or name in (".", ".."):
+            grid.problem(
+                r,
+                column,
+                f"'{shown(name)}' không phải tên tệp: chỉ ghi tên tệp (ví dụ bien-ban.pdf), không ghi đường dẫn.",
+                f"'{shown(name)}' is not a file name: write the file's name only (e.g. bien-ban.pdf), no folder.",
+            )
+            continue
+        data = context.evidence(name)
+        if data is None:
+            grid.problem(
+                r,
+                column,
+                f"Không thấy tệp minh chứng '{shown(name)}': gửi kèm tệp này cùng lúc với tệp Excel (tải lên cùng "
+                "lúc, hoặc đặt cùng thư mục), hoặc xoá tên tệp khỏi ô.",
+                f"Evidence file '{shown(name)}' was not sent: send it together with the workbook (in the same upload, "
+                "or in the same folder), or remove its name from the cell.",
+            )
+            continue
+        try:
+            evidence.check(name, data)
+        except evidence.EvidenceError as exc:
+            grid.problem(r, column, exc.vi, exc.en)
+            continue
+        found.append((name, data))
+    return found

@@ -44,7 +44,8 @@ DONE_ON = "Ngày hoàn thành"
 RESULT = "Kết quả"
 DIFFICULTIES = "Khó khăn, vướng mắc"
 KPI_VALUE = "Giá trị hiện tại của chỉ tiêu"
-PROGRESS_COLUMNS = [CODE, CONTENT, DEADLINE, PERCENT, DONE_ON, RESULT, DIFFICULTIES, KPI_VALUE]
+EVIDENCE = "Minh chứng"
+PROGRESS_COLUMNS = [CODE, CONTENT, DEADLINE, PERCENT, DONE_ON, RESULT, DIFFICULTIES, KPI_VALUE, EVIDENCE]
 PROGRESS_REQUIRED = [CODE, PERCENT, DONE_ON, RESULT, DIFFICULTIES]
 
 CONTINUOUS = "Thường xuyên"
@@ -106,11 +107,13 @@ def progress_workbook(session: Session, actor: Actor, unit_code: str) -> bytes:
         sheet,
         2,
         f"Cập nhật '{PERCENT}' (0–100), '{RESULT}', '{DIFFICULTIES}'; khi nhiệm vụ đã xong ghi '{DONE_ON}' "
-        "(dd/mm/yyyy). Không sửa mã và nội dung nhiệm vụ. Dòng không thay đổi sẽ không được ghi lại.",
+        f"(dd/mm/yyyy). '{EVIDENCE}': tên các tệp PDF, JPEG, PNG gửi kèm, cách nhau bằng dấu ';' (các tệp đặt cùng "
+        "thư mục với tệp này, hoặc tải lên cùng lúc). Không sửa mã và nội dung nhiệm vụ. Dòng không thay đổi sẽ "
+        "không được ghi lại.",
         len(PROGRESS_COLUMNS),
     )
     header = 4
-    widths = [14, 56, 14, 12, 16, 40, 40, 16]
+    widths = [14, 56, 14, 12, 16, 40, 40, 16, 30]
     for column, (label, width) in enumerate(zip(PROGRESS_COLUMNS, widths, strict=True), start=1):
         header_cell(sheet, header, column, label)
         sheet.column_dimensions[sheet.cell(header, column).column_letter].width = width
@@ -120,7 +123,8 @@ def progress_workbook(session: Session, actor: Actor, unit_code: str) -> bytes:
         sheet.cell(row, 2, task.content)
         sheet.cell(row, 3, format_date(task.deadline_as_of, "vi") if task.deadline_as_of else CONTINUOUS)
         values = [last.get("percent"), last.get("done_on"), last.get("result"), last.get("difficulties")]
-        values.append(last.get("kpi_value") if task.kpi_indicator else None)
+        # The evidence column names the files sent this time: it starts empty (files stored before are kept).
+        values += [last.get("kpi_value") if task.kpi_indicator else None, None]
         for column, value in enumerate(values, start=4):
             cell = sheet.cell(row, column, value if value not in ("", None) else None)
             input_cell(cell)
