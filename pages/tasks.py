@@ -62,6 +62,7 @@ def workbooks(expanded: bool) -> None:
             ui.download(
                 ui.t("Tải mẫu kế hoạch (.xlsx)", "Download the plan template (.xlsx)"),
                 task_workbook.plan_template,
+                ui.province(),
                 file_name="ke-hoach.xlsx",
                 mime=ui.XLSX,
                 permission=Permission.MANAGE_TASKS,
@@ -148,7 +149,7 @@ def workbooks(expanded: bool) -> None:
 
 ui.show_done()
 with ui.session() as session:
-    frame = register.register(session, as_of)
+    frame = register.register(session, as_of, province=ui.province())
 workbooks(expanded=frame.empty)
 if frame.empty:
     st.info(

@@ -99,7 +99,7 @@ def import_files(
     for filename, data in files:
         name = nfc(printable(filename))
         with db.session() as session:
-            reading = read(name, data, load_context(session, evidence_files), actor)
+            reading = read(name, data, load_context(session, evidence_files, actor.province), actor)
         sha256 = hashlib.sha256(data).hexdigest()
         outcome = TaskImportOutcome(name, Outcome.REJECTED, reading.kind, sha256, len(data), reading.problems)
         if not reading.problems:

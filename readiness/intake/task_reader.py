@@ -91,6 +91,8 @@ class Context:
     today: date
     # The bytes of an evidence file named in a progress workbook, found by its name among the files sent with it.
     evidence: Callable[[str], bytes | None] = lambda name: None
+    # Codes of tasks of other provinces than the reader's (national mode, a province account): not its to use.
+    taken: frozenset[str] = frozenset()
 
     def resolve(self, text: str) -> str | None:
         """A unit's code from its code (any case; a commune's code with or without its leading zeros) or its exact
@@ -111,15 +113,22 @@ class Context:
         return [f"{names[name].name} ({names[name].code})" for name in found]
 
 
-def load_context(session: Session, evidence_files: Callable[[str], bytes | None] | None = None) -> Context:
-    """`evidence_files`: the bytes of a file named in the evidence column, or None when it was not sent."""
-    known = {t.code: t for t in session.execute(select(Task)).scalars()}
+def load_context(
+    session: Session, evidence_files: Callable[[str], bytes | None] | None = None, province: str | None = None
+) -> Context:
+    """`evidence_files`: the bytes of a file named in the evidence column, or None when it was not sent.
+    `province`: the reading account's scope (None: every province), whose units and tasks alone it may name."""
+    units = list(session.scalars(select(Unit).order_by(Unit.position, Unit.code)))
+    mine = {u.code for u in units if province is None or u.province_code == province}
+    every = {t.code: t for t in session.execute(select(Task)).scalars()}
+    known = {code: t for code, t in every.items() if t.lead_unit_code in mine}
     return Context(
-        units=list(session.scalars(select(Unit).order_by(Unit.position, Unit.code))),
+        units=[u for u in units if u.code in mine],
         tasks=known,
         latest=latest_reports(session, [t.id for t in known.values()]),
         today=today(),
         **({"evidence": evidence_files} if evidence_files is not None else {}),
+        taken=frozenset(every) - frozenset(known),
     )
 
 
@@ -349,6 +358,13 @@ def _read_plan(grid: Grid, header: int, columns: dict[str, int], context: Contex
                 if found and found not in coordinating:
                     coordinating.append(found)
         read_deadline, deadline = _deadline(grid, r, columns[DEADLINE], grid.get(r, columns[DEADLINE]))
+        if code in context.taken:
+            grid.problem(
+                r,
+                columns[CODE],
+                f"Mã nhiệm vụ {code} đã được dùng cho một nhiệm vụ của tỉnh, thành phố khác: chọn mã khác.",
+                f"Task code {code} is used by a task of another province: choose another code.",
+            )
         existing = context.tasks.get(code) if code else None
         if read_deadline and existing is not None and existing.deadline != deadline:
             was = format_date(existing.deadline, "vi") if existing.deadline else CONTINUOUS

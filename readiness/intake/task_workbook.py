@@ -13,6 +13,7 @@ from sqlmodel import Session
 from readiness.access.permissions import Actor, Permission, require
 from readiness.core.enums import ReviewStatus, TaskLevel
 from readiness.core.i18n import format_date, today
+from readiness.core.settings import NATIONAL
 from readiness.core.task_models import TaskCompletion, TaskProgress, Unit
 from readiness.core.text import nfc
 from readiness.intake import tasks
@@ -51,8 +52,9 @@ PROGRESS_REQUIRED = [CODE, PERCENT, DONE_ON, RESULT, DIFFICULTIES]
 CONTINUOUS = "Thường xuyên"
 
 
-def plan_template(session: Session) -> bytes:
-    """The empty plan workbook: the header row, a level list, and the units to pick from on a second sheet."""
+def plan_template(session: Session, province: str | None = None) -> bytes:
+    """The empty plan workbook: the header row, a level list, and the units to pick from on a second sheet (those
+    of `province` only, when given and not NATIONAL)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = PLAN_SHEET
@@ -83,7 +85,10 @@ def plan_template(session: Session) -> bytes:
     for column, (label, width) in enumerate((("Mã đơn vị", 12), ("Tên đơn vị", 60), ("Loại", 12)), start=1):
         header_cell(units, 1, column, label)
         units.column_dimensions[units.cell(1, column).column_letter].width = width
-    for row, unit in enumerate(session.scalars(select(Unit).order_by(Unit.position, Unit.code)), start=2):
+    listed = select(Unit).order_by(Unit.position, Unit.code)
+    if province and province != NATIONAL:
+        listed = listed.where(Unit.province_code == province)
+    for row, unit in enumerate(session.scalars(listed), start=2):
         units.cell(row, 1, unit.code).number_format = "@"
         units.cell(row, 2, unit.name)
         units.cell(row, 3, "Sở, ban, ngành" if unit.kind == "department" else "Xã, phường")
@@ -97,6 +102,7 @@ def progress_workbook(session: Session, actor: Actor, unit_code: str) -> bytes:
     unit = session.get(Unit, f"{int(code):05d}" if code.isdigit() and len(code) <= 5 else code)
     if unit is None:
         raise tasks.TaskError(f"Không có đơn vị mã {unit_code!r}.", f"There is no unit with code {unit_code!r}.")
+    tasks.require_unit_in_scope(session, actor, unit.code)
     frame = register.register(session, today(), unit=unit.code)
     latest = latest_reports(session, frame["task_id"].tolist())
     workbook = Workbook()
