@@ -22,7 +22,7 @@ from readiness.core import db
 from readiness.core.enums import Role
 from readiness.core.models import AuditEvent, ImportFile
 from readiness.core.task_models import Task, TaskEvidence, TaskProgress
-from readiness.intake import task_workbook, tasks
+from readiness.intake import excel, task_workbook, tasks
 
 pytestmark = pytest.mark.page
 
@@ -152,3 +152,9 @@ def test_the_confirmation_acts_as_the_account_is_now(planned: Actor):
         auth.disable_account(session, OPERATOR, "skhcn")
     at.button(key="task_upload_confirm").click().run()
     assert count(TaskProgress) == 0 and count(ImportFile) == 0
+
+
+def test_a_task_workbook_sent_as_a_checklist_is_pointed_to_the_task_page(planned: Actor):
+    (outcome,) = excel.check_files([("tien-do.xlsx", progress_file("SKHCN"))], account(Role.OFFICER))
+    assert outcome.outcome == "rejected"
+    assert "được nộp ở trang Nhiệm vụ" in outcome.problems[0].message("vi")
