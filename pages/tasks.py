@@ -77,6 +77,7 @@ def workbooks(expanded: bool) -> None:
                 sorted(units),
                 format_func=lambda code: f"{units[code]} ({code})",
                 index=None,
+                placeholder=ui.t("Chọn đơn vị", "Choose a unit"),
                 key="progress_unit",
             )
         )

@@ -178,17 +178,20 @@ def task_imports(outcomes: Sequence["TaskImportOutcome"], lang: str) -> pd.DataF
             changes = tr(lang, f"{len(o.problems)} lỗi", f"{len(o.problems)} problem(s)")
         else:
             verdict = tr(lang, *_VERDICTS[str(o.outcome)])
-            changes = (
-                "–"
-                if o.outcome == "duplicate"
-                else tr(
-                    lang,
-                    f"{o.created} nhiệm vụ mới, {o.updated} cập nhật, {o.progress} báo cáo tiến độ, "
-                    f"{o.completions} báo cáo hoàn thành, {o.evidence} tệp minh chứng",
-                    f"{o.created} new tasks, {o.updated} updated, {o.progress} progress reports, {o.completions} "
-                    f"completions, {o.evidence} evidence files",
-                )
-            )
+            changes = "–" if o.outcome == "duplicate" else _changes(o, lang)
         kind = tr(lang, *_KINDS[o.kind]) if o.kind in _KINDS else "–"
         rows.append({"filename": o.filename, "kind_text": kind, "verdict_text": verdict, "changes_text": changes})
     return pd.DataFrame(rows, columns=TASK_IMPORTS.keys("page"), dtype=object)
+
+
+def _changes(o: "TaskImportOutcome", lang: str) -> str:
+    """What a ready file changes, in the words of its kind: tasks for a plan, reports for a progress workbook."""
+    if o.kind == "task_plan":
+        return tr(
+            lang, f"{o.created} nhiệm vụ mới, {o.updated} cập nhật", f"{o.created} new tasks, {o.updated} updated"
+        )
+    return tr(
+        lang,
+        f"{o.progress} báo cáo tiến độ, {o.completions} báo cáo hoàn thành, {o.evidence} tệp minh chứng",
+        f"{o.progress} progress reports, {o.completions} completions, {o.evidence} evidence files",
+    )
