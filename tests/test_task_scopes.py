@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from alembic import command
 from conftest import APP, log_in
+from conftest import NATIONAL_PASSWORD as PASSWORD
 from sqlalchemy import MetaData, Table, insert, select
 from starlette.testclient import TestClient
 from streamlit.testing.v1 import AppTest
@@ -23,6 +24,7 @@ from readiness.access.permissions import OPERATOR, PermissionDenied
 from readiness.cli import main
 from readiness.core import db, registry
 from readiness.core.db import alembic_config, get_engine
+from readiness.core.enums import Role
 from readiness.core.settings import DATA_DIR, get_settings
 from readiness.core.task_models import Task, TaskCompletion, Unit
 from readiness.intake import task_import, task_workbook, tasks
@@ -182,3 +184,14 @@ def test_migration_0011_places_the_existing_units(database: str):
     db.upgrade()
     with db.session() as session:
         assert dict(session.execute(select(Unit.code, Unit.province_code)).all()) == {"SKHCN": "01", "00070": "01"}
+
+
+def test_a_department_account_works_in_its_departments_province(two_provinces: str, capsys: pytest.CaptureFixture):
+    with db.write_session() as session:
+        hcm = auth.create_account(session, OPERATOR, "hcm-skhcn", Role.UNIT, PASSWORD, unit_code=HCM_DEPARTMENT)
+        with pytest.raises(auth.AccountError, match="79"):
+            auth.create_account(
+                session, OPERATOR, "hn-skhcn", Role.UNIT, PASSWORD, unit_code="SKHCN", province_code="79"
+            )
+    assert hcm.province == "79"
+    assert summary(capsys, "--as", "hcm-skhcn")["total"] == 2
