@@ -138,6 +138,15 @@ def workbooks(expanded: bool) -> None:
                 height = ui.wrapped_row_height(problems["message"])
                 ui.table(problems, tables.IMPORT_PROBLEMS, width="stretch", row_height=height)
         ready = [book for book, o in zip(books, outcomes, strict=True) if o.outcome == Outcome.ACCEPTED]
+        if ready and (left_out := task_import.unnamed(list(evidence), outcomes)):
+            listed = ", ".join(ui.plain(name) for name in left_out)
+            st.warning(
+                ui.t(
+                    f"Không tệp Excel nào ghi tên các tệp này ở cột 'Minh chứng', nên chúng sẽ không được lưu: "
+                    f"{listed}.",
+                    f"No workbook names these files in its 'Minh chứng' column, so they will not be stored: {listed}.",
+                )
+            )
         if ready and st.button(
             ui.t(f"Xác nhận nhập {len(ready)} tệp sẵn sàng", f"Confirm import of the {len(ready)} ready file(s)"),
             type="primary",

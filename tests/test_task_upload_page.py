@@ -122,8 +122,10 @@ def planned(initialized: str) -> Actor:
 def test_unit_sends_its_progress_with_evidence_in_the_same_batch(planned: Actor):
     at = page(planned)
     at.file_uploader[0].upload("tien-do.xlsx", progress_file("SKHCN", "bien-ban.pdf"), XLSX)
-    at.file_uploader[0].upload("bien-ban.pdf", pdf(), "application/pdf").run()
+    at.file_uploader[0].upload("bien-ban.pdf", pdf(), "application/pdf")
+    at.file_uploader[0].upload("thua.pdf", pdf(), "application/pdf").run()
     assert not at.exception, at.exception
+    assert "sẽ không được lưu: thua.pdf" in at.warning[0].value.replace("\\", "")  # Markdown escapes removed
     assert shown(at.dataframe[0]).iloc[0]["Thay đổi"] == "1 báo cáo tiến độ, 0 báo cáo hoàn thành, 1 tệp minh chứng"
     at.button(key="task_upload_confirm").click().run()
     assert not at.exception, at.exception

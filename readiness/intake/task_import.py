@@ -6,7 +6,7 @@ reads and checks and writes nothing. The CLI (readiness tasks import) and the we
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,6 +40,8 @@ class TaskImportOutcome:
     completions: int = 0
     evidence: int = 0
     archive_id: int | None = None
+    # The evidence files its rows name and that were found (whether or not they are stored).
+    named: list[str] = field(default_factory=list)
 
     def to_dict(self, lang: str) -> dict:
         """The object `readiness tasks import --json` prints for this file."""
@@ -61,10 +63,20 @@ class TaskImportOutcome:
 EvidenceFiles = Callable[[str], bytes | None]
 
 
+def _key(name: str) -> str:
+    return nfc(name).casefold()
+
+
 def sent_with(files: Mapping[str, bytes]) -> EvidenceFiles:
     """Evidence looked up among the files uploaded with the workbooks, by name in any case or Unicode form."""
-    by_name = {nfc(name).casefold(): data for name, data in files.items()}
-    return lambda name: by_name.get(nfc(name).casefold())
+    by_name = {_key(name): data for name, data in files.items()}
+    return lambda name: by_name.get(_key(name))
+
+
+def unnamed(sent: list[str], outcomes: list["TaskImportOutcome"]) -> list[str]:
+    """The evidence files sent that no workbook names: they would not be stored."""
+    named = {_key(name) for outcome in outcomes for name in outcome.named}
+    return [name for name in sent if _key(name) not in named]
 
 
 def in_directories(directories: list[Path]) -> EvidenceFiles:
@@ -102,6 +114,7 @@ def import_files(
             reading = read(name, data, load_context(session, evidence_files, actor.province), actor)
         sha256 = hashlib.sha256(data).hexdigest()
         outcome = TaskImportOutcome(name, Outcome.REJECTED, reading.kind, sha256, len(data), reading.problems)
+        outcome.named = [filename for row in reading.progress for filename, _ in row.evidence]
         if not reading.problems:
             outcome.outcome = Outcome.ACCEPTED
         if dry_run:
