@@ -269,12 +269,15 @@ def tasks_summary(
     actor: Caller,
     as_of: Annotated[date | None, Query(description="YYYY-MM-DD (default: today, Vietnam time)")] = None,
     level: Annotated[TaskLevel | None, Query(description="only tasks set by this level")] = None,
+    province: Annotated[str | None, Query(description="a national account: one province, e.g. 01")] = None,
 ) -> dict:
-    """The task register's table as of a day: the JSON of `readiness tasks summary --json`."""
+    """The task register's table as of a day, for the tasks of the token's scope (their lead unit's province): the
+    JSON of `readiness tasks summary --json`."""
     require(actor, Permission.VIEW_TASKS)
+    scope = readable_province(actor, province)
     day = as_of or today()
     with db.session() as session:
-        return task_register.summary(task_register.register(session, day, level=level), day)
+        return task_register.summary(task_register.register(session, day, level=level, province=scope), day)
 
 
 def criteria(actor: Caller) -> list[dict]:

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 from readiness import bootstrap
 from readiness.access.permissions import OPERATOR
 from readiness.core import db
+from readiness.intake import task_import
 from readiness.intake import task_workbook as workbook
 from readiness.reading import tasks as register
 
@@ -64,10 +65,10 @@ def measure(url: str, repeat: int, label: str) -> None:
     data = plan_file()
 
     def import_plan() -> None:
-        (outcome,) = workbook.import_files([("ke-hoach.xlsx", data)], OPERATOR, dry_run=True)
+        (outcome,) = task_import.import_files([("ke-hoach.xlsx", data)], OPERATOR, dry_run=True)
         assert outcome.outcome == "accepted", outcome.problems
 
-    (outcome,) = workbook.import_files([("ke-hoach.xlsx", data)], OPERATOR)
+    (outcome,) = task_import.import_files([("ke-hoach.xlsx", data)], OPERATOR)
     assert outcome.created == 202
 
     def read() -> None:

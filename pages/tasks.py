@@ -4,13 +4,16 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from readiness.access.permissions import Permission, allowed, allowed_on_task
+from readiness.access.permissions import Actor, Permission, allowed, allowed_on_task
 from readiness.core.i18n import task_class_label
 from readiness.core.settings import get_settings
 from readiness.core.task_models import task_units
-from readiness.intake import comments, tasks
+from readiness.intake import comments, task_import, task_workbook, tasks
+from readiness.intake.excel import Outcome
 from readiness.outputs import charts
+from readiness.outputs.views import tables
 from readiness.outputs.views import tasks as views
+from readiness.outputs.views.palette import VERDICT_TINT
 from readiness.reading import tasks as register
 
 actor = ui.logged_in()
@@ -22,16 +25,149 @@ st.caption(
         f"Tasks of the Resolution 57 plan, as of {ui.day(as_of)}",
     )
 )
+
+
+def import_confirmed(who: Actor, files: list[tuple[str, bytes]], evidence: dict[str, bytes]) -> None:
+    """The confirmation: the files ready at the preview, imported as the account logged in now (ui.act found it
+    again), each whole or not at all; what became of each is told after the rerun."""
+    outcomes = task_import.import_files(files, who, evidence_files=task_import.sent_with(evidence))
+    st.session_state["task_upload_told"] = [(ui.plain(o.filename), o.outcome, len(o.problems)) for o in outcomes]
+    st.session_state["task_upload_round"] = st.session_state.get("task_upload_round", 0) + 1
+    st.session_state.pop("task_upload_checked", None)
+
+
+def workbooks(expanded: bool) -> None:
+    """Plan and progress workbooks sent from the web: checked by a dry run of the import the CLI runs
+    (readiness.intake.task_import), shown file by file, then imported on one confirmation."""
+    manages = allowed(actor, Permission.MANAGE_TASKS)
+    if not manages and not allowed(actor, Permission.REPORT_TASK, actor.own_unit):
+        return
+    label = ui.t("Nộp kế hoạch, báo cáo tiến độ bằng tệp Excel", "Send the plan or progress reports as Excel files")
+    with st.expander(label, icon=":material/upload_file:", expanded=expanded):
+        for name, outcome, problems in st.session_state.pop("task_upload_told", []):
+            if outcome == Outcome.ACCEPTED:
+                st.success(ui.t(f"Đã nhập {name}.", f"Imported {name}."), icon=":material/check_circle:")
+            elif outcome == Outcome.DUPLICATE:
+                st.warning(ui.t(f"{name} đã được nhập trước đây.", f"{name} was imported before."))
+            else:  # something changed since the preview (the plan, the account's rights)
+                st.warning(
+                    ui.t(
+                        f"Không nhập {name}: {problems} lỗi (dữ liệu hoặc quyền đã đổi từ lúc kiểm tra). Tải lên lại "
+                        "để xem chi tiết.",
+                        f"{name} not imported: {problems} problem(s) (the data or rights changed since the check). "
+                        "Upload it again for the detail.",
+                    )
+                )
+        if manages:
+            ui.download(
+                ui.t("Tải mẫu kế hoạch (.xlsx)", "Download the plan template (.xlsx)"),
+                task_workbook.plan_template,
+                ui.province(),
+                file_name="ke-hoach.xlsx",
+                mime=ui.XLSX,
+                permission=Permission.MANAGE_TASKS,
+                key="plan_template",
+            )
+        units = dict(zip(frame["lead_unit_code"], frame["lead_unit_name"], strict=True))
+        unit = (
+            actor.own_unit
+            if not manages
+            else st.selectbox(
+                ui.t("Báo cáo tiến độ của đơn vị", "Progress workbook of"),
+                sorted(units),
+                format_func=lambda code: f"{units[code]} ({code})",
+                index=None,
+                placeholder=ui.t("Chọn đơn vị", "Choose a unit"),
+                key="progress_unit",
+            )
+        )
+        if unit:
+            ui.download(
+                ui.t("Tải báo cáo tiến độ của đơn vị (.xlsx)", "Download the unit's progress workbook (.xlsx)"),
+                task_workbook.progress_workbook,
+                file_name=f"tien-do-{unit}.xlsx",
+                mime=ui.XLSX,
+                permission=Permission.VIEW_TASKS,
+                key="progress_workbook",
+                unit_code=unit,
+            )
+        round_ = st.session_state.setdefault("task_upload_round", 0)
+        sent = st.file_uploader(
+            ui.t(
+                "Các tệp .xlsx, cùng các tệp minh chứng (PDF, JPEG, PNG) mà cột 'Minh chứng' ghi tên",
+                "The .xlsx files, with the evidence files (PDF, JPEG, PNG) their 'Minh chứng' column names",
+            ),
+            type=["xlsx", "pdf", "jpg", "jpeg", "png"],
+            accept_multiple_files=True,
+            max_upload_size=max(get_settings().upload_limit_mb, get_settings().evidence_limit_mb),
+            key=f"task_upload_{round_}",
+        )
+        books = [(f.name, f.getvalue()) for f in sent or [] if f.name.lower().endswith(".xlsx")]
+        evidence = {f.name: f.getvalue() for f in sent or [] if not f.name.lower().endswith(".xlsx")}
+        if not books:
+            if evidence:
+                st.info(ui.t("Thêm tệp Excel ghi tên các tệp minh chứng này.", "Add the workbook naming these files."))
+            return
+        # Checked once per set of files (the page reruns on every click); only the verdicts are kept.
+        batch = tuple(f.file_id for f in sent)
+        checked = st.session_state.get("task_upload_checked")
+        if checked is None or checked[0] != batch:
+            found = task_import.sent_with(evidence)
+            checked = (batch, task_import.import_files(books, actor, dry_run=True, evidence_files=found))
+            st.session_state["task_upload_checked"] = checked
+        outcomes = checked[1]
+        rows = views.task_imports(outcomes, ui.lang())
+        tints = [VERDICT_TINT["checked" if o.outcome == Outcome.ACCEPTED else str(o.outcome)] for o in outcomes]
+        st.caption(ui.t("Kết quả kiểm tra; chưa có gì được ghi.", "Checked; nothing has been stored yet."))
+        ui.table(
+            rows,
+            views.TASK_IMPORTS,
+            style=lambda shown: shown.style.apply(
+                lambda column: [f"background-color: {c}" if column.name == "verdict_text" else "" for c in tints]
+            ),
+            width="stretch",
+            key=f"task_verdicts_{round_}",
+        )
+        for outcome in outcomes:
+            if outcome.outcome == Outcome.REJECTED:  # every problem, cell by cell (no expander in an expander)
+                name = ui.plain(outcome.filename)
+                st.error(
+                    ui.t(f"{name}: sửa các ô dưới đây rồi tải lên lại.", f"{name}: fix these cells, upload again.")
+                )
+                problems = tables.import_problems(outcome.problems, ui.lang())
+                height = ui.wrapped_row_height(problems["message"])
+                ui.table(problems, tables.IMPORT_PROBLEMS, width="stretch", row_height=height)
+        ready = [book for book, o in zip(books, outcomes, strict=True) if o.outcome == Outcome.ACCEPTED]
+        if ready and (left_out := task_import.unnamed(list(evidence), outcomes)):
+            listed = ", ".join(ui.plain(name) for name in left_out)
+            st.warning(
+                ui.t(
+                    f"Không tệp Excel nào ghi tên các tệp này ở cột 'Minh chứng', nên chúng sẽ không được lưu: "
+                    f"{listed}.",
+                    f"No workbook names these files in its 'Minh chứng' column, so they will not be stored: {listed}.",
+                )
+            )
+        if ready and st.button(
+            ui.t(f"Xác nhận nhập {len(ready)} tệp sẵn sàng", f"Confirm import of the {len(ready)} ready file(s)"),
+            type="primary",
+            icon=":material/check:",
+            key="task_upload_confirm",
+        ):
+            # done="": import_confirmed tells what became of each file itself (one may be refused by now).
+            ui.act(import_confirmed, ready, evidence, done="", own_transactions=True)
+
+
 ui.show_done()
 with ui.session() as session:
-    frame = register.register(session, as_of)
+    frame = register.register(session, as_of, province=ui.province())
+workbooks(expanded=frame.empty)
 if frame.empty:
     st.info(
         ui.t(
-            "Chưa có nhiệm vụ nào. Sở KH&CN nhập kế hoạch bằng mẫu Excel: readiness tasks template, rồi "
-            "readiness tasks import.",
-            "No task yet. The DOST imports the plan with the Excel template: readiness tasks template, then "
-            "readiness tasks import.",
+            "Chưa có nhiệm vụ nào. Sở KH&CN nhập kế hoạch bằng mẫu Excel, ở mục trên hoặc bằng readiness tasks "
+            "template rồi readiness tasks import.",
+            "No task yet. The DOST imports the plan with the Excel template, above, or with readiness tasks "
+            "template, then readiness tasks import.",
         ),
         icon=":material/assignment:",
     )

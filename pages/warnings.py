@@ -49,7 +49,7 @@ def reporting_table() -> None:
 def tasks_section() -> None:
     """The tasks of the Resolution 57 plan on the same weekly list: overdue, and due within the same days."""
     with ui.session() as session:
-        frame = tasks_register.register(session, ui.as_of())
+        frame = tasks_register.register(session, ui.as_of(), province=ui.province())
     if frame.empty:
         return
     st.subheader(ui.t("Nhiệm vụ quá hạn", "Overdue tasks"))

@@ -1,17 +1,25 @@
 """The Nhiệm vụ page in real headless Chromium on the demo: the same figures as `readiness tasks summary`."""
 
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 from conftest import account
+from hostile_evidence import pdf
 from playwright.sync_api import expect
+from sqlalchemy import func, select
 from test_browser import ARTIFACTS, IDLE, chromium, log_in, new_tab, server  # noqa: F401  (server: a fixture)
 
+from readiness.access.permissions import OPERATOR
 from readiness.core import db
 from readiness.core.models import Role
+from readiness.core.task_models import Task, TaskEvidence, TaskProgress
+from readiness.intake import task_workbook
 from readiness.reading import tasks as register
 
 pytestmark = pytest.mark.browser
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 AS_OF = date(2025, 11, 14)
 
@@ -73,3 +81,46 @@ def test_an_officer_writes_in_a_task_thread(server):  # noqa: F811
         expect(message).to_contain_text(officer.name)
         message.scroll_into_view_if_needed()
         page.screenshot(path=ARTIFACTS / "task-messages.png", full_page=True)
+
+
+def test_a_progress_workbook_and_its_evidence_sent_from_the_page(server):  # noqa: F811
+    """The officer drops SKHCN's progress workbook (one task at 55 %, naming a PDF) and the PDF at once, reads the
+    verdict, confirms, and the report and the file are stored."""
+    officer = account(Role.OFFICER)
+    with db.session() as session:
+        book = openpyxl.load_workbook(io.BytesIO(task_workbook.progress_workbook(session, OPERATOR, "SKHCN")))
+    sheet = book[task_workbook.PROGRESS_SHEET]
+    code = sheet["A5"].value
+    sheet["D5"], sheet["E5"], sheet["I5"] = 55, None, "bien-ban.pdf"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with db.session() as session:
+        before = session.scalar(select(func.count()).select_from(TaskEvidence))
+    with chromium() as browser:
+        page = new_tab(browser, height=1400)
+        idle = page.locator(IDLE)
+        page.goto(server)
+        log_in(page, officer.name)
+        expect(idle).to_be_attached()
+        page.get_by_test_id("stSidebarNavLink").filter(has_text="Nhiệm vụ").click()
+        expect(idle).to_be_attached()
+        section = page.get_by_test_id("stExpander").filter(has_text="Nộp kế hoạch, báo cáo tiến độ")
+        section.locator("summary").click()
+        section.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+            files=[
+                {"name": "tien-do.xlsx", "mimeType": XLSX, "buffer": buffer.getvalue()},
+                {"name": "bien-ban.pdf", "mimeType": "application/pdf", "buffer": pdf()},
+            ]
+        )
+        expect(page.get_by_text("Kết quả kiểm tra; chưa có gì được ghi.")).to_be_visible()
+        # The verdict table is drawn on a canvas: its cells are there for screen readers.
+        expect(section.get_by_text("Sẵn sàng nhập")).to_be_attached()
+        expect(section.get_by_text("1 tệp minh chứng", exact=False)).to_be_attached()
+        page.screenshot(path=ARTIFACTS / "tasks-upload.png", full_page=False)
+        page.get_by_role("button", name="Xác nhận nhập 1 tệp sẵn sàng").click()
+        expect(page.get_by_text("Đã nhập tien-do.xlsx")).to_be_visible()
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(TaskEvidence)) == before + 1
+        task = session.execute(select(Task).where(Task.code == code)).scalar_one()
+        percents = session.scalars(select(TaskProgress.percent).where(TaskProgress.task_id == task.id)).all()
+    assert percents[-1] == 55

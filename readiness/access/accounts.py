@@ -201,6 +201,15 @@ def checked_account(
     code = _commune(session, checked_role, commune_code)
     unit = _unit(session, checked_role, unit_code)
     province = _province(checked_role, province_code, code)
+    if unit is not None and get_settings().province == NATIONAL:
+        # A department account works in its department's province, and reads only that province's tasks.
+        own = session.get(Unit, unit).province_code
+        if province not in (None, own):
+            raise AccountError(
+                f"Đơn vị {unit} thuộc tỉnh/thành mã {own}, không thuộc mã {province}.",
+                f"Unit {unit} belongs to province {own}, not {province}.",
+            )
+        province = own
     checked_email = _email(session, email)
     check_password(password)
     return Account(

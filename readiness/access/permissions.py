@@ -206,6 +206,13 @@ def require_on_task(actor: Actor | None, task_code: str, units: list[str], write
     require(actor, Permission.COMMENT if write else Permission.VIEW_TASKS, units[0])
 
 
+def require_in_scope(actor: Actor, province_code: str, what_vi: str, what_en: str) -> None:
+    """Refuse what belongs to another province than a province-scoped account's (a unit, a task through its lead
+    unit); a national account, and every account of a single-province installation, has no such limit."""
+    if actor.province is not None and province_code != actor.province:
+        raise _out_of_scope(actor, what_vi, what_en)
+
+
 def _out_of_scope(actor: Actor, what_vi: str, what_en: str) -> PermissionDenied:
     name = registry.province_name(actor.province or NATIONAL)
     return PermissionDenied(

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from readiness.cli.common import act, add_as_option, missing_files, out_path, parse_date, prepared_actor
+from readiness.cli.common import (
+    act,
+    add_as_option,
+    add_province_option,
+    missing_files,
+    out_path,
+    parse_date,
+    prepared_actor,
+    province_of,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -24,7 +34,7 @@ _LEVELS = ["Trung ương", "Tỉnh"]
 def cmd_template(args: argparse.Namespace) -> int:
     from readiness.intake import task_workbook
 
-    data = act(None, lambda session, _: task_workbook.plan_template(session))
+    data = act(None, lambda session, actor: task_workbook.plan_template(session, province_of(actor, args)))
     args.out.write_bytes(data)
     print(f"Wrote {args.out} ({len(data):,} bytes).")
     return 0
@@ -42,13 +52,20 @@ def cmd_progress(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Exit status 0 only when every file was accepted."""
     from readiness.core.i18n import tr
-    from readiness.intake import task_workbook
+    from readiness.intake import task_import
     from readiness.intake.excel import Outcome
 
     if missing_files("readiness tasks import", args.files):
         return 2
+    if args.evidence_dir and not args.evidence_dir.is_dir():
+        print(f"readiness tasks import: no such directory: {args.evidence_dir}", file=sys.stderr)
+        return 2
     actor = prepared_actor(args.as_name)
-    outcomes = task_workbook.import_files([(p.name, p.read_bytes()) for p in args.files], actor, args.dry_run)
+    # The evidence files a progress workbook names lie next to it, unless --evidence-dir says where.
+    folders = [args.evidence_dir] if args.evidence_dir else list(dict.fromkeys(p.resolve().parent for p in args.files))
+    outcomes = task_import.import_files(
+        [(p.name, p.read_bytes()) for p in args.files], actor, args.dry_run, task_import.in_directories(folders)
+    )
     lang = args.lang
     for outcome in outcomes:
         if args.json:
@@ -79,9 +96,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             + tr(
                 lang,
                 f"{outcome.created} nhiệm vụ mới, {outcome.updated} cập nhật, {outcome.progress} báo cáo tiến độ, "
-                f"{outcome.completions} báo cáo hoàn thành",
+                f"{outcome.completions} báo cáo hoàn thành, {outcome.evidence} tệp minh chứng",
                 f"{outcome.created} new tasks, {outcome.updated} updated, {outcome.progress} progress reports, "
-                f"{outcome.completions} completions",
+                f"{outcome.completions} completions, {outcome.evidence} evidence files",
             )
         )
     return 0 if all(o.outcome == Outcome.ACCEPTED for o in outcomes) else 1
@@ -133,13 +150,13 @@ def _as_of(args: argparse.Namespace):
     return args.as_of or today()
 
 
-def _read_register(args: argparse.Namespace, read: Callable[[Session], T]) -> T:
-    """`read(session)` for the account of --as (or the operator), once it may view the task register."""
+def _read_register(args: argparse.Namespace, read: Callable[[Session, Actor], T]) -> T:
+    """`read(session, actor)` for the account of --as (or the operator), once it may view the task register."""
     from readiness.access.permissions import Permission, require
 
     def checked(session: Session, actor: Actor) -> T:
         require(actor, Permission.VIEW_TASKS)
-        return read(session)
+        return read(session, actor)
 
     return act(args.as_name, checked)
 
@@ -149,7 +166,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     as_of = _as_of(args)
     unit = args.unit.upper() if args.unit else None
-    frame = _read_register(args, lambda session: register.register(session, as_of, unit=unit, task_class=args.cls))
+    frame = _read_register(
+        args,
+        lambda session, actor: register.register(
+            session, as_of, unit=unit, task_class=args.cls, province=province_of(actor, args)
+        ),
+    )
     rows = [
         {
             "code": row.code,
@@ -178,7 +200,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from readiness.reading import tasks as register
 
     as_of = _as_of(args)
-    frame = _read_register(args, lambda session: register.register(session, as_of, level=args.level))
+    frame = _read_register(
+        args,
+        lambda session, actor: register.register(session, as_of, level=args.level, province=province_of(actor, args)),
+    )
     summary = register.summary(frame, as_of)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
@@ -198,6 +223,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     template = actions.add_parser("template", help="write the empty plan workbook (.xlsx)")
     template.add_argument("--out", type=out_path, required=True, metavar="FILE.xlsx")
+    add_province_option(template)
     template.set_defaults(handler=cmd_template)
 
     progress = actions.add_parser("progress", help="write a unit's progress workbook, its tasks pre-filled")
@@ -211,6 +237,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     import_.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     import_.add_argument("--json", action="store_true", help="print one JSON object per file, one per line")
     import_.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the messages")
+    import_.add_argument(
+        "--evidence-dir",
+        type=Path,
+        metavar="DIR",
+        help="where the evidence files named in progress workbooks are (default: next to each workbook)",
+    )
     add_as_option(import_)
     import_.set_defaults(handler=cmd_import)
 
@@ -242,6 +274,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--class", dest="cls", choices=_CLASSES)
     listing.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD", help="default: today, Vietnam time")
     listing.add_argument("--json", action="store_true")
+    add_province_option(listing)
     add_as_option(listing)
     listing.set_defaults(handler=cmd_list)
 
@@ -249,5 +282,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     summary.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD", help="default: today, Vietnam time")
     summary.add_argument("--level", choices=_LEVELS)
     summary.add_argument("--json", action="store_true")
+    add_province_option(summary)
     add_as_option(summary)
     summary.set_defaults(handler=cmd_summary)

@@ -16,11 +16,14 @@ from readiness.core.enums import Origin, ReviewStatus, TaskLevel, UnitKind
 
 class Unit(SQLModel, table=True):
     """A unit that leads or coordinates tasks: a department or agency of the province (data/units.toml), or a
-    commune of the registry (its code is the commune's)."""
+    commune of the registry (its code is the commune's). A task belongs to its lead unit's province."""
 
     code: str = Field(primary_key=True, max_length=16)
     name: str
     kind: UnitKind = Field(sa_type=String(16))
+    # The province the unit works for: a commune's own, a department's as data/units.toml says (national mode) or
+    # the installation's.
+    province_code: str = Field(default="", max_length=2, index=True)
     # Comma-separated addresses that receive the unit's own warning list.
     emails: str = ""
     position: int = 0

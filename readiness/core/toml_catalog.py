@@ -22,11 +22,13 @@ def load(
     fields: set[str] | None = None,
     rules: Callable[[T], list[tuple[str, str]]] = lambda _: [],
     shown: Callable[[object], str] = str,
+    inherited: tuple[str, ...] = (),
 ) -> list[T]:
     """The [[`table`]] entries of `path`, each `validate(number, row)`d (numbered from 1), or `error` naming every
     problem: the file missing (as `what`) or not TOML, no entries, a field not among `fields` (when given), what the
     model refuses, what `rules` (field, message) find in a valid entry, and a value of `unique` (label: key of an
-    entry, its value written with `shown`) used more than once."""
+    entry, its value written with `shown`) used more than once. `inherited`: top-level keys of the file that each
+    entry takes unless it gives its own."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -39,8 +41,10 @@ def load(
 
     problems: list[str] = []
     entries: list[T] = []
+    defaults = {key: data[key] for key in inherited if key in data}
     for number, row in enumerate(rows, start=1):
         where = f"{path.name}: {table} #{number} ({row.get('code', 'no code')})"
+        row = defaults | row
         found = [(key, "unknown field") for key in sorted(set(row) - fields)] if fields is not None else []
         try:
             entry = validate(number, row)

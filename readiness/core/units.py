@@ -1,5 +1,9 @@
 """Units that lead or coordinate tasks: the departments of a reviewed TOML file (validated on load, synced by
-`readiness units sync`) and every commune of the registry in scope, under its own code."""
+`readiness units sync`) and every commune of the registry in scope, under its own code.
+
+Every unit belongs to a province, and a task to its lead unit's: a commune to its own, a department to the province
+the file names (its top-level `province`, or a unit's own `province`) in national mode, and to the installation's
+province otherwise (there the installation is the only province)."""
 
 import re
 from pathlib import Path
@@ -25,6 +29,8 @@ class Department(BaseModel, extra="forbid"):
     code: str
     name: str
     emails: list[str] = []
+    # Two digits (e.g. "01", Hà Nội); the file's top-level `province` when not given here.
+    province: str | None = None
 
     @field_validator("code")
     @classmethod
@@ -41,6 +47,13 @@ class Department(BaseModel, extra="forbid"):
             raise ValueError("must not be empty")
         return nfc(value)
 
+    @field_validator("province")
+    @classmethod
+    def _province(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d{2}", value):
+            raise ValueError('must be a province\'s two-digit code, e.g. "01"')
+        return value
+
     @field_validator("emails")
     @classmethod
     def _emails(cls, value: list[str]) -> list[str]:
@@ -50,6 +63,10 @@ class Department(BaseModel, extra="forbid"):
         return [address.strip().lower() for address in value]
 
 
+def _name_in_province(entry: Department) -> str:
+    return f"{fold(entry.name)} ({entry.province})" if entry.province else fold(entry.name)
+
+
 def load_units(path: Path) -> list[Department]:
     return toml_catalog.load(
         path,
@@ -57,16 +74,27 @@ def load_units(path: Path) -> list[Department]:
         "units file",
         UnitsError,
         lambda _, row: Department.model_validate(row),
-        unique={"code": lambda entry: entry.code, "name": lambda entry: fold(entry.name)},
+        # A name is unique within its province: every province has its own "Sở Y tế".
+        unique={"code": lambda entry: entry.code, "name": _name_in_province},
         shown=repr,
+        inherited=("province",),
     )
 
 
 def sync(session: Session, departments: list[Department], province: str) -> list[str]:
     """Make the unit table hold these departments and the communes in scope. Returns what changed, one line each
     ("SKHCN added", "SYT name: … → …", "STTTT removed"); a unit that leads a task is never removed."""
+    if province == NATIONAL and (unplaced := [d.code for d in departments if d.province is None]):
+        raise UnitsError(f"national mode: no province for units {', '.join(unplaced)} (set `province` in the file)")
     wanted = [
-        Unit(code=d.code, name=d.name, kind=UnitKind.DEPARTMENT, emails=",".join(d.emails), position=i)
+        Unit(
+            code=d.code,
+            name=d.name,
+            kind=UnitKind.DEPARTMENT,
+            emails=",".join(d.emails),
+            position=i,
+            province_code=d.province if province == NATIONAL else province,
+        )
         for i, d in enumerate(departments)
     ] + _commune_units(session, province)
     existing = {row.code: row for row in session.exec(select(Unit))}
@@ -78,7 +106,7 @@ def sync(session: Session, departments: list[Department], province: str) -> list
             if unit.kind == UnitKind.DEPARTMENT:
                 changes.append(f"{unit.code} added")
             continue
-        for field in ("name", "kind", "emails", "position"):
+        for field in ("name", "kind", "emails", "position", "province_code"):
             if getattr(row, field) != getattr(unit, field):
                 if field != "position":
                     changes.append(f"{unit.code} {field}: {getattr(row, field)} → {getattr(unit, field)}")
@@ -106,7 +134,7 @@ def _commune_units(session: Session, province: str) -> list[Unit]:
     if province != NATIONAL:
         statement = statement.where(Commune.province_code == province)
     return [
-        Unit(code=c.code, name=c.name, kind=UnitKind.COMMUNE, position=10_000 + i)
+        Unit(code=c.code, name=c.name, kind=UnitKind.COMMUNE, position=10_000 + i, province_code=c.province_code)
         for i, c in enumerate(session.exec(statement))
     ]
 

@@ -73,7 +73,7 @@ def add(
 
 def add_on_task(session: Session, actor: Actor, task_code: str, text: str) -> int:
     """A message in a task's thread, under the same checks and bounds as a commune's."""
-    task = tasks.get(session, task_code)
+    task = tasks.get(session, task_code, actor)
     require_on_task(actor, task.code, task.units, write=True)
     body = _checked(session, actor, text)
     row = Comment(task_id=task.id, author=actor.name, at=datetime.now(UTC), text=body)
@@ -135,7 +135,7 @@ def thread(session: Session, actor: Actor, commune_code: str, newest: int = PAGE
 
 def task_thread(session: Session, actor: Actor, task_code: str, newest: int = PAGE) -> tuple[pd.DataFrame, int]:
     """A task's `newest` messages, newest last, and how many it has in all, as `thread` reads a commune's."""
-    task = tasks.get(session, task_code)
+    task = tasks.get(session, task_code, actor)
     require_on_task(actor, task.code, task.units)
     return _read(session, Comment.task_id == task.id, newest)
 

@@ -1,43 +1,23 @@
-"""The task register's workbooks: the plan (one row per task) and a unit's progress workbook (its tasks
-pre-filled), written from the app and read back by one import, found by their header labels as checklists are.
-
-Each file is accepted whole or refused whole, with every problem at its sheet and cell; its bytes are archived
-(ImportFile) and the outcome audited whatever it is, as for checklists. A dry run reads and checks and writes
-nothing.
+"""The task register's workbooks as the app writes them: the plan (one row per task) and a unit's progress workbook
+(its tasks pre-filled), with the header labels by which readiness.intake.task_reader finds their columns again.
 """
 
-import difflib
-import hashlib
-import io
-import json
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
-from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 from sqlmodel import Session
 
-from readiness.access import audit
-from readiness.access.permissions import Actor, Permission, PermissionDenied, allowed, require
-from readiness.core import db
+from readiness.access.permissions import Actor, Permission, require
 from readiness.core.enums import ReviewStatus, TaskLevel
 from readiness.core.i18n import format_date, today
-from readiness.core.models import ImportFile
-from readiness.core.settings import get_settings
-from readiness.core.task_models import Task, TaskCompletion, TaskProgress, Unit
-from readiness.core.text import fold, nfc, printable
+from readiness.core.settings import NATIONAL
+from readiness.core.task_models import TaskCompletion, TaskProgress, Unit
+from readiness.core.text import nfc
 from readiness.intake import tasks
-from readiness.intake.excel import layout
-from readiness.intake.excel.container import UNREADABLE, Limits, check_container
-from readiness.intake.excel.importer import Outcome
-from readiness.intake.excel.problem import Problem, file_problem
-from readiness.intake.excel.table import Grid, cell_name, header_columns
-from readiness.intake.excel.template import _header_cell, _input, _instruction, _save, _title
-from readiness.intake.excel.values import cell_text, parse_date, parse_number, shown
+from readiness.intake.excel.template import header_cell, input_cell, instruction, save, title
 from readiness.reading import tasks as register
 
 PLAN = "task_plan"
@@ -65,25 +45,21 @@ DONE_ON = "Ngày hoàn thành"
 RESULT = "Kết quả"
 DIFFICULTIES = "Khó khăn, vướng mắc"
 KPI_VALUE = "Giá trị hiện tại của chỉ tiêu"
-PROGRESS_COLUMNS = [CODE, CONTENT, DEADLINE, PERCENT, DONE_ON, RESULT, DIFFICULTIES, KPI_VALUE]
-_PROGRESS_REQUIRED = [CODE, PERCENT, DONE_ON, RESULT, DIFFICULTIES]
+EVIDENCE = "Minh chứng"
+PROGRESS_COLUMNS = [CODE, CONTENT, DEADLINE, PERCENT, DONE_ON, RESULT, DIFFICULTIES, KPI_VALUE, EVIDENCE]
+PROGRESS_REQUIRED = [CODE, PERCENT, DONE_ON, RESULT, DIFFICULTIES]
 
 CONTINUOUS = "Thường xuyên"
-_MAX_ROWS = 5000
-_MAX_COLUMNS = 40
-_MAX_CODE = 32
 
 
-# ---------------------------------------------------------------------------------------------- templates
-
-
-def plan_template(session: Session) -> bytes:
-    """The empty plan workbook: the header row, a level list, and the units to pick from on a second sheet."""
+def plan_template(session: Session, province: str | None = None) -> bytes:
+    """The empty plan workbook: the header row, a level list, and the units to pick from on a second sheet (those
+    of `province` only, when given and not NATIONAL)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = PLAN_SHEET
-    _title(sheet, "KẾ HOẠCH THỰC HIỆN NGHỊ QUYẾT 57-NQ/TW: DANH MỤC NHIỆM VỤ", len(PLAN_COLUMNS))
-    _instruction(
+    title(sheet, "KẾ HOẠCH THỰC HIỆN NGHỊ QUYẾT 57-NQ/TW: DANH MỤC NHIỆM VỤ", len(PLAN_COLUMNS))
+    instruction(
         sheet,
         2,
         f"Mỗi dòng một nhiệm vụ. '{CODE}' không trùng nhau. '{LEVEL}': {TaskLevel.CENTRAL} hoặc {TaskLevel.PROVINCE}. "
@@ -94,7 +70,7 @@ def plan_template(session: Session) -> bytes:
     header = 4
     widths = [14, 48, 24, 12, 26, 22, 26, 14, 30, 12, 12]
     for column, (label, width) in enumerate(zip(PLAN_COLUMNS, widths, strict=True), start=1):
-        _header_cell(sheet, header, column, label)
+        header_cell(sheet, header, column, label)
         sheet.column_dimensions[sheet.cell(header, column).column_letter].width = width
     levels = DataValidation(
         type="list", formula1=f'"{TaskLevel.CENTRAL},{TaskLevel.PROVINCE}"', allow_blank=True, showErrorMessage=True
@@ -103,17 +79,20 @@ def plan_template(session: Session) -> bytes:
     levels.add(f"D{header + 1}:D{header + 1000}")
     for row in range(header + 1, header + 21):
         for column in range(1, len(PLAN_COLUMNS) + 1):
-            _input(sheet.cell(row, column))
+            input_cell(sheet.cell(row, column))
     sheet.freeze_panes = sheet.cell(header + 1, 3)
     units = workbook.create_sheet(UNITS_SHEET)
     for column, (label, width) in enumerate((("Mã đơn vị", 12), ("Tên đơn vị", 60), ("Loại", 12)), start=1):
-        _header_cell(units, 1, column, label)
+        header_cell(units, 1, column, label)
         units.column_dimensions[units.cell(1, column).column_letter].width = width
-    for row, unit in enumerate(session.scalars(select(Unit).order_by(Unit.position, Unit.code)), start=2):
+    listed = select(Unit).order_by(Unit.position, Unit.code)
+    if province and province != NATIONAL:
+        listed = listed.where(Unit.province_code == province)
+    for row, unit in enumerate(session.scalars(listed), start=2):
         units.cell(row, 1, unit.code).number_format = "@"
         units.cell(row, 2, unit.name)
         units.cell(row, 3, "Sở, ban, ngành" if unit.kind == "department" else "Xã, phường")
-    return _save(workbook)
+    return save(workbook)
 
 
 def progress_workbook(session: Session, actor: Actor, unit_code: str) -> bytes:
@@ -123,23 +102,26 @@ def progress_workbook(session: Session, actor: Actor, unit_code: str) -> bytes:
     unit = session.get(Unit, f"{int(code):05d}" if code.isdigit() and len(code) <= 5 else code)
     if unit is None:
         raise tasks.TaskError(f"Không có đơn vị mã {unit_code!r}.", f"There is no unit with code {unit_code!r}.")
+    tasks.require_unit_in_scope(session, actor, unit.code)
     frame = register.register(session, today(), unit=unit.code)
-    latest = _latest(session, frame["task_id"].tolist())
+    latest = latest_reports(session, frame["task_id"].tolist())
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = PROGRESS_SHEET
-    _title(sheet, f"BÁO CÁO TIẾN ĐỘ NHIỆM VỤ: {unit.name.upper()}", len(PROGRESS_COLUMNS))
-    _instruction(
+    title(sheet, f"BÁO CÁO TIẾN ĐỘ NHIỆM VỤ: {unit.name.upper()}", len(PROGRESS_COLUMNS))
+    instruction(
         sheet,
         2,
         f"Cập nhật '{PERCENT}' (0–100), '{RESULT}', '{DIFFICULTIES}'; khi nhiệm vụ đã xong ghi '{DONE_ON}' "
-        "(dd/mm/yyyy). Không sửa mã và nội dung nhiệm vụ. Dòng không thay đổi sẽ không được ghi lại.",
+        f"(dd/mm/yyyy). '{EVIDENCE}': tên các tệp PDF, JPEG, PNG gửi kèm, cách nhau bằng dấu ';' (các tệp đặt cùng "
+        "thư mục với tệp này, hoặc tải lên cùng lúc). Không sửa mã và nội dung nhiệm vụ. Dòng không thay đổi sẽ "
+        "không được ghi lại.",
         len(PROGRESS_COLUMNS),
     )
     header = 4
-    widths = [14, 56, 14, 12, 16, 40, 40, 16]
+    widths = [14, 56, 14, 12, 16, 40, 40, 16, 30]
     for column, (label, width) in enumerate(zip(PROGRESS_COLUMNS, widths, strict=True), start=1):
-        _header_cell(sheet, header, column, label)
+        header_cell(sheet, header, column, label)
         sheet.column_dimensions[sheet.cell(header, column).column_letter].width = width
     for row, task in enumerate(frame.itertuples(), start=header + 1):
         last = latest.get(task.task_id, {})
@@ -147,21 +129,22 @@ def progress_workbook(session: Session, actor: Actor, unit_code: str) -> bytes:
         sheet.cell(row, 2, task.content)
         sheet.cell(row, 3, format_date(task.deadline_as_of, "vi") if task.deadline_as_of else CONTINUOUS)
         values = [last.get("percent"), last.get("done_on"), last.get("result"), last.get("difficulties")]
-        values.append(last.get("kpi_value") if task.kpi_indicator else None)
+        # The evidence column names the files sent this time: it starts empty (files stored before are kept).
+        values += [last.get("kpi_value") if task.kpi_indicator else None, None]
         for column, value in enumerate(values, start=4):
             cell = sheet.cell(row, column, value if value not in ("", None) else None)
-            _input(cell)
+            input_cell(cell)
         sheet.cell(row, 5).number_format = "dd/mm/yyyy"
         if not task.kpi_indicator:
             sheet.cell(row, 8).fill = _NO_KPI
     sheet.freeze_panes = sheet.cell(header + 1, 3)
-    return _save(workbook)
+    return save(workbook)
 
 
 _NO_KPI = PatternFill("solid", fgColor="E3E6E4")  # no KPI: nothing to write in its column
 
 
-def _latest(session: Session, task_ids: list[int]) -> dict[int, dict[str, Any]]:
+def latest_reports(session: Session, task_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Per task: the newest progress report's values and the newest completion that is not returned."""
     found: dict[int, dict[str, Any]] = {}
     progress = session.execute(
@@ -184,513 +167,3 @@ def _latest(session: Session, task_ids: list[int]) -> dict[int, dict[str, Any]]:
     for row in completions:
         found.setdefault(row.task_id, {})["done_on"] = row.done_on
     return found
-
-
-# ---------------------------------------------------------------------------------------------- reading
-
-
-@dataclass
-class ProgressRow:
-    code: str
-    percent: float | None
-    done_on: date | None
-    result: str
-    difficulties: str
-    kpi_value: float | None
-    report_progress: bool
-    report_done: bool
-
-
-@dataclass
-class Reading:
-    kind: str | None = None
-    sheet: str = ""
-    plan: list[tasks.TaskRow] = field(default_factory=list)
-    progress: list[ProgressRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a file is checked against, read once per batch."""
-
-    units: list[Unit]
-    tasks: dict[str, Task]
-    latest: dict[int, dict[str, Any]]
-    today: date
-
-    def resolve(self, text: str) -> str | None:
-        """A unit's code from its code (any case; a commune's code with or without its leading zeros) or its exact
-        name in any case or Unicode form."""
-        text = nfc(text)
-        key = text.upper()
-        if key.isdigit() and len(key) <= 5:
-            key = f"{int(key):05d}"
-        by_code = {u.code for u in self.units}
-        if key in by_code:
-            return key
-        by_name = {nfc(u.name).casefold(): u.code for u in self.units}
-        return by_name.get(text.casefold())
-
-    def closest(self, text: str) -> list[str]:
-        names = {fold(u.name): u for u in self.units}
-        found = difflib.get_close_matches(fold(text), list(names), n=3, cutoff=0.6)
-        return [f"{names[name].name} ({names[name].code})" for name in found]
-
-
-def load_context(session: Session) -> Context:
-    known = {t.code: t for t in session.execute(select(Task)).scalars()}
-    return Context(
-        units=list(session.scalars(select(Unit).order_by(Unit.position, Unit.code))),
-        tasks=known,
-        latest=_latest(session, [t.id for t in known.values()]),
-        today=today(),
-    )
-
-
-def read(filename: str, data: bytes, context: Context, actor: Actor) -> Reading:
-    """Everything a plan or progress workbook says, or every problem found in it."""
-    problems, formulas_by_sheet = check_container(
-        filename, data, Limits(get_settings().upload_limit_mb, _MAX_ROWS, _MAX_COLUMNS)
-    )
-    if problems:
-        return Reading(problems=problems)
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        found = []
-        for name in book.sheet_names:
-            sheet = book.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
-            header = _header_row(rows)
-            if header is not None:
-                found.append((name, rows, sheet.merged_cell_ranges or [], header))
-    except Exception as exc:  # whatever a parser raises on a broken or hostile file is a problem with the file
-        return Reading(problems=[file_problem(*UNREADABLE, detail=str(exc) or type(exc).__name__)])
-    if not found:
-        return Reading(
-            problems=[
-                file_problem(
-                    f"Không tìm thấy bảng nhiệm vụ: không trang tính nào có dòng tiêu đề với các ô '{CODE}' và "
-                    f"'{CONTENT}'. Hãy dùng mẫu tải từ hệ thống (readiness tasks template, hoặc tasks progress).",
-                    f"No task table found: no sheet has a header row with '{CODE}' and '{CONTENT}' cells. Use the "
-                    "template from the app (readiness tasks template, or tasks progress).",
-                )
-            ]
-        )
-    if len(found) > 1:
-        listed = ", ".join(f"'{name}'" for name, *_ in found)
-        return Reading(
-            problems=[
-                Problem(
-                    name,
-                    cell_name(header, 0),
-                    f"Sổ làm việc có {len(found)} bảng nhiệm vụ (trang {listed}); mỗi tệp chỉ giữ một bảng.",
-                    f"The workbook has {len(found)} task tables (sheets {listed}); keep one table per file.",
-                )
-                for name, _, _, header in found
-            ]
-        )
-    name, rows, merged, header = found[0]
-    grid = Grid(name, rows, formulas_by_sheet.get(name, frozenset()), merged)
-    grid.check_merged(header)
-    columns = _columns(grid, header)
-    reading = Reading(sheet=name)
-    if LEAD in columns:
-        reading.kind = PLAN
-        _require_columns(grid, header, columns, PLAN_COLUMNS)
-        if not grid.problems:
-            reading.plan = _read_plan(grid, header, columns, context)
-        if not allowed(actor, Permission.MANAGE_TASKS):
-            grid.problem(
-                header,
-                columns[CODE],
-                f"Tài khoản {actor.name} không có quyền nhập kế hoạch nhiệm vụ (chỉ Sở KH&CN).",
-                f"Account {actor.name} may not import the task plan (the DOST only).",
-            )
-    else:
-        reading.kind = PROGRESS
-        _require_columns(grid, header, columns, _PROGRESS_REQUIRED)
-        if not grid.problems:
-            reading.progress = _read_progress(grid, header, columns, context, actor)
-    reading.problems = grid.problems
-    return reading
-
-
-def _header_row(rows: list[list[Any]]) -> int | None:
-    for index, row in enumerate(rows[:50]):
-        texts = [value for value in row if isinstance(value, str) and value.strip()]
-        if any(layout.matches(t, CODE) for t in texts) and any(layout.matches(t, CONTENT) for t in texts):
-            return index
-    return None
-
-
-def _columns(grid: Grid, header: int) -> dict[str, int]:
-    return header_columns(grid, header, list(dict.fromkeys(PLAN_COLUMNS + PROGRESS_COLUMNS)))
-
-
-def _require_columns(grid: Grid, header: int, columns: dict[str, int], required: list[str]) -> None:
-    for label in required:
-        if label not in columns:
-            grid.problem(
-                header,
-                0,
-                f"Thiếu cột '{label}' ở dòng tiêu đề. Thêm lại cột này hoặc tải mẫu mới.",
-                f"The header row has no '{label}' column. Add it back or download a new template.",
-            )
-
-
-def _text(grid: Grid, r: int, column: int | None) -> str:
-    return cell_text(grid.get(r, column)) if column is not None else ""
-
-
-def _rows(grid: Grid, header: int, columns: dict[str, int]):
-    for r in range(header + 1, len(grid.rows)):
-        if any(grid.get(r, c) is not None for c in columns.values()):
-            yield r
-
-
-def _code(grid: Grid, r: int, column: int, seen: dict[str, int]) -> str | None:
-    raw = grid.get(r, column)
-    if raw is None:
-        grid.problem(r, column, f"Thiếu '{CODE}'. Ghi mã của nhiệm vụ.", f"'{CODE}' (task code) is missing.")
-        return None
-    code = tasks.normal_code(cell_text(raw))
-    if len(code) > _MAX_CODE:
-        grid.problem(
-            r,
-            column,
-            f"Mã nhiệm vụ dài {len(code)} ký tự (tối đa {_MAX_CODE}).",
-            f"The task code has {len(code)} characters (at most {_MAX_CODE}).",
-        )
-        return None
-    if code in seen:
-        grid.problem(
-            r,
-            column,
-            f"Mã nhiệm vụ {code} trùng với dòng {seen[code] + 1}. Mỗi nhiệm vụ một mã riêng.",
-            f"Task code {code} is used again (row {seen[code] + 1}). Each task needs its own code.",
-        )
-        return None
-    seen[code] = r
-    return code
-
-
-def _unit(grid: Grid, r: int, column: int, text: str, context: Context) -> str | None:
-    code = context.resolve(text)
-    if code is None:
-        close = context.closest(text)
-        hint_vi = f" Có phải: {'; '.join(close)}?" if close else ""
-        hint_en = f" Did you mean: {'; '.join(close)}?" if close else ""
-        grid.problem(
-            r,
-            column,
-            f"Không có đơn vị '{shown(text)}'.{hint_vi} Ghi mã hoặc đúng tên đơn vị (trang '{UNITS_SHEET}' của mẫu).",
-            f"There is no unit '{shown(text)}'.{hint_en} Write the unit's code or exact name (sheet '{UNITS_SHEET}' "
-            "of the template).",
-        )
-    return code
-
-
-def _deadline(grid: Grid, r: int, column: int, value: Any) -> tuple[bool, date | None]:
-    """(read, deadline): (True, None) for a continuous task."""
-    if value is None:
-        grid.problem(
-            r,
-            column,
-            f"Thiếu '{DEADLINE}': ghi ngày dd/mm/yyyy hoặc '{CONTINUOUS}'.",
-            f"'{DEADLINE}' (deadline) is missing: write a date dd/mm/yyyy or '{CONTINUOUS}' (continuous).",
-        )
-        return False, None
-    if isinstance(value, str) and fold(value) == fold(CONTINUOUS):
-        return True, None
-    day = None if isinstance(value, int | float) else parse_date(value)
-    if day is None or not 2000 <= day.year <= 2100:
-        grid.problem(
-            r,
-            column,
-            f"Thời hạn '{shown(value)}' không phải ngày có thật. Ghi ngày dd/mm/yyyy (ví dụ 31/12/2025) hoặc "
-            f"'{CONTINUOUS}'.",
-            f"Deadline '{shown(value)}' is not a real date. Write a date dd/mm/yyyy (e.g. 31/12/2025) or "
-            f"'{CONTINUOUS}' (continuous).",
-        )
-        return False, None
-    return True, day
-
-
-def _number(grid: Grid, r: int, column: int, value: Any, label: str) -> tuple[bool, float | None]:
-    if value is None:
-        return True, None
-    parsed = parse_number(value)
-    if parsed is None or not abs(parsed[0]) < 1e12:
-        grid.problem(
-            r,
-            column,
-            f"'{label}': '{shown(value)}' không phải là số.",
-            f"'{label}': '{shown(value)}' is not a number.",
-        )
-        return False, None
-    return True, parsed[0]
-
-
-_LEVELS = {fold(level): level for level in TaskLevel}
-
-
-def _read_plan(grid: Grid, header: int, columns: dict[str, int], context: Context) -> list[tasks.TaskRow]:
-    rows: list[tasks.TaskRow] = []
-    seen: dict[str, int] = {}
-    for r in _rows(grid, header, columns):
-        before = len(grid.problems)
-        code = _code(grid, r, columns[CODE], seen)
-        content = _text(grid, r, columns[CONTENT])
-        if not content:
-            grid.problem(
-                r,
-                columns[CONTENT],
-                f"Thiếu '{CONTENT}'. Ghi nội dung của nhiệm vụ.",
-                f"'{CONTENT}' (what the task is) is missing.",
-            )
-        level_text = _text(grid, r, columns[LEVEL])
-        level = _LEVELS.get(fold(level_text))
-        if level is None:
-            grid.problem(
-                r,
-                columns[LEVEL],
-                f"Cấp giao '{shown(level_text)}' không hợp lệ: ghi '{TaskLevel.CENTRAL}' hoặc '{TaskLevel.PROVINCE}'.",
-                f"Level '{shown(level_text)}' is not valid: write '{TaskLevel.CENTRAL}' (central) or "
-                f"'{TaskLevel.PROVINCE}' (province).",
-            )
-        lead_text = _text(grid, r, columns[LEAD])
-        lead = None
-        if not lead_text:
-            grid.problem(
-                r, columns[LEAD], f"Thiếu '{LEAD}'. Ghi mã hoặc tên đơn vị.", f"'{LEAD}' (lead unit) is missing."
-            )
-        else:
-            lead = _unit(grid, r, columns[LEAD], lead_text, context)
-        coordinating = []
-        for part in _text(grid, r, columns[COORDINATING]).split(";"):
-            if part.strip():
-                found = _unit(grid, r, columns[COORDINATING], part, context)
-                if found and found not in coordinating:
-                    coordinating.append(found)
-        read_deadline, deadline = _deadline(grid, r, columns[DEADLINE], grid.get(r, columns[DEADLINE]))
-        existing = context.tasks.get(code) if code else None
-        if read_deadline and existing is not None and existing.deadline != deadline:
-            was = format_date(existing.deadline, "vi") if existing.deadline else CONTINUOUS
-            grid.problem(
-                r,
-                columns[DEADLINE],
-                f"Nhiệm vụ {code} đã được giao với thời hạn {was}. Thời hạn không sửa trong kế hoạch: gia hạn được "
-                "ghi nhận kèm số và ngày quyết định (readiness tasks extend). Giữ nguyên thời hạn cũ ở ô này.",
-                f"Task {code} was assigned with the deadline {was}. A deadline is not edited in the plan: an extension "
-                "is recorded with its decision's number and date (readiness tasks extend). Keep the old deadline here.",
-            )
-        indicator = _text(grid, r, columns[KPI])
-        ok, target = _number(grid, r, columns[TARGET], grid.get(r, columns[TARGET]), TARGET)
-        if ok and target is not None and not indicator:
-            grid.problem(
-                r,
-                columns[TARGET],
-                f"Có '{TARGET}' nhưng chưa ghi '{KPI}' (tên chỉ tiêu).",
-                f"'{TARGET}' is given without a '{KPI}' (the indicator's name).",
-            )
-        if len(grid.problems) == before:
-            rows.append(
-                tasks.TaskRow(
-                    code=code,
-                    content=content,
-                    source_document=_text(grid, r, columns[SOURCE]),
-                    level=level,
-                    objective=_text(grid, r, columns[OBJECTIVE]),
-                    lead_unit_code=lead,
-                    coordinating_unit_codes=[c for c in coordinating if c != lead],
-                    deadline=deadline,
-                    kpi_indicator=indicator,
-                    kpi_target=target,
-                    kpi_unit=_text(grid, r, columns[KPI_UNIT]),
-                )
-            )
-    if not seen and not grid.problems:
-        grid.problem(header, columns[CODE], "Bảng chưa có nhiệm vụ nào.", "The table holds no task.")
-    return rows
-
-
-def _read_progress(
-    grid: Grid, header: int, columns: dict[str, int], context: Context, actor: Actor
-) -> list[ProgressRow]:
-    rows: list[ProgressRow] = []
-    seen: dict[str, int] = {}
-    for r in _rows(grid, header, columns):
-        before = len(grid.problems)
-        code = _code(grid, r, columns[CODE], seen)
-        task = context.tasks.get(code) if code else None
-        if code and task is None:
-            grid.problem(
-                r,
-                columns[CODE],
-                f"Không có nhiệm vụ mã {code} trong kế hoạch. Kiểm tra lại mã (tải lại mẫu báo cáo tiến độ).",
-                f"There is no task {code} in the plan. Check the code (download the progress workbook again).",
-            )
-            continue
-        if task is None:
-            continue
-        if not allowed(actor, Permission.REPORT_TASK, task.lead_unit_code):
-            try:
-                require(actor, Permission.REPORT_TASK, task.lead_unit_code)
-            except PermissionDenied as exc:
-                grid.problem(r, columns[CODE], exc.vi, exc.en)
-            continue
-        ok, percent = _number(grid, r, columns[PERCENT], grid.get(r, columns[PERCENT]), PERCENT)
-        if ok and percent is not None and not 0 <= percent <= 100:
-            grid.problem(
-                r,
-                columns[PERCENT],
-                f"Tiến độ {shown(percent)} không hợp lệ: ghi số từ 0 đến 100.",
-                f"Progress {shown(percent)} is not valid: write a number from 0 to 100.",
-            )
-        done_value = grid.get(r, columns[DONE_ON])
-        done_on = None
-        if done_value is not None:
-            done_on = None if isinstance(done_value, int | float) else parse_date(done_value)
-            if done_on is None or done_on > context.today or done_on.year < 2000:
-                grid.problem(
-                    r,
-                    columns[DONE_ON],
-                    f"Ngày hoàn thành '{shown(done_value)}' không hợp lệ: ghi ngày đã hoàn thành thực tế, dạng "
-                    "dd/mm/yyyy, không sau hôm nay.",
-                    f"Completion date '{shown(done_value)}' is not valid: write the day it was actually done, "
-                    "dd/mm/yyyy, not after today.",
-                )
-        kpi_column = columns.get(KPI_VALUE)
-        kpi_value = None
-        if kpi_column is not None:
-            ok, kpi_value = _number(grid, r, kpi_column, grid.get(r, kpi_column), KPI_VALUE)
-            if kpi_value is not None and not task.kpi_indicator:
-                grid.problem(
-                    r,
-                    kpi_column,
-                    f"Nhiệm vụ {code} không có chỉ tiêu; để trống ô này.",
-                    f"Task {code} has no KPI; leave this cell empty.",
-                )
-        if len(grid.problems) > before:
-            continue
-        last = context.latest.get(task.id, {})
-        result, difficulties = _text(grid, r, columns[RESULT]), _text(grid, r, columns[DIFFICULTIES])
-        now = (percent, result, difficulties, kpi_value)
-        was = (last.get("percent"), last.get("result", ""), last.get("difficulties", ""), last.get("kpi_value"))
-        progressed = now != was and (percent is not None or result or difficulties or kpi_value is not None)
-        done = done_on is not None and done_on != last.get("done_on")
-        if progressed or done:
-            rows.append(ProgressRow(code, percent, done_on, result, difficulties, kpi_value, progressed, done))
-    return rows
-
-
-# ---------------------------------------------------------------------------------------------- import
-
-
-@dataclass
-class TaskImportOutcome:
-    filename: str
-    outcome: Outcome
-    kind: str | None
-    sha256: str
-    size: int
-    problems: list[Problem]
-    created: int = 0
-    updated: int = 0
-    progress: int = 0
-    completions: int = 0
-    archive_id: int | None = None
-
-    def to_dict(self, lang: str) -> dict:
-        """The object `readiness tasks import --json` prints for this file."""
-        return {
-            "file": self.filename,
-            "status": str(self.outcome),
-            "kind": self.kind,
-            "sha256": self.sha256,
-            "size": self.size,
-            "created": self.created,
-            "updated": self.updated,
-            "progress": self.progress,
-            "completions": self.completions,
-            "problems": [{"sheet": p.sheet, "cell": p.cell, "message": p.message(lang)} for p in self.problems],
-        }
-
-
-def import_files(files: list[tuple[str, bytes]], actor: Actor, dry_run: bool = False) -> list[TaskImportOutcome]:
-    """Read, check and (unless `dry_run`) store each (filename, bytes), one transaction per file, in order (a
-    plan before the progress workbooks that report on it)."""
-    outcomes = []
-    for filename, data in files:
-        name = nfc(printable(filename))
-        with db.session() as session:
-            reading = read(name, data, load_context(session), actor)
-        sha256 = hashlib.sha256(data).hexdigest()
-        outcome = TaskImportOutcome(name, Outcome.REJECTED, reading.kind, sha256, len(data), reading.problems)
-        if not reading.problems:
-            outcome.outcome = Outcome.ACCEPTED
-        if dry_run:
-            outcomes.append(_counted(outcome, reading))
-            continue
-        with db.write_session() as session:
-            outcomes.append(_store(session, outcome, reading, name, data, actor))
-    return outcomes
-
-
-def _known_codes(reading: Reading) -> set[str]:
-    with db.session() as session:
-        return set(session.execute(select(Task.code).where(Task.code.in_([r.code for r in reading.plan]))).scalars())
-
-
-def _counted(outcome: TaskImportOutcome, reading: Reading) -> TaskImportOutcome:
-    if outcome.outcome == Outcome.ACCEPTED:
-        outcome.progress = sum(row.report_progress for row in reading.progress)
-        outcome.completions = sum(row.report_done for row in reading.progress)
-        known = _known_codes(reading)
-        outcome.created = sum(1 for row in reading.plan if row.code not in known)
-        outcome.updated = len(reading.plan) - outcome.created
-    return outcome
-
-
-def _store(
-    session: Session, outcome: TaskImportOutcome, reading: Reading, name: str, data: bytes, actor: Actor
-) -> TaskImportOutcome:
-    duplicate = session.execute(
-        select(ImportFile.id).where(
-            ImportFile.sha256 == outcome.sha256,
-            ImportFile.kind.in_([PLAN, PROGRESS]),
-            ImportFile.outcome == Outcome.ACCEPTED,
-        )
-    ).first()
-    if outcome.outcome == Outcome.ACCEPTED and duplicate is not None:
-        outcome.outcome = Outcome.DUPLICATE
-    archive = ImportFile(
-        sha256=outcome.sha256,
-        size=len(data),
-        filename=name,
-        content=data,
-        received_at=datetime.now(UTC),
-        received_from=actor.name,
-        kind=reading.kind or "",
-        outcome=str(outcome.outcome),
-        problems=json.dumps([p._asdict() for p in outcome.problems], ensure_ascii=False) if outcome.problems else "",
-    )
-    session.add(archive)
-    session.flush()
-    outcome.archive_id = archive.id
-    if outcome.outcome == Outcome.ACCEPTED:
-        if reading.kind == PLAN:
-            outcome.created, outcome.updated = tasks.save_plan(session, actor, reading.plan, archive.id)
-        for row in reading.progress:
-            if row.report_progress:
-                tasks.report_progress(
-                    session, actor, row.code, row.percent, row.result, row.difficulties, row.kpi_value, archive.id
-                )
-                outcome.progress += 1
-            if row.report_done:
-                tasks.complete(session, actor, row.code, row.done_on, row.result, archive.id)
-                outcome.completions += 1
-    detail = f"{name}; {len(outcome.problems)} problems" if outcome.problems else name
-    audit.record(session, actor.name, f"tasks.import.{outcome.outcome}", reading.kind or "", detail, outcome.sha256)
-    return outcome

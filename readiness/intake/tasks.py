@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from readiness.access import audit
-from readiness.access.permissions import Actor, Permission, Refusal, allowed, require
+from readiness.access.permissions import Actor, Permission, Refusal, allowed, require, require_in_scope
 from readiness.core.enums import ReviewStatus, TaskLevel
 from readiness.core.i18n import format_date, today
-from readiness.core.task_models import Task, TaskCompletion, TaskEvidence, TaskExtension, TaskProgress
+from readiness.core.task_models import Task, TaskCompletion, TaskEvidence, TaskExtension, TaskProgress, Unit
 from readiness.core.text import nfc, nfc_lines
 from readiness.intake import evidence
 from readiness.intake.review import REASON_MAX
@@ -49,11 +49,21 @@ def normal_code(code: str) -> str:
     return nfc(str(code)).upper()
 
 
-def get(session: Session, code: str) -> Task:
+def get(session: Session, code: str, actor: Actor | None = None) -> Task:
+    """The task of `code`; with `actor`, refused when it belongs to another province than the actor's scope."""
     task = session.execute(select(Task).where(Task.code == normal_code(code))).scalar_one_or_none()
     if task is None:
         raise TaskError(f"Không có nhiệm vụ mã {code!r}.", f"There is no task with code {code!r}.")
+    if actor is not None:
+        require_unit_in_scope(session, actor, task.lead_unit_code)
     return task
+
+
+def require_unit_in_scope(session: Session, actor: Actor, unit_code: str) -> None:
+    """A unit (and the tasks it leads) of the actor's province only, for a province-scoped account."""
+    unit = session.get(Unit, unit_code)
+    if unit is not None:
+        require_in_scope(actor, unit.province_code, f"đơn vị {unit.code}", f"unit {unit.code}")
 
 
 def save_plan(session: Session, actor: Actor, rows: list[TaskRow], import_file_id: int | None) -> tuple[int, int]:
@@ -64,6 +74,10 @@ def save_plan(session: Session, actor: Actor, rows: list[TaskRow], import_file_i
     existing = {t.code: t for t in session.execute(select(Task).where(Task.code.in_([r.code for r in rows]))).scalars()}
     created = updated = 0
     for row in rows:
+        for unit in {row.lead_unit_code, *row.coordinating_unit_codes} | (
+            {existing[row.code].lead_unit_code} if row.code in existing else set()
+        ):
+            require_unit_in_scope(session, actor, unit)
         values = row._asdict() | {"coordinating_unit_codes": ";".join(row.coordinating_unit_codes)}
         task = existing.get(row.code)
         if task is None:
@@ -85,7 +99,7 @@ def save_plan(session: Session, actor: Actor, rows: list[TaskRow], import_file_i
 def extend(session: Session, actor: Actor, code: str, deadline: date, decision_number: str, decision_date: date) -> int:
     """Record a deadline extended by a decision (its number and date); the deadline as assigned stays."""
     require(actor, Permission.MANAGE_TASKS)
-    task = get(session, code)
+    task = get(session, code, actor)
     decision_number = nfc(decision_number)
     if task.deadline is None:
         raise TaskError(
@@ -123,7 +137,7 @@ def extend(session: Session, actor: Actor, code: str, deadline: date, decision_n
 
 
 def _reporting(session: Session, actor: Actor, code: str) -> Task:
-    task = get(session, code)
+    task = get(session, code, actor)
     require(actor, Permission.REPORT_TASK, task.lead_unit_code)
     return task
 
@@ -234,13 +248,14 @@ def review_completion(session: Session, actor: Actor, completion_id: int, approv
             "Không ai được tự duyệt báo cáo của mình; hãy nhờ một cán bộ khác.",
             "Nobody reviews their own report; ask another officer.",
         )
+    task = session.get(Task, row.task_id)
+    require_unit_in_scope(session, actor, task.lead_unit_code)
     reason = nfc_lines(reason)[:REASON_MAX]
     if not approve and not reason:
         raise TaskError("Cần ghi lý do trả lại.", "A reason for returning it is needed.")
     row.review_status = ReviewStatus.APPROVED if approve else ReviewStatus.RETURNED
     row.review_reason = reason
     row.reviewed_by, row.reviewed_at = actor.name, datetime.now(UTC)
-    task = session.get(Task, row.task_id)
     audit.record(session, actor.name, f"task.review.{row.review_status}", task.code, reason)
 
 
@@ -271,7 +286,7 @@ def add_evidence(
 def history(session: Session, actor: Actor, code: str) -> dict[str, pd.DataFrame]:
     """A task's extensions, progress reports, completions and evidence files (without bytes), oldest first."""
     require(actor, Permission.VIEW_TASKS)
-    task = get(session, code)
+    task = get(session, code, actor)
 
     def frame(*columns, order) -> pd.DataFrame:
         result = session.execute(select(*columns).where(columns[0].table.c.task_id == task.id).order_by(*order))
@@ -325,4 +340,5 @@ def evidence_content(session: Session, actor: Actor, evidence_id: int) -> eviden
     row = session.get(TaskEvidence, evidence_id)
     if row is None:
         raise TaskError(f"Không có tệp minh chứng số {evidence_id}.", f"There is no evidence file {evidence_id}.")
+    require_unit_in_scope(session, actor, session.get(Task, row.task_id).lead_unit_code)
     return evidence.Download(row.filename, row.media_type, row.content)

@@ -211,15 +211,15 @@ def consolidated_workbook(
     _title(sheet, views.catalog_title(len(catalog), lang), "")
     _table(sheet, 4, views.CATALOG, views.catalog(catalog, lang), lang)
     tell(progress, 4, 5, sheet.title)
-    _tasks(book, session, as_of, subtitle, lang)
+    _tasks(book, session, as_of, province, subtitle, lang)
     data = book.save()
     tell(progress, 5, 5, "xlsx")
     return data
 
 
-def _tasks(book: Book, session: Session, as_of: date, subtitle: str, lang: str) -> None:
+def _tasks(book: Book, session: Session, as_of: date, province: str, subtitle: str, lang: str) -> None:
     """The task register's sheets: every task with its class (readiness.reading.tasks), and the unit scorecard."""
-    frame = register.register(session, as_of)
+    frame = register.register(session, as_of, province=province)
     if frame.empty:
         return
     sheet = book.sheet(tr(lang, "Nhiệm vụ", "Tasks"))

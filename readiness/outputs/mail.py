@@ -195,7 +195,7 @@ def owed_mails(session: Session, as_of: date, province: str, *, actor: Actor) ->
     warnings = queries.warning_list(session, as_of, province)
     criteria = len(queries.catalog(session))
     place = registry.province_name(province)
-    tasks = register.register(session, as_of)
+    tasks = register.register(session, as_of, province=province)
     at_risk = get_settings().at_risk_days
     task_lines = task_texts.leaders_lines(tasks, at_risk) if not tasks.empty else []
     # The province's own recipients and name in national mode (province_settings), the settings' otherwise.

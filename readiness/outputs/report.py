@@ -493,16 +493,16 @@ def province_report(
         )
         _warning_table(pdf, warnings, kpis["criteria"], province == NATIONAL, lang, actor)
     tell(progress, 5, steps, tr(lang, "cảnh báo", "warnings"))
-    _tasks(pdf, session, as_of, lang)
+    _tasks(pdf, session, as_of, province, lang)
     data = bytes(pdf.output())
     tell(progress, steps, steps, "PDF")
     return data
 
 
-def _tasks(pdf: _Pdf, session: Session, as_of: date, lang: str) -> None:
+def _tasks(pdf: _Pdf, session: Session, as_of: date, province: str, lang: str) -> None:
     """The task register's part: the steering committee's sentences, the headline table, the unit scorecard and
-    the overdue tasks (readiness.reading.tasks, as on the Nhiệm vụ page)."""
-    frame = register.register(session, as_of)
+    the overdue tasks (readiness.reading.tasks, as on the Nhiệm vụ page), of the province's lead units."""
+    frame = register.register(session, as_of, province=province)
     if frame.empty:
         return
     pdf.heading(tr(lang, "Nhiệm vụ theo Kế hoạch thực hiện Nghị quyết 57", "Tasks of the Resolution 57 plan"))

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from readiness.core.enums import ReviewStatus, TaskClass, TaskLevel
+from readiness.core.settings import NATIONAL
 from readiness.core.task_models import Task, TaskCompletion, TaskExtension, TaskProgress, Unit
 from readiness.reading.counting import counts_setting
 
@@ -103,7 +104,10 @@ def load(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
             Task.kpi_indicator,
             Task.kpi_target,
             Task.kpi_unit,
-        ).order_by(Task.code),
+            Unit.province_code,
+        )
+        .join(Unit, Unit.code == Task.lead_unit_code)
+        .order_by(Task.code),
     )
     extensions = _frame(
         session, select(TaskExtension.task_id, TaskExtension.deadline, TaskExtension.decision_date, TaskExtension.id)
@@ -128,10 +132,14 @@ def register(
     unit: str | None = None,
     task_class: str | None = None,
     approved_only: bool | None = None,
+    province: str | None = None,
 ) -> pd.DataFrame:
     """Every task (or those of one level, lead unit or class) classified as of `as_of`, with its lead unit's
-    name, its newest progress (percent, KPI value) and its newest counting completion's review status."""
+    name, its newest progress (percent, KPI value) and its newest counting completion's review status.
+    `province`: only the tasks whose lead unit belongs to it (None or NATIONAL: every province's)."""
     frame = classify(*load(session), as_of, approved_only)
+    if province and province != NATIONAL:
+        frame = frame[frame["province_code"] == province]
     if level:
         frame = frame[frame["level"] == TaskLevel(level)]
     if unit:

@@ -105,10 +105,12 @@ def read(filename: str, data: bytes, context: Context) -> Reading:
 _NO_TABLE = (
     f"Không tìm thấy bảng số liệu: không trang tính nào có dòng tiêu đề với các ô '{layout.CODE_COLUMN}' "
     f"và '{layout.VALUE_COLUMN}' (phiếu của xã/phường) hoặc ô '{layout.COMMUNE_CODE_LABEL}' cùng các mã "
-    "tiêu chí (bảng tổng hợp của tỉnh). Hãy dùng phiếu mẫu tải từ hệ thống.",
+    "tiêu chí (bảng tổng hợp của tỉnh). Hãy dùng phiếu mẫu tải từ hệ thống. Kế hoạch và báo cáo tiến độ nhiệm "
+    "vụ được nộp ở trang Nhiệm vụ.",
     f"No data table found: no sheet has a header row with '{layout.CODE_COLUMN}' and "
     f"'{layout.VALUE_COLUMN}' cells (commune checklist) or a '{layout.COMMUNE_CODE_LABEL}' cell with "
-    "criterion codes (province workbook). Use the template downloaded from the app.",
+    "criterion codes (province workbook). Use the template downloaded from the app. Task plans and progress "
+    "workbooks are sent on the Nhiệm vụ (Tasks) page.",
 )
 
 

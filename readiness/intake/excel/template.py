@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -66,8 +67,8 @@ def commune_checklist(session: Session, commune_code: str, prefill: bool = True)
     for column, width in _CHECKLIST_WIDTHS.items():
         sheet.column_dimensions[column].width = width
     last_column = len(_CHECKLIST_WIDTHS)
-    _title(sheet, "PHIẾU TỰ ĐÁNH GIÁ MỨC ĐỘ SẴN SÀNG CỦA XÃ, PHƯỜNG THEO NGHỊ QUYẾT 57-NQ/TW", last_column)
-    _instruction(sheet, 2, _CHECKLIST_INSTRUCTION, last_column)
+    title(sheet, "PHIẾU TỰ ĐÁNH GIÁ MỨC ĐỘ SẴN SÀNG CỦA XÃ, PHƯỜNG THEO NGHỊ QUYẾT 57-NQ/TW", last_column)
+    instruction(sheet, 2, _CHECKLIST_INSTRUCTION, last_column)
     if latest is not None:
         since = format_date(latest.reporting_date, "vi")
         note = f"Đã điền sẵn số liệu báo cáo ngày {since}: sửa những gì đã thay đổi và ghi ngày báo cáo mới."
@@ -97,7 +98,7 @@ def commune_checklist(session: Session, commune_code: str, prefill: bool = True)
         layout.NOTE_COLUMN,
     ]
     for column, label in enumerate(columns, start=1):
-        _header_cell(sheet, header_row, column, label)
+        header_cell(sheet, header_row, column, label)
     sheet.row_dimensions[header_row].height = 30
 
     validations = _Validations(sheet)
@@ -111,10 +112,10 @@ def commune_checklist(session: Session, commune_code: str, prefill: bool = True)
         value_cell = sheet.cell(row, 5)
         out_of_cell = sheet.cell(row, 6)
         for cell in (value_cell, sheet.cell(row, 7), sheet.cell(row, 8)):
-            _input(cell)
+            input_cell(cell)
         validations.add(criterion, value_cell.coordinate)
         if criterion.kind == CriterionKind.RATIO:
-            _input(out_of_cell)
+            input_cell(out_of_cell)
             validations.out_of.add(out_of_cell.coordinate)
         else:
             out_of_cell.fill = _UNUSED
@@ -124,7 +125,7 @@ def commune_checklist(session: Session, commune_code: str, prefill: bool = True)
         sheet.row_dimensions[row].height = _fitting_height(sheet, row)
     last_row = header_row + len(catalog)
     _protect_and_print(sheet, f"{header_row}:{header_row}", f"A1:H{last_row}")
-    return _save(workbook)
+    return save(workbook)
 
 
 def province_workbook(session: Session, province: str) -> bytes:
@@ -144,8 +145,8 @@ def province_workbook(session: Session, province: str) -> bytes:
     sheet.column_dimensions["B"].width = 28
     for index in range(3, last_column + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 11
-    _title(sheet, "BẢNG TỔNG HỢP MỨC ĐỘ SẴN SÀNG CỦA CÁC XÃ, PHƯỜNG THEO NGHỊ QUYẾT 57-NQ/TW", last_column)
-    _instruction(sheet, 2, _PROVINCE_INSTRUCTION, last_column)
+    title(sheet, "BẢNG TỔNG HỢP MỨC ĐỘ SẴN SÀNG CỦA CÁC XÃ, PHƯỜNG THEO NGHỊ QUYẾT 57-NQ/TW", last_column)
+    instruction(sheet, 2, _PROVINCE_INSTRUCTION, last_column)
     header = [
         (layout.PROVINCE_LABEL, registry.province_name(province), False),
         (layout.REPORTING_DATE_LABEL, None, True),
@@ -158,15 +159,15 @@ def province_workbook(session: Session, province: str) -> bytes:
 
     header_row = layout.HEADER_ROW
     names_row, requirement_row = header_row - 2, header_row - 1
-    _header_cell(sheet, header_row, 1, layout.COMMUNE_CODE_LABEL)
-    _header_cell(sheet, header_row, 2, layout.COMMUNE_NAME_LABEL)
+    header_cell(sheet, header_row, 1, layout.COMMUNE_CODE_LABEL)
+    header_cell(sheet, header_row, 2, layout.COMMUNE_NAME_LABEL)
     for row in (names_row, requirement_row):
         sheet.cell(row, 1).border = sheet.cell(row, 2).border = _BORDER
     sheet.cell(names_row, 2, "Tiêu chí →").alignment = Alignment(horizontal="right", vertical="top")
     sheet.cell(requirement_row, 2, "Yêu cầu →").alignment = Alignment(horizontal="right", vertical="top")
     for index, (criterion, is_out_of) in enumerate(columns, start=3):
         label = f"{criterion.code} {layout.OUT_OF_SUFFIX}" if is_out_of else criterion.code
-        _header_cell(sheet, header_row, index, label)
+        header_cell(sheet, header_row, index, label)
         if is_out_of:
             continue
         span = 2 if criterion.kind == CriterionKind.RATIO else 1
@@ -187,7 +188,7 @@ def province_workbook(session: Session, province: str) -> bytes:
         for column, text in ((1, commune.code), (2, commune.name)):
             sheet.cell(row, column, text).border = _BORDER
         for column in range(3, last_column + 1):
-            _input(sheet.cell(row, column))
+            input_cell(sheet.cell(row, column))
     validations = _Validations(sheet)
     for index, (criterion, is_out_of) in enumerate(columns, start=3):
         letter = get_column_letter(index)
@@ -199,7 +200,7 @@ def province_workbook(session: Session, province: str) -> bytes:
     sheet.freeze_panes = sheet.cell(first_row, 3)
     sheet.print_title_cols = "A:B"
     _protect_and_print(sheet, f"{names_row}:{header_row}", f"A1:{get_column_letter(last_column)}{last_row}")
-    return _save(workbook)
+    return save(workbook)
 
 
 def requirement(criterion: Criterion) -> str:
@@ -304,13 +305,15 @@ def _fitting_height(sheet: Worksheet, row: int) -> float:
     return 15.0 * lines + 3
 
 
-def _title(sheet: Worksheet, text: str, last_column: int) -> None:
+def title(sheet: Worksheet, text: str, last_column: int) -> None:
+    """The sheet's bold title on row 1, merged over its columns (every workbook the app writes)."""
     sheet.cell(1, 1, text).font = Font(bold=True, size=14, color="1A7F5A")
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_column)
     sheet.row_dimensions[1].height = 24
 
 
-def _instruction(sheet: Worksheet, row: int, text: str, last_column: int) -> None:
+def instruction(sheet: Worksheet, row: int, text: str, last_column: int) -> None:
+    """A wrapped italic instruction merged over the sheet's columns."""
     cell = sheet.cell(row, 1, text)
     cell.font = Font(italic=True, size=10)
     cell.alignment = _WRAP
@@ -330,7 +333,7 @@ def _labelled(
     for column in range(first, last + 1):
         sheet.cell(row, column).border = _BORDER
     if is_input:
-        _input(cell)
+        input_cell(cell)
     else:
         cell.font = Font(bold=True)
     if label == layout.COMMUNE_CODE_LABEL:
@@ -354,7 +357,8 @@ def _date_input(sheet: Worksheet, coordinate: str) -> None:
     validation.add(coordinate)
 
 
-def _header_cell(sheet: Worksheet, row: int, column: int, text: str) -> None:
+def header_cell(sheet: Worksheet, row: int, column: int, text: str) -> None:
+    """A header label, white on the header colour, by which the readers find the column again."""
     cell = sheet.cell(row, column, text)
     cell.font = Font(bold=True, color="FFFFFF")
     cell.fill = _HEADER
@@ -362,7 +366,8 @@ def _header_cell(sheet: Worksheet, row: int, column: int, text: str) -> None:
     cell.border = _BORDER
 
 
-def _input(cell) -> None:
+def input_cell(cell: Cell) -> None:
+    """A cell the sender fills in: tinted, unlocked under sheet protection."""
     cell.fill = _INPUT
     cell.protection = _UNLOCKED
     cell.border = _BORDER
@@ -387,7 +392,8 @@ def _protect_and_print(sheet: Worksheet, title_rows: str, area: str) -> None:
     sheet.oddFooter.center.text = "Trang &P / &N"
 
 
-def _save(workbook: Workbook) -> bytes:
+def save(workbook: Workbook) -> bytes:
+    """The workbook's .xlsx bytes."""
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

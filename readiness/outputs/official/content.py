@@ -363,7 +363,7 @@ def build(session: Session, as_of: date, province: str, details: Details, *, iss
         _from_view(spec, ends),
     )
     annexes = [results, listed, ranks]
-    frame = register.register(session, as_of)
+    frame = register.register(session, as_of, province=province)
     label = f"Phụ lục {ROMAN[len(annexes)]}"
     tasks = task_texts.report_section(frame, as_of, label)
     if not frame.empty:

@@ -1,11 +1,17 @@
 """The task register's tables as shown (page, and later the PDF and Excel): column specs and the frames they read,
 built from readiness.reading.tasks' classified register."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from readiness.core.i18n import review_label, task_class_label, tr
 from readiness.outputs.views.columns import Column, Table
 from readiness.reading import tasks as register
+
+if TYPE_CHECKING:
+    from readiness.intake.task_import import TaskImportOutcome
 
 HEADLINE = Table(
     (
@@ -146,3 +152,46 @@ def history(parts: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
         return frame
     frame["when"] = pd.to_datetime(frame["when"], utc=True)
     return frame.sort_values("when", ascending=False).reset_index(drop=True)
+
+
+TASK_IMPORTS = Table(
+    (
+        Column("filename", "Tệp", "File", page="medium"),
+        Column("kind_text", "Loại", "Kind", page="small"),
+        Column("verdict_text", "Kết quả kiểm tra", "Verdict", page="small"),
+        Column("changes_text", "Thay đổi", "What changes", page="large"),
+    )
+)
+
+_KINDS = {"task_plan": ("Kế hoạch nhiệm vụ", "Task plan"), "task_progress": ("Báo cáo tiến độ", "Progress report")}
+# A dry run's "accepted" is a file ready to import.
+_VERDICTS = {"accepted": ("Sẵn sàng nhập", "Ready"), "duplicate": ("Đã nhập trước đây", "Duplicate")}
+
+
+def task_imports(outcomes: Sequence["TaskImportOutcome"], lang: str) -> pd.DataFrame:
+    """Plan and progress workbooks checked at once (a dry run of readiness.intake.task_import), one row each: its
+    kind, the verdict, and what importing it changes or how many problems it has."""
+    rows = []
+    for o in outcomes:
+        if o.outcome == "rejected":
+            verdict = tr(lang, "Có lỗi", "Problems")
+            changes = tr(lang, f"{len(o.problems)} lỗi", f"{len(o.problems)} problem(s)")
+        else:
+            verdict = tr(lang, *_VERDICTS[str(o.outcome)])
+            changes = "–" if o.outcome == "duplicate" else _changes(o, lang)
+        kind = tr(lang, *_KINDS[o.kind]) if o.kind in _KINDS else "–"
+        rows.append({"filename": o.filename, "kind_text": kind, "verdict_text": verdict, "changes_text": changes})
+    return pd.DataFrame(rows, columns=TASK_IMPORTS.keys("page"), dtype=object)
+
+
+def _changes(o: "TaskImportOutcome", lang: str) -> str:
+    """What a ready file changes, in the words of its kind: tasks for a plan, reports for a progress workbook."""
+    if o.kind == "task_plan":
+        return tr(
+            lang, f"{o.created} nhiệm vụ mới, {o.updated} cập nhật", f"{o.created} new tasks, {o.updated} updated"
+        )
+    return tr(
+        lang,
+        f"{o.progress} báo cáo tiến độ, {o.completions} báo cáo hoàn thành, {o.evidence} tệp minh chứng",
+        f"{o.progress} progress reports, {o.completions} completions, {o.evidence} evidence files",
+    )
