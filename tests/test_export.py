@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from conftest import submit
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from readiness.access.permissions import OPERATOR, Actor, PermissionDenied
@@ -209,19 +209,6 @@ def test_text_that_looks_like_a_formula_stays_text(demo_sqlite):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
     assert not any("<f>" in xml or "<f " in xml for xml in sheets)
-
-
-def test_put_writes_every_risky_start_as_text_and_keeps_numbers():
-    sheet = Workbook().active
-    for row, text in enumerate(DANGEROUS, start=1):
-        export.put(sheet, row, 1, text)
-    export.put(sheet, 5, 1, -3.5)
-    buffer = io.BytesIO()
-    sheet.parent.save(buffer)
-    reloaded = load_workbook(io.BytesIO(buffer.getvalue())).active
-    assert [reloaded.cell(r, 1).value for r in range(1, 5)] == DANGEROUS
-    assert all(reloaded.cell(r, 1).data_type == "s" and reloaded.cell(r, 1).quotePrefix for r in range(1, 5))
-    assert reloaded["A5"].value == -3.5 and reloaded["A5"].data_type == "n"
 
 
 def test_warning_list_workbook_equals_the_query(demo_sqlite):

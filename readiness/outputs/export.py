@@ -11,9 +11,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pandas as pd
-from openpyxl.cell import Cell
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
 from readiness.access.permissions import Actor, Permission, readable_province, require
@@ -50,19 +48,6 @@ def _clean(value: object) -> object:
 def _risky(value: object) -> bool:
     """Text that a spreadsheet would run as a formula unless stored as text (quote prefix)."""
     return isinstance(value, str) and value.startswith(_FORMULA_STARTS)
-
-
-def put(sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None) -> Cell:
-    """Write one cell of an openpyxl worksheet by the exports' rules: text NFC and never a formula, missing values
-    empty. (The exports themselves are written by readiness.outputs.xlsx, cell by cell through `_cell`.)"""
-    value = _clean(value)
-    cell = sheet.cell(row=row, column=column, value=value)
-    if _risky(value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    if number_format:
-        cell.number_format = number_format
-    return cell
 
 
 def _cell(sheet: Sheet, row: int, column: int, value: object, style: Style = xlsx.PLAIN) -> str:
