@@ -77,7 +77,7 @@ def test_a_table_for_its_viewer_keeps_personal_columns_only_for_those_who_may_se
     warnings: pd.DataFrame, viewer: Actor | None, sees: bool
 ):
     spec = views.warning_table(False).for_viewer(viewer)
-    sent = spec.frame(views.warning_list(warnings, 16, "vi"), "page")
+    sent = spec.frame(views.warning_list(warnings, 16, "vi", AS_OF), "page")
     # On the page the reporter's name and phone share one column (name above phone), as in the PDF.
     assert ("reporter" in sent.columns) is sees
     text = sent.to_csv()

@@ -94,7 +94,7 @@ def test_warning_list_and_lagging_criteria_on_their_pages_in_the_pdf_and_in_exce
         figures = queries.overview(session, AS_OF, "01")
         pdf = pdf_text(report.province_report(session, AS_OF, "01", "vi", actor=LEADER))
         book = load_workbook(io.BytesIO(export.warning_list_workbook(session, AS_OF, "01", "vi", actor=LEADER)))
-    listed = views.warning_list(warnings, criteria, "vi")
+    listed = views.warning_list(warnings, criteria, "vi", AS_OF)
     assert len(listed) > 3 and listed["reporting_date"].notna().all()
     lagging = views.lagging(figures["lagging"], figures["kpis"]["communes"], "vi")
     assert len(lagging) == 5
@@ -209,7 +209,7 @@ def test_criteria_met_are_out_of_the_catalogs_number_in_the_ranking_and_the_warn
     with db.session() as session:
         criteria = len(queries.catalog(session))
         ranked = views.ranking(queries.ranking(session, AS_OF, "01"), criteria, "vi")
-        listed = views.warning_list(queries.warning_list(session, AS_OF, "01"), criteria, "vi")
+        listed = views.warning_list(queries.warning_list(session, AS_OF, "01"), criteria, "vi", AS_OF)
         pdf = pdf_text(report.province_report(session, AS_OF, "01", "vi", actor=LEADER))
     assert criteria == 15
     for frame in (ranked, listed):

@@ -231,7 +231,7 @@ def warning_list_workbook(session: Session, as_of: date, province: str, lang: st
         tr(lang, "Danh sách cảnh báo tuần này", "This week's warning list"),
         _subtitle(registry.province_name(province), as_of, lang),
     )
-    listed = views.warning_list(warnings, len(queries.catalog(session)), lang)
+    listed = views.warning_list(warnings, len(queries.catalog(session)), lang, as_of)
     _table(sheet, 4, views.warning_table(national=True).for_viewer(actor), listed, lang)
     if warnings.empty:
         none = tr(lang, "Không có xã, phường nào trong danh sách cảnh báo.", "No commune is on the warning list.")

@@ -357,8 +357,10 @@ def _gap_table(pdf: _Pdf, criteria: pd.DataFrame, lang: str) -> None:
     pdf.view_table(spec, views.criteria_gaps(criteria, lang), lang, fills=fills)
 
 
-def _warning_table(pdf: _Pdf, warnings: pd.DataFrame, criteria: int, national: bool, lang: str, actor: Actor) -> None:
-    listed = views.warning_list(warnings, criteria, lang)
+def _warning_table(
+    pdf: _Pdf, warnings: pd.DataFrame, criteria: int, national: bool, lang: str, actor: Actor, as_of: date
+) -> None:
+    listed = views.warning_list(warnings, criteria, lang, as_of)
     pdf.view_table(views.warning_table(national).for_viewer(actor), listed, lang)
 
 
@@ -491,7 +493,7 @@ def province_report(
             color=_MUTED,
             height=4.5,
         )
-        _warning_table(pdf, warnings, kpis["criteria"], province == NATIONAL, lang, actor)
+        _warning_table(pdf, warnings, kpis["criteria"], province == NATIONAL, lang, actor, as_of)
     tell(progress, 5, steps, tr(lang, "cảnh báo", "warnings"))
     _tasks(pdf, session, as_of, province, lang)
     data = bytes(pdf.output())

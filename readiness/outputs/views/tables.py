@@ -221,9 +221,10 @@ def warning_table(national: bool) -> Table:
     return table.changed("province_name", pdf=None, on_page=False)
 
 
-def warning_list(warnings: pd.DataFrame, criteria: int, lang: str, as_of: date | None = None) -> pd.DataFrame:
+def warning_list(warnings: pd.DataFrame, criteria: int, lang: str, as_of: date) -> pd.DataFrame:
     """This week's warning list (queries.warning_list), most severe first, with its rank, the reason in words
-    (dated, given the list's `as_of`: see wording.warning_reason), the criteria met out of the catalog's `criteria`
+    (dated from the list's `as_of`, never "today": a page or document is read on other days; see
+    wording.warning_reason), the criteria met out of the catalog's `criteria`
     and who reported."""
     return warnings.assign(
         rank=range(1, len(warnings) + 1),
