@@ -51,17 +51,23 @@ def draw(
     # A cell never takes more than half a page: longer text is cut with "…" rather than run off the page.
     most = max(1, int((pdf.page_break_trigger - pdf.t_margin) / 2 / look.line))
 
-    def lines(text: str, width: float) -> list[str]:
+    # Long lists repeat their texts (a warning reason, a unit's name): each is wrapped once per width and face.
+    wrapped_before: dict[tuple[str, float, bool], list[str]] = {}
+
+    def lines(text: str, width: float, bold: bool) -> list[str]:
         if "\n" not in text and pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
             return [text]
-        wrapped = pdf.multi_cell(width, look.line, text, dry_run=True, output=MethodReturnValue.LINES)
-        if len(wrapped) <= most:
-            return wrapped
-        return [*wrapped[: most - 1], wrapped[most - 1][:-1] + "…"]
+        key = (text, width, bold)
+        if key not in wrapped_before:
+            wrapped = pdf.multi_cell(width, look.line, text, dry_run=True, output=MethodReturnValue.LINES)
+            if len(wrapped) > most:
+                wrapped = [*wrapped[: most - 1], wrapped[most - 1][:-1] + "…"]
+            wrapped_before[key] = wrapped
+        return wrapped_before[key]
 
     def row(texts: Sequence[str], colours: Sequence[str | None], is_header: bool = False) -> None:
         pdf.set_font(look.font, "B" if is_header else "", look.size)
-        wrapped = [lines(nfc_lines(text), w) for text, w in zip(texts, widths, strict=True)]
+        wrapped = [lines(nfc_lines(text), w, is_header) for text, w in zip(texts, widths, strict=True)]
         height = max(map(len, wrapped)) * look.line + 2 * look.padding[0]
         if not is_header and pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
