@@ -5,6 +5,7 @@ pages hold no SQL, and the queries, writes and sessions they call are tested on 
 a few page tests stay unmarked so that every page is also drawn once on PostgreSQL.
 """
 
+import functools
 import json
 import os
 import shutil
@@ -65,6 +66,19 @@ def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("READINESS_ARGON2_MEMORY_COST_KIB", "8")
     monkeypatch.setenv("READINESS_ARGON2_PARALLELISM", "1")
     db.reset_caches()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _components_scanned_once() -> Iterator[None]:
+    """Every new AppTest scans the metadata of every installed package for Streamlit components (about 0.5 s; the
+    app has none). The installed packages do not change during a run: scan once per process, keep the result."""
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(
+            manifest_scanner, "scan_component_manifests", functools.cache(manifest_scanner.scan_component_manifests)
+        )
+        yield
 
 
 @pytest.fixture(autouse=True)
