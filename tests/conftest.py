@@ -27,8 +27,9 @@ from readiness import bootstrap, demo
 from readiness.access import auth, sessions
 from readiness.access.permissions import OPERATOR, Actor
 from readiness.core import db
+from readiness.core.enums import TaskLevel
 from readiness.core.models import Origin, ResultBase, Role, SubmissionCreate
-from readiness.intake import submissions
+from readiness.intake import submissions, tasks
 
 POSTGRES_URL = os.environ.get("READINESS_TEST_POSTGRES_URL")
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -351,3 +352,38 @@ def national(database: str, request: pytest.FixtureRequest, monkeypatch: pytest.
     submit("00073", date(2025, 10, 6), {"TC01": 1})
     submit("26506", date(2025, 10, 6), {"TC01": 1, "TC02": 0})
     return url
+
+
+def plan_row(code: str, lead: str, deadline: date | None) -> tasks.TaskRow:
+    """A plan row of the central level, coordinated by STC, without a KPI."""
+    return tasks.TaskRow(
+        code=code,
+        content=f"Nội dung {code}",
+        source_document="Kế hoạch 02-KH/BCĐTW",
+        level=TaskLevel.CENTRAL,
+        objective="Hạ tầng số",
+        lead_unit_code=lead,
+        coordinating_unit_codes=["STC"],
+        deadline=deadline,
+        kpi_indicator="",
+        kpi_target=None,
+        kpi_unit="",
+    )
+
+
+@pytest.fixture
+def planned(initialized: str) -> str:
+    """A plan of three tasks: T1 led by SKHCN, T2 by SYT (both due 30/09/2025), T3 by the commune 00070 (continuous);
+    each coordinated by STC."""
+    with db.write_session() as session:
+        tasks.save_plan(
+            session,
+            OPERATOR,
+            [
+                plan_row("T1", "SKHCN", date(2025, 9, 30)),
+                plan_row("T2", "SYT", date(2025, 9, 30)),
+                plan_row("T3", "00070", None),
+            ],
+            None,
+        )
+    return initialized

@@ -59,7 +59,8 @@ def _open(page, title: str, heading: str) -> None:
 
 def test_overview_rankings_and_the_warning_list_show_every_row_and_column(server):  # noqa: F811
     """At 1280×800 the overview's five most lagging criteria, its top and bottom ten (side by side) and the warning
-    list's tables hide no column and no row behind a scroll bar; on a phone (390 px) the top and bottom ten, one under the other, hide none either."""
+    list's tables hide no column and no row behind a scroll bar; on a phone (390 px) the top and bottom ten, one
+    under the other, hide none either."""
     officer = account(Role.OFFICER)
     with chromium() as browser:
         page = _tab(browser)

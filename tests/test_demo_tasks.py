@@ -2,8 +2,8 @@
 
 from datetime import date
 
+from conftest import plan_row
 from sqlalchemy import func, select
-from test_task_writes import plan_row
 
 from readiness import demo
 from readiness.access.permissions import OPERATOR

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import plan_row
 from hostile_evidence import image, pdf
 from sqlalchemy import func, select
 from test_task_register import run
-from test_task_writes import plan_row
 
 from readiness.access.permissions import OPERATOR
 from readiness.cli import main

@@ -2,13 +2,12 @@
 same checks and bounds (newest 50, the hourly limit per account across every thread), audited; who may read and post
 (the task's lead and coordinating units, the DOST's officers; leaders read; another unit neither)."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import account
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from test_task_writes import plan_row
 
 from readiness import demo_tasks
 from readiness.access import audit, auth
@@ -18,23 +17,6 @@ from readiness.core.enums import Origin, Role
 from readiness.core.models import Comment
 from readiness.core.task_models import Task
 from readiness.intake import comments, tasks
-
-
-@pytest.fixture
-def planned(initialized: str) -> str:
-    """T1 led by SKHCN, T2 by SYT, T3 by the commune 00070; each coordinated by STC."""
-    with db.write_session() as session:
-        tasks.save_plan(
-            session,
-            OPERATOR,
-            [
-                plan_row("T1", "SKHCN", date(2025, 9, 30)),
-                plan_row("T2", "SYT", date(2025, 9, 30)),
-                plan_row("T3", "00070", None),
-            ],
-            None,
-        )
-    return initialized
 
 
 def _unit(name: str, code: str):

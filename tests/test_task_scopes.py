@@ -11,12 +11,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from alembic import command
-from conftest import APP, log_in
+from conftest import APP, log_in, plan_row
 from conftest import NATIONAL_PASSWORD as PASSWORD
 from sqlalchemy import MetaData, Table, insert, select
 from starlette.testclient import TestClient
 from streamlit.testing.v1 import AppTest
-from test_task_writes import plan_row
 
 from readiness import bootstrap
 from readiness.access import auth, tokens

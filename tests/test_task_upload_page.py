@@ -8,12 +8,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import APP, account, log_in, shown
+from conftest import APP, account, log_in, plan_row, shown
 from hostile_evidence import pdf
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 from test_task_register import fill_plan
-from test_task_writes import plan_row
 
 import ui
 from readiness.access import auth

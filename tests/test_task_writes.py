@@ -9,43 +9,11 @@ from conftest import account
 from readiness.access import audit, auth
 from readiness.access.permissions import OPERATOR, PermissionDenied
 from readiness.core import db
-from readiness.core.enums import Role, TaskClass, TaskLevel
+from readiness.core.enums import Role, TaskClass
 from readiness.intake import evidence, tasks
 from readiness.reading import tasks as register
 
 PNG = evidence._PNG_SIGNATURE  # only the signature: a file that is not a whole PNG is refused
-
-
-def plan_row(code: str, lead: str, deadline: date | None) -> tasks.TaskRow:
-    return tasks.TaskRow(
-        code=code,
-        content=f"Nội dung {code}",
-        source_document="Kế hoạch 02-KH/BCĐTW",
-        level=TaskLevel.CENTRAL,
-        objective="Hạ tầng số",
-        lead_unit_code=lead,
-        coordinating_unit_codes=["STC"],
-        deadline=deadline,
-        kpi_indicator="",
-        kpi_target=None,
-        kpi_unit="",
-    )
-
-
-@pytest.fixture
-def planned(initialized: str) -> str:
-    with db.write_session() as session:
-        tasks.save_plan(
-            session,
-            OPERATOR,
-            [
-                plan_row("T1", "SKHCN", date(2025, 9, 30)),
-                plan_row("T2", "SYT", date(2025, 9, 30)),
-                plan_row("T3", "00070", None),
-            ],
-            None,
-        )
-    return initialized
 
 
 def classes(as_of: date) -> dict[str, str]:

@@ -4,10 +4,9 @@ report form only for the unit's own tasks, the review of a unit's completion."""
 from datetime import date
 
 import pytest
-from conftest import APP, account, log_in, shown
+from conftest import APP, account, log_in, plan_row, shown
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
-from test_task_writes import plan_row
 
 from readiness.access import auth
 from readiness.access.permissions import OPERATOR
