@@ -196,10 +196,21 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
         page.screenshot(path=ARTIFACTS / "heatmap-filter.png")
 
 
-def log_in(page, name: str) -> None:
+def log_in(page, name: str, password: str = TEST_PASSWORD) -> None:
+    """Fill in and send the login form the page shows."""
     page.get_by_label("Tên đăng nhập").fill(name)
-    page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
+    page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+
+
+def open_logged_in(page, server: str, name: str, password: str = TEST_PASSWORD) -> None:
+    """Open the app at `server`, log `name` in, and wait for the pages' links."""
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    log_in(page, name, password)
+    expect(page.get_by_test_id("stSidebarNavLink").first).to_be_visible()
 
 
 def drawn_text(locator) -> str:
@@ -227,7 +238,7 @@ def test_boundary_map_draws_a_real_file_and_a_click_opens_the_commune(server):
     with chromium() as browser:
         page = new_tab(browser, 1100)
         idle = page.locator("[data-testid=stApp][data-test-script-state=notRunning]")
-        _log_in(page, server, account(Role.LEADER).name)
+        open_logged_in(page, server, account(Role.LEADER).name)
         page.get_by_test_id("stSidebarNavLink").filter(has_text="Bản đồ tiến độ").click()
         expect(page.get_by_role("heading", name="Bản đồ tiến độ")).to_be_visible()
         shapes = page.get_by_test_id("stVegaLiteChart").first.locator("svg.marks g.mark-shape path")
@@ -241,17 +252,6 @@ def test_boundary_map_draws_a_real_file_and_a_click_opens_the_commune(server):
         shapes.nth(1).click()
         expect(page.get_by_role("heading", name="Phường Hoàn Kiếm")).to_be_visible()
         expect(page).to_have_url(f"{server}/commune?commune=00070")
-
-
-def _log_in(page, server: str, name: str) -> None:
-    from playwright.sync_api import expect
-
-    page.goto(server)
-    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
-    page.get_by_label("Tên đăng nhập").fill(name)
-    page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_test_id("stSidebarNavLink").first).to_be_visible()
 
 
 def _upload(page, path: Path) -> None:
@@ -276,10 +276,10 @@ def test_return_then_corrected_upload_then_approve_in_a_real_browser(server, tmp
     corrected.write_bytes(checklist(day="16/11/2025", TC09=("Có", None)))
     with chromium() as browser:
         lan, hoa = new_tab(browser), new_tab(browser)
-        _log_in(lan, server, commune.name)
+        open_logged_in(lan, server, commune.name)
         _upload(lan, first)
 
-        _log_in(hoa, server, officer.name)
+        open_logged_in(hoa, server, officer.name)
         hoa.get_by_test_id("stSidebarNavLink").filter(has_text="Duyệt báo cáo").click()
         expect(hoa.get_by_text("Phường Hoàn Kiếm (00070) · ngày báo cáo 16/11/2025", exact=False)).to_be_visible()
         expect(hoa.get_by_text("3 không còn đạt", exact=False)).to_be_visible()
@@ -398,7 +398,7 @@ def test_review_queue_with_flags_a_replaced_report_and_bulk_approval_in_a_real_b
 
     with chromium() as browser:
         page = new_tab(browser)
-        _log_in(page, server, officer.name)
+        open_logged_in(page, server, officer.name)
         page.get_by_test_id("stSidebarNavLink").filter(has_text="Duyệt báo cáo").click()
         expect(page.get_by_text("4 báo cáo chờ duyệt", exact=False)).to_be_visible()
         expect(page.get_by_text("Thay đổi đột ngột", exact=False).first).to_be_visible()

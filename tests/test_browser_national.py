@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from conftest import NATIONAL_PASSWORD
 from servers import serve
-from test_browser import ARTIFACTS, CHROMIUM, chromium, new_tab
+from test_browser import ARTIFACTS, CHROMIUM, chromium, new_tab, open_logged_in
 
 pytestmark = pytest.mark.browser
 
@@ -17,17 +17,6 @@ def server(national: str, tmp_path: Path):
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser test")
     with serve(tmp_path / "server.log") as url:
         yield url
-
-
-def log_in(page, server: str, name: str) -> None:
-    from playwright.sync_api import expect
-
-    page.goto(server)
-    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
-    page.get_by_label("Tên đăng nhập").fill(name)
-    page.get_by_label("Mật khẩu").fill(NATIONAL_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", name="Mức độ sẵn sàng của xã, phường")).to_be_visible()
 
 
 def fully_green(page):
@@ -42,7 +31,7 @@ def test_each_account_sees_its_own_scope_in_a_real_browser(server):
     with chromium() as browser:
         for name, shown in (("hn", "0/126"), ("hcm", "0/168"), ("nation", "0/3.321")):
             page = new_tab(browser)
-            log_in(page, server, name)
+            open_logged_in(page, server, name, NATIONAL_PASSWORD)
             expect(fully_green(page)).to_have_text(shown)
             scope = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox")
             expect(scope).to_have_count(1 if name == "nation" else 0)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from conftest import account
-from test_browser import IDLE, chromium, drawn_text, log_in, new_tab, server  # noqa: F401 (server is a fixture)
+from test_browser import IDLE, chromium, drawn_text, log_in, new_tab, open_logged_in, server  # noqa: F401 (server is a fixture)
 
 import ui
 from readiness.access import sessions
@@ -39,8 +39,7 @@ def _warning_list(page, url: str, name: str) -> None:
     """Log in as `name`, move the figures' date back to AS_OF and open the warning list."""
     from playwright.sync_api import expect
 
-    page.goto(url)
-    log_in(page, name)
+    open_logged_in(page, url, name)
     idle = page.locator(IDLE)
     expect(page.get_by_test_id("stSidebarNavLink").first).to_be_visible()
     expect(idle).to_be_attached()

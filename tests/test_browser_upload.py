@@ -8,7 +8,7 @@ import pytest
 from conftest import account
 from excel_fill import checklist
 from sqlalchemy import select
-from test_browser import ARTIFACTS, IDLE, XLSX, _log_in, chromium, new_tab, server  # noqa: F401 (a fixture)
+from test_browser import ARTIFACTS, IDLE, XLSX, chromium, new_tab, open_logged_in, server  # noqa: F401 (a fixture)
 
 from readiness.core import db
 from readiness.core.models import ImportFile, Role, Submission
@@ -54,7 +54,7 @@ def test_a_dozen_checklists_dropped_at_once_are_checked_then_imported_together(s
     with chromium() as browser:
         page = new_tab(browser, 1400)
         frames = received(page)
-        _log_in(page, server, account(Role.OFFICER).name)
+        open_logged_in(page, server, account(Role.OFFICER).name)
         open_upload_page(page)
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files=dropped(files))
         expect(page.get_by_text("11 sẵn sàng nhập, 0 đã nhập trước đây, 1 có lỗi", exact=False)).to_be_visible()
@@ -88,7 +88,7 @@ def test_a_commune_account_dropping_another_communes_file_gets_it_refused_with_t
     with chromium() as browser:
         page = new_tab(browser, 1200)
         frames = received(page)
-        _log_in(page, server, staff.name)
+        open_logged_in(page, server, staff.name)
         open_upload_page(page)
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files=dropped(files))
         expect(page.get_by_text("1 sẵn sàng nhập, 0 đã nhập trước đây, 1 có lỗi", exact=False)).to_be_visible()

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 from conftest import account
-from test_browser import ARTIFACTS, IDLE, chromium, drawn_text, log_in, server  # noqa: F401 (server is a fixture)
+from test_browser import ARTIFACTS, IDLE, chromium, drawn_text, log_in, open_logged_in, server  # noqa: F401 (server is a fixture)
 
 from readiness.core.models import Role
 
@@ -64,8 +64,7 @@ def test_overview_rankings_and_the_warning_list_show_every_row_and_column(server
     officer = account(Role.OFFICER)
     with chromium() as browser:
         page = _tab(browser)
-        page.goto(server)
-        log_in(page, officer.name)
+        open_logged_in(page, server, officer.name)
         _open(page, "Tổng quan", "Mức độ sẵn sàng của xã, phường")
         _go_back_to(page, AS_OF)
         page.get_by_test_id("stDataFrame").first.scroll_into_view_if_needed()
@@ -122,8 +121,7 @@ def test_a_commune_account_is_told_why_it_may_not_open_a_page_of_another_role(se
     commune = account(Role.COMMUNE, "00070")
     with chromium() as browser:
         page = _tab(browser)
-        page.goto(server)
-        log_in(page, commune.name)
+        open_logged_in(page, server, commune.name)
         expect(page.get_by_test_id("stSidebarNavLink").first).to_be_visible()
         expect(page.get_by_test_id("stSidebarNavLink").filter(has_text="Duyệt báo cáo")).to_have_count(0)
         page.goto(f"{server}/review")  # an officer's link to the review queue

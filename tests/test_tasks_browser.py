@@ -9,7 +9,7 @@ from conftest import account
 from hostile_evidence import pdf
 from playwright.sync_api import expect
 from sqlalchemy import func, select
-from test_browser import ARTIFACTS, IDLE, chromium, log_in, new_tab, server  # noqa: F401  (server: a fixture)
+from test_browser import ARTIFACTS, IDLE, chromium, log_in, new_tab, open_logged_in, server  # noqa: F401  (server: a fixture)
 
 from readiness.access.permissions import OPERATOR
 from readiness.core import db
@@ -31,8 +31,7 @@ def test_tasks_page_shows_the_summary_figures(server):  # noqa: F811
     with chromium() as browser:
         page = new_tab(browser, height=1400)
         idle = page.locator(IDLE)
-        page.goto(server)
-        log_in(page, officer.name)
+        open_logged_in(page, server, officer.name)
         expect(idle).to_be_attached()
         fields = page.get_by_test_id("stDateInput").get_by_role("spinbutton")
         fields.first.click()
@@ -64,8 +63,7 @@ def test_an_officer_writes_in_a_task_thread(server):  # noqa: F811
     with chromium() as browser:
         page = new_tab(browser, height=1400)
         idle = page.locator(IDLE)
-        page.goto(server)
-        log_in(page, officer.name)
+        open_logged_in(page, server, officer.name)
         expect(idle).to_be_attached()
         page.get_by_test_id("stSidebarNavLink").filter(has_text="Nhiệm vụ").click()
         expect(page.get_by_role("heading", name="Nhiệm vụ", exact=True)).to_be_visible()
@@ -99,8 +97,7 @@ def test_a_progress_workbook_and_its_evidence_sent_from_the_page(server):  # noq
     with chromium() as browser:
         page = new_tab(browser, height=1400)
         idle = page.locator(IDLE)
-        page.goto(server)
-        log_in(page, officer.name)
+        open_logged_in(page, server, officer.name)
         expect(idle).to_be_attached()
         page.get_by_test_id("stSidebarNavLink").filter(has_text="Nhiệm vụ").click()
         expect(idle).to_be_attached()
