@@ -1,8 +1,9 @@
 """Fixtures: every data-layer test runs on SQLite and, when READINESS_TEST_POSTGRES_URL is set, on PostgreSQL.
 
-Each PostgreSQL case gets a schema of its own, dropped afterwards. Page tests (marked `page`) run on SQLite only:
-pages hold no SQL, and the queries, writes and sessions they call are tested on both databases in their own files;
-a few page tests stay unmarked so that every page is also drawn once on PostgreSQL.
+Each PostgreSQL case gets a schema of its own, dropped afterwards. Page tests (marked `page`) and browser tests
+(marked `browser`) run on SQLite only: pages hold no SQL, and the queries, writes and sessions they call are tested
+on both databases in their own files; a few page tests stay unmarked so that every page is also drawn once on
+PostgreSQL, and the two-replica test (tests/test_deploy.py) runs the browser against PostgreSQL.
 """
 
 import functools
@@ -43,9 +44,8 @@ _URL = "READINESS_DATABASE_URL"
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     def postgres_page(item: pytest.Item) -> bool:
         callspec = getattr(item, "callspec", None)
-        return (
-            bool(item.get_closest_marker("page")) and callspec is not None and "postgresql" in callspec.params.values()
-        )
+        drawn = item.get_closest_marker("page") or item.get_closest_marker("browser")
+        return bool(drawn) and callspec is not None and "postgresql" in callspec.params.values()
 
     deselected = [item for item in items if postgres_page(item)]
     if deselected:
