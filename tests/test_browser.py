@@ -97,14 +97,7 @@ def test_overview_heatmap_and_map_in_a_real_browser(server):
         expect(charts.first.locator("svg.marks, canvas").first).to_be_visible()
         expect(idle).to_be_attached()
 
-        # Move the sidebar date back to 20/10/2025: type into the day, month and year fields and, once they all
-        # hold the typed value, leave them (the widget commits its value on blur).
-        fields = page.get_by_test_id("stDateInput").get_by_role("spinbutton")
-        fields.first.click()
-        page.keyboard.type(AS_OF.strftime("%d%m%Y"))
-        for field, value in zip(range(3), (AS_OF.day, AS_OF.month, AS_OF.year), strict=True):
-            expect(fields.nth(field)).to_have_attribute("aria-valuenow", str(value))
-        page.get_by_test_id("stMain").locator("h1").first.click()
+        set_as_of(page, AS_OF)
         fully = f"{summary['fully_green']}/{summary['communes']}"
         expect(values.first).to_have_text(fully)
         average = f"{kpis['average_green']:.1f}".replace(".", ",")
@@ -201,6 +194,19 @@ def log_in(page, name: str, password: str = TEST_PASSWORD) -> None:
     page.get_by_label("Tên đăng nhập").fill(name)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+
+
+def set_as_of(page, day: date) -> None:
+    """Move the sidebar's as-of date to `day`: type into the day, month and year fields and, once they all hold the
+    typed value, leave them (the widget commits its value on blur)."""
+    from playwright.sync_api import expect
+
+    fields = page.get_by_test_id("stDateInput").get_by_role("spinbutton")
+    fields.first.click()
+    page.keyboard.type(day.strftime("%d%m%Y"))
+    for field, value in zip(range(3), (day.day, day.month, day.year), strict=True):
+        expect(fields.nth(field)).to_have_attribute("aria-valuenow", str(value))
+    page.get_by_test_id("stMain").locator("h1").first.click()
 
 
 def open_logged_in(page, server: str, name: str, password: str = TEST_PASSWORD) -> None:

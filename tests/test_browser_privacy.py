@@ -6,7 +6,15 @@ from datetime import date
 
 import pytest
 from conftest import account
-from test_browser import IDLE, chromium, drawn_text, log_in, new_tab, open_logged_in, server  # noqa: F401 (server is a fixture)
+from test_browser import (
+    IDLE,
+    chromium,
+    drawn_text,
+    new_tab,
+    open_logged_in,
+    server,  # noqa: F401 (a fixture)
+    set_as_of,
+)
 
 import ui
 from readiness.access import sessions
@@ -46,12 +54,7 @@ def _warning_list(page, url: str, name: str) -> None:
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Danh sách cảnh báo").click()
     expect(page.get_by_role("heading", name="Danh sách cảnh báo")).to_be_visible()
     expect(idle).to_be_attached()
-    fields = page.get_by_test_id("stDateInput").get_by_role("spinbutton")
-    fields.first.click()
-    page.keyboard.type(AS_OF.strftime("%d%m%Y"))
-    for field, value in zip(range(3), (AS_OF.day, AS_OF.month, AS_OF.year), strict=True):
-        expect(fields.nth(field)).to_have_attribute("aria-valuenow", str(value))
-    page.get_by_test_id("stMain").locator("h1").first.click()
+    set_as_of(page, AS_OF)
     expect(page.get_by_text(f"Số liệu tính đến ngày {AS_OF:%d/%m/%Y}")).to_be_visible()
     expect(idle).to_be_attached()
     expect(page.get_by_test_id("stDataFrame").first).to_be_visible()

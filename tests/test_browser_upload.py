@@ -8,7 +8,15 @@ import pytest
 from conftest import account
 from excel_fill import checklist
 from sqlalchemy import select
-from test_browser import ARTIFACTS, IDLE, XLSX, chromium, new_tab, open_logged_in, server  # noqa: F401 (a fixture)
+from test_browser import (
+    ARTIFACTS,
+    IDLE,
+    XLSX,
+    chromium,
+    new_tab,
+    open_logged_in,
+    server,  # noqa: F401 (a fixture)
+)
 
 from readiness.core import db
 from readiness.core.models import ImportFile, Role, Submission

@@ -5,7 +5,14 @@ from datetime import date
 
 import pytest
 from conftest import account
-from test_browser import ARTIFACTS, IDLE, chromium, drawn_text, log_in, open_logged_in, server  # noqa: F401 (server is a fixture)
+from test_browser import (
+    ARTIFACTS,
+    IDLE,
+    chromium,
+    open_logged_in,
+    server,  # noqa: F401 (a fixture)
+    set_as_of,
+)
 
 from readiness.core.models import Role
 
@@ -23,15 +30,10 @@ def _tab(browser, viewport: dict = DESKTOP):
 
 
 def _go_back_to(page, day: date) -> None:
-    """Move the sidebar's as-of date to `day` (the widget commits its value when left)."""
+    """Move the sidebar's as-of date to `day` and wait for the page drawn at that date."""
     from playwright.sync_api import expect
 
-    fields = page.get_by_test_id("stDateInput").get_by_role("spinbutton")
-    fields.first.click()
-    page.keyboard.type(day.strftime("%d%m%Y"))
-    for field, value in zip(range(3), (day.day, day.month, day.year), strict=True):
-        expect(fields.nth(field)).to_have_attribute("aria-valuenow", str(value))
-    page.get_by_test_id("stMain").locator("h1").first.click()
+    set_as_of(page, day)
     expect(page.get_by_text(f"Số liệu tính đến ngày {day:%d/%m/%Y}")).to_be_visible()
     expect(page.locator(IDLE)).to_be_attached()
 

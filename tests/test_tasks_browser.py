@@ -9,7 +9,15 @@ from conftest import account
 from hostile_evidence import pdf
 from playwright.sync_api import expect
 from sqlalchemy import func, select
-from test_browser import ARTIFACTS, IDLE, chromium, log_in, new_tab, open_logged_in, server  # noqa: F401  (server: a fixture)
+from test_browser import (
+    ARTIFACTS,
+    IDLE,
+    chromium,
+    new_tab,
+    open_logged_in,
+    server,  # noqa: F401 (a fixture)
+    set_as_of,
+)
 
 from readiness.access.permissions import OPERATOR
 from readiness.core import db
@@ -33,12 +41,7 @@ def test_tasks_page_shows_the_summary_figures(server):  # noqa: F811
         idle = page.locator(IDLE)
         open_logged_in(page, server, officer.name)
         expect(idle).to_be_attached()
-        fields = page.get_by_test_id("stDateInput").get_by_role("spinbutton")
-        fields.first.click()
-        page.keyboard.type(AS_OF.strftime("%d%m%Y"))
-        for field, value in zip(range(3), (AS_OF.day, AS_OF.month, AS_OF.year), strict=True):
-            expect(fields.nth(field)).to_have_attribute("aria-valuenow", str(value))
-        page.get_by_test_id("stMain").locator("h1").first.click()
+        set_as_of(page, AS_OF)
         expect(idle).to_be_attached()
         page.get_by_test_id("stSidebarNavLink").filter(has_text="Nhiệm vụ").click()
         expect(page.get_by_role("heading", name="Nhiệm vụ", exact=True)).to_be_visible()
