@@ -363,11 +363,23 @@ def column_config(spec: Table) -> dict[str, Any]:
 _DATE_FORMATS = {"vi": "DD/MM/YYYY", "en": "DD MMM YYYY"}
 
 
-def table(frame: Any, spec: Table, style: Callable[[Any], Any] | None = None, **kwargs: Any) -> Any:
+def table(
+    frame: Any,
+    spec: Table,
+    style: Callable[[Any], Any] | None = None,
+    wrap: str | None = None,
+    min_lines: int = 1,
+    **kwargs: Any,
+) -> Any:
     """A view's frame as the page shows it: the spec's columns, in its order, with its headers. Only those columns
     reach the browser (st.dataframe sends every column of its frame, drawn or not), personal ones only to accounts
     that may see them (Table.for_viewer); `style` makes a pandas Styler of what is sent. A cell without a value
-    reads "–" as in the PDF (the grid would draw "None"): a column with such cells is sent as its text."""
+    reads "–" as in the PDF (the grid would draw "None"): a column with such cells is sent as its text. `wrap`: a
+    column whose text wraps in its page width, in rows tall enough for its longest text and `min_lines` lines."""
+    if wrap is not None:
+        (width,) = [c.page for c in spec.columns if c.key == wrap]
+        characters = _COLUMN_PX.get(width, width) // _CHARACTER_PX
+        kwargs["row_height"] = wrapped_row_height(frame[wrap], characters, min_lines)
     spec = spec.for_viewer(actor())
     sent, blanks = spec.page_cells(frame, lang())
     config = column_config(spec)
@@ -382,6 +394,10 @@ def table(frame: Any, spec: Table, style: Callable[[Any], Any] | None = None, **
 # A table of at most this many rows is drawn whole; a longer one (the ranking page's 126 communes) scrolls.
 FULL_TABLE_ROWS = 50
 _ROW_HEIGHT = 35  # Streamlit's default row (and header) height, px
+# Streamlit's named column widths, and a generous average character of the grid's font (px): how many characters a
+# line of a wrapped column holds.
+_COLUMN_PX = {"small": 75, "medium": 200, "large": 400}
+_CHARACTER_PX = 9
 
 
 def wrapped_row_height(texts: Any, characters_per_line: int = 90, min_lines: int = 1) -> int | None:

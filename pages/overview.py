@@ -144,7 +144,7 @@ if lagging.empty:
     st.success(ui.t("Mọi xã, phường đều đạt mọi tiêu chí.", "Every commune meets every criterion."))
 else:
     lagging = views.lagging(lagging, n, ui.lang())
-    ui.table(lagging, views.LAGGING, row_height=ui.wrapped_row_height(lagging["name"], 28))
+    ui.table(lagging, views.LAGGING, wrap="name")
 
 st.subheader(ui.t("Tiến độ so với hạn", "Against the deadlines"))
 timeliness = figures["timeliness"]

@@ -1,4 +1,3 @@
-import pandas as pd
 import streamlit as st
 
 import ui
@@ -8,7 +7,6 @@ from readiness.outputs import export
 from readiness.outputs.views import records
 from readiness.outputs.views import tables as views
 from readiness.outputs.views import tasks as task_views
-from readiness.outputs.views.columns import Table
 from readiness.reading import queries
 from readiness.reading import tasks as tasks_register
 
@@ -48,11 +46,6 @@ def reporting_table() -> None:
     ui.table(records.weekly_reporting(weeks, lang), records.WEEKLY_REPORTING)
 
 
-def task_table(tasks: pd.DataFrame, spec: Table, key: str) -> None:
-    """Tasks with their content wrapped in its column (about 40 characters a line)."""
-    ui.table(tasks, spec, key=key, row_height=ui.wrapped_row_height(tasks["content"], 40))
-
-
 def tasks_section() -> None:
     """The tasks of the Resolution 57 plan on the same weekly list: overdue, and due within the same days."""
     with ui.session() as session:
@@ -60,10 +53,10 @@ def tasks_section() -> None:
     if frame.empty:
         return
     st.subheader(ui.t("Nhiệm vụ quá hạn", "Overdue tasks"))
-    task_table(tasks_register.overdue(frame), task_views.OVERDUE_LIST, "tasks_overdue")
+    ui.table(tasks_register.overdue(frame), task_views.OVERDUE_LIST, wrap="content", key="tasks_overdue")
     st.subheader(ui.t(f"Nhiệm vụ đến hạn trong {at_risk_days} ngày", f"Tasks due within {at_risk_days} days"))
     soon = tasks_register.due_soon(frame, at_risk_days)
-    task_table(soon, task_views.DUE_SOON_LIST, "tasks_due_soon")
+    ui.table(soon, task_views.DUE_SOON_LIST, wrap="content", key="tasks_due_soon")
 
 
 if warnings.empty:
@@ -102,8 +95,7 @@ ui.download_export(
 
 listed = views.warning_list(warnings, ui.criteria(), lang, ui.as_of())
 # Rows tall enough for the longest reason, wrapped in its column, and for a reporter's name above the phone.
-height = ui.wrapped_row_height(listed["reason"], characters_per_line=views.WARNING_REASON_WIDTH // 9, min_lines=2)
-ui.commune_table(listed, views.warning_table(ui.national()), "warning_communes", row_height=height)
+ui.commune_table(listed, views.warning_table(ui.national()), "warning_communes", wrap="reason", min_lines=2)
 reporting_table()
 
 tasks_section()

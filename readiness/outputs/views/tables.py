@@ -159,10 +159,6 @@ def criteria_gaps(criteria: pd.DataFrame, lang: str) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-# The warning reason's width on the page (px); its text wraps in it.
-WARNING_REASON_WIDTH = 250
-
-
 def warning_table(national: bool) -> Table:
     """The warning list's columns; the province column only in national mode on the page and in the PDF (the
     workbook always has it), where the other columns give it room."""
@@ -201,9 +197,8 @@ def warning_table(national: bool) -> Table:
                 on_page=False,
                 xlsx=12,
             ),
-            # On the page the reason wraps (ui.commune_table's row height) in a width that leaves the whole row in
-            # view at 1280 px.
-            Column("reason", "Lý do cảnh báo", "Why it is listed", page=WARNING_REASON_WIDTH, pdf=44, xlsx=50),
+            # On the page the reason wraps (ui.table's `wrap`) in a width that leaves the whole row in view at 1280 px.
+            Column("reason", "Lý do cảnh báo", "Why it is listed", page=250, pdf=44, xlsx=50),
             Column("reporter_name", "Người báo cáo", "Reporter", on_page=False, xlsx=22, personal=True),
             Column("reporter_phone", "Điện thoại", "Phone", on_page=False, xlsx=14, personal=True),
             # The page and the PDF have no room for two columns: name above phone (10 digits fit on one line).

@@ -69,8 +69,8 @@ TASK_LIST = Table(
 
 
 # The official report's annex and the warning list's table of overdue tasks: every task in it is overdue, so its
-# days are days overdue and its class goes without saying. On the page the content wraps in 300 px (the page's
-# row height), which leaves the whole row in view at 1280 px.
+# days are days overdue and its class goes without saying. On the page the content wraps in 300 px (ui.table's
+# `wrap`), which leaves the whole row in view at 1280 px.
 OVERDUE_LIST = (
     TASK_LIST.without(["class_text"])
     .changed("content", page=300)
