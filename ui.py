@@ -409,6 +409,20 @@ def wrapped_row_height(texts: Any, characters_per_line: int = 90, min_lines: int
     return None if lines == 1 else max(65, 22 * lines + 10)
 
 
+def problems_table(problems: list[Any], count: int | None = None) -> None:
+    """Why a file was refused (its Problems, of `count` found when only the first were kept), each where and how to
+    fix it; rows tall enough for the longest message to wrap in full, so the "how to fix" part is never cut."""
+    if count is not None and count > len(problems):
+        st.caption(
+            t(
+                f"{len(problems)} lỗi đầu tiên trong {count} lỗi:",
+                f"The first {len(problems)} of {count} problems:",
+            )
+        )
+    shown = views.import_problems(problems, lang())
+    table(shown, views.IMPORT_PROBLEMS, width="stretch", row_height=wrapped_row_height(shown["message"]))
+
+
 def commune_table(frame: Any, spec: Table, key: str, **kwargs: Any) -> None:
     """A table with one row per commune (a commune_code column); choosing a row opens that commune's page."""
     picked = table(frame, spec, on_select="rerun", selection_mode="single-row", key=key, **kwargs)

@@ -11,7 +11,6 @@ from readiness.core.task_models import task_units
 from readiness.intake import comments, task_import, task_workbook, tasks
 from readiness.intake.excel import Outcome
 from readiness.outputs import charts
-from readiness.outputs.views import tables
 from readiness.outputs.views import tasks as views
 from readiness.outputs.views.palette import VERDICT_TINT
 from readiness.reading import tasks as register
@@ -134,9 +133,7 @@ def workbooks(expanded: bool) -> None:
                 st.error(
                     ui.t(f"{name}: sửa các ô dưới đây rồi tải lên lại.", f"{name}: fix these cells, upload again.")
                 )
-                problems = tables.import_problems(outcome.problems, ui.lang())
-                height = ui.wrapped_row_height(problems["message"])
-                ui.table(problems, tables.IMPORT_PROBLEMS, width="stretch", row_height=height)
+                ui.problems_table(outcome.problems)
         ready = [book for book, o in zip(books, outcomes, strict=True) if o.outcome == Outcome.ACCEPTED]
         if ready and (left_out := task_import.unnamed(list(evidence), outcomes)):
             listed = ", ".join(ui.plain(name) for name in left_out)

@@ -53,19 +53,6 @@ if allowed(actor, Permission.IMPORT_PROVINCE_WORKBOOK):
     )
 
 
-def problems_table(outcome: excel.ImportOutcome) -> None:
-    problems = views.import_problems(outcome.problems, ui.lang())
-    if outcome.problem_count > len(outcome.problems):
-        st.caption(
-            ui.t(
-                f"{len(outcome.problems)} lỗi đầu tiên trong {outcome.problem_count} lỗi:",
-                f"The first {len(outcome.problems)} of {outcome.problem_count} problems:",
-            )
-        )
-    # Rows tall enough for the longest message to wrap in full: the "how to fix" part is never cut.
-    ui.table(problems, views.IMPORT_PROBLEMS, width="stretch", row_height=ui.wrapped_row_height(problems["message"]))
-
-
 def preview_table(preview: excel.ImportOutcome) -> None:
     """What a checked file would store: its commune and day, each criterion's value and status, before and now."""
     with ui.session() as session:
@@ -110,7 +97,7 @@ def detail(outcome: excel.ImportOutcome, sent_vi: str, sent_en: str, again_vi: s
                 f"{sent_en} cannot be imported: {outcome.problem_count} problem(s). Fix these cells and {again_en}",
             )
         )
-        problems_table(outcome)
+        ui.problems_table(outcome.problems, outcome.problem_count)
     elif outcome.outcome == Outcome.DUPLICATE:
         st.warning(
             ui.t(
@@ -163,7 +150,7 @@ def rejected_list(rejected: list[excel.ImportOutcome], expanded: bool) -> None:
         name = ui.plain(outcome.filename)
         label = ui.t(f"{name} — {outcome.problem_count} lỗi", f"{name} — {outcome.problem_count} problem(s)")
         with st.expander(label, icon=":material/error:", expanded=expanded):
-            problems_table(outcome)
+            ui.problems_table(outcome.problems, outcome.problem_count)
 
 
 def many_files(outcomes: list[excel.ImportOutcome]) -> None:
